@@ -1,0 +1,11 @@
+import { httpHandler } from '../lib/http/handler.js';
+import { json } from '../lib/http/response.js';
+import { createRuntime } from '../lib/runtime.js';
+
+const runtime = createRuntime();
+
+/** GET /realms/{realm}/protocol/openid-connect/certs: the realm's public signing keys (RFC 7517). */
+export const handler = httpHandler(async (request) => {
+  const realm = await runtime.realms.get(request.realm);
+  return json(200, realm.keys.jwks(runtime.now()), { 'Cache-Control': 'no-cache' });
+});

@@ -1,0 +1,9 @@
+import { tokenEndpoint, tokenGrants } from '../lib/grants/tokenEndpoint.js';
+import { httpHandler } from '../lib/http/handler.js';
+import { createRuntime } from '../lib/runtime.js';
+
+// Built once per container: SDK clients, caches and keys outlive the invocation.
+const runtime = createRuntime();
+
+/** POST /realms/{realm}/protocol/openid-connect/token (and the legacy /auth form). */
+export const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true });

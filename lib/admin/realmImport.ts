@@ -1,0 +1,893 @@
+import { createHash } from 'node:crypto';
+import { hashChosenSecret } from '../clientAuth/secretHash.js';
+import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
+import {
+  emptyRoleMappings,
+  type ClientAuthenticatorType,
+  type ClientRecord,
+  type ClientScope,
+  type RealmSettings,
+  type Role,
+  type RoleMappings,
+  type SignatureAlgorithm,
+} from '../store/model.js';
+
+/**
+ * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
+ * export) into the clients table: realm settings, roles, client scopes, and clients with their
+ * scope mappings and service-account users.
+ *
+ * parseRealmExport checks the whole file before anything is written and reports every problem at
+ * once, each with its JSON path, so an operator fixes a file in one round. Keycloak exports client
+ * secrets in clear; they are hashed here and never appear in a problem, note or skipped line.
+ */
+
+export interface ImportProblem {
+  /** Where in the file, e.g. `clients[3].secret` or `users[2].clientRoles.product-api[0]`. */
+  path: string;
+  message: string;
+}
+
+export class RealmImportError extends Error {
+  constructor(readonly problems: ImportProblem[]) {
+    super(describeProblems(problems));
+    this.name = 'RealmImportError';
+  }
+}
+
+export interface ParsedRealm {
+  realm: string;
+  /** Roles, client scopes, clients, then the realm settings; never signing keys. */
+  items: ClientsTableItem[];
+  /** What the file holds that this service does not use, one line per kind. */
+  skipped: string[];
+  /** What the importer decided for the operator to know (defaults filled in, references ignored). */
+  notes: string[];
+  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number };
+}
+
+/** What the admin console's partial export writes in place of every client secret. */
+const MASKED_SECRET = '**********';
+
+/** The client scopes Keycloak 26 gives a new realm as default and optional scopes of new clients. */
+const KEYCLOAK_DEFAULT_CLIENT_SCOPES = ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email'];
+const KEYCLOAK_OPTIONAL_CLIENT_SCOPES = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
+
+const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
+/** Signing keys live in KMS, which signs RSA and ECDSA; Keycloak's HS*, PS* and EdDSA have no key here. */
+const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
+
+/**
+ * Keycloak's secret rotation (client policy `secret-rotation`) keeps the previous secret in this
+ * client attribute, in clear, valid until the epoch seconds in the second one
+ * (OIDCClientSecretConfigWrapper). It becomes rotatedSecretHash and is never kept as an attribute.
+ */
+const ROTATED_SECRET_ATTRIBUTE = 'client.secret.rotated';
+const ROTATED_SECRET_EXPIRY_ATTRIBUTE = 'client.secret.rotated.expiration.time';
+
+/** The top-level keys this importer reads; every other key is reported in `skipped`. */
+const READ_KEYS = new Set([
+  'realm',
+  'enabled',
+  'accessTokenLifespan',
+  'ssoSessionIdleTimeout',
+  'ssoSessionMaxLifespan',
+  'clientSessionIdleTimeout',
+  'clientSessionMaxLifespan',
+  'revokeRefreshToken',
+  'refreshTokenMaxReuse',
+  'notBefore',
+  'defaultSignatureAlgorithm',
+  'defaultRole',
+  'defaultDefaultClientScopes',
+  'defaultOptionalClientScopes',
+  'roles',
+  'clientScopes',
+  'clients',
+  'users',
+  'scopeMappings',
+  'clientScopeMappings',
+]);
+
+/** scrypt runs on libuv's thread pool (4 threads by default); 8 in flight keep it busy without queueing every secret at once. */
+const SECRET_HASH_CONCURRENCY = 8;
+
+// ---------------------------------------------------------------------------------------------
+// Entry points
+
+export async function parseRealmExport(json: unknown): Promise<ParsedRealm> {
+  if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
+  const reader = new ExportReader();
+  const realm = readRealmName(reader, json);
+  const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map() };
+
+  const clientEntries = declareClients(ctx, json);
+  const defaultRole = readDefaultRoleName(ctx, json);
+  const roles = readRoles(ctx, json, defaultRole);
+  const scopes = readClientScopes(ctx, json);
+  const scopeMappings = readScopeMappings(ctx, json);
+  const settings = readSettings(ctx, json, defaultRole);
+  const clients = readClients(ctx, clientEntries, settings);
+  const users = readServiceAccountUsers(ctx, json, clients.drafts);
+  if (reader.problems.length > 0) throw new RealmImportError(reader.problems);
+
+  const serviceAccounts = resolveServiceAccounts(ctx, clients.drafts, users, defaultRole);
+  const clientRecords = await finishClients(clients.drafts, scopeMappings.client, serviceAccounts);
+  const items: ClientsTableItem[] = [
+    ...roles.map((role): ClientsTableItem => ({ kind: 'role', ...role })),
+    ...scopes.map((scope): ClientsTableItem => ({
+      kind: 'clientScope',
+      ...scope,
+      scopeMappings: scopeMappings.clientScope.get(scope.name) ?? emptyRoleMappings(),
+    })),
+    ...clientRecords.map((client): ClientsTableItem => ({ kind: 'client', ...client })),
+    // Last: loadRealm treats a realm without settings as nonexistent, so on a first import the
+    // realm only becomes visible once everything its settings refer to is written.
+    { kind: 'settings', ...settings },
+  ];
+  return {
+    realm,
+    items,
+    skipped: reportSkipped(json, clientEntries, clients.otherProtocols, users.people),
+    notes: ctx.notes,
+    counts: {
+      clients: clientRecords.length,
+      roles: roles.length,
+      clientScopes: scopes.length,
+      serviceAccounts: serviceAccounts.size,
+    },
+  };
+}
+
+/**
+ * Writes a parsed realm. Re-importing overwrites the same keys (a put replaces the whole item);
+ * what the file no longer holds is not deleted, except a role's item under its other sort key.
+ * Signing keys are managed by key rotation, never by an import.
+ */
+export async function importRealm(
+  table: ClientsTable,
+  parsed: ParsedRealm,
+  onProgress?: (written: number, total: number) => void,
+): Promise<void> {
+  if (parsed.items.some((item) => item.kind === 'key')) {
+    throw new Error('a realm import never writes signing keys; they are managed by key rotation');
+  }
+  const total = parsed.items.length;
+  await table.batchPut(parsed.realm, parsed.items, (written) => onProgress?.(written, total));
+  await removeStaleRoleForms(table, parsed);
+}
+
+/**
+ * A role's sort key depends on whether it is composite (composites sit under `META#` so a grant
+ * reads them in its one Query). A role that changed kind since the last import would leave its
+ * old item behind, and a stale composite would keep expanding into roles the file no longer grants.
+ */
+async function removeStaleRoleForms(table: ClientsTable, parsed: ParsedRealm): Promise<void> {
+  const roles = parsed.items.filter((item) => item.kind === 'role');
+  const nowPlain = new Set(roles.filter((role) => !role.composite).map((role) => sk.compositeRole(role)));
+  for (const stored of await table.listRealmItems(parsed.realm, 'META#ROLE#')) {
+    if (stored.kind === 'role' && nowPlain.has(sk.compositeRole(stored))) {
+      await table.deleteItem(parsed.realm, sk.compositeRole(stored));
+    }
+  }
+  // Composite roles are few (default-roles-<realm> and a handful more), so a blind delete is cheaper than listing every plain role.
+  for (const role of roles.filter((role) => role.composite)) await table.deleteItem(parsed.realm, sk.plainRole(role));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading typed values, recording a problem for each one that is wrong
+
+type JsonObject = Record<string, unknown>;
+
+/** A value from the file and its JSON path. */
+interface Located<T> {
+  value: T;
+  path: string;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/**
+ * Reads fields of the export. A wrong value becomes a problem and reads as absent (or the
+ * default), so reading goes on and the operator sees every problem at once. Messages never
+ * repeat a value: it could be a secret.
+ */
+class ExportReader {
+  readonly problems: ImportProblem[] = [];
+
+  problem(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  /** undefined for an absent field; Keycloak's exporter leaves out null fields, so null counts as absent. */
+  private field(obj: JsonObject, key: string): unknown {
+    return obj[key] ?? undefined;
+  }
+
+  string(obj: JsonObject, key: string, path: string): string | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || typeof value === 'string') return value;
+    this.problem(join(path, key), 'must be a string');
+    return undefined;
+  }
+
+  requiredName(obj: JsonObject, key: string, path: string): string | undefined {
+    if (this.field(obj, key) === undefined) {
+      this.problem(join(path, key), 'is required');
+      return undefined;
+    }
+    const value = this.string(obj, key, path);
+    if (value === '') this.problem(join(path, key), 'must not be empty');
+    return value || undefined;
+  }
+
+  boolean(obj: JsonObject, key: string, path: string, fallback: boolean): boolean {
+    const value = this.field(obj, key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    this.problem(join(path, key), 'must be true or false');
+    return fallback;
+  }
+
+  /** A whole number of seconds (or uses), at least `min`. */
+  count(obj: JsonObject, key: string, path: string, fallback: number, min = 0): number {
+    const value = this.field(obj, key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min) return value;
+    this.problem(join(path, key), `must be a whole number of at least ${min}`);
+    return fallback;
+  }
+
+  object(obj: JsonObject, key: string, path: string): JsonObject | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || isObject(value)) return value;
+    this.problem(join(path, key), 'must be an object');
+    return undefined;
+  }
+
+  /** The objects of an array field, each with its path; [] when the field is absent. */
+  objects(obj: JsonObject, key: string, path: string): Located<JsonObject>[] {
+    return (this.list(obj, key, path) ?? []).flatMap((value, i) => {
+      const at = `${join(path, key)}[${i}]`;
+      if (isObject(value)) return [{ value, path: at }];
+      this.problem(at, 'must be an object');
+      return [];
+    });
+  }
+
+  /** The strings of an array field, each with its path; undefined when the field is absent. */
+  names(obj: JsonObject, key: string, path: string): Located<string>[] | undefined {
+    return this.list(obj, key, path)?.flatMap((value, i) => {
+      const at = `${join(path, key)}[${i}]`;
+      if (typeof value === 'string') return [{ value, path: at }];
+      this.problem(at, 'must be a string');
+      return [];
+    });
+  }
+
+  private list(obj: JsonObject, key: string, path: string): unknown[] | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || Array.isArray(value)) return value;
+    this.problem(join(path, key), 'must be an array');
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names: realm, clients, roles, client scopes
+
+/** What is known about the file while it is read. */
+interface Context {
+  realm: string;
+  reader: ExportReader;
+  notes: string[];
+  roles: RoleIndex;
+  /** Every clientId in the file, also of clients that are not imported (SAML), whose roles may still be referenced. */
+  clientIds: Set<string>;
+  /** Client scope name → protocol. */
+  clientScopes: Map<string, string>;
+}
+
+/** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
+function readRealmName(reader: ExportReader, json: JsonObject): string {
+  const realm = reader.requiredName(json, 'realm', '') ?? '';
+  if (/[/#]/.test(realm)) reader.problem('realm', "must not contain '/' or '#'");
+  return realm;
+}
+
+interface ClientEntry extends Located<JsonObject> {
+  clientId: string;
+}
+
+function declareClients(ctx: Context, json: JsonObject): ClientEntry[] {
+  const entries: ClientEntry[] = [];
+  for (const entry of ctx.reader.objects(json, 'clients', '')) {
+    const clientId = ctx.reader.requiredName(entry.value, 'clientId', entry.path);
+    if (clientId === undefined) continue;
+    if (ctx.clientIds.has(clientId)) {
+      ctx.reader.problem(join(entry.path, 'clientId'), `duplicate clientId '${clientId}'`);
+      continue;
+    }
+    ctx.clientIds.add(clientId);
+    entries.push({ ...entry, clientId });
+  }
+  return entries;
+}
+
+/** Role names per owner (undefined for the realm), so a reference can be checked wherever it appears. */
+class RoleIndex {
+  private readonly byOwner = new Map<string | undefined, Set<string>>();
+
+  /** false when the owner already has a role of that name. */
+  add(owner: string | undefined, name: string): boolean {
+    const names = this.byOwner.get(owner) ?? new Set<string>();
+    this.byOwner.set(owner, names);
+    if (names.has(name)) return false;
+    names.add(name);
+    return true;
+  }
+
+  has(owner: string | undefined, name: string): boolean {
+    return this.byOwner.get(owner)?.has(name) ?? false;
+  }
+}
+
+const describeRole = (owner: string | undefined, name: string) =>
+  owner === undefined ? `realm role '${name}'` : `role '${name}' of client '${owner}'`;
+
+/** Keycloak 13+ exports the realm's default role as `defaultRole`; its name is always `default-roles-<realm>` when created by Keycloak. */
+function readDefaultRoleName(ctx: Context, json: JsonObject): string {
+  const defaultRole = ctx.reader.object(json, 'defaultRole', '');
+  const name = defaultRole === undefined ? undefined : ctx.reader.string(defaultRole, 'name', 'defaultRole');
+  return name || `default-roles-${ctx.realm}`;
+}
+
+interface DeclaredRole {
+  owner: string | undefined;
+  name: string;
+  entry: Located<JsonObject>;
+}
+
+function readRoles(ctx: Context, json: JsonObject, defaultRole: string): Role[] {
+  const declared = declareRoles(ctx, json);
+  // Every realm has its default role; a file without it (hand-written, or exported before
+  // Keycloak 13) still needs one, since new service accounts are given it.
+  const created: Role[] = [];
+  if (ctx.roles.add(undefined, defaultRole)) {
+    created.push({ name: defaultRole, composite: true, composites: emptyRoleMappings() });
+    ctx.notes.push(`realm role '${defaultRole}' is not in the file: created as a composite of no roles`);
+  }
+  // Composites are read once every role is declared: a composite may name a role listed after it.
+  return [...declared.map((role) => readRole(ctx, role)), ...created];
+}
+
+function declareRoles(ctx: Context, json: JsonObject): DeclaredRole[] {
+  const roles = ctx.reader.object(json, 'roles', '') ?? {};
+  const entries: { owner: string | undefined; entry: Located<JsonObject> }[] = ctx.reader
+    .objects(roles, 'realm', 'roles')
+    .map((entry) => ({ owner: undefined, entry }));
+  const byClient = ctx.reader.object(roles, 'client', 'roles') ?? {};
+  for (const owner of Object.keys(byClient)) {
+    if (!ctx.clientIds.has(owner)) {
+      ctx.reader.problem(join('roles.client', owner), `no client '${owner}' in clients`);
+      continue;
+    }
+    for (const entry of ctx.reader.objects(byClient, owner, 'roles.client')) entries.push({ owner, entry });
+  }
+
+  const declared: DeclaredRole[] = [];
+  for (const { owner, entry } of entries) {
+    const name = ctx.reader.requiredName(entry.value, 'name', entry.path);
+    if (name === undefined) continue;
+    if (!ctx.roles.add(owner, name)) {
+      ctx.reader.problem(join(entry.path, 'name'), `duplicate ${describeRole(owner, name)}`);
+      continue;
+    }
+    declared.push({ owner, name, entry });
+  }
+  return declared;
+}
+
+function readRole(ctx: Context, { owner, name, entry }: DeclaredRole): Role {
+  const description = ctx.reader.string(entry.value, 'description', entry.path);
+  const composites = ctx.reader.object(entry.value, 'composites', entry.path);
+  // Keycloak derives `composite` from having composites; a hand-edited file may set only one of them.
+  const composite = ctx.reader.boolean(entry.value, 'composite', entry.path, false) || composites !== undefined;
+  return {
+    ...(owner === undefined ? {} : { client: owner }),
+    name,
+    ...(description === undefined ? {} : { description }),
+    composite,
+    ...(composite
+      ? { composites: readRoleMappings(ctx, composites ?? {}, join(entry.path, 'composites'), { realm: 'realm', client: 'client' }) }
+      : {}),
+  };
+}
+
+/**
+ * Role references as Keycloak writes them: realm role names under one key, client role names per
+ * owning clientId under another (`composites.realm`/`.client`, a user's `realmRoles`/`clientRoles`).
+ * Keycloak's import creates a role it does not find; here an unknown role is a problem, since it
+ * is almost always a typo or a role missing from a partial export.
+ */
+function readRoleMappings(ctx: Context, obj: JsonObject, path: string, keys: { realm: string; client: string }): RoleMappings {
+  const mappings: RoleMappings = { realm: roleRefs(ctx, undefined, obj, keys.realm, path), client: {} };
+  const byClient = ctx.reader.object(obj, keys.client, path) ?? {};
+  const clientPath = join(path, keys.client);
+  for (const owner of Object.keys(byClient)) {
+    if (!ctx.clientIds.has(owner)) {
+      ctx.reader.problem(join(clientPath, owner), `no client '${owner}' in clients`);
+      continue;
+    }
+    const names = roleRefs(ctx, owner, byClient, owner, clientPath);
+    if (names.length > 0) mappings.client[owner] = names;
+  }
+  return mappings;
+}
+
+/** Names of roles of one owner, each of which must exist. */
+function roleRefs(ctx: Context, owner: string | undefined, obj: JsonObject, key: string, path: string): string[] {
+  const refs = ctx.reader.names(obj, key, path) ?? [];
+  for (const ref of refs) {
+    if (!ctx.roles.has(owner, ref.value)) ctx.reader.problem(ref.path, `no ${describeRole(owner, ref.value)}`);
+  }
+  return [...new Set(refs.map((ref) => ref.value))];
+}
+
+type ClientScopeDraft = Omit<ClientScope, 'scopeMappings'>;
+
+function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
+  const scopes: ClientScopeDraft[] = [];
+  for (const entry of ctx.reader.objects(json, 'clientScopes', '')) {
+    const name = ctx.reader.requiredName(entry.value, 'name', entry.path);
+    if (name === undefined) continue;
+    if (ctx.clientScopes.has(name)) {
+      ctx.reader.problem(join(entry.path, 'name'), `duplicate client scope '${name}'`);
+      continue;
+    }
+    const protocol = ctx.reader.string(entry.value, 'protocol', entry.path) ?? 'openid-connect';
+    ctx.clientScopes.set(name, protocol);
+    const attributes = readAttributes(ctx, entry);
+    // Keycloak puts a scope's name in the `scope` claim unless this attribute is exactly "false".
+    scopes.push({ name, protocol, includeInTokenScope: attributes['include.in.token.scope'] !== 'false' });
+  }
+  return scopes;
+}
+
+/** Keycloak's attributes are strings (Map<String, String>); anything else is left out. */
+function readAttributes(ctx: Context, entry: Located<JsonObject>): Record<string, string> {
+  const attributes = ctx.reader.object(entry.value, 'attributes', entry.path) ?? {};
+  return Object.fromEntries(Object.entries(attributes).filter((pair): pair is [string, string] => typeof pair[1] === 'string'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope mappings: the roles a client (with fullScopeAllowed=false) or a client scope may put in tokens
+
+interface ScopeMappingIndex {
+  client: Map<string, RoleMappings>;
+  clientScope: Map<string, RoleMappings>;
+}
+
+/**
+ * Keycloak exports realm-role scope mappings as `scopeMappings[]` and client-role ones per owning
+ * client as `clientScopeMappings{<owner>: [...]}`; each entry names the client or client scope
+ * they are mapped to.
+ */
+function readScopeMappings(ctx: Context, json: JsonObject): ScopeMappingIndex {
+  const index: ScopeMappingIndex = { client: new Map(), clientScope: new Map() };
+  const mappingsOf = (target: ScopeMappingTarget) => {
+    const mappings = index[target.kind].get(target.name) ?? emptyRoleMappings();
+    index[target.kind].set(target.name, mappings);
+    return mappings;
+  };
+
+  for (const entry of ctx.reader.objects(json, 'scopeMappings', '')) {
+    const target = readScopeMappingTarget(ctx, entry);
+    const roles = roleRefs(ctx, undefined, entry.value, 'roles', entry.path);
+    if (target === undefined) continue;
+    const mappings = mappingsOf(target);
+    mappings.realm = [...new Set([...mappings.realm, ...roles])];
+  }
+
+  const byOwner = ctx.reader.object(json, 'clientScopeMappings', '') ?? {};
+  for (const owner of Object.keys(byOwner)) {
+    if (!ctx.clientIds.has(owner)) {
+      ctx.reader.problem(join('clientScopeMappings', owner), `no client '${owner}' in clients`);
+      continue;
+    }
+    for (const entry of ctx.reader.objects(byOwner, owner, 'clientScopeMappings')) {
+      const target = readScopeMappingTarget(ctx, entry);
+      const roles = roleRefs(ctx, owner, entry.value, 'roles', entry.path);
+      if (target === undefined) continue;
+      const mappings = mappingsOf(target);
+      mappings.client[owner] = [...new Set([...(mappings.client[owner] ?? []), ...roles])];
+    }
+  }
+  return index;
+}
+
+interface ScopeMappingTarget {
+  kind: 'client' | 'clientScope';
+  name: string;
+}
+
+function readScopeMappingTarget(ctx: Context, entry: Located<JsonObject>): ScopeMappingTarget | undefined {
+  const client = ctx.reader.string(entry.value, 'client', entry.path);
+  const clientScope = ctx.reader.string(entry.value, 'clientScope', entry.path);
+  if ((client === undefined) === (clientScope === undefined)) {
+    ctx.reader.problem(entry.path, 'must name exactly one of client or clientScope');
+    return undefined;
+  }
+  if (client !== undefined) {
+    if (ctx.clientIds.has(client)) return { kind: 'client', name: client };
+    ctx.reader.problem(join(entry.path, 'client'), `no client '${client}' in clients`);
+    return undefined;
+  }
+  if (clientScope !== undefined && ctx.clientScopes.has(clientScope)) return { kind: 'clientScope', name: clientScope };
+  ctx.reader.problem(join(entry.path, 'clientScope'), `no client scope '${clientScope}' in clientScopes`);
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Realm settings
+
+function readSettings(ctx: Context, json: JsonObject, defaultRole: string): RealmSettings {
+  const r = ctx.reader;
+  return {
+    realm: ctx.realm,
+    enabled: r.boolean(json, 'enabled', '', true),
+    accessTokenLifespan: r.count(json, 'accessTokenLifespan', '', 300, 1),
+    ssoSessionIdleTimeout: r.count(json, 'ssoSessionIdleTimeout', '', 1800),
+    ssoSessionMaxLifespan: r.count(json, 'ssoSessionMaxLifespan', '', 36000),
+    clientSessionIdleTimeout: r.count(json, 'clientSessionIdleTimeout', '', 0),
+    clientSessionMaxLifespan: r.count(json, 'clientSessionMaxLifespan', '', 0),
+    revokeRefreshToken: r.boolean(json, 'revokeRefreshToken', '', false),
+    refreshTokenMaxReuse: r.count(json, 'refreshTokenMaxReuse', '', 0),
+    notBefore: r.count(json, 'notBefore', '', 0),
+    defaultSignatureAlgorithm: readSignatureAlgorithm(ctx, json),
+    defaultRole,
+    defaultDefaultClientScopes: readScopeList(ctx, json, 'defaultDefaultClientScopes', '', existingScopes(ctx, KEYCLOAK_DEFAULT_CLIENT_SCOPES)),
+    defaultOptionalClientScopes: readScopeList(ctx, json, 'defaultOptionalClientScopes', '', existingScopes(ctx, KEYCLOAK_OPTIONAL_CLIENT_SCOPES)),
+  };
+}
+
+function readSignatureAlgorithm(ctx: Context, json: JsonObject): SignatureAlgorithm {
+  const alg = ctx.reader.string(json, 'defaultSignatureAlgorithm', '') ?? 'RS256';
+  if (isSignatureAlgorithm(alg)) return alg;
+  ctx.reader.problem('defaultSignatureAlgorithm', `'${alg}' is not supported: signing keys are RS256 or ES256`);
+  return 'RS256';
+}
+
+function isSignatureAlgorithm(alg: string): alg is SignatureAlgorithm {
+  return SIGNATURE_ALGORITHMS.includes(alg);
+}
+
+function existingScopes(ctx: Context, names: string[]): string[] {
+  return names.filter((name) => ctx.clientScopes.has(name));
+}
+
+/** Client scope names; Keycloak ignores (with a warning) a name that is not a client scope of the realm, and so does this. */
+function readScopeList(ctx: Context, obj: JsonObject, key: string, path: string, fallback: string[]): string[] {
+  const names = ctx.reader.names(obj, key, path);
+  if (names === undefined) return fallback;
+  const unknown = names.filter((name) => !ctx.clientScopes.has(name.value)).map((name) => `'${name.value}'`);
+  if (unknown.length > 0) ctx.notes.push(`${join(path, key)}: ignored unknown client scopes ${unknown.join(', ')}`);
+  return [...new Set(names.map((name) => name.value).filter((name) => ctx.clientScopes.has(name)))];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clients
+
+/** A client as read, before its secrets are hashed and its scope mappings and service account attached. */
+interface ClientDraft {
+  path: string;
+  record: Omit<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'serviceAccount' | 'scopeMappings'>;
+  secret?: string;
+  rotatedSecret?: { secret: string; expiresAt: number };
+}
+
+function readClients(
+  ctx: Context,
+  entries: ClientEntry[],
+  settings: RealmSettings,
+): { drafts: ClientDraft[]; otherProtocols: Map<string, number> } {
+  const drafts: ClientDraft[] = [];
+  const otherProtocols = new Map<string, number>();
+  for (const entry of entries) {
+    const protocol = ctx.reader.string(entry.value, 'protocol', entry.path) ?? 'openid-connect';
+    // Only OpenID Connect clients can use the token endpoint; a SAML client's roles are still read,
+    // since service accounts may hold them.
+    if (protocol !== 'openid-connect') {
+      otherProtocols.set(protocol, (otherProtocols.get(protocol) ?? 0) + 1);
+      continue;
+    }
+    drafts.push(readClient(ctx, entry, settings));
+  }
+  return { drafts, otherProtocols };
+}
+
+function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): ClientDraft {
+  const r = ctx.reader;
+  const { value: raw, path, clientId } = entry;
+  const { [ROTATED_SECRET_ATTRIBUTE]: rotatedSecret, ...attributes } = readAttributes(ctx, entry);
+  const record: ClientDraft['record'] = {
+    realm: ctx.realm,
+    clientId,
+    id: r.string(raw, 'id', path) ?? derivedUuid('client', ctx.realm, clientId),
+    enabled: r.boolean(raw, 'enabled', path, true),
+    publicClient: r.boolean(raw, 'publicClient', path, false),
+    bearerOnly: r.boolean(raw, 'bearerOnly', path, false),
+    serviceAccountsEnabled: r.boolean(raw, 'serviceAccountsEnabled', path, false),
+    fullScopeAllowed: r.boolean(raw, 'fullScopeAllowed', path, true),
+    clientAuthenticatorType: readAuthenticatorType(ctx, entry),
+    // Keycloak gives a client created without scope lists the realm's defaults of its protocol.
+    defaultClientScopes: readScopeList(ctx, raw, 'defaultClientScopes', path, oidcScopes(ctx, settings.defaultDefaultClientScopes)),
+    optionalClientScopes: readScopeList(ctx, raw, 'optionalClientScopes', path, oidcScopes(ctx, settings.defaultOptionalClientScopes)),
+    attributes,
+    notBefore: r.count(raw, 'notBefore', path, 0),
+  };
+  if (!usesSecret(record)) return { path, record };
+  const secret = readSecret(ctx, entry);
+  return {
+    path,
+    record,
+    ...(secret === undefined ? {} : { secret }),
+    ...readRotatedSecret(ctx, entry, rotatedSecret, attributes[ROTATED_SECRET_EXPIRY_ATTRIBUTE]),
+  };
+}
+
+function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenticatorType {
+  const type = ctx.reader.string(entry.value, 'clientAuthenticatorType', entry.path) ?? 'client-secret';
+  if (isAuthenticatorType(type)) return type;
+  ctx.reader.problem(
+    join(entry.path, 'clientAuthenticatorType'),
+    `'${type}' is not supported: use client-secret, client-secret-jwt or client-jwt`,
+  );
+  return 'client-secret';
+}
+
+function isAuthenticatorType(type: string): type is ClientAuthenticatorType {
+  return AUTHENTICATOR_TYPES.includes(type);
+}
+
+function oidcScopes(ctx: Context, names: string[]): string[] {
+  return names.filter((name) => ctx.clientScopes.get(name) === 'openid-connect');
+}
+
+/**
+ * Public and bearer-only clients never authenticate with a secret, and a client-jwt client signs
+ * with its own key. A secret Keycloak keeps for them anyway is left out: unused, it is only a liability.
+ */
+function usesSecret(client: ClientDraft['record']): boolean {
+  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+}
+
+function readSecret(ctx: Context, entry: ClientEntry): string | undefined {
+  const path = join(entry.path, 'secret');
+  const secret = entry.value.secret ?? '';
+  if (typeof secret !== 'string') {
+    ctx.reader.problem(path, 'must be a string');
+    return undefined;
+  }
+  if (secret === MASKED_SECRET) {
+    ctx.reader.problem(
+      path,
+      "is the admin console's mask '**********' (a console partial export leaves secrets out): export with kc.sh export, or put the client's secret in the file",
+    );
+    return undefined;
+  }
+  if (secret === '') {
+    ctx.reader.problem(
+      path,
+      'confidential client has no secret (a console partial export masks secrets): export with kc.sh export, or put the secret in the file',
+    );
+    return undefined;
+  }
+  return secret;
+}
+
+/** Keycloak treats a rotated secret without an expiry as expired (OIDCClientSecretConfigWrapper.isClientRotatedSecretExpired). */
+function readRotatedSecret(
+  ctx: Context,
+  entry: ClientEntry,
+  secret: string | undefined,
+  expiry: string | undefined,
+): Pick<ClientDraft, 'rotatedSecret'> {
+  if (!secret || secret === MASKED_SECRET) return {};
+  const expiresAt = Number(expiry);
+  if (expiry === undefined || !Number.isInteger(expiresAt) || expiresAt <= 0) {
+    ctx.notes.push(`${entry.path} (${entry.clientId}): rotated secret left out, it has no valid expiry`);
+    return {};
+  }
+  return { rotatedSecret: { secret, expiresAt } };
+}
+
+/** Hashes the secrets and attaches scope mappings and service accounts. */
+async function finishClients(
+  drafts: ClientDraft[],
+  scopeMappings: Map<string, RoleMappings>,
+  serviceAccounts: Map<string, ServiceAccount>,
+): Promise<ClientRecord[]> {
+  const finish = async (draft: ClientDraft): Promise<ClientRecord> => {
+    const [secretHash, rotatedSecretHash] = await Promise.all([
+      draft.secret === undefined ? undefined : hashChosenSecret(draft.secret),
+      draft.rotatedSecret === undefined ? undefined : hashChosenSecret(draft.rotatedSecret.secret),
+    ]);
+    const serviceAccount = serviceAccounts.get(draft.record.clientId);
+    // No key is set to undefined: the DynamoDB document client refuses undefined values.
+    return {
+      ...draft.record,
+      ...(secretHash === undefined ? {} : { secretHash }),
+      ...(rotatedSecretHash === undefined || draft.rotatedSecret === undefined
+        ? {}
+        : { rotatedSecretHash, rotatedSecretExpiresAt: draft.rotatedSecret.expiresAt }),
+      ...(serviceAccount === undefined ? {} : { serviceAccount }),
+      scopeMappings: scopeMappings.get(draft.record.clientId) ?? emptyRoleMappings(),
+    };
+  };
+  const records: ClientRecord[] = [];
+  for (let i = 0; i < drafts.length; i += SECRET_HASH_CONCURRENCY) {
+    records.push(...(await Promise.all(drafts.slice(i, i + SECRET_HASH_CONCURRENCY).map(finish))));
+  }
+  return records;
+}
+
+/**
+ * A UUID-shaped id derived from names, for files without Keycloak's ids (hand-written, or exported
+ * without users): re-importing the same file gives the same ids, so a service account's `sub`
+ * stays stable. RFC 9562 version 8 (custom) from SHA-256.
+ */
+function derivedUuid(kind: 'client' | 'user', realm: string, name: string): string {
+  const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service accounts
+
+type ServiceAccount = NonNullable<ClientRecord['serviceAccount']>;
+
+interface ServiceAccountUsers {
+  /** By clientId. */
+  accounts: Map<string, ServiceAccount>;
+  /** Whether the file holds users at all: `kc.sh export --dir` writes them to separate files by default, the console's partial export leaves them out. */
+  inFile: boolean;
+  /** Users that are people, not service accounts. */
+  people: number;
+}
+
+function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: ClientDraft[]): ServiceAccountUsers {
+  const users = ctx.reader.objects(json, 'users', '');
+  const withServiceAccounts = new Set(clients.filter((c) => c.record.serviceAccountsEnabled).map((c) => c.record.clientId));
+  const accounts = new Map<string, ServiceAccount>();
+  let people = 0;
+  for (const user of users) {
+    const clientId = ctx.reader.string(user.value, 'serviceAccountClientId', user.path);
+    if (clientId === undefined) {
+      people++;
+      continue;
+    }
+    const account = readServiceAccountUser(ctx, user, clientId);
+    const at = join(user.path, 'serviceAccountClientId');
+    if (!ctx.clientIds.has(clientId)) ctx.reader.problem(at, `no client '${clientId}' in clients`);
+    else if (!withServiceAccounts.has(clientId)) ctx.reader.problem(at, `client '${clientId}' does not have serviceAccountsEnabled`);
+    else if (accounts.has(clientId)) ctx.reader.problem(at, `a second service-account user for client '${clientId}'`);
+    else accounts.set(clientId, account);
+  }
+  return { accounts, inFile: users.length > 0, people };
+}
+
+function readServiceAccountUser(ctx: Context, user: Located<JsonObject>, clientId: string): ServiceAccount {
+  // Keycloak names the user `service-account-<clientId>` and keeps every username in lower case.
+  const username = (ctx.reader.string(user.value, 'username', user.path) ?? `service-account-${clientId}`).toLowerCase();
+  const groups = ctx.reader.names(user.value, 'groups', user.path) ?? [];
+  if (groups.length > 0) {
+    ctx.notes.push(
+      `${user.path} (${username}): group memberships are not imported, so roles it had only through groups ${groups.map((g) => `'${g.value}'`).join(', ')} are not in its tokens`,
+    );
+  }
+  return {
+    id: ctx.reader.string(user.value, 'id', user.path) ?? derivedUuid('user', ctx.realm, username),
+    username,
+    roles: readRoleMappings(ctx, user.value, user.path, { realm: 'realmRoles', client: 'clientRoles' }),
+  };
+}
+
+/**
+ * Every client with serviceAccountsEnabled has a service-account user in Keycloak. When the file
+ * does not hold it, the client gets what Keycloak gives a new one: the realm's default role.
+ */
+function resolveServiceAccounts(
+  ctx: Context,
+  clients: ClientDraft[],
+  users: ServiceAccountUsers,
+  defaultRole: string,
+): Map<string, ServiceAccount> {
+  const resolved = new Map<string, ServiceAccount>();
+  const missing: ClientDraft[] = [];
+  for (const client of clients.filter((c) => c.record.serviceAccountsEnabled)) {
+    const { clientId } = client.record;
+    const account = users.accounts.get(clientId);
+    if (account !== undefined) {
+      resolved.set(clientId, account);
+      continue;
+    }
+    const username = `service-account-${clientId}`.toLowerCase();
+    resolved.set(clientId, { id: derivedUuid('user', ctx.realm, username), username, roles: { realm: [defaultRole], client: {} } });
+    missing.push(client);
+  }
+  if (missing.length === 0) return resolved;
+  if (users.inFile) {
+    for (const client of missing) {
+      ctx.notes.push(`${client.path} (${client.record.clientId}): no service-account user in users, it gets the realm default roles ('${defaultRole}')`);
+    }
+  } else {
+    ctx.notes.push(
+      `partial export without users: ${missing.length} service accounts get the realm default roles ('${defaultRole}') ` +
+        'and ids derived from their names; `kc.sh export --dir` writes users to separate files unless --users realm_file',
+    );
+  }
+  return resolved;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is left out
+
+function reportSkipped(
+  json: JsonObject,
+  clients: ClientEntry[],
+  otherProtocols: Map<string, number>,
+  people: number,
+): string[] {
+  const skipped: string[] = [];
+  const settings: string[] = [];
+  for (const [key, value] of Object.entries(json)) {
+    if (READ_KEYS.has(key) || value === null) continue;
+    const size = Array.isArray(value) ? value.length : isObject(value) ? Object.keys(value).length : undefined;
+    if (size === undefined) settings.push(key);
+    // An empty collection loses nothing, so it is not worth a line.
+    else if (size > 0) skipped.push(`${key}: ${plural(size, Array.isArray(value) ? 'entry' : 'field', Array.isArray(value) ? 'entries' : 'fields')}`);
+  }
+  if (settings.length > 0) skipped.push(`${plural(settings.length, 'realm setting', 'realm settings')}: ${settings.join(', ')}`);
+
+  const mappers = countProtocolMappers(clients, Array.isArray(json.clientScopes) ? json.clientScopes : []);
+  if (mappers.length > 0) skipped.push(`protocolMappers: ${mappers.join(', ')} (this service builds Keycloak's standard claims itself)`);
+  const withAuthorization = clients.filter((client) => isObject(client.value.authorizationSettings)).length;
+  if (withAuthorization > 0) skipped.push(`authorizationSettings: on ${plural(withAuthorization, 'client', 'clients')} (Authorization Services)`);
+  for (const [protocol, count] of otherProtocols) {
+    skipped.push(`clients: ${plural(count, `${protocol} client`, `${protocol} clients`)} (only openid-connect clients can use the token endpoint)`);
+  }
+  if (people > 0) skipped.push(`users: ${plural(people, 'user that is not a service account', 'users that are not service accounts')}`);
+  return skipped;
+}
+
+function countProtocolMappers(clients: ClientEntry[], scopes: unknown[]): string[] {
+  const count = (owners: unknown[], one: string, many: string): string | undefined => {
+    const lists = owners.map((owner) => (isObject(owner) && Array.isArray(owner.protocolMappers) ? owner.protocolMappers.length : 0));
+    const mappers = lists.reduce((sum, n) => sum + n, 0);
+    return mappers === 0 ? undefined : `${mappers} on ${plural(lists.filter((n) => n > 0).length, one, many)}`;
+  };
+  return [
+    count(clients.map((client) => client.value), 'client', 'clients'),
+    count(scopes, 'client scope', 'client scopes'),
+  ].filter((line) => line !== undefined);
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function describeProblems(problems: ImportProblem[]): string {
+  const shown = problems.slice(0, 20).map((p) => `  ${p.path}: ${p.message}`);
+  const more = problems.length > shown.length ? [`  … and ${problems.length - shown.length} more`] : [];
+  return [`the realm export has ${plural(problems.length, 'problem', 'problems')}:`, ...shown, ...more].join('\n');
+}

@@ -1,0 +1,50 @@
+import { invalidClient, invalidRequest, OAuthError } from '../http/errors.js';
+import type { ClientRecord } from '../store/model.js';
+import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
+
+/** Keycloak limits client ids to 255 characters; anything longer cannot exist, so no read is spent on it. */
+const MAX_CLIENT_ID_LENGTH = 255;
+
+export interface ClientAuthDeps {
+  methods: ClientAuthMethod[];
+  getClient(realm: string, clientId: string): Promise<ClientRecord | undefined>;
+}
+
+/**
+ * Finds the one method the request uses, reads the client it names (the grant's one DynamoDB
+ * read) and lets the method verify the proof. Mirrors Keycloak's client authentication flow, with
+ * one difference on purpose: every failure is the same 401 invalid_client.
+ */
+export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuthInput): Promise<AuthenticatedClient> {
+  const usedBasic = input.request.headers.authorization !== undefined;
+  const present = deps.methods.filter((method) => method.present(input));
+  // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
+  const credentialed = present.filter((method) => method.name !== 'none');
+  if (credentialed.length > 1) {
+    // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
+    throw invalidRequest('Multiple client authentication methods used');
+  }
+  const method = credentialed[0] ?? present[0];
+  if (!method) throw invalidClient(input.realm, usedBasic, 'Missing client_id parameter');
+
+  const claimed = method.claim(input);
+  const formClientId = input.form.get('client_id');
+  const fail = () => invalidClient(input.realm, usedBasic);
+  if (claimed.clientId === '' || claimed.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail();
+  // Keycloak accepts a client_id field beside the credentials, but it must name the same client.
+  if (formClientId !== undefined && formClientId !== claimed.clientId) throw fail();
+
+  const client = await deps.getClient(input.realm, claimed.clientId);
+  const usable = client && client.enabled && matchesAuthenticator(client, method) ? client : undefined;
+  const verified = await method.verify(usable, claimed, input);
+  if (!usable || !verified) throw fail();
+
+  if (usable.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
+  return { client: usable, method: method.name };
+}
+
+/** A client proves itself only with the method its `clientAuthenticatorType` names (public clients with none). */
+function matchesAuthenticator(client: ClientRecord, method: ClientAuthMethod): boolean {
+  if (method.name === 'none') return client.publicClient;
+  return !client.publicClient && method.authenticatorType === client.clientAuthenticatorType;
+}

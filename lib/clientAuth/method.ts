@@ -1,0 +1,40 @@
+import type { HttpRequest } from '../http/request.js';
+import type { ClientAuthenticatorType, ClientRecord } from '../store/model.js';
+
+/** What a request presents to prove which client it is. */
+export interface ClientAuthInput {
+  request: HttpRequest;
+  form: Map<string, string>;
+  realm: string;
+  /** The realm's issuer, a valid audience for JWT assertions. */
+  issuer: string;
+}
+
+/** A method recognised the request as its own and read the claimed client id from it. */
+export interface ClaimedClient {
+  clientId: string;
+  /** The method-specific proof (a secret, an assertion); never logged. */
+  proof: string;
+}
+
+/**
+ * One client-authentication method (Keycloak: one ClientAuthenticator class per method).
+ * `claim` only reads the request; `verify` decides, given the stored client, which may be
+ * undefined for an unknown client id: a method must then do the same work it would do for a
+ * known client, so timing does not reveal which client ids exist.
+ */
+export interface ClientAuthMethod {
+  /** The OAuth / OIDC name, as in discovery's token_endpoint_auth_methods_supported. */
+  name: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  /** The Keycloak `clientAuthenticatorType` this method proves; undefined for public clients. */
+  authenticatorType?: ClientAuthenticatorType;
+  /** Whether the request carries this method's credentials. */
+  present(input: ClientAuthInput): boolean;
+  claim(input: ClientAuthInput): ClaimedClient;
+  verify(client: ClientRecord | undefined, claimed: ClaimedClient, input: ClientAuthInput): Promise<boolean>;
+}
+
+export interface AuthenticatedClient {
+  client: ClientRecord;
+  method: ClientAuthMethod['name'];
+}

@@ -1,0 +1,40 @@
+/**
+ * Service configuration, read from the environment once per Lambda container.
+ * Everything else receives a Config value; nothing deeper in lib/ reads process.env.
+ */
+export interface Config {
+  /** DynamoDB table holding realms, roles, client scopes, clients and signing keys. */
+  clientsTable: string;
+  /** DynamoDB table holding sessions, revoked token ids and single-use markers (all with TTL). */
+  sessionsTable: string;
+  /**
+   * Base URL the issuer is built from (`{base}/realms/{realm}`). When unset, the request's own
+   * origin is used, as Keycloak does without a configured hostname.
+   */
+  issuerBaseUrl?: string;
+  /** How long realm-level data (settings, composite roles, client scopes, keys) is cached per container. */
+  realmCacheTtlSeconds: number;
+}
+
+/** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
+export const DEFAULT_REALM_CACHE_TTL_SECONDS = 60;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const ttl = env.REALM_CACHE_TTL_SECONDS;
+  const parsedTtl = ttl === undefined || ttl === '' ? DEFAULT_REALM_CACHE_TTL_SECONDS : Number(ttl);
+  if (!Number.isFinite(parsedTtl) || parsedTtl < 0) {
+    throw new Error('REALM_CACHE_TTL_SECONDS must be a non-negative number');
+  }
+  return {
+    clientsTable: required(env, 'CLIENTS_TABLE'),
+    sessionsTable: required(env, 'SESSIONS_TABLE'),
+    issuerBaseUrl: env.ISSUER_BASE_URL ? env.ISSUER_BASE_URL.replace(/\/+$/, '') : undefined,
+    realmCacheTtlSeconds: parsedTtl,
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

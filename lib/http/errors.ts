@@ -1,0 +1,48 @@
+/**
+ * The one error type of the service. Thrown anywhere in lib/, rendered in one place
+ * (lib/http/handler.ts) as the OAuth error body of RFC 6749 §5.2:
+ * `{"error": "...", "error_description": "..."}`.
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly description?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description ? `${error}: ${description}` : error);
+    this.name = 'OAuthError';
+  }
+}
+
+export const invalidRequest = (description: string, status = 400) => new OAuthError(status, 'invalid_request', description);
+
+export const unsupportedGrantType = () => new OAuthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
+
+export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
+
+export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
+
+export const unauthorizedClient = (description: string) => new OAuthError(401, 'unauthorized_client', description);
+
+/** Keycloak answers an unknown realm with a bare error and no description. */
+export const realmNotFound = () => new OAuthError(404, 'Realm does not exist');
+
+/**
+ * Every failed client authentication gets the same answer, whatever failed (unknown client,
+ * disabled client, wrong secret), so the endpoint cannot be used to find client ids. Keycloak
+ * answers a wrong secret with `unauthorized_client` instead (keycloak#12162); we do not.
+ * RFC 6749 §5.2: when the client used HTTP Basic, answer 401 with WWW-Authenticate.
+ */
+export const CLIENT_AUTH_FAILED = 'Invalid client or Invalid client credentials';
+
+export function invalidClient(realm: string, usedBasic: boolean, description = CLIENT_AUTH_FAILED): OAuthError {
+  const headers: Record<string, string> = usedBasic ? { 'WWW-Authenticate': `Basic realm="${realm.replace(/["\\]/g, '')}"` } : {};
+  return new OAuthError(401, 'invalid_client', description, headers);
+}
+
+/** A dependency (DynamoDB, KMS) failed after the SDK's own retries: the caller may try again. */
+export const temporarilyUnavailable = (retryAfterSeconds = 1) =>
+  new OAuthError(503, 'temporarily_unavailable', 'The service is temporarily unavailable, try again later', {
+    'Retry-After': String(retryAfterSeconds),
+  });

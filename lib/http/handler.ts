@@ -1,0 +1,73 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { OAuthError, temporarilyUnavailable } from './errors.js';
+import { fromApiGatewayEvent, type HttpRequest } from './request.js';
+import { json, NO_STORE, type HttpResponse } from './response.js';
+
+export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface HandlerOptions {
+  /** Token-endpoint family: every response, errors too, carries Cache-Control: no-store. */
+  noStore?: boolean;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * Adapts an endpoint to a Lambda handler for API Gateway HTTP APIs, and is the one place where
+ * errors become HTTP responses: OAuthError as its OAuth body, a failing dependency as 503
+ * temporarily_unavailable, anything else as a bare 500 that reveals nothing.
+ */
+export function httpHandler(endpoint: Endpoint, options: HandlerOptions = {}) {
+  const log = options.log ?? ((entry) => console.error(JSON.stringify(entry)));
+  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    let response: HttpResponse;
+    try {
+      response = await endpoint(fromApiGatewayEvent(event));
+    } catch (err) {
+      response = renderError(err, log, event.requestContext?.requestId);
+    }
+    if (options.noStore) response.headers = { ...response.headers, ...NO_STORE };
+    return response;
+  };
+}
+
+export function renderError(err: unknown, log: (entry: Record<string, unknown>) => void, requestId?: string): HttpResponse {
+  const known = err instanceof OAuthError ? err : isDependencyFailure(err) ? temporarilyUnavailable() : undefined;
+  if (!known) {
+    // Only the error's class and message: never the request, which may carry credentials.
+    log({ level: 'ERROR', message: 'unhandled error', requestId, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+    return json(500, { error: 'server_error', error_description: 'Internal server error' });
+  }
+  if (known !== err) {
+    log({ level: 'WARN', message: 'dependency failure', requestId, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+  }
+  const body: Record<string, string> = { error: known.error };
+  if (known.description !== undefined) body.error_description = known.description;
+  return json(known.status, body, known.headers);
+}
+
+const RETRYABLE_NAMES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'LimitExceededException',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'KeyUnavailableException',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/** DynamoDB or KMS could not answer (throttled, down, unreachable), as opposed to a bug of ours. */
+export function isDependencyFailure(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
+  if (e.code && NETWORK_CODES.has(e.code)) return true;
+  if (e.$fault === 'server') return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  return e.cause !== undefined && e.cause !== err && isDependencyFailure(e.cause);
+}

@@ -1,0 +1,57 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { realmNotFound } from './http/errors.js';
+import { KeyRing } from './signing/keyRing.js';
+import type { ClientsTable } from './store/clientsTable.js';
+import type { ClientScope, RealmSettings } from './store/model.js';
+import { RoleGraph } from './tokens/roles.js';
+
+/** A realm's rarely-changing data, indexed for the grants. */
+export interface RealmContext {
+  settings: RealmSettings;
+  roles: RoleGraph;
+  clientScopes: Map<string, ClientScope>;
+  keys: KeyRing;
+}
+
+/**
+ * Per-container cache of realm contexts with a bounded lifetime (REALM_CACHE_TTL_SECONDS).
+ * A miss costs one paginated Query; concurrent misses share it. Unknown realms are cached too,
+ * so a flood of requests for made-up realms costs one read per realm name and lifetime.
+ */
+export class RealmCache {
+  private readonly entries = new Map<string, { expires: number; context: Promise<RealmContext | undefined> }>();
+
+  constructor(
+    private readonly table: ClientsTable,
+    private readonly kms: KMSClient,
+    private readonly ttlSeconds: number,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  async get(realm: string): Promise<RealmContext> {
+    if (!/^[^/#\s]{1,255}$/.test(realm)) throw realmNotFound();
+    const now = this.nowMs();
+    let entry = this.entries.get(realm);
+    if (!entry || entry.expires <= now) {
+      entry = { expires: now + this.ttlSeconds * 1000, context: this.load(realm) };
+      if (this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(realm, entry);
+      // A failed load must not be cached: the next request tries again.
+      entry.context.catch(() => this.entries.delete(realm));
+    }
+    const context = await entry.context;
+    if (!context || !context.settings.enabled) throw realmNotFound();
+    return context;
+  }
+
+  private async load(realm: string): Promise<RealmContext | undefined> {
+    const data = await this.table.loadRealm(realm);
+    if (!data) return undefined;
+    return {
+      settings: data.settings,
+      roles: new RoleGraph(data.compositeRoles),
+      clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
+      keys: new KeyRing(data.keys, this.kms),
+    };
+  }
+}

@@ -1,0 +1,67 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { authenticateClient } from './clientAuth/authenticate.js';
+import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
+import { clientSecretPost } from './clientAuth/clientSecretPost.js';
+import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
+import { publicClient } from './clientAuth/publicClient.js';
+import { SecretVerifier } from './clientAuth/secretVerifier.js';
+import { loadConfig, type Config } from './config.js';
+import type { HttpRequest } from './http/request.js';
+import { RealmCache } from './realmContext.js';
+import { ClientsTable } from './store/clientsTable.js';
+
+/**
+ * Everything a Lambda container builds once, at init, and passes to the endpoints: the
+ * configuration, the AWS SDK clients (which keep their connections alive between invocations),
+ * the stores, the caches and the clock.
+ */
+export interface Runtime {
+  config: Config;
+  kms: KMSClient;
+  clients: ClientsTable;
+  realms: RealmCache;
+  clientAuthMethods: ClientAuthMethod[];
+  /** Epoch seconds. */
+  now(): number;
+}
+
+export interface RuntimeOverrides {
+  config?: Config;
+  dynamodb?: DynamoDBClient;
+  kms?: KMSClient;
+  now?: () => number;
+}
+
+export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
+  const config = overrides.config ?? loadConfig();
+  const now = overrides.now ?? (() => Math.floor(Date.now() / 1000));
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
+  const kms = overrides.kms ?? new KMSClient({});
+  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const clients = new ClientsTable(doc, config.clientsTable);
+  const secrets = new SecretVerifier(now);
+  return {
+    config,
+    kms,
+    clients,
+    realms: new RealmCache(clients, kms, config.realmCacheTtlSeconds),
+    // Order matters only for presence: credentialed methods are tried before the bare client_id.
+    clientAuthMethods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient],
+    now,
+  };
+}
+
+export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<AuthenticatedClient> {
+  return authenticateClient(
+    { methods: runtime.clientAuthMethods, getClient: (realm, clientId) => runtime.clients.getClient(realm, clientId) },
+    input,
+  );
+}
+
+/** `{base}/realms/{realm}`, base from ISSUER_BASE_URL or else the request's own origin (and its legacy `/auth`). */
+export function issuerFor(runtime: Runtime, request: HttpRequest, realm: string): string {
+  const base = runtime.config.issuerBaseUrl ?? request.origin;
+  return `${base}${request.legacyAuthPrefix ? '/auth' : ''}/realms/${encodeURIComponent(realm)}`;
+}

@@ -1,0 +1,177 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  BatchWriteCommand,
+  PutCommand,
+  DeleteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type {
+  ClientRecord,
+  ClientScope,
+  CompositeRole,
+  RealmData,
+  RealmSettings,
+  Role,
+  SigningKeyRecord,
+} from './model.js';
+
+/**
+ * The clients table: one partition per realm (`pk = REALM#<realm>`).
+ *
+ * Sort keys are chosen so that everything realm-wide a grant needs is one Query on the `META#`
+ * prefix (settings, composite roles, client scopes, keys), while per-client data is one GetItem.
+ * Plain (non-composite) roles live under `ROLE#`: a token can name them without reading them, so
+ * they stay off the hot path even in realms with tens of thousands of clients.
+ */
+export const sk = {
+  settings: 'META#CONFIG',
+  compositeRole: (role: { client?: string; name: string }) => `META#ROLE#${roleSortKey(role)}`,
+  plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
+  clientScope: (name: string) => `META#SCOPE#${name}`,
+  key: (kid: string) => `META#KEY#${kid}`,
+  client: (clientId: string) => `CLIENT#${clientId}`,
+};
+
+export const realmPk = (realm: string) => `REALM#${realm}`;
+
+// A NUL cannot appear in Keycloak client ids or role names, so realm and client roles never collide.
+function roleSortKey(role: { client?: string; name: string }): string {
+  return role.client === undefined ? `R\u0000${role.name}` : `C\u0000${role.client}\u0000${role.name}`;
+}
+
+export type ClientsTableItem =
+  | ({ kind: 'settings' } & RealmSettings)
+  | ({ kind: 'role' } & Role)
+  | ({ kind: 'clientScope' } & ClientScope)
+  | ({ kind: 'key' } & SigningKeyRecord)
+  | ({ kind: 'client' } & ClientRecord);
+
+export class ClientsTable {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  /** All realm-wide data in one paginated Query; undefined when the realm does not exist. */
+  async loadRealm(realm: string): Promise<RealmData | undefined> {
+    let settings: RealmSettings | undefined;
+    const compositeRoles: CompositeRole[] = [];
+    const clientScopes: ClientScope[] = [];
+    const keys: SigningKeyRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :meta)',
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':meta': 'META#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const item = stripKeys<ClientsTableItem>(raw);
+        switch (item.kind) {
+          case 'settings':
+            settings = item;
+            break;
+          case 'role':
+            compositeRoles.push({ client: item.client, name: item.name, composites: item.composites ?? { realm: [], client: {} } });
+            break;
+          case 'clientScope':
+            clientScopes.push(item);
+            break;
+          case 'key':
+            keys.push(item);
+            break;
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return settings ? { settings, compositeRoles, clientScopes, keys } : undefined;
+  }
+
+  async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.client(clientId) } }),
+    );
+    return out.Item ? (stripKeys<ClientRecord>(out.Item)) : undefined;
+  }
+
+  async putClient(client: ClientRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
+  }
+
+  async putItem(realm: string, item: ClientsTableItem): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, item) }));
+  }
+
+  async deleteItem(realm: string, sortKey: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sortKey } }));
+  }
+
+  /** Every item of a realm (for export and admin listings), optionally only those under a sort-key prefix. */
+  async listRealmItems(realm: string, prefix = ''): Promise<ClientsTableItem[]> {
+    const items: ClientsTableItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': prefix },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) items.push(stripKeys<ClientsTableItem>(raw));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /**
+   * Writes items 25 at a time (BatchWriteItem's limit), retrying unprocessed items with
+   * exponential backoff as the DynamoDB documentation prescribes.
+   */
+  async batchPut(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void): Promise<void> {
+    let written = 0;
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: this.toItem(realm, item) } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
+        if (attempt > 10) throw new Error('DynamoDB kept returning unprocessed items');
+        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+      }
+      written += Math.min(25, items.length - i);
+      onProgress?.(written);
+    }
+  }
+
+  toItem(realm: string, item: ClientsTableItem): Record<string, unknown> {
+    return { pk: realmPk(realm), sk: sortKeyOf(item), ...item };
+  }
+}
+
+export function sortKeyOf(item: ClientsTableItem): string {
+  switch (item.kind) {
+    case 'settings':
+      return sk.settings;
+    case 'role':
+      return item.composite ? sk.compositeRole(item) : sk.plainRole(item);
+    case 'clientScope':
+      return sk.clientScope(item.name);
+    case 'key':
+      return sk.key(item.kid);
+    case 'client':
+      return sk.client(item.clientId);
+  }
+}
+
+/** Drops the key attributes; what remains is the item as the rest of lib/ knows it. */
+function stripKeys<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

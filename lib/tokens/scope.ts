@@ -1,0 +1,29 @@
+import { invalidScope } from '../http/errors.js';
+import type { ClientRecord, ClientScope } from '../store/model.js';
+
+export interface ResolvedScope {
+  /** The client scopes in effect: the client's defaults plus the optional ones requested. */
+  clientScopes: ClientScope[];
+  /** The `scope` claim and response field (Keycloak: openid if asked, then scopes included in token scope). */
+  scope: string;
+  openid: boolean;
+}
+
+/**
+ * Checks a `scope` parameter against the client's default and optional client scopes
+ * (Keycloak's TokenManager.isValidScope): `openid` is always allowed; any other name must be one of
+ * the client's scopes, else `invalid_scope "Invalid scopes: <scope>"`.
+ */
+export function resolveScope(requested: string | undefined, client: ClientRecord, realmScopes: Map<string, ClientScope>): ResolvedScope {
+  const names = (requested ?? '').split(' ').filter((name) => name !== '');
+  const openid = names.includes('openid');
+  const optional = new Set(client.optionalClientScopes);
+  const defaults = new Set(client.defaultClientScopes);
+  for (const name of names) {
+    if (name !== 'openid' && !optional.has(name) && !defaults.has(name)) throw invalidScope(`Invalid scopes: ${requested}`);
+  }
+  const inEffect = [...client.defaultClientScopes, ...client.optionalClientScopes.filter((name) => names.includes(name) && !defaults.has(name))];
+  const clientScopes = inEffect.flatMap((name) => realmScopes.get(name) ?? []);
+  const scope = [...(openid ? ['openid'] : []), ...clientScopes.filter((s) => s.includeInTokenScope).map((s) => s.name)].join(' ');
+  return { clientScopes, scope, openid };
+}

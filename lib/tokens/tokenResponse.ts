@@ -1,0 +1,78 @@
+import { OAuthError } from '../http/errors.js';
+import type { RealmContext } from '../realmContext.js';
+import type { ClientRecord, SignatureAlgorithm } from '../store/model.js';
+import { accessTokenClaims, accessTokenLifespan } from './accessToken.js';
+import { idTokenClaims } from './idToken.js';
+import { tokenRoles } from './roles.js';
+import type { ResolvedScope } from './scope.js';
+
+/** The token endpoint's success body, fields in Keycloak's order; absent fields are omitted. */
+export interface TokenResponse {
+  access_token: string;
+  expires_in: number;
+  refresh_expires_in: number;
+  refresh_token?: string;
+  token_type: 'Bearer';
+  id_token?: string;
+  'not-before-policy': number;
+  session_state?: string;
+  scope: string;
+}
+
+export interface IssueInput {
+  realm: RealmContext;
+  issuer: string;
+  client: ClientRecord;
+  scope: ResolvedScope;
+  issuedAt: number;
+  sourceIp: string;
+  session?: { id: string; refreshToken: string; refreshExpiresIn: number; expiresAt: number };
+}
+
+/** Builds, signs and wraps the access token (and the ID token when `openid` was asked for). */
+export async function issueTokens(input: IssueInput): Promise<{ response: TokenResponse; claims: Record<string, unknown> }> {
+  const { realm, client } = input;
+  const signer = realm.keys.signer(signatureAlgorithm(realm, client));
+  if (!signer) throw new OAuthError(500, 'server_error', 'The realm has no active signing key');
+  let lifespan = accessTokenLifespan(client, realm.settings.accessTokenLifespan);
+  // Keycloak never lets an access token outlive its session.
+  if (input.session) lifespan = Math.max(0, Math.min(lifespan, input.session.expiresAt - input.issuedAt));
+  const claims = accessTokenClaims({
+    issuer: input.issuer,
+    client,
+    roles: tokenRoles(realm.roles, client, input.scope.clientScopes),
+    scope: input.scope.scope,
+    issuedAt: input.issuedAt,
+    lifespan,
+    sourceIp: input.sourceIp,
+    sessionId: input.session?.id,
+  });
+  const accessToken = await signer.sign(claims);
+  const idToken = input.scope.openid ? await signer.sign(idTokenClaims(claims, accessToken)) : undefined;
+  const response: TokenResponse = {
+    access_token: accessToken,
+    expires_in: lifespan,
+    refresh_expires_in: input.session?.refreshExpiresIn ?? 0,
+    ...(input.session ? { refresh_token: input.session.refreshToken } : {}),
+    token_type: 'Bearer',
+    ...(idToken ? { id_token: idToken } : {}),
+    'not-before-policy': notBeforePolicy(realm, client),
+    ...(input.session ? { session_state: input.session.id } : {}),
+    scope: input.scope.scope,
+  };
+  return { response, claims };
+}
+
+/** Client attribute `access.token.signed.response.alg`, else the realm's default algorithm. */
+export function signatureAlgorithm(realm: RealmContext, client: ClientRecord): SignatureAlgorithm {
+  const fromClient = client.attributes['access.token.signed.response.alg'];
+  return fromClient === 'RS256' || fromClient === 'ES256' ? fromClient : realm.settings.defaultSignatureAlgorithm;
+}
+
+/**
+ * The later of the realm's and the client's not-before. Keycloak took the earlier one, so a
+ * client-level push could be undone by the realm's (CVE-2026-8922); the later one is right.
+ */
+export function notBeforePolicy(realm: RealmContext, client: ClientRecord): number {
+  return Math.max(realm.settings.notBefore ?? 0, client.notBefore ?? 0);
+}

@@ -1,0 +1,67 @@
+/**
+ * `npm test`: typecheck, then start the local stack (DynamoDB Local, local KMS, serverless
+ * offline) on test ports with a throw-away data directory, run every test file with node's test
+ * runner against it, stop the stack, and end with the runner's summary and a plain
+ * "N passed, N failed" line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { PROJECT_ROOT, startLocalStack } from '../infra/local/stack.js';
+
+const tiers = process.argv.slice(2);
+const run = (command: string, args: string[], env: Record<string, string> = {}) =>
+  new Promise<{ code: number; output: string }>((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code: code ?? 1, output }));
+  });
+
+async function testFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(join(PROJECT_ROOT, 'test', dir), { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => relative(PROJECT_ROOT, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+console.log('> typecheck');
+const typecheck = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']);
+if (typecheck.code !== 0) {
+  console.log('typecheck failed\n0 passed, 1 failed');
+  process.exit(1);
+}
+
+const selected = tiers.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
+const files = (await Promise.all(selected.map(testFiles))).flat();
+const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-test-'));
+const port = Number(process.env.TEST_PORT ?? 3100);
+console.log('> starting the local stack for tests');
+const stack = await startLocalStack({
+  port: selected.includes('e2e') ? port : 0,
+  dynamodbPort: Number(process.env.TEST_DYNAMODB_PORT ?? 8100),
+  kmsPort: Number(process.env.TEST_KMS_PORT ?? 4699),
+  lambdaPort: Number(process.env.TEST_LAMBDA_PORT ?? 3102),
+  dataDir,
+  stage: 'test',
+  log: () => undefined,
+});
+
+let result: { code: number; output: string };
+try {
+  result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
+    ...stack.env,
+    TEST_BASE_URL: stack.baseUrl,
+  });
+} finally {
+  await stack.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+const count = (label: string) => Number(new RegExp(`ℹ ${label} (\\d+)`).exec(result.output)?.[1] ?? 0);
+console.log(`${count('pass')} passed, ${count('fail')} failed`);
+process.exit(result.code);

@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { createTables, tableNames } from '../../infra/local/tables.js';
+import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
+import { seedRealm, signingKeyAliases } from '../../infra/seed.js';
+import { createRuntime, type Runtime } from '../../lib/runtime.js';
+import { ClientsTable } from '../../lib/store/clientsTable.js';
+
+/**
+ * Integration tests reach DynamoDB Local and the local KMS that test/run.ts started, through the
+ * real SDK clients and the standard AWS_ENDPOINT_URL_* variables. Each test file gets its own
+ * tables (a fresh stage name), seeded with the demo realm, so files never see each other's data.
+ */
+export interface CallCounts {
+  [command: string]: number;
+}
+
+export function countingClients() {
+  const counts: CallCounts = {};
+  const dynamodb = new DynamoDBClient({});
+  const kms = new KMSClient({});
+  for (const client of [dynamodb, kms]) {
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        counts[context.commandName!] = (counts[context.commandName!] ?? 0) + 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+  }
+  return { dynamodb, kms, counts, reset: () => Object.keys(counts).forEach((key) => delete counts[key]) };
+}
+
+export interface TestStack {
+  runtime: Runtime;
+  table: ClientsTable;
+  counts: CallCounts;
+  resetCounts(): void;
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+}
+
+export async function freshStack(options: { realmCacheTtlSeconds?: number; now?: () => number } = {}): Promise<TestStack> {
+  if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('run integration tests through `npm test` (it starts DynamoDB Local and the local KMS)');
+  const stage = `it${randomUUID().slice(0, 8)}`;
+  const names = tableNames(stage);
+  const { dynamodb, kms, counts, reset } = countingClients();
+  await createTables(dynamodb, names);
+  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const table = new ClientsTable(doc, names.clients);
+  // The local stack created the keys behind the `test` stage's aliases; reuse them.
+  await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases: signingKeyAliases('test') });
+  const runtime = createRuntime({
+    config: { clientsTable: names.clients, sessionsTable: names.sessions, realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60 },
+    dynamodb,
+    kms,
+    now: options.now,
+  });
+  reset();
+  return { runtime, table, counts, resetCounts: reset, dynamodb, kms };
+}
+
