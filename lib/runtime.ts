@@ -11,6 +11,7 @@ import { loadConfig, type Config } from './config.js';
 import type { HttpRequest } from './http/request.js';
 import { RealmCache } from './realmContext.js';
 import { ClientsTable } from './store/clientsTable.js';
+import { SessionsTable } from './store/sessionsTable.js';
 
 /**
  * Everything a Lambda container builds once, at init, and passes to the endpoints: the
@@ -21,6 +22,7 @@ export interface Runtime {
   config: Config;
   kms: KMSClient;
   clients: ClientsTable;
+  sessions: SessionsTable;
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
   /** Epoch seconds. */
@@ -46,6 +48,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     config,
     kms,
     clients,
+    sessions: new SessionsTable(doc, config.sessionsTable),
     realms: new RealmCache(clients, kms, config.realmCacheTtlSeconds),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient],
@@ -64,4 +67,10 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
 export function issuerFor(runtime: Runtime, request: HttpRequest, realm: string): string {
   const base = runtime.config.issuerBaseUrl ?? request.origin;
   return `${base}${request.legacyAuthPrefix ? '/auth' : ''}/realms/${encodeURIComponent(realm)}`;
+}
+
+/** Both issuer forms of a realm (with and without Keycloak's legacy `/auth`): tokens from either are ours. */
+export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string): string[] {
+  const plain = issuerFor(runtime, { ...request, legacyAuthPrefix: false }, realm);
+  return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
 }

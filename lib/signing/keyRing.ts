@@ -1,3 +1,4 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
 import { publishedJwks, type PublicJwk } from './jwks.js';
@@ -7,6 +8,7 @@ import type { JwtSigner } from './signer.js';
 /** A realm's signing keys: the active one per algorithm signs, all unretired ones are published. */
 export class KeyRing {
   private readonly signers = new Map<SignatureAlgorithm, JwtSigner>();
+  private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
     private readonly keys: SigningKeyRecord[],
@@ -26,8 +28,18 @@ export class KeyRing {
     return publishedJwks(this.keys, now);
   }
 
-  /** The public key a token's `kid` names, for verifying tokens this service issued. */
-  publicJwk(kid: string): PublicJwk | undefined {
-    return this.jwks(Math.floor(Date.now() / 1000)).keys.find((key) => key.kid === kid);
+  /**
+   * The key a token's `kid` names and the one algorithm it signs with, for verifying tokens this
+   * service issued. The algorithm comes from the key record, never from the token's header.
+   */
+  verificationKey(kid: string, now: number): { key: KeyObject; alg: SignatureAlgorithm } | undefined {
+    const record = this.keys.find((key) => key.kid === kid && (key.retireAt === undefined || key.retireAt > now));
+    if (!record) return undefined;
+    let key = this.publicKeys.get(kid);
+    if (!key) {
+      key = createPublicKey({ key: record.publicJwk as never, format: 'jwk' });
+      this.publicKeys.set(kid, key);
+    }
+    return { key, alg: record.alg };
   }
 }

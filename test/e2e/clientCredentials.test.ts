@@ -20,7 +20,7 @@ describe('client credentials end to end (serverless offline)', () => {
     assert.equal(metadata.jwks_uri, `${issuer}/protocol/openid-connect/certs`);
     const legacy = await fetch(`${base}/auth/realms/demo/.well-known/openid-configuration`);
     assert.equal(legacy.status, 200);
-    assert.equal((await legacy.json()).issuer, `${base}/auth/realms/demo`);
+    assert.equal(((await legacy.json()) as { issuer: string }).issuer, `${base}/auth/realms/demo`);
   });
 
   it('answers the seed request exactly as Keycloak documents it', async () => {
@@ -31,7 +31,7 @@ describe('client credentials end to end (serverless offline)', () => {
     });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    const body = await res.json();
+    const body = (await res.json()) as { access_token: string };
     const jwks = createRemoteJWKSet(new URL(`${base}/auth/realms/demo/protocol/openid-connect/certs`));
     const { payload } = await jwtVerify(body.access_token, jwks, { issuer: `${base}/auth/realms/demo` });
     assert.deepEqual(payload.realm_access, { roles: ['user'] });
@@ -70,7 +70,7 @@ describe('client credentials end to end (serverless offline)', () => {
     for (const init of attempts) {
       const res = await fetch(token, init);
       assert.ok(res.status >= 400 && res.status < 500, `${res.status} for ${String(init.body)}`);
-      assert.equal(typeof (await res.json()).error, 'string');
+      assert.equal(typeof ((await res.json()) as { error: unknown }).error, 'string');
     }
     const unknownRealm = await fetch(`${base}/realms/nope/protocol/openid-connect/token`, { method: 'POST' });
     assert.equal(unknownRealm.status, 404);

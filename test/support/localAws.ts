@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { createTables, tableNames } from '../../infra/local/tables.js';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { seedRealm, signingKeyAliases } from '../../infra/seed.js';
@@ -21,15 +22,12 @@ export function countingClients() {
   const counts: CallCounts = {};
   const dynamodb = new DynamoDBClient({});
   const kms = new KMSClient({});
-  for (const client of [dynamodb, kms]) {
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        counts[context.commandName!] = (counts[context.commandName!] ?? 0) + 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countCalls' },
-    );
-  }
+  const counter: InitializeMiddleware<object, MetadataBearer> = (next, context) => async (args) => {
+    counts[context.commandName!] = (counts[context.commandName!] ?? 0) + 1;
+    return next(args);
+  };
+  dynamodb.middlewareStack.add(counter as never, { step: 'initialize', name: 'countCalls' });
+  kms.middlewareStack.add(counter as never, { step: 'initialize', name: 'countCalls' });
   return { dynamodb, kms, counts, reset: () => Object.keys(counts).forEach((key) => delete counts[key]) };
 }
 

@@ -1,0 +1,8 @@
+import { revoke } from '../lib/grants/revoke.js';
+import { httpHandler } from '../lib/http/handler.js';
+import { createRuntime } from '../lib/runtime.js';
+
+const runtime = createRuntime();
+
+/** POST /realms/{realm}/protocol/openid-connect/revoke (RFC 7009). */
+export const handler = httpHandler((request) => revoke(runtime, request), { noStore: true });

@@ -1,0 +1,59 @@
+import { invalidGrant, invalidRequest, invalidScope, temporarilyUnavailable } from '../http/errors.js';
+import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
+import { decideRefresh } from '../tokens/rotation.js';
+import { resolveScope } from '../tokens/scope.js';
+import { issueTokens } from '../tokens/tokenResponse.js';
+import type { Grant } from './grant.js';
+
+/** Concurrent refreshes of one session retry on a fresh read this many times before giving up. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * `grant_type=refresh_token` (RFC 6749 §6). The access token is rebuilt from the client's current
+ * role mappings and state; `scope` may only narrow what the session started with. Rotation and
+ * reuse follow the realm's `revokeRefreshToken` and `refreshTokenMaxReuse` (lib/tokens/rotation.ts),
+ * enforced by a write conditional on the session version that was read.
+ */
+export const refreshToken: Grant = {
+  parameters: new Set(['refresh_token', 'scope']),
+
+  async handle({ runtime, realm, request, form, issuer, client: { client } }) {
+    const presented = form.get('refresh_token');
+    if (!presented) throw invalidRequest('No refresh token');
+    const sessionId = sessionIdOf(presented);
+    if (!sessionId) throw invalidGrant('Invalid refresh token');
+    const presentedHash = hashRefreshToken(presented);
+
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const session = await runtime.sessions.get(sessionId);
+      if (!session) throw invalidGrant('Session not active');
+      const now = runtime.now();
+      const decision = decideRefresh({ session, presentedToken: presented, presentedHash, realm: realm.settings, client, now });
+      if (decision.kind === 'refuse') {
+        if (decision.endSession) await runtime.sessions.delete(session.id);
+        throw invalidGrant(decision.description);
+      }
+      const scope = resolveScope(narrowedScope(form.get('scope'), session.requestedScope, client.defaultClientScopes), client, realm.clientScopes);
+      if (!(await runtime.sessions.replace(decision.session, session.version))) continue;
+      const { response } = await issueTokens({
+        realm,
+        issuer,
+        client,
+        scope,
+        issuedAt: now,
+        sourceIp: request.sourceIp,
+        session: { id: session.id, refreshToken: decision.refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
+      });
+      return response;
+    }
+    throw temporarilyUnavailable();
+  },
+};
+
+/** A refresh may ask for fewer scopes than the session started with, never for more. */
+function narrowedScope(requested: string | undefined, original: string, defaults: string[]): string {
+  if (requested === undefined) return original;
+  const allowed = new Set([...original.split(' '), ...defaults]);
+  if (requested.split(' ').some((name) => name !== '' && !allowed.has(name))) throw invalidScope(`Invalid scopes: ${requested}`);
+  return requested;
+}

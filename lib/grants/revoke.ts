@@ -1,0 +1,42 @@
+import { invalidRequest } from '../http/errors.js';
+import type { HttpRequest } from '../http/request.js';
+import { empty, type HttpResponse } from '../http/response.js';
+import { issuersFor, type Runtime } from '../runtime.js';
+import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
+import { tokenGeneration } from '../tokens/rotation.js';
+import { verifyAccessToken } from '../tokens/verifyAccessToken.js';
+import { clientRequest } from './clientRequest.js';
+
+/** Keycloak's wording when a client revokes another client's token. */
+const unmatchingClients = () => invalidRequest('Unmatching clients');
+
+/**
+ * Token revocation (RFC 7009). A refresh token ends its session; an access token's `jti` is
+ * recorded as revoked until the token expires. Anything unknown or invalid is still 200
+ * (RFC 7009 §2.2: "invalid tokens do not cause an error response").
+ */
+export async function revoke(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
+  const { realm, form, client } = await clientRequest(runtime, request, (form) => {
+    if (!form.get('token')) throw invalidRequest('Token not provided');
+  });
+  const token = form.get('token')!;
+  const clientId = client.client.clientId;
+
+  const sessionId = sessionIdOf(token);
+  if (sessionId) {
+    const session = await runtime.sessions.get(sessionId);
+    if (session && session.realm === request.realm && tokenGeneration(session, hashRefreshToken(token))) {
+      if (session.clientId !== clientId) throw unmatchingClients();
+      await runtime.sessions.delete(session.id);
+    }
+    return empty(200);
+  }
+
+  const now = runtime.now();
+  const claims = await verifyAccessToken(realm, token, issuersFor(runtime, request, request.realm), now);
+  if (claims && typeof claims.jti === 'string') {
+    if (claims.azp !== clientId) throw unmatchingClients();
+    await runtime.sessions.revokeAccessToken(request.realm, claims.jti, claims.exp!);
+  }
+  return empty(200);
+}

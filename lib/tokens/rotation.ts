@@ -1,0 +1,81 @@
+import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { SessionRecord } from '../store/sessionsTable.js';
+import { newRefreshToken } from './refreshToken.js';
+import { refreshExpiresIn, sessionTimeouts } from './sessionPolicy.js';
+
+/** How many older token hashes a session remembers to recognise reuse (beyond them a token is just invalid). */
+const REMEMBERED_TOKENS = 16;
+
+export type RefreshDecision =
+  /** Refuse with invalid_grant; `endSession` when the session must not survive (reuse, expiry). */
+  | { kind: 'refuse'; description: string; endSession: boolean }
+  | { kind: 'refresh'; session: SessionRecord; refreshToken: string; refreshExpiresIn: number };
+
+export interface RefreshInput {
+  session: SessionRecord;
+  presentedToken: string;
+  presentedHash: string;
+  realm: RealmSettings;
+  client: ClientRecord;
+  now: number;
+}
+
+/**
+ * Decides a refresh from the session's stored state, following Keycloak's TokenManager
+ * (validateToken, validateTokenReuse) with opaque tokens:
+ *
+ * - `revokeRefreshToken` off: the session has one refresh token, valid until the session ends.
+ * - on: every refresh issues a new token (`next`). Presenting `next` makes it `current` (used
+ *   once); presenting `current` again is allowed `refreshTokenMaxReuse` more times; presenting any
+ *   older token of the session, or `current` beyond its reuse count, ends the whole session.
+ *
+ * Pure: the caller writes the returned session conditionally on the version it read, so two
+ * concurrent refreshes can never both be decided on the same state.
+ */
+export function decideRefresh(input: RefreshInput): RefreshDecision {
+  const { session, presentedHash, realm, client, now } = input;
+  const refuse = (description: string, endSession = false): RefreshDecision => ({ kind: 'refuse', description, endSession });
+
+  if (session.realm !== realm.realm) return refuse('Invalid refresh token');
+  const which = tokenGeneration(session, presentedHash);
+  // A token this session never issued proves nothing: refuse it without touching the session,
+  // or anyone who saw a session id could end sessions.
+  if (!which) return refuse('Invalid refresh token');
+  if (session.clientId !== client.clientId) return refuse("Invalid refresh token. Token client and authorized client don't match");
+
+  const timeouts = sessionTimeouts(realm, client);
+  if (now >= session.expiresAt || now >= session.lastRefresh + timeouts.idle) return refuse('Token is not active', true);
+  const tokenIssuedAt = which === 'next' ? session.nextTokenIssuedAt : (session.currentTokenIssuedAt ?? session.started);
+  if (tokenIssuedAt < Math.max(realm.notBefore ?? 0, client.notBefore ?? 0)) return refuse('Stale token', true);
+  if (!client.serviceAccountsEnabled || !client.serviceAccount) return refuse('Client not enabled to retrieve service account', true);
+
+  const base = { ...session, lastRefresh: now, version: session.version + 1 };
+  const expiresIn = refreshExpiresIn(timeouts, session.started, now, now);
+  if (!realm.revokeRefreshToken) {
+    return { kind: 'refresh', session: base, refreshToken: input.presentedToken, refreshExpiresIn: expiresIn };
+  }
+  if (which === 'previous') return refuse('Stale token', true);
+  if (which === 'current' && session.currentTokenUses > realm.refreshTokenMaxReuse) {
+    return refuse('Maximum allowed refresh token reuse exceeded', true);
+  }
+  const issued = newRefreshToken(session.id);
+  const retired = which === 'next' ? [session.currentTokenHash] : [session.nextTokenHash];
+  const previousTokenHashes = [...session.previousTokenHashes, ...retired.filter((hash): hash is string => hash !== undefined)].slice(-REMEMBERED_TOKENS);
+  const promoted =
+    which === 'next'
+      ? { currentTokenHash: session.nextTokenHash, currentTokenIssuedAt: session.nextTokenIssuedAt, currentTokenUses: 1 }
+      : { currentTokenUses: session.currentTokenUses + 1 };
+  return {
+    kind: 'refresh',
+    session: { ...base, ...promoted, nextTokenHash: issued.hash, nextTokenIssuedAt: now, previousTokenHashes },
+    refreshToken: issued.token,
+    refreshExpiresIn: expiresIn,
+  };
+}
+
+/** Which of the session's refresh tokens a hash is, if any. */
+export function tokenGeneration(session: SessionRecord, hash: string): 'next' | 'current' | 'previous' | undefined {
+  if (hash === session.nextTokenHash) return 'next';
+  if (hash === session.currentTokenHash) return 'current';
+  return session.previousTokenHashes.includes(hash) ? 'previous' : undefined;
+}
