@@ -37,7 +37,8 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
 
   const path = event.rawPath ?? '';
   const host = headers['x-forwarded-host'] ?? headers.host ?? event.requestContext?.domainName ?? 'localhost';
-  const proto = (headers['x-forwarded-proto'] ?? 'https').split(',')[0]!.trim();
+  // API Gateway always sets X-Forwarded-Proto (https); without it we are behind a plain local server.
+  const proto = (headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim();
   return {
     method: event.requestContext?.http?.method ?? 'GET',
     path,

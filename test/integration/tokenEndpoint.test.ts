@@ -146,11 +146,19 @@ describe('client_credentials on DynamoDB Local and the local KMS', () => {
 
 describe('AWS calls per grant', () => {
   it('a warm grant is one GetItem and one kms:Sign, and writes nothing', async () => {
-    const auth = { authorization: basic('product-sa-client', 'password') };
+    const auth = { authorization: basic('full-scope-client', 'full-secret') };
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
     stack.resetCounts();
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
     assert.deepEqual({ ...stack.counts }, { GetItemCommand: 1, SignCommand: 1 });
+  });
+
+  it('a warm grant with a refresh token adds exactly one write: the session', async () => {
+    const auth = { authorization: basic('product-sa-client', 'password') };
+    assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
+    stack.resetCounts();
+    assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
+    assert.deepEqual({ ...stack.counts }, { GetItemCommand: 1, PutItemCommand: 1, SignCommand: 1 });
   });
 
   it('a cold container adds one realm Query and nothing else', async () => {
