@@ -37,10 +37,13 @@ export async function seedRealm(options: {
   kms: KMSClient;
   realmFile: string;
   aliases: ReturnType<typeof signingKeyAliases>;
+  /** Import even when the realm exists (re-importing is idempotent). */
+  overwrite?: boolean;
   log?: (line: string) => void;
 }): Promise<string> {
   const parsed = await parseRealmExport(JSON.parse(await readFile(options.realmFile, 'utf8')));
-  if (!(await options.table.loadRealm(parsed.realm))) {
+  for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
+  if (options.overwrite || !(await options.table.loadRealm(parsed.realm))) {
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
   }
