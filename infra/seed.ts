@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
-import { registerKmsKey } from '../lib/signing/registerKey.js';
+import { createSigningKey } from '../lib/signing/keys.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
 /**
@@ -12,17 +12,24 @@ export function signingKeyAliases(stage: string, service = 'sa-token-service') {
   return { RS256: `alias/${service}-${stage}-signing-rs256`, ES256: `alias/${service}-${stage}-signing-es256` } as const;
 }
 
-/** Creates the signing keys behind the aliases when they do not exist yet (local stack only). */
-export async function ensureSigningKeys(kms: KMSClient, aliases: ReturnType<typeof signingKeyAliases>): Promise<void> {
-  for (const [alias, spec] of [
-    [aliases.RS256, 'RSA_2048'],
-    [aliases.ES256, 'ECC_NIST_P256'],
+/** The stage's symmetric wrapping key, as infra/kms.yml names it. */
+export function secretsKeyAlias(stage: string, service = 'sa-token-service'): string {
+  return `alias/${service}-${stage}-secrets`;
+}
+
+/** Creates the keys infra/kms.yml declares when they do not exist yet (local stack only). */
+export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<void> {
+  const aliases = signingKeyAliases(stage);
+  for (const [alias, spec, usage] of [
+    [aliases.RS256, 'RSA_2048', 'SIGN_VERIFY'],
+    [aliases.ES256, 'ECC_NIST_P256', 'SIGN_VERIFY'],
+    [secretsKeyAlias(stage), 'SYMMETRIC_DEFAULT', 'ENCRYPT_DECRYPT'],
   ] as const) {
     try {
       await kms.send(new DescribeKeyCommand({ KeyId: alias }));
     } catch (err) {
       if (!(err instanceof NotFoundException)) throw err;
-      const created = await kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY', Description: `token signing (${alias})` }));
+      const created = await kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: usage, Description: alias }));
       await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created.KeyMetadata!.KeyId! }));
     }
   }
@@ -50,7 +57,13 @@ export async function seedRealm(options: {
   const keys = (await options.table.loadRealm(parsed.realm))?.keys ?? [];
   for (const alg of ['RS256', 'ES256'] as const) {
     if (!keys.some((key) => key.alg === alg && key.status === 'active')) {
-      await registerKmsKey(options.kms, options.table, parsed.realm, options.aliases[alg]);
+      await createSigningKey(options.kms, options.table, parsed.realm, {
+        alg,
+        mode: 'kms',
+        kmsKeyId: options.aliases[alg],
+        retainPreviousFor: 0,
+        now: Math.floor(Date.now() / 1000),
+      });
     }
   }
   return parsed.realm;

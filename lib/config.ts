@@ -14,6 +14,11 @@ export interface Config {
   issuerBaseUrl?: string;
   /** How long realm-level data (settings, composite roles, client scopes, keys) is cached per container. */
   realmCacheTtlSeconds: number;
+  /**
+   * The stage's symmetric KMS key (id, ARN or alias) that wraps envelope signing keys and
+   * `client-secret-jwt` secrets. Unset: neither feature is available.
+   */
+  secretsKeyId?: string;
 }
 
 /** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
@@ -30,6 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionsTable: required(env, 'SESSIONS_TABLE'),
     issuerBaseUrl: env.ISSUER_BASE_URL ? env.ISSUER_BASE_URL.replace(/\/+$/, '') : undefined,
     realmCacheTtlSeconds: parsedTtl,
+    secretsKeyId: env.SECRETS_KEY_ID || undefined,
   };
 }
 

@@ -1,6 +1,5 @@
-import type { KMSClient } from '@aws-sdk/client-kms';
 import { realmNotFound } from './http/errors.js';
-import { KeyRing } from './signing/keyRing.js';
+import { KeyRing, type SignerCache } from './signing/keyRing.js';
 import type { ClientsTable } from './store/clientsTable.js';
 import type { ClientScope, RealmSettings } from './store/model.js';
 import { RoleGraph } from './tokens/roles.js';
@@ -23,7 +22,7 @@ export class RealmCache {
 
   constructor(
     private readonly table: ClientsTable,
-    private readonly kms: KMSClient,
+    private readonly signers: SignerCache,
     private readonly ttlSeconds: number,
     private readonly nowMs: () => number = Date.now,
   ) {}
@@ -47,11 +46,13 @@ export class RealmCache {
   private async load(realm: string): Promise<RealmContext | undefined> {
     const data = await this.table.loadRealm(realm);
     if (!data) return undefined;
-    return {
+    const context = {
       settings: data.settings,
       roles: new RoleGraph(data.compositeRoles),
       clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
-      keys: new KeyRing(data.keys, this.kms),
+      keys: new KeyRing(realm, data.keys, this.signers),
     };
+    context.keys.warm();
+    return context;
   }
 }

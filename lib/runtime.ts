@@ -10,6 +10,7 @@ import { SecretVerifier } from './clientAuth/secretVerifier.js';
 import { loadConfig, type Config } from './config.js';
 import type { HttpRequest } from './http/request.js';
 import { RealmCache } from './realmContext.js';
+import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
 
@@ -49,7 +50,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions: new SessionsTable(doc, config.sessionsTable),
-    realms: new RealmCache(clients, kms, config.realmCacheTtlSeconds),
+    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient],
     now,

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import { ensureSigningKeys, seedRealm, signingKeyAliases } from '../seed.js';
+import { ensureStageKeys, secretsKeyAlias, seedRealm, signingKeyAliases } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
 import { startKmsServer } from './kms/server.js';
 import { createTables, tableNames } from './tables.js';
@@ -67,12 +67,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const kms = new KMSClient({ ...clientConfig, endpoint: kmsServer.url });
     await createTables(dynamodb, names);
     const aliases = signingKeyAliases(options.stage);
-    await ensureSigningKeys(kms, aliases);
+    await ensureStageKeys(kms, options.stage);
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
     await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases, log: options.log });
 
     // Locally, changes (admin CLI, tests) must show on the very next request.
-    const env = { ...aws, CLIENTS_TABLE: names.clients, SESSIONS_TABLE: names.sessions, REALM_CACHE_TTL_SECONDS: '0' };
+    const env = {
+      ...aws,
+      CLIENTS_TABLE: names.clients,
+      SESSIONS_TABLE: names.sessions,
+      SECRETS_KEY_ID: secretsKeyAlias(options.stage),
+      REALM_CACHE_TTL_SECONDS: '0',
+    };
     const baseUrl = `http://localhost:${options.port}`;
     if (options.port !== 0) {
       const offline = startServerlessOffline(options, env);

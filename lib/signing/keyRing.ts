@@ -1,27 +1,61 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import { EnvelopeSigner } from './envelopeSigner.js';
 import { publishedJwks, type PublicJwk } from './jwks.js';
 import { KmsSigner } from './kmsSigner.js';
 import type { JwtSigner } from './signer.js';
 
+/**
+ * Signers live as long as the container, across realm-cache refreshes, so an envelope key is
+ * unwrapped once per container and not once per cache lifetime. Keyed by realm and kid.
+ */
+export class SignerCache {
+  private readonly signers = new Map<string, JwtSigner>();
+
+  constructor(private readonly kms: KMSClient) {}
+
+  get(realm: string, record: SigningKeyRecord): JwtSigner {
+    const cacheKey = `${realm}\u0000${record.kid}`;
+    let signer = this.signers.get(cacheKey);
+    if (!signer) {
+      signer =
+        record.provider === 'envelope'
+          ? new EnvelopeSigner(this.kms, realm, record)
+          : new KmsSigner(this.kms, record.kmsKeyId!, record.kid, record.alg);
+      this.signers.set(cacheKey, signer);
+    }
+    return signer;
+  }
+}
+
 /** A realm's signing keys: the active one per algorithm signs, all unretired ones are published. */
 export class KeyRing {
-  private readonly signers = new Map<SignatureAlgorithm, JwtSigner>();
+  private readonly active = new Map<SignatureAlgorithm, SigningKeyRecord>();
   private readonly publicKeys = new Map<string, KeyObject>();
 
   constructor(
+    private readonly realm: string,
     private readonly keys: SigningKeyRecord[],
-    kms: KMSClient,
+    private readonly signers: SignerCache,
   ) {
     // The newest active key wins should two ever be active at once.
     for (const key of [...keys].sort((a, b) => a.createdAt - b.createdAt)) {
-      if (key.status === 'active') this.signers.set(key.alg, new KmsSigner(kms, key.kmsKeyId, key.kid, key.alg));
+      if (key.status === 'active') this.active.set(key.alg, key);
     }
   }
 
   signer(alg: SignatureAlgorithm): JwtSigner | undefined {
-    return this.signers.get(alg);
+    const record = this.active.get(alg);
+    return record && this.signers.get(this.realm, record);
+  }
+
+  /** Starts unwrapping envelope keys so the first token does not wait for kms:Decrypt. */
+  warm(): void {
+    for (const record of this.active.values()) {
+      const signer = this.signers.get(this.realm, record);
+      if (signer instanceof EnvelopeSigner) signer.warm();
+    }
   }
 
   jwks(now: number): { keys: PublicJwk[] } {
@@ -43,3 +77,4 @@ export class KeyRing {
     return { key, alg: record.alg };
   }
 }
+

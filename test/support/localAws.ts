@@ -5,7 +5,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { createTables, tableNames } from '../../infra/local/tables.js';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
-import { seedRealm, signingKeyAliases } from '../../infra/seed.js';
+import { secretsKeyAlias, seedRealm, signingKeyAliases } from '../../infra/seed.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 
@@ -51,7 +51,7 @@ export async function freshStack(options: { realmCacheTtlSeconds?: number; now?:
   // The local stack created the keys behind the `test` stage's aliases; reuse them.
   await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases: signingKeyAliases('test') });
   const runtime = createRuntime({
-    config: { clientsTable: names.clients, sessionsTable: names.sessions, realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60 },
+    config: { clientsTable: names.clients, sessionsTable: names.sessions, realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60, secretsKeyId: secretsKeyAlias('test') },
     dynamodb,
     kms,
     now: options.now,
