@@ -37,13 +37,15 @@ if (typecheck.code !== 0) {
   process.exit(1);
 }
 
+// Arguments are tiers (unit, integration, e2e) or single test files.
 const selected = tiers.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
-const files = (await Promise.all(selected.map(testFiles))).flat();
+const files = (await Promise.all(selected.map((arg) => (arg.endsWith('.ts') ? [arg] : testFiles(arg))))).flat();
+const needsOffline = files.some((file) => file.includes('e2e'));
 const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-test-'));
 const port = Number(process.env.TEST_PORT ?? 3100);
 console.log('> starting the local stack for tests');
 const stack = await startLocalStack({
-  port: selected.includes('e2e') ? port : 0,
+  port: needsOffline ? port : 0,
   dynamodbPort: Number(process.env.TEST_DYNAMODB_PORT ?? 8100),
   kmsPort: Number(process.env.TEST_KMS_PORT ?? 4699),
   lambdaPort: Number(process.env.TEST_LAMBDA_PORT ?? 3102),
