@@ -1,3 +1,4 @@
+import { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS } from './clientAuth/clientAssertion.js';
 import type { RealmContext } from './realmContext.js';
 
 /**
@@ -19,6 +20,8 @@ export function discoveryDocument(issuer: string, realm: RealmContext, grantType
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algorithms,
     token_endpoint_auth_methods_supported: authMethods,
+    // Never `none`: an unsigned assertion proves nothing.
+    token_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGORITHMS, ...HMAC_ALGORITHMS],
     introspection_endpoint_auth_methods_supported: authMethods,
     revocation_endpoint_auth_methods_supported: authMethods,
     scopes_supported: ['openid', ...realm.clientScopes.keys()],

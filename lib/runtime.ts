@@ -3,8 +3,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
+import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
+import { JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
+import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
 import { loadConfig, type Config } from './config.js';
@@ -45,14 +48,22 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
   const secrets = new SecretVerifier(now);
+  const sessions = new SessionsTable(doc, config.sessionsTable);
+  const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
     config,
     kms,
     clients,
-    sessions: new SessionsTable(doc, config.sessionsTable),
+    sessions,
     realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
-    clientAuthMethods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient],
+    clientAuthMethods: [
+      clientSecretBasic(secrets),
+      clientSecretPost(secrets),
+      privateKeyJwt(assertionDeps, new JwksFetcher()),
+      clientSecretJwt(assertionDeps, kms),
+      publicClient,
+    ],
     now,
   };
 }

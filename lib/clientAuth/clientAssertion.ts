@@ -1,0 +1,105 @@
+import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { invalidClient } from '../http/errors.js';
+import type { ClientRecord } from '../store/model.js';
+import type { ClaimedClient, ClientAuthInput } from './method.js';
+
+/**
+ * What `private_key_jwt` and `client_secret_jwt` share (RFC 7523 §3, OIDC Core §9, Keycloak's
+ * JWTClientAuthenticator): the assertion's form and claims. Each rule broken gets its own
+ * description; none of them says anything about the client, and the checks that need no stored
+ * client run before the client is read.
+ */
+export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** Keycloak's allowed clock skew for client assertions. */
+export const CLOCK_SKEW_SECONDS = 15;
+/** Keycloak's default for `token.endpoint.auth.signing.max.exp`. */
+export const DEFAULT_MAX_LIFETIME_SECONDS = 60;
+
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
+
+export const ruleBroken = (input: ClientAuthInput, description: string) => invalidClient(input.realm, false, description);
+
+export interface ParsedAssertion {
+  assertion: string;
+  header: ProtectedHeaderParameters;
+  payload: JWTPayload;
+}
+
+export function isAssertionRequest(input: ClientAuthInput): boolean {
+  return input.form.has('client_assertion') || input.form.has('client_assertion_type');
+}
+
+export function assertionAlgorithm(input: ClientAuthInput): string | undefined {
+  try {
+    return decodeProtectedHeader(input.form.get('client_assertion') ?? '').alg;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads the assertion and applies every rule that does not depend on the stored client. */
+export function claimAssertion(input: ClientAuthInput, now: number): ClaimedClient & { parsed: ParsedAssertion } {
+  const fail = (description: string) => ruleBroken(input, description);
+  if (input.form.get('client_assertion_type') !== JWT_BEARER) throw fail('Parameter client_assertion_type is missing or has wrong value');
+  const assertion = input.form.get('client_assertion');
+  if (!assertion) throw fail('Parameter client_assertion is missing');
+  let header: ProtectedHeaderParameters;
+  let payload: JWTPayload;
+  try {
+    header = decodeProtectedHeader(assertion);
+    payload = decodeJwt(assertion);
+  } catch {
+    throw fail('Client assertion is not a valid JWT');
+  }
+  if (!header.alg || header.alg === 'none') throw fail('Client assertion must be signed');
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Client assertion has no subject');
+  if (payload.iss !== payload.sub) throw fail('Client assertion issuer must equal its subject');
+  const formClientId = input.form.get('client_id');
+  if (formClientId !== undefined && formClientId !== payload.sub) throw fail('client_id does not match the client assertion subject');
+
+  const audiences = typeof payload.aud === 'string' ? [payload.aud] : Array.isArray(payload.aud) ? payload.aud : [];
+  if (audiences.length !== 1) throw fail('Client assertion must have exactly one audience');
+  if (!acceptedAudiences(input).includes(audiences[0]!)) throw fail('Client assertion audience does not match the realm or the endpoint');
+
+  if (typeof payload.exp !== 'number') throw fail('Client assertion has no expiration');
+  if (payload.exp + CLOCK_SKEW_SECONDS <= now) throw fail('Client assertion has expired');
+  if (payload.iat !== undefined && (typeof payload.iat !== 'number' || payload.iat > now + CLOCK_SKEW_SECONDS)) throw fail('Client assertion is issued in the future');
+  if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || payload.nbf > now + CLOCK_SKEW_SECONDS)) throw fail('Client assertion is not yet valid');
+  if (typeof payload.jti !== 'string' || payload.jti === '' || payload.jti.length > 255) throw fail('Client assertion has no jti');
+
+  return { clientId: payload.sub, proof: assertion, parsed: { assertion, header, payload } };
+}
+
+/** The realm issuer (either path form), its token endpoint, or the endpoint receiving the request. */
+function acceptedAudiences(input: ClientAuthInput): string[] {
+  const base = input.issuer.replace(/(\/auth)?\/realms\/[^/]*$/, '');
+  const realmPath = input.issuer.slice(base.length).replace(/^\/auth/, '');
+  const issuers = [`${base}${realmPath}`, `${base}/auth${realmPath}`];
+  return [...issuers, ...issuers.map((issuer) => `${issuer}/protocol/openid-connect/token`), `${base}${input.request.path}`];
+}
+
+/** The rules that need the stored client: its signing algorithm and the assertion's lifetime. */
+export function checkAgainstClient(input: ClientAuthInput, parsed: ParsedAssertion, client: ClientRecord, allowed: string[], now: number): void {
+  const fail = (description: string) => ruleBroken(input, description);
+  const required = client.attributes['token.endpoint.auth.signing.alg'];
+  const alg = parsed.header.alg!;
+  if (!allowed.includes(alg) || (required && required !== alg)) throw fail(`Client assertion signature algorithm ${alg} is not allowed`);
+  const maxLifetime = Number(client.attributes['token.endpoint.auth.signing.max.exp']) || DEFAULT_MAX_LIFETIME_SECONDS;
+  const start = typeof parsed.payload.iat === 'number' ? parsed.payload.iat : now;
+  if (parsed.payload.exp! - start > maxLifetime) throw fail(`Client assertion lifetime exceeds ${maxLifetime} seconds`);
+}
+
+/**
+ * Records the assertion's jti as used (a conditional put in DynamoDB, so a replay fails across
+ * containers and concurrent requests), kept until the assertion could no longer be accepted.
+ */
+export async function useAssertionOnce(
+  input: ClientAuthInput,
+  parsed: ParsedAssertion,
+  useOnce: (key: string, expiresAt: number, now: number) => Promise<boolean>,
+  now: number,
+): Promise<void> {
+  const key = `JTI#${input.realm}#${parsed.payload.sub}#${parsed.payload.jti}`;
+  if (!(await useOnce(key, parsed.payload.exp! + CLOCK_SKEW_SECONDS, now))) throw ruleBroken(input, 'Token reuse detected');
+}

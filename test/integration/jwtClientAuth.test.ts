@@ -1,0 +1,214 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
+import { hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
+import { encryptClientSecret } from '../../lib/clientAuth/secretCipher.js';
+import { introspect } from '../../lib/grants/introspect.js';
+import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
+import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
+import type { ClientRecord } from '../../lib/store/model.js';
+import { secretsKeyAlias } from '../../infra/seed.js';
+import { assertion, assertionForm } from '../support/assertions.js';
+import { apiEvent } from '../support/events.js';
+import { freshStack, type TestStack } from '../support/localAws.js';
+
+const ISSUER = 'http://localhost:3000/realms/demo';
+const TOKEN_PATH = '/realms/demo/protocol/openid-connect/token';
+let stack: TestStack;
+type KeyPair = Awaited<ReturnType<typeof generateKeyPair>>;
+let rsa: KeyPair;
+let ec: KeyPair;
+let other: KeyPair;
+let jwksServer: Server;
+let jwksUrl: string;
+let jwksMode: 'good' | 'garbage' | 'hang' | 'rotated' = 'good';
+let jwksFetches = 0;
+let rsaJwk: JWK;
+let rotatedJwk: JWK;
+const SECRET = 'hmac-secret-0123456789abcdef0123456789abcdef';
+
+function call(endpoint: Endpoint) {
+  const handler = httpHandler(endpoint, { noStore: true, log: () => undefined });
+  return async (body: string, path = TOKEN_PATH) => {
+    const res = await handler(apiEvent({ path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }));
+    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+  };
+}
+let token: ReturnType<typeof call>;
+
+async function putClient(clientId: string, overrides: Partial<ClientRecord>) {
+  const base = (await stack.table.getClient('demo', 'full-scope-client'))!;
+  await stack.table.putClient({
+    ...base,
+    clientId,
+    secretHash: undefined,
+    serviceAccount: { ...base.serviceAccount!, username: `service-account-${clientId}` },
+    ...overrides,
+  });
+}
+
+const sign = (options: Partial<Parameters<typeof assertion>[0]> & { clientId?: string } = {}) =>
+  assertion({ clientId: 'pkjwt-client', audience: ISSUER, key: rsa.privateKey, alg: 'RS256', kid: 'k1', ...options });
+
+const refused = async (jwt: string, description: RegExp, extra = '') => {
+  const res = await token(assertionForm(jwt, extra));
+  assert.equal(res.status, 401, JSON.stringify(res.body));
+  assert.equal(res.body.error, 'invalid_client');
+  assert.match(res.body.error_description, description);
+};
+
+before(async () => {
+  stack = await freshStack({ realmCacheTtlSeconds: 0 });
+  token = call((request) => tokenEndpoint(stack.runtime, request, tokenGrants));
+  rsa = await generateKeyPair('RS256', { extractable: true });
+  ec = await generateKeyPair('ES256', { extractable: true });
+  other = await generateKeyPair('RS256', { extractable: true });
+  rsaJwk = { ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  const ecJwk = { ...(await exportJWK(ec.publicKey)), kid: 'k2', alg: 'ES256', use: 'sig' };
+  rotatedJwk = { ...(await exportJWK(other.publicKey)), kid: 'k3', alg: 'RS256', use: 'sig' };
+  await putClient('pkjwt-client', { clientAuthenticatorType: 'client-jwt', attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [rsaJwk, ecJwk] }) } });
+
+  jwksServer = createServer((req, res) => {
+    jwksFetches++;
+    if (jwksMode === 'hang') return; // never answers
+    if (jwksMode === 'garbage') return void res.end('<html>not json');
+    const keys = jwksMode === 'rotated' ? [rsaJwk, rotatedJwk] : [rsaJwk];
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+  });
+  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
+  await putClient('url-client', { clientAuthenticatorType: 'client-jwt', attributes: { 'use.jwks.url': 'true', 'jwks.url': jwksUrl } });
+
+  const secretsKey = secretsKeyAlias('test');
+  await putClient('sjwt-client', {
+    clientAuthenticatorType: 'client-secret-jwt',
+    secretHash: hashGeneratedSecret(SECRET),
+    secretCiphertext: await encryptClientSecret(stack.kms, secretsKey, 'demo', 'sjwt-client', SECRET),
+  });
+});
+
+after(() => {
+  jwksServer.closeAllConnections();
+  jwksServer.close();
+});
+
+describe('private_key_jwt', () => {
+  it('issues a token for an RS256 and an ES256 assertion, with issuer or token endpoint as audience', async () => {
+    assert.equal((await token(assertionForm(await sign()))).status, 200);
+    assert.equal((await token(assertionForm(await sign({ key: ec.privateKey, alg: 'ES256', kid: 'k2' })))).status, 200);
+    const res = await token(assertionForm(await sign({ audience: `${ISSUER}/protocol/openid-connect/token` }), '&client_id=pkjwt-client'));
+    assert.equal(res.status, 200);
+  });
+
+  it('refuses a replayed jti, sequentially and concurrently', async () => {
+    const jwt = await sign();
+    assert.equal((await token(assertionForm(jwt))).status, 200);
+    await refused(jwt, /Token reuse detected/);
+    const concurrent = await sign();
+    const results = await Promise.all(Array.from({ length: 10 }, () => token(assertionForm(concurrent))));
+    assert.equal(results.filter((r) => r.status === 200).length, 1);
+  });
+
+  it('refuses each broken rule with invalid_client naming it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await refused(await sign({ claims: { exp: now - 60, iat: now - 90 } }), /expired/);
+    await refused(await sign({ claims: { exp: now + 120 } }), /lifetime exceeds 60/);
+    await refused(await sign({ claims: { iat: now + 60, exp: now + 90 } }), /future/);
+    await refused(await sign({ omit: ['exp'] }), /no expiration/);
+    await refused(await sign({ omit: ['jti'] }), /no jti/);
+    await refused(await sign({ audience: 'https://elsewhere.example/realms/demo' }), /audience/);
+    await refused(await sign({ audience: [ISSUER, `${ISSUER}/protocol/openid-connect/token`] }), /exactly one audience/);
+    await refused(await sign({ claims: { iss: 'someone-else' } }), /issuer must equal its subject/);
+    await refused(await sign(), /client_id does not match/, '&client_id=full-scope-client');
+    await refused(await sign({ key: other.privateKey }), /signature is invalid or signed with an unregistered key/);
+    await refused(await sign({ key: other.privateKey, kid: 'unknown' }), /signature is invalid or signed with an unregistered key/);
+  });
+
+  it('refuses alg none and an HMAC keyed with the client public key', async () => {
+    const [, payload] = (await sign()).split('.');
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    await refused(none, /must be signed|not a valid JWT/);
+    const publicPem = new TextEncoder().encode(await exportSPKI(rsa.publicKey));
+    const forged = await sign({ key: publicPem, alg: 'HS256' });
+    await refused(forged, /Invalid client or Invalid client credentials/);
+  });
+
+  it('refuses a wrong assertion type and a garbage assertion', async () => {
+    const res = await token(`grant_type=client_credentials&client_assertion_type=urn:other&client_assertion=${await sign()}`);
+    assert.equal(res.body.error, 'invalid_client');
+    await refused('not.a.jwt', /not a valid JWT/);
+  });
+
+  it('loads keys from a JWKS URL and refetches once for an unknown kid', async () => {
+    jwksMode = 'good';
+    const before = jwksFetches;
+    assert.equal((await token(assertionForm(await sign({ clientId: 'url-client' })))).status, 200);
+    assert.equal((await token(assertionForm(await sign({ clientId: 'url-client' })))).status, 200);
+    assert.equal(jwksFetches - before, 1, 'cached after the first fetch');
+    jwksMode = 'rotated';
+    // Refetches for unknown kids are rate-limited to one per second per URL.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    assert.equal((await token(assertionForm(await sign({ clientId: 'url-client', key: other.privateKey, kid: 'k3' })))).status, 200);
+    assert.equal(jwksFetches - before, 2, 'one refetch for the new kid');
+  });
+
+  it('answers invalid_client, not a hang or a 5xx, when the JWKS URL hangs or returns garbage', async () => {
+    await putClient('hang-client', { clientAuthenticatorType: 'client-jwt', attributes: { 'use.jwks.url': 'true', 'jwks.url': `${jwksUrl}?hang` } });
+    jwksMode = 'hang';
+    const started = Date.now();
+    await refused(await sign({ clientId: 'hang-client' }), /Unable to load the client keys/);
+    assert.ok(Date.now() - started < 10_000);
+    await putClient('garbage-client', { clientAuthenticatorType: 'client-jwt', attributes: { 'use.jwks.url': 'true', 'jwks.url': `${jwksUrl}?garbage` } });
+    jwksMode = 'garbage';
+    await refused(await sign({ clientId: 'garbage-client' }), /Unable to load the client keys/);
+    jwksMode = 'good';
+  });
+});
+
+describe('client_secret_jwt', () => {
+  const hmac = (options: Partial<Parameters<typeof assertion>[0]> = {}) =>
+    assertion({ clientId: 'sjwt-client', audience: ISSUER, key: new TextEncoder().encode(SECRET), alg: 'HS256', ...options });
+
+  it('issues a token for an HS256 assertion and refuses a wrong secret', async () => {
+    assert.equal((await token(assertionForm(await hmac()))).status, 200);
+    await refused(await hmac({ key: new TextEncoder().encode('wrong-secret-wrong-secret-wrong-secret') }), /signature is invalid/);
+  });
+
+  it('refuses asymmetric assertions for a secret-jwt client and HMAC for a key client', async () => {
+    await refused(await sign({ clientId: 'sjwt-client' }), /Invalid client or Invalid client credentials/);
+  });
+
+  it('verifies the previous secret during the grace period only', async () => {
+    const client = (await stack.table.getClient('demo', 'sjwt-client'))!;
+    const NEW = 'new-hmac-secret-0123456789abcdef0123456789';
+    const now = Math.floor(Date.now() / 1000);
+    const newCiphertext = await encryptClientSecret(stack.kms, secretsKeyAlias('test'), 'demo', 'sjwt-client', NEW);
+    await stack.table.putClient({ ...client, secretCiphertext: newCiphertext, rotatedSecretCiphertext: client.secretCiphertext, rotatedSecretExpiresAt: now + 3600 });
+    assert.equal((await token(assertionForm(await hmac()))).status, 200);
+    assert.equal((await token(assertionForm(await hmac({ key: new TextEncoder().encode(NEW) })))).status, 200);
+    await stack.table.putClient({ ...client, secretCiphertext: newCiphertext, rotatedSecretCiphertext: client.secretCiphertext, rotatedSecretExpiresAt: now - 1 });
+    await refused(await hmac(), /signature is invalid/);
+  });
+
+  it('a ciphertext copied onto another client does not decrypt', async () => {
+    const client = (await stack.table.getClient('demo', 'sjwt-client'))!;
+    await putClient('copycat', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: client.secretCiphertext });
+    const res = await token(assertionForm(await hmac({ clientId: 'copycat' })));
+    assert.notEqual(res.status, 200);
+    assert.ok(res.status < 500 || res.status === 503, JSON.stringify(res.body));
+  });
+});
+
+describe('JWT client authentication at the other endpoints', () => {
+  it('authenticates introspection with private_key_jwt', async () => {
+    const issued = await token(assertionForm(await sign()));
+    const inspect = call((request) => introspect(stack.runtime, request));
+    const path = '/realms/demo/protocol/openid-connect/token/introspect';
+    const jwt = await sign({ audience: `http://localhost:3000${path}` });
+    const res = await inspect(`token=${issued.body.access_token}&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${jwt}`, path);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.active, true);
+  });
+});
