@@ -30,8 +30,9 @@ async function testFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+// SKIP_TYPECHECK=1 is for a developer re-running one file; CI always typechecks.
 console.log('> typecheck');
-const typecheck = await run(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']);
+const typecheck = process.env.SKIP_TYPECHECK === '1' ? { code: 0 } : await run(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']);
 if (typecheck.code !== 0) {
   console.log('typecheck failed\n0 passed, 1 failed');
   process.exit(1);
