@@ -11,6 +11,7 @@ import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
 import { loadConfig, type Config } from './config.js';
+import { deadlineMiddleware } from './deadline.js';
 import type { HttpRequest } from './http/request.js';
 import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
@@ -33,6 +34,17 @@ export interface Runtime {
   now(): number;
 }
 
+/**
+ * DynamoDB and KMS answer in single-digit milliseconds; an attempt that takes a second is a
+ * failing dependency. Two attempts each, within the per-request budget (lib/deadline.ts), keep
+ * a failing dependency's answer (503) well inside the 10 s function timeout. Connections are kept
+ * alive between invocations (the SDK's default in Node).
+ */
+export const AWS_CLIENT_CONFIG = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 300, requestTimeout: 1000, throwOnRequestTimeout: true },
+} as const;
+
 export interface RuntimeOverrides {
   config?: Config;
   dynamodb?: DynamoDBClient;
@@ -43,8 +55,11 @@ export interface RuntimeOverrides {
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const config = overrides.config ?? loadConfig();
   const now = overrides.now ?? (() => Math.floor(Date.now() / 1000));
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient({});
-  const kms = overrides.kms ?? new KMSClient({});
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(AWS_CLIENT_CONFIG);
+  const kms = overrides.kms ?? new KMSClient(AWS_CLIENT_CONFIG);
+  const deadline = { step: 'finalizeRequest', name: 'requestDeadline', priority: 'low' } as const;
+  dynamodb.middlewareStack.add(deadlineMiddleware as never, deadline);
+  kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
   const secrets = new SecretVerifier(now);

@@ -55,6 +55,13 @@ const stack = await startLocalStack({
   log: () => undefined,
 });
 
+// Interrupted (Ctrl-C, CI timeout): stop DynamoDB Local and serverless offline rather than orphan them.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void stack.stop().finally(() => process.exit(130));
+  });
+}
+
 let result: { code: number; output: string };
 try {
   result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {

@@ -1,6 +1,5 @@
 import { unauthorizedClient } from '../http/errors.js';
-import type { Runtime } from '../runtime.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import { newRefreshToken, newSessionId } from '../tokens/refreshToken.js';
 import { resolveScope } from '../tokens/scope.js';
@@ -24,28 +23,20 @@ export const clientCredentials: Grant = {
     }
     const scope = resolveScope(form.get('scope'), client, realm.clientScopes);
     const now = runtime.now();
-    const session = usesRefreshTokens(client) ? await startSession(runtime, realm.settings, client, form.get('scope') ?? '', now) : undefined;
-    const { response } = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session });
+    const session = usesRefreshTokens(client) ? newSession(realm.settings, client, form.get('scope') ?? '', now) : undefined;
+    const { response } = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
+    // Signed first, stored second, returned last: if signing fails nothing is written; if the write
+    // fails the signed tokens are dropped. No token is ever returned whose session was not stored.
+    if (session) await runtime.sessions.create(session.record);
     return response;
   },
 };
 
-/**
- * Stores the session before any token exists, so no token is ever handed out for a session that
- * was not stored. Should signing fail afterwards, the stored session grants nothing: its refresh
- * token was never sent and only its hash is kept.
- */
-async function startSession(
-  runtime: Runtime,
-  settings: IssueInput['realm']['settings'],
-  client: ClientRecord,
-  requestedScope: string,
-  now: number,
-): Promise<IssueInput['session']> {
+function newSession(settings: RealmSettings, client: ClientRecord, requestedScope: string, now: number) {
   const timeouts = sessionTimeouts(settings, client);
   const id = newSessionId();
   const refresh = newRefreshToken(id);
-  const session: SessionRecord = {
+  const record: SessionRecord = {
     id,
     realm: client.realm,
     clientId: client.clientId,
@@ -59,6 +50,6 @@ async function startSession(
     previousTokenHashes: [],
     version: 1,
   };
-  await runtime.sessions.create(session);
-  return { id, refreshToken: refresh.token, refreshExpiresIn: refreshExpiresIn(timeouts, now, now, now), expiresAt: session.expiresAt };
+  const issued: IssueInput['session'] = { id, refreshToken: refresh.token, refreshExpiresIn: refreshExpiresIn(timeouts, now, now, now), expiresAt: record.expiresAt };
+  return { record, issued };
 }

@@ -34,7 +34,8 @@ export const refreshToken: Grant = {
         throw invalidGrant(decision.description);
       }
       const scope = resolveScope(narrowedScope(form.get('scope'), session.requestedScope, client.defaultClientScopes), client, realm.clientScopes);
-      if (!(await runtime.sessions.replace(decision.session, session.version))) continue;
+      // Sign before the rotation is written: should signing fail, the session is untouched and
+      // the same refresh token still works; should the write lose a race, the tokens are dropped.
       const { response } = await issueTokens({
         realm,
         issuer,
@@ -44,7 +45,7 @@ export const refreshToken: Grant = {
         sourceIp: request.sourceIp,
         session: { id: session.id, refreshToken: decision.refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
       });
-      return response;
+      if (await runtime.sessions.replace(decision.session, session.version)) return response;
     }
     throw temporarilyUnavailable();
   },

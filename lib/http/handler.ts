@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { withDeadline } from '../deadline.js';
 import { OAuthError, temporarilyUnavailable } from './errors.js';
 import { fromApiGatewayEvent, type HttpRequest } from './request.js';
 import { json, NO_STORE, type HttpResponse } from './response.js';
@@ -9,7 +10,11 @@ export interface HandlerOptions {
   /** Token-endpoint family: every response, errors too, carries Cache-Control: no-store. */
   noStore?: boolean;
   log?: (entry: Record<string, unknown>) => void;
+  /** Time budget per request; serverless.yml's function timeout (10 s) leaves room above it. */
+  budgetMs?: number;
 }
+
+export const DEFAULT_BUDGET_MS = 8000;
 
 /**
  * Adapts an endpoint to a Lambda handler for API Gateway HTTP APIs, and is the one place where
@@ -21,7 +26,7 @@ export function httpHandler(endpoint: Endpoint, options: HandlerOptions = {}) {
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
     let response: HttpResponse;
     try {
-      response = await endpoint(fromApiGatewayEvent(event));
+      response = await withDeadline(options.budgetMs ?? DEFAULT_BUDGET_MS, () => endpoint(fromApiGatewayEvent(event)));
     } catch (err) {
       response = renderError(err, log, event.requestContext?.requestId);
     }
