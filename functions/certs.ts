@@ -8,4 +8,4 @@ const runtime = createRuntime();
 export const handler = httpHandler(async (request) => {
   const realm = await runtime.realms.get(request.realm);
   return json(200, realm.keys.jwks(runtime.now()), { 'Cache-Control': 'no-cache' });
-});
+}, { observe: runtime.observability });

@@ -11,4 +11,4 @@ export const handler = httpHandler(async (request) => {
   const realm = await runtime.realms.get(request.realm);
   const authMethods = [...new Set(runtime.clientAuthMethods.map((method) => method.name).filter((name) => name !== 'none'))];
   return json(200, discoveryDocument(issuerFor(runtime, request, request.realm), realm, Object.keys(tokenGrants), authMethods));
-});
+}, { observe: runtime.observability });

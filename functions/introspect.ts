@@ -5,4 +5,4 @@ import { createRuntime } from '../lib/runtime.js';
 const runtime = createRuntime();
 
 /** POST /realms/{realm}/protocol/openid-connect/token/introspect (RFC 7662). */
-export const handler = httpHandler((request) => introspect(runtime, request), { noStore: true });
+export const handler = httpHandler((request) => introspect(runtime, request), { noStore: true, observe: runtime.observability });

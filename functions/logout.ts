@@ -5,4 +5,4 @@ import { createRuntime } from '../lib/runtime.js';
 const runtime = createRuntime();
 
 /** POST /realms/{realm}/protocol/openid-connect/logout with refresh_token and client authentication. */
-export const handler = httpHandler((request) => logout(runtime, request), { noStore: true });
+export const handler = httpHandler((request) => logout(runtime, request), { noStore: true, observe: runtime.observability });

@@ -8,4 +8,4 @@ const runtime = createRuntime();
  * POST /realms/{realm}/protocol/openid-connect/token/refresh: the refresh grant as a Lambda of its
  * own, so refresh traffic can be routed, scaled and permitted apart from new grants.
  */
-export const handler = httpHandler((request) => tokenEndpoint(runtime, request, refreshGrants), { noStore: true });
+export const handler = httpHandler((request) => tokenEndpoint(runtime, request, refreshGrants), { noStore: true, observe: runtime.observability });

@@ -5,4 +5,4 @@ import { createRuntime } from '../lib/runtime.js';
 const runtime = createRuntime();
 
 /** POST /realms/{realm}/protocol/openid-connect/revoke (RFC 7009). */
-export const handler = httpHandler((request) => revoke(runtime, request), { noStore: true });
+export const handler = httpHandler((request) => revoke(runtime, request), { noStore: true, observe: runtime.observability });

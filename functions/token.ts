@@ -6,4 +6,4 @@ import { createRuntime } from '../lib/runtime.js';
 const runtime = createRuntime();
 
 /** POST /realms/{realm}/protocol/openid-connect/token (and the legacy /auth form). */
-export const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true });
+export const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true, observe: runtime.observability });

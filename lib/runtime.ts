@@ -12,6 +12,7 @@ import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
+import { Observability } from './observability.js';
 import type { HttpRequest } from './http/request.js';
 import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
@@ -30,6 +31,7 @@ export interface Runtime {
   sessions: SessionsTable;
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
+  observability: Observability;
   /** Epoch seconds. */
   now(): number;
 }
@@ -50,6 +52,7 @@ export interface RuntimeOverrides {
   dynamodb?: DynamoDBClient;
   kms?: KMSClient;
   now?: () => number;
+  observability?: Observability;
 }
 
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
@@ -79,6 +82,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       clientSecretJwt(assertionDeps, kms),
       publicClient,
     ],
+    observability: overrides.observability ?? new Observability(),
     now,
   };
 }

@@ -67,6 +67,8 @@ try {
   result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
     ...stack.env,
     TEST_BASE_URL: stack.baseUrl,
+    // In-process handlers would print EMF metrics to the test output; tests that read them opt in.
+    POWERTOOLS_METRICS_DISABLED: 'true',
   });
 } finally {
   await stack.stop();

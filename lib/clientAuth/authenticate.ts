@@ -28,6 +28,7 @@ export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuth
   if (!method) throw invalidClient(input.realm, usedBasic, 'Missing client_id parameter');
 
   const claimed = method.claim(input);
+  input.onClaim?.(claimed.clientId.slice(0, MAX_CLIENT_ID_LENGTH), method.name);
   const formClientId = input.form.get('client_id');
   const fail = () => invalidClient(input.realm, usedBasic);
   if (claimed.clientId === '' || claimed.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail();

@@ -8,6 +8,8 @@ export interface ClientAuthInput {
   realm: string;
   /** The realm's issuer, a valid audience for JWT assertions. */
   issuer: string;
+  /** Told which client the request claims to be and how, before it is verified (for the audit trail). */
+  onClaim?: (clientId: string, method: ClientAuthMethod['name']) => void;
 }
 
 /** A method recognised the request as its own and read the claimed client id from it. */

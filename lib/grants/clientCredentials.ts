@@ -24,11 +24,11 @@ export const clientCredentials: Grant = {
     const scope = resolveScope(form.get('scope'), client, realm.clientScopes);
     const now = runtime.now();
     const session = usesRefreshTokens(client) ? newSession(realm.settings, client, form.get('scope') ?? '', now) : undefined;
-    const { response } = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
+    const issued = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
     // Signed first, stored second, returned last: if signing fails nothing is written; if the write
     // fails the signed tokens are dropped. No token is ever returned whose session was not stored.
     if (session) await runtime.sessions.create(session.record);
-    return response;
+    return issued;
   },
 };
 

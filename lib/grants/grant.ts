@@ -2,7 +2,7 @@ import type { AuthenticatedClient } from '../clientAuth/method.js';
 import type { HttpRequest } from '../http/request.js';
 import type { RealmContext } from '../realmContext.js';
 import type { Runtime } from '../runtime.js';
-import type { TokenResponse } from '../tokens/tokenResponse.js';
+import type { IssuedTokens } from '../tokens/tokenResponse.js';
 
 /** What a grant gets once the request is parsed and the client authenticated. */
 export interface GrantContext {
@@ -19,5 +19,5 @@ export interface GrantContext {
 export interface Grant {
   /** The form parameters the grant reads, besides grant_type and client authentication. */
   parameters: ReadonlySet<string>;
-  handle(context: GrantContext): Promise<TokenResponse>;
+  handle(context: GrantContext): Promise<IssuedTokens>;
 }

@@ -2,6 +2,7 @@ import { OAuthError, invalidRequest } from '../http/errors.js';
 import type { HttpRequest } from '../http/request.js';
 import { json, type HttpResponse } from '../http/response.js';
 import type { RealmContext } from '../realmContext.js';
+import type { AuditRecord } from '../observability.js';
 import { issuersFor, type Runtime } from '../runtime.js';
 import type { ClientRecord } from '../store/model.js';
 import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
@@ -22,7 +23,12 @@ const INACTIVE = { active: false } as const;
  * session is and it is the session's current token.
  */
 export async function introspect(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const { realm, form, client } = await clientRequest(runtime, request, (form) => {
+  const audit = runtime.observability.audit('INTROSPECT_TOKEN', { realm: request.realm });
+  return audit.around(() => inspect(runtime, request, audit));
+}
+
+async function inspect(runtime: Runtime, request: HttpRequest, audit: AuditRecord): Promise<HttpResponse> {
+  const { realm, form, client } = await clientRequest(runtime, request, audit, (form) => {
     if (!form.get('token')) throw invalidRequest('Token not provided.');
   });
   // Keycloak's TokenIntrospectionEndpoint refuses public clients.

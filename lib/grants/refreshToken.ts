@@ -36,7 +36,7 @@ export const refreshToken: Grant = {
       const scope = resolveScope(narrowedScope(form.get('scope'), session.requestedScope, client.defaultClientScopes), client, realm.clientScopes);
       // Sign before the rotation is written: should signing fail, the session is untouched and
       // the same refresh token still works; should the write lose a race, the tokens are dropped.
-      const { response } = await issueTokens({
+      const issued = await issueTokens({
         realm,
         issuer,
         client,
@@ -45,7 +45,7 @@ export const refreshToken: Grant = {
         sourceIp: request.sourceIp,
         session: { id: session.id, refreshToken: decision.refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
       });
-      if (await runtime.sessions.replace(decision.session, session.version)) return response;
+      if (await runtime.sessions.replace(decision.session, session.version)) return issued;
     }
     throw temporarilyUnavailable();
   },

@@ -1,6 +1,7 @@
 import { invalidRequest } from '../http/errors.js';
 import type { HttpRequest } from '../http/request.js';
 import { empty, type HttpResponse } from '../http/response.js';
+import type { AuditRecord } from '../observability.js';
 import { issuersFor, type Runtime } from '../runtime.js';
 import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
@@ -16,7 +17,12 @@ const unmatchingClients = () => invalidRequest('Unmatching clients');
  * (RFC 7009 §2.2: "invalid tokens do not cause an error response").
  */
 export async function revoke(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const { realm, form, client } = await clientRequest(runtime, request, (form) => {
+  const audit = runtime.observability.audit('REVOKE_GRANT', { realm: request.realm });
+  return audit.around(() => revokeToken(runtime, request, audit));
+}
+
+async function revokeToken(runtime: Runtime, request: HttpRequest, audit: AuditRecord): Promise<HttpResponse> {
+  const { realm, form, client } = await clientRequest(runtime, request, audit, (form) => {
     if (!form.get('token')) throw invalidRequest('Token not provided');
   });
   const token = form.get('token')!;
@@ -27,6 +33,7 @@ export async function revoke(runtime: Runtime, request: HttpRequest): Promise<Ht
     const session = await runtime.sessions.get(sessionId);
     if (session && session.realm === request.realm && tokenGeneration(session, hashRefreshToken(token))) {
       if (session.clientId !== clientId) throw unmatchingClients();
+      audit.set({ session_id: session.id });
       await runtime.sessions.delete(session.id);
     }
     return empty(200);
@@ -36,6 +43,7 @@ export async function revoke(runtime: Runtime, request: HttpRequest): Promise<Ht
   const claims = await verifyAccessToken(realm, token, issuersFor(runtime, request, request.realm), now);
   if (claims && typeof claims.jti === 'string') {
     if (claims.azp !== clientId) throw unmatchingClients();
+    audit.set({ token_id: claims.jti });
     await runtime.sessions.revokeAccessToken(request.realm, claims.jti, claims.exp!);
   }
   return empty(200);

@@ -12,15 +12,21 @@ import { refreshToken } from './refreshToken.js';
  * (missing, then unsupported) before any client authentication, then the client, then the grant.
  */
 export async function tokenEndpoint(runtime: Runtime, request: HttpRequest, grants: Record<string, Grant>): Promise<HttpResponse> {
-  let grant: Grant | undefined;
-  const { realm, form, issuer, client } = await clientRequest(runtime, request, (form) => {
-    const grantType = form.get('grant_type');
-    if (!grantType) throw invalidRequest('Missing form parameter: grant_type');
-    grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
-    if (!grant) throw unsupportedGrantType();
+  const audit = runtime.observability.audit('CLIENT_LOGIN', { realm: request.realm });
+  return audit.around(async () => {
+    let grant: Grant | undefined;
+    const { realm, form, issuer, client } = await clientRequest(runtime, request, audit, (form) => {
+      const grantType = form.get('grant_type');
+      if (grantType === 'refresh_token') audit.type = 'REFRESH_TOKEN';
+      audit.set({ grant_type: grantType?.slice(0, 64) });
+      if (!grantType) throw invalidRequest('Missing form parameter: grant_type');
+      grant = Object.hasOwn(grants, grantType) ? grants[grantType] : undefined;
+      if (!grant) throw unsupportedGrantType();
+    });
+    const { response, claims } = await grant!.handle({ runtime, realmName: request.realm, realm, request, form, issuer, client });
+    audit.set({ token_id: String(claims.jti), session_id: response.session_state, scope: response.scope });
+    return json(200, response);
   });
-  const response = await grant!.handle({ runtime, realmName: request.realm, realm, request, form, issuer, client });
-  return json(200, response);
 }
 
 /** The grants the token endpoint serves (every OAuth client sends refresh there, RFC 6749 §6). */

@@ -10,6 +10,8 @@ export interface HandlerOptions {
   /** Token-endpoint family: every response, errors too, carries Cache-Control: no-store. */
   noStore?: boolean;
   log?: (entry: Record<string, unknown>) => void;
+  /** Per-request hooks: correlation id at the start, metrics flushed at the end. */
+  observe?: { startRequest(requestId: string): void; endRequest(): void; log(entry: Record<string, unknown>): void };
   /** Time budget per request; serverless.yml's function timeout (10 s) leaves room above it. */
   budgetMs?: number;
 }
@@ -22,8 +24,9 @@ export const DEFAULT_BUDGET_MS = 8000;
  * temporarily_unavailable, anything else as a bare 500 that reveals nothing.
  */
 export function httpHandler(endpoint: Endpoint, options: HandlerOptions = {}) {
-  const log = options.log ?? ((entry) => console.error(JSON.stringify(entry)));
+  const log = options.log ?? (options.observe ? (entry: Record<string, unknown>) => options.observe!.log(entry) : (entry) => console.error(JSON.stringify(entry)));
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+    options.observe?.startRequest(event.requestContext?.requestId ?? '');
     let response: HttpResponse;
     try {
       response = await withDeadline(options.budgetMs ?? DEFAULT_BUDGET_MS, () => endpoint(fromApiGatewayEvent(event)));
@@ -31,6 +34,7 @@ export function httpHandler(endpoint: Endpoint, options: HandlerOptions = {}) {
       response = renderError(err, log, event.requestContext?.requestId);
     }
     if (options.noStore) response.headers = { ...response.headers, ...NO_STORE };
+    options.observe?.endRequest();
     return response;
   };
 }

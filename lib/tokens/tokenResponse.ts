@@ -29,8 +29,14 @@ export interface IssueInput {
   session?: { id: string; refreshToken: string; refreshExpiresIn: number; expiresAt: number };
 }
 
+export interface IssuedTokens {
+  response: TokenResponse;
+  /** The access token's claims, for the audit trail (its jti) — never logged whole. */
+  claims: Record<string, unknown>;
+}
+
 /** Builds, signs and wraps the access token (and the ID token when `openid` was asked for). */
-export async function issueTokens(input: IssueInput): Promise<{ response: TokenResponse; claims: Record<string, unknown> }> {
+export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
   const { realm, client } = input;
   const signer = realm.keys.signer(signatureAlgorithm(realm, client));
   if (!signer) throw new OAuthError(500, 'server_error', 'The realm has no active signing key');

@@ -7,6 +7,8 @@ import { createTables, tableNames } from '../../infra/local/tables.js';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { secretsKeyAlias, seedRealm, signingKeyAliases } from '../../infra/seed.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
+import { Observability } from '../../lib/observability.js';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 
 /**
@@ -40,7 +42,7 @@ export interface TestStack {
   kms: KMSClient;
 }
 
-export async function freshStack(options: { realmCacheTtlSeconds?: number; now?: () => number } = {}): Promise<TestStack> {
+export async function freshStack(options: { realmCacheTtlSeconds?: number; now?: () => number; observability?: Observability } = {}): Promise<TestStack> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('run integration tests through `npm test` (it starts DynamoDB Local and the local KMS)');
   const stage = `it${randomUUID().slice(0, 8)}`;
   const names = tableNames(stage);
@@ -55,6 +57,8 @@ export async function freshStack(options: { realmCacheTtlSeconds?: number; now?:
     dynamodb,
     kms,
     now: options.now,
+    // Quiet unless a test wants to read the logs.
+    observability: options.observability ?? new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
   });
   reset();
   return { runtime, table, counts, resetCounts: reset, dynamodb, kms };
