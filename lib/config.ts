@@ -19,6 +19,9 @@ export interface Config {
    * `client-secret-jwt` secrets. Unset: neither feature is available.
    */
   secretsKeyId?: string;
+  /** Failed client authentications allowed per minute from one address, and for one client from one address. */
+  authFailuresPerSource: number;
+  authFailuresPerClientAndSource: number;
 }
 
 /** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
@@ -36,7 +39,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     issuerBaseUrl: env.ISSUER_BASE_URL ? env.ISSUER_BASE_URL.replace(/\/+$/, '') : undefined,
     realmCacheTtlSeconds: parsedTtl,
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
+    authFailuresPerSource: positiveInteger(env, 'AUTH_FAILURES_PER_SOURCE', 30),
+    authFailuresPerClientAndSource: positiveInteger(env, 'AUTH_FAILURES_PER_CLIENT_AND_SOURCE', 10),
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0) throw new Error(`${name} must be a positive integer`);
+  return parsed;
 }
 
 function required(env: NodeJS.ProcessEnv, name: string): string {

@@ -18,6 +18,8 @@ import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { AuthReader } from './store/authRead.js';
+import { Throttle } from './clientAuth/throttle.js';
 
 /**
  * Everything a Lambda container builds once, at init, and passes to the endpoints: the
@@ -32,6 +34,8 @@ export interface Runtime {
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
   observability: Observability;
+  throttle: Throttle;
+  authReader: AuthReader;
   /** Epoch seconds. */
   now(): number;
 }
@@ -83,13 +87,30 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       publicClient,
     ],
     observability: overrides.observability ?? new Observability(),
+    throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
+    authReader: new AuthReader(doc, config.clientsTable, config.sessionsTable),
     now,
   };
 }
 
 export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<AuthenticatedClient> {
+  const { throttle, authReader } = runtime;
   return authenticateClient(
-    { methods: runtime.clientAuthMethods, getClient: (realm, clientId) => runtime.clients.getClient(realm, clientId) },
+    {
+      methods: runtime.clientAuthMethods,
+      async lookup(realm, clientId, sourceIp) {
+        const now = runtime.now();
+        const keys = throttle.keys(realm, clientId, sourceIp, now);
+        const read = await authReader.read(realm, clientId, [keys.source, keys.clientAndSource]);
+        throttle.check(read.failures, keys, now);
+        return read.client;
+      },
+      async recordFailure(realm, clientId, sourceIp) {
+        const now = runtime.now();
+        const keys = throttle.keys(realm, clientId, sourceIp, now);
+        await authReader.recordFailure([keys.source, keys.clientAndSource], throttle.windowEnd(now) + throttle.policy.windowSeconds);
+      },
+    },
     input,
   );
 }

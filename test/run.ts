@@ -52,6 +52,7 @@ const stack = await startLocalStack({
   lambdaPort: Number(process.env.TEST_LAMBDA_PORT ?? 3102),
   dataDir,
   stage: 'test',
+  relaxThrottle: true,
   log: () => undefined,
 });
 

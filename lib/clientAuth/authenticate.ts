@@ -7,7 +7,10 @@ const MAX_CLIENT_ID_LENGTH = 255;
 
 export interface ClientAuthDeps {
   methods: ClientAuthMethod[];
-  getClient(realm: string, clientId: string): Promise<ClientRecord | undefined>;
+  /** Reads the client (the request's one DynamoDB read); may refuse with 429 when its source is throttled. */
+  lookup(realm: string, clientId: string, sourceIp: string): Promise<ClientRecord | undefined>;
+  /** Counts a failed authentication against the brute-force limits. */
+  recordFailure(realm: string, clientId: string, sourceIp: string): Promise<void>;
 }
 
 /**
@@ -16,6 +19,19 @@ export interface ClientAuthDeps {
  * one difference on purpose: every failure is the same 401 invalid_client.
  */
 export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuthInput): Promise<AuthenticatedClient> {
+  let claimedId = '';
+  try {
+    return await authenticate(deps, input, (clientId) => (claimedId = clientId));
+  } catch (err) {
+    if (err instanceof OAuthError && err.error === 'invalid_client' && err.status === 401) {
+      // Best effort: failing to count must not turn a clear 401 into something else.
+      await deps.recordFailure(input.realm, claimedId, input.request.sourceIp).catch(() => undefined);
+    }
+    throw err;
+  }
+}
+
+async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteClaim: (clientId: string) => void): Promise<AuthenticatedClient> {
   const usedBasic = input.request.headers.authorization !== undefined;
   const present = deps.methods.filter((method) => method.present(input));
   // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
@@ -35,7 +51,8 @@ export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuth
   // Keycloak accepts a client_id field beside the credentials, but it must name the same client.
   if (formClientId !== undefined && formClientId !== claimed.clientId) throw fail();
 
-  const client = await deps.getClient(input.realm, claimed.clientId);
+  noteClaim(claimed.clientId);
+  const client = await deps.lookup(input.realm, claimed.clientId, input.request.sourceIp);
   const usable = client && client.enabled && matchesAuthenticator(client, method) ? client : undefined;
   const verified = await method.verify(usable, claimed, input);
   if (!usable || !verified) throw fail();

@@ -32,7 +32,8 @@ export function isAssertionRequest(input: ClientAuthInput): boolean {
 
 export function assertionAlgorithm(input: ClientAuthInput): string | undefined {
   try {
-    return decodeProtectedHeader(input.form.get('client_assertion') ?? '').alg;
+    const { alg } = decodeProtectedHeader(input.form.get('client_assertion') ?? '');
+    return typeof alg === 'string' ? alg : undefined;
   } catch {
     return undefined;
   }
@@ -52,7 +53,7 @@ export function claimAssertion(input: ClientAuthInput, now: number): ClaimedClie
   } catch {
     throw fail('Client assertion is not a valid JWT');
   }
-  if (!header.alg || header.alg === 'none') throw fail('Client assertion must be signed');
+  if (typeof header.alg !== 'string' || header.alg === '' || header.alg === 'none') throw fail('Client assertion must be signed');
   if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Client assertion has no subject');
   if (payload.iss !== payload.sub) throw fail('Client assertion issuer must equal its subject');
   const formClientId = input.form.get('client_id');

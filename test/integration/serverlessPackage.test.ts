@@ -63,6 +63,12 @@ describe('serverless package (CloudFormation)', () => {
     assert.equal(resources.SessionsTable!.Properties.TimeToLiveSpecification.AttributeName, 'ttl');
   });
 
+  it('throttles the HTTP API stage (rate and burst)', () => {
+    const settings = resources.HttpApiStage!.Properties.DefaultRouteSettings;
+    assert.ok(settings.ThrottlingRateLimit > 0);
+    assert.ok(settings.ThrottlingBurstLimit > 0);
+  });
+
   it('creates the RSA_2048 and P-256 signing keys and the wrapping key', () => {
     assert.equal(resources.SigningKeyRsa!.Properties.KeySpec, 'RSA_2048');
     assert.equal(resources.SigningKeyRsa!.Properties.KeyUsage, 'SIGN_VERIFY');

@@ -42,7 +42,9 @@ export interface TestStack {
   kms: KMSClient;
 }
 
-export async function freshStack(options: { realmCacheTtlSeconds?: number; now?: () => number; observability?: Observability } = {}): Promise<TestStack> {
+export async function freshStack(
+  options: { realmCacheTtlSeconds?: number; now?: () => number; observability?: Observability; authFailureLimits?: [perSource: number, perClientAndSource: number] } = {},
+): Promise<TestStack> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('run integration tests through `npm test` (it starts DynamoDB Local and the local KMS)');
   const stage = `it${randomUUID().slice(0, 8)}`;
   const names = tableNames(stage);
@@ -53,7 +55,15 @@ export async function freshStack(options: { realmCacheTtlSeconds?: number; now?:
   // The local stack created the keys behind the `test` stage's aliases; reuse them.
   await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases: signingKeyAliases('test') });
   const runtime = createRuntime({
-    config: { clientsTable: names.clients, sessionsTable: names.sessions, realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60, secretsKeyId: secretsKeyAlias('test') },
+    config: {
+      clientsTable: names.clients,
+      sessionsTable: names.sessions,
+      realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60,
+      secretsKeyId: secretsKeyAlias('test'),
+      // Tests fail authentication on purpose, all from 127.0.0.1; only the throttle test wants the real limits.
+      authFailuresPerSource: options.authFailureLimits?.[0] ?? 1_000_000,
+      authFailuresPerClientAndSource: options.authFailureLimits?.[1] ?? 1_000_000,
+    },
     dynamodb,
     kms,
     now: options.now,

@@ -80,7 +80,12 @@ describe('authenticateClient', () => {
     ['pub', client({ clientId: 'pub', publicClient: true })],
     ['bearer', client({ clientId: 'bearer', bearerOnly: true, secretHash: hashGeneratedSecret('right') })],
   ]);
-  const deps = { methods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient], getClient: async (_realm: string, id: string) => stored.get(id) };
+  const failures: string[] = [];
+  const deps = {
+    methods: [clientSecretBasic(secrets), clientSecretPost(secrets), publicClient],
+    lookup: async (_realm: string, id: string) => stored.get(id),
+    recordFailure: async (_realm: string, id: string) => void failures.push(id),
+  };
   const attempt = (headers: Record<string, string>, body: string) =>
     authenticateClient(deps, { request: fromApiGatewayEvent(apiEvent({ path: '/t', headers, body })), form: parseUrlEncoded(body), realm: 'demo', issuer: 'http://x/realms/demo' });
   const fails = (status: number, error: string, description?: string) => (err: unknown) =>
@@ -99,6 +104,7 @@ describe('authenticateClient', () => {
     await assert.rejects(attempt({ authorization: basic('off', 'right') }, ''), same);
     await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=other'), same);
     await assert.rejects(attempt({}, 'client_id=app'), same);
+    assert.deepEqual(failures.slice(-5), ['app', 'nobody', 'off', 'app', 'app'], 'every failure is counted against the brute-force limits');
   });
 
   it('sends WWW-Authenticate only when Basic was used', async () => {
