@@ -1,0 +1,157 @@
+/**
+ * Handler cost: warm `client_credentials` grants per CPU-second of this process, invoking the real
+ * `functions/token.ts` handler in-process with its AWS calls answered by the local stack (DynamoDB
+ * Local is a Java process and the local KMS a node process of their own, so their CPU is not
+ * counted), beside the bare `crypto.sign` rate for the same algorithm measured in the same run.
+ */
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { buildEvent, matchRoute, routesFromServerlessYml } from '../../infra/local/apiGateway.js';
+import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+import { BENCH_CLIENT, realmFor } from './setup.js';
+
+export interface HandlerCostCase {
+  mode: SigningMode;
+  alg: SignatureAlgorithm;
+}
+
+export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
+  { mode: 'envelope', alg: 'RS256' },
+  { mode: 'envelope', alg: 'ES256' },
+  { mode: 'kms', alg: 'RS256' },
+];
+
+export interface HandlerCostResult {
+  mode: SigningMode;
+  alg: SignatureAlgorithm;
+  grants: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  grantsPerCpuSecond: number;
+  /** Mean CPU time of one grant, in microseconds. */
+  cpuMicrosPerGrant: number;
+  bareSignsPerCpuSecond: number;
+  /** grantsPerCpuSecond / bareSignsPerCpuSecond. */
+  ratio: number;
+}
+
+export interface HandlerCostOptions {
+  env: Record<string, string>;
+  secret: string;
+  warmupMs: number;
+  durationMs: number;
+  /** Grants in flight at once; 1 is a Lambda container's (one event at a time). */
+  concurrency: number;
+  log: (line: string) => void;
+}
+
+type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export async function measureHandlerCost(options: HandlerCostOptions): Promise<HandlerCostResult[]> {
+  // The handler builds its runtime from the environment when imported, as at Lambda init.
+  Object.assign(process.env, options.env);
+  const { handler } = (await import('../../functions/token.js')) as { handler: Handler };
+  const routes = await routesFromServerlessYml(PROJECT_ROOT);
+  const bare = new Map<SignatureAlgorithm, number>();
+  const results: HandlerCostResult[] = [];
+
+  for (const { mode, alg } of HANDLER_COST_CASES) {
+    const path = `/realms/${realmFor(mode, alg)}/protocol/openid-connect/token`;
+    const matched = matchRoute(routes, 'POST', path)!;
+    const eventJson = JSON.stringify(
+      buildEvent(
+        {
+          method: 'POST',
+          url: path,
+          rawHeaders: [
+            'Host', 'localhost:8443',
+            'Authorization', `Basic ${Buffer.from(`${BENCH_CLIENT}:${options.secret}`).toString('base64')}`,
+            'Content-Type', 'application/x-www-form-urlencoded',
+            'User-Agent', 'bench',
+          ],
+          body: Buffer.from('grant_type=client_credentials'),
+          sourceIp: '127.0.0.1',
+          localPort: 8443,
+        },
+        matched.route,
+        matched.pathParameters,
+      ),
+    );
+    // Each invocation parses the event and serialises the result, as the Lambda runtime does.
+    const invoke = async () => {
+      const result = await handler(JSON.parse(eventJson) as APIGatewayProxyEventV2);
+      const text = JSON.stringify(result);
+      if (result.statusCode !== 200) throw new Error(`${mode} ${alg}: grant answered ${result.statusCode}: ${result.body}`);
+      return text;
+    };
+
+    options.log(`handler cost: ${mode} ${alg} warm-up`);
+    const sample = JSON.parse(JSON.parse(await invoke()).body as string) as { access_token: string };
+    await runFor(invoke, options.warmupMs, options.concurrency);
+
+    if (!bare.has(alg)) {
+      const signingInput = sample.access_token.slice(0, sample.access_token.lastIndexOf('.'));
+      bare.set(alg, bareSignRate(alg, signingInput, Math.min(options.durationMs, 3000)));
+    }
+    options.log(`handler cost: ${mode} ${alg} measuring`);
+    const run = await runFor(invoke, options.durationMs, options.concurrency);
+    const bareRate = bare.get(alg)!;
+    const grantsPerCpuSecond = run.count / run.cpuSeconds;
+    results.push({
+      mode,
+      alg,
+      grants: run.count,
+      cpuSeconds: run.cpuSeconds,
+      wallSeconds: run.wallSeconds,
+      grantsPerCpuSecond,
+      cpuMicrosPerGrant: (run.cpuSeconds / run.count) * 1e6,
+      bareSignsPerCpuSecond: bareRate,
+      ratio: grantsPerCpuSecond / bareRate,
+    });
+  }
+  return results;
+}
+
+/** Calls `fn` with `concurrency` calls in flight until `ms` of wall time have passed; CPU is this process's user+system. */
+async function runFor(fn: () => Promise<unknown>, ms: number, concurrency: number) {
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  const deadline = performance.now() + ms;
+  let count = 0;
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      await fn();
+      count++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const cpu = process.cpuUsage(cpuStart);
+  return { count, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9 };
+}
+
+/**
+ * `crypto.sign` over a real token's signing input, as EnvelopeSigner calls it (RS256: PKCS#1 v1.5
+ * with an RSA-2048 key; ES256: P-256 with the JWS r||s encoding), per CPU-second.
+ */
+export function bareSignRate(alg: SignatureAlgorithm, signingInput: string, ms: number): number {
+  const key = signingKey(alg);
+  const input = Buffer.from(signingInput, 'utf8');
+  const signOnce = alg === 'ES256' ? () => sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : () => sign('sha256', input, key);
+  for (let i = 0; i < 50; i++) signOnce();
+  const cpuStart = process.cpuUsage();
+  const deadline = performance.now() + ms;
+  let count = 0;
+  while (performance.now() < deadline) {
+    for (let i = 0; i < 10; i++) signOnce();
+    count += 10;
+  }
+  const cpu = process.cpuUsage(cpuStart);
+  return count / ((cpu.user + cpu.system) / 1e6);
+}
+
+function signingKey(alg: SignatureAlgorithm): KeyObject {
+  return alg === 'RS256'
+    ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+    : generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+}

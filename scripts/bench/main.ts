@@ -1,0 +1,97 @@
+/**
+ * `npm run bench`: what a token costs, in CPU, over HTTP next to oidc-provider, in AWS calls and
+ * dollars, and at cold start (issue 6). Prints Markdown tables; with `--json`, one JSON object
+ * on stdout and nothing else. Progress goes to stderr.
+ *
+ *   npm run bench                      full run (about 2–3 minutes on 2 cores)
+ *   npm run bench -- --quick --json    short smoke run
+ *   npm run bench -- --parts=handler,aws --handler-seconds=10
+ */
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { measureAwsCalls } from './awsCalls.js';
+import { measureColdStart } from './coldStart.js';
+import { measureHandlerCost } from './handlerCost.js';
+import { measureHttp } from './http.js';
+import { sinkStdout } from './logSink.js';
+import { renderReport, type BenchReport } from './report.js';
+import { startBenchStack } from './setup.js';
+import { checkTargets } from './targets.js';
+
+const PARTS = ['cold', 'handler', 'aws', 'http'] as const;
+type Part = (typeof PARTS)[number];
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    parts: { type: 'string', default: PARTS.join(',') },
+    'handler-seconds': { type: 'string' },
+    concurrency: { type: 'string' },
+    'http-seconds': { type: 'string' },
+    'http-warmup-seconds': { type: 'string' },
+    connections: { type: 'string' },
+    repetitions: { type: 'string' },
+    samples: { type: 'string' },
+  },
+});
+
+const quick = values.quick!;
+const number = (value: string | undefined, full: number, short: number) => (value === undefined ? (quick ? short : full) : Number(value));
+const settings = {
+  quick,
+  handlerSeconds: number(values['handler-seconds'], 5, 1),
+  // One event at a time, as a Lambda container runs them.
+  concurrency: number(values.concurrency, 1, 1),
+  httpDurationSeconds: number(values['http-seconds'], 10, 2),
+  httpWarmupSeconds: number(values['http-warmup-seconds'], 3, 1),
+  connections: number(values.connections, 32, 32),
+  repetitions: number(values.repetitions, 50, 5),
+  samples: number(values.samples, 5, 1),
+};
+const parts = new Set(values.parts!.split(',').map((part) => part.trim()) as Part[]);
+for (const part of parts) if (!PARTS.includes(part)) throw new Error(`unknown part ${part}; parts are ${PARTS.join(', ')}`);
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+// The report is the only thing on stdout; the in-process handlers' log lines go to /dev/null.
+const print = sinkStdout();
+const report: BenchReport = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  },
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  settings,
+  targets: [],
+};
+
+// Cold start first, on a machine with nothing of ours running yet.
+if (parts.has('cold')) report.coldStart = await measureColdStart({ samples: settings.samples, log });
+
+if (parts.has('handler') || parts.has('aws') || parts.has('http')) {
+  const stack = await startBenchStack(log);
+  const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    const common = { env: stack.env, secret: stack.secret, log };
+    if (parts.has('handler')) {
+      report.handlerCost = await measureHandlerCost({ ...common, warmupMs: Math.min(1000, settings.handlerSeconds * 500), durationMs: settings.handlerSeconds * 1000, concurrency: settings.concurrency });
+    }
+    if (parts.has('aws')) report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });
+    if (parts.has('http')) {
+      report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+report.targets = checkTargets(report);
+print(values.json ? `${JSON.stringify(report)}\n` : renderReport(report));
+// The in-process handler keeps SDK connections alive; the run is over.
+process.exit(0);

@@ -1,0 +1,222 @@
+/**
+ * The local stack the benchmark runs against: DynamoDB Local in memory, the local KMS as a child
+ * process (so its signing CPU is never counted as the handler's), the tables of a `bench` stage,
+ * the stage keys, and one realm per signing mode and algorithm, each copied from the demo realm
+ * and given two service-account clients with a generated secret.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startDynamoDbLocal } from '../../infra/local/dynamodb.js';
+import { awsEnvironment, DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
+import { createTables, tableNames } from '../../infra/local/tables.js';
+import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
+import { importRealm, parseRealmExport } from '../../lib/admin/realmImport.js';
+import { generateSecret, hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
+import { createSigningKey } from '../../lib/signing/keys.js';
+import { ClientsTable } from '../../lib/store/clientsTable.js';
+import type { ClientRecord, SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+
+export const STAGE = 'bench';
+
+export interface BenchRealm {
+  name: string;
+  mode: SigningMode;
+  alg: SignatureAlgorithm;
+}
+
+/** One realm per signing mode and algorithm; each signs with `alg` by default. */
+export const BENCH_REALMS: readonly BenchRealm[] = [
+  { name: 'bench-envelope-rs256', mode: 'envelope', alg: 'RS256' },
+  { name: 'bench-envelope-es256', mode: 'envelope', alg: 'ES256' },
+  { name: 'bench-kms-rs256', mode: 'kms', alg: 'RS256' },
+  { name: 'bench-kms-es256', mode: 'kms', alg: 'ES256' },
+];
+
+export const realmFor = (mode: SigningMode, alg: SignatureAlgorithm): string => `bench-${mode}-${alg.toLowerCase()}`;
+
+/** Stateless (Keycloak's default): a grant reads the client and writes nothing. */
+export const BENCH_CLIENT = 'bench-client';
+/** `client_credentials.use_refresh_token`: a grant also stores a session and returns a refresh token. */
+export const BENCH_REFRESH_CLIENT = 'bench-refresh-client';
+/** The demo client the bench clients copy: a couple of realm and client roles, scope mappings, an audience. */
+const TEMPLATE_CLIENT = 'product-sa-client';
+
+export interface BenchStack {
+  /** What a process needs to run the handlers against this stack (tables, endpoints, keys). */
+  env: Record<string, string>;
+  /** The generated secret of both bench clients in every bench realm (and of oidc-provider's client). */
+  secret: string;
+  dynamodbUrl: string;
+  kmsUrl: string;
+  kmsPid: number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchStack(log: (line: string) => void): Promise<BenchStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const fn of stops.reverse()) await fn().catch(() => undefined);
+  };
+  try {
+    const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-bench-'));
+    stops.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dynamo = await startDynamoDbLocal(await freePort());
+    stops.push(dynamo.stop);
+    const kms = await startKmsChild(join(dataDir, 'kms'));
+    stops.push(kms.stop);
+    log(`DynamoDB Local ${dynamo.url} (in memory), local KMS ${kms.url} (pid ${kms.pid})`);
+
+    const aws = awsEnvironment(dynamo.url, kms.url);
+    const clientConfig = { region: aws.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.url });
+    const kmsClient = new KMSClient({ ...clientConfig, endpoint: kms.url });
+    const names = tableNames(STAGE);
+    await createTables(dynamodb, names);
+    await ensureStageKeys(kmsClient, STAGE);
+    const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
+    const secret = generateSecret();
+    await seedBenchRealms(table, kmsClient, secret);
+    log(`realms ${BENCH_REALMS.map((realm) => realm.name).join(', ')} with clients ${BENCH_CLIENT}, ${BENCH_REFRESH_CLIENT}`);
+    dynamodb.destroy();
+    kmsClient.destroy();
+
+    return {
+      env: {
+        ...aws,
+        CLIENTS_TABLE: names.clients,
+        SESSIONS_TABLE: names.sessions,
+        SECRETS_KEY_ID: secretsKeyAlias(STAGE),
+        // The deployed default (serverless.yml), not the local stack's 0: warm containers cache realms.
+        REALM_CACHE_TTL_SECONDS: '60',
+      },
+      secret,
+      dynamodbUrl: dynamo.url,
+      kmsUrl: kms.url,
+      kmsPid: kms.pid,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/**
+ * The demo realm's settings, roles and scopes under each bench realm's name, a signing key per
+ * algorithm in the realm's mode, and the two bench clients: copies of `product-sa-client` with a
+ * generated secret stored as its SHA-256, as the admin CLI stores generated secrets.
+ */
+async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: string): Promise<void> {
+  const parsed = await parseRealmExport(JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')));
+  const template = parsed.items.find((item) => item.kind === 'client' && item.clientId === TEMPLATE_CLIENT);
+  if (!template || template.kind !== 'client') throw new Error(`the demo realm has no ${TEMPLATE_CLIENT}`);
+  const now = Math.floor(Date.now() / 1000);
+  const aliases = signingKeyAliases(STAGE);
+  for (const realm of BENCH_REALMS) {
+    const items = parsed.items.map((item) =>
+      item.kind === 'settings'
+        ? { ...item, realm: realm.name, defaultSignatureAlgorithm: realm.alg, signingMode: realm.mode }
+        : item.kind === 'client'
+          ? { ...item, realm: realm.name }
+          : item,
+    );
+    await importRealm(table, { ...parsed, realm: realm.name, items });
+    for (const alg of ['RS256', 'ES256'] as const) {
+      await createSigningKey(kms, table, realm.name, {
+        alg,
+        mode: realm.mode,
+        kmsKeyId: realm.mode === 'kms' ? aliases[alg] : undefined,
+        wrappingKeyId: realm.mode === 'envelope' ? secretsKeyAlias(STAGE) : undefined,
+        retainPreviousFor: 0,
+        now,
+      });
+    }
+    const { 'client_credentials.use_refresh_token': _, ...attributes } = template.attributes;
+    for (const [clientId, refresh] of [
+      [BENCH_CLIENT, false],
+      [BENCH_REFRESH_CLIENT, true],
+    ] as const) {
+      const { kind: _kind, ...base } = template;
+      const client: ClientRecord = {
+        ...base,
+        realm: realm.name,
+        clientId,
+        id: randomUUID(),
+        secretHash: hashGeneratedSecret(secret),
+        rotatedSecretHash: undefined,
+        rotatedSecretExpiresAt: undefined,
+        attributes: refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
+        serviceAccount: { id: randomUUID(), username: `service-account-${clientId}`, roles: template.serviceAccount!.roles },
+      };
+      await table.putClient(client);
+    }
+  }
+}
+
+/** Starts the local KMS as its own process (`infra/local/kms/main.ts`) on an ephemeral port. */
+async function startKmsChild(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/kms/main.ts'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, KMS_PORT: '0', KMS_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 'local KMS');
+  return { url, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+/** Resolves with the first capture group of the first stdout line matching `pattern`. */
+export function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeoutMs = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = pattern.exec(output);
+      if (match) {
+        cleanup();
+        resolve(match[1]!);
+      }
+    };
+    const onExit = (code: number | null) => fail(new Error(`${what} exited (${code}):\n${output}`));
+    const fail = (err: Error) => {
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8000)));
+    child.once('exit', onExit);
+  });
+}
+
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import type { BenchReport } from '../../scripts/bench/report.js';
+
+/** `npm run bench -- --quick --json`, shortened further: one JSON object on stdout, every part filled in. */
+function runBench(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = ['--import', 'tsx', 'scripts/bench/main.ts', '--quick', '--json', '--handler-seconds=0.5', '--http-seconds=1', '--http-warmup-seconds=0.5', '--connections=8', '--repetitions=3', '--samples=1'];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+describe('npm run bench (scripts/bench)', () => {
+  it('prints one JSON object with all four parts and the targets', { timeout: 120_000 }, async () => {
+    const { code, stdout, stderr } = await runBench();
+    assert.equal(code, 0, stderr.slice(-2000));
+    const report = JSON.parse(stdout) as BenchReport;
+
+    assert.deepEqual(report.handlerCost?.map((r) => `${r.mode} ${r.alg}`), ['envelope RS256', 'envelope ES256', 'kms RS256']);
+    for (const row of report.handlerCost!) {
+      assert.ok(row.grants > 0 && row.grantsPerCpuSecond > 0 && row.bareSignsPerCpuSecond > 0, JSON.stringify(row));
+    }
+
+    assert.deepEqual(report.http?.map((c) => c.alg), ['RS256', 'ES256']);
+    for (const comparison of report.http!) {
+      for (const run of [comparison.service, comparison.oidcProvider]) {
+        assert.equal(run.failed, 0, JSON.stringify(run));
+        assert.ok(run.ok > 0 && run.p99Ms >= run.p50Ms, JSON.stringify(run));
+      }
+    }
+
+    const grant = report.awsCalls?.find((op) => op.operation === 'grant' && op.mode === 'envelope' && op.alg === 'RS256');
+    // Envelope signing: the grant reads DynamoDB and never calls KMS once warm.
+    assert.ok(grant && Object.keys(grant.calls).length > 0, JSON.stringify(grant));
+    assert.ok(Object.keys(grant.calls).every((name) => !/^(Sign|Decrypt)Command$/.test(name)), JSON.stringify(grant.calls));
+    assert.ok(grant.usage.readRequestUnits > 0);
+    const kmsGrant = report.awsCalls?.find((op) => op.operation === 'grant' && op.mode === 'kms' && op.alg === 'RS256');
+    assert.equal(kmsGrant?.calls.SignCommand, 1);
+    assert.ok(kmsGrant!.costPerMillion.total > grant!.costPerMillion.total + 2.9);
+    const operations = new Set(report.awsCalls!.map((op) => op.operation));
+    assert.deepEqual([...operations].sort(), ['grant', 'grant with refresh token', 'introspection', 'logout', 'refresh']);
+
+    assert.deepEqual(report.coldStart?.map((r) => r.function).sort(), ['certs', 'discovery', 'introspect', 'logout', 'refresh', 'revoke', 'token']);
+    for (const row of report.coldStart!) assert.ok(row.bundleKb > 0 && row.loadMs > 0, JSON.stringify(row));
+
+    assert.ok(report.targets.length >= 8);
+  });
+});
