@@ -14,6 +14,8 @@ export interface Config {
   issuerBaseUrl?: string;
   /** How long realm-level data (settings, composite roles, client scopes, keys) is cached per container. */
   realmCacheTtlSeconds: number;
+  /** How long each container caches client records (0: read the client on every request). */
+  clientCacheTtlSeconds: number;
   /**
    * The stage's symmetric KMS key (id, ARN or alias) that wraps envelope signing keys and
    * `client-secret-jwt` secrets. Unset: neither feature is available.
@@ -27,6 +29,9 @@ export interface Config {
 /** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
 export const DEFAULT_REALM_CACHE_TTL_SECONDS = 60;
 
+/** Default lifetime of a cached client record: a disabled client or rotated secret takes effect within this. */
+export const DEFAULT_CLIENT_CACHE_TTL_SECONDS = 30;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ttl = env.REALM_CACHE_TTL_SECONDS;
   const parsedTtl = ttl === undefined || ttl === '' ? DEFAULT_REALM_CACHE_TTL_SECONDS : Number(ttl);
@@ -38,10 +43,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionsTable: required(env, 'SESSIONS_TABLE'),
     issuerBaseUrl: env.ISSUER_BASE_URL ? env.ISSUER_BASE_URL.replace(/\/+$/, '') : undefined,
     realmCacheTtlSeconds: parsedTtl,
+    clientCacheTtlSeconds: nonNegative(env, 'CLIENT_CACHE_TTL_SECONDS', DEFAULT_CLIENT_CACHE_TTL_SECONDS),
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
     authFailuresPerSource: positiveInteger(env, 'AUTH_FAILURES_PER_SOURCE', 30),
     authFailuresPerClientAndSource: positiveInteger(env, 'AUTH_FAILURES_PER_CLIENT_AND_SOURCE', 10),
   };
+}
+
+function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number`);
+  return parsed;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -14,11 +14,11 @@ import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import { Observability } from './observability.js';
 import type { HttpRequest } from './http/request.js';
+import { ClientCache } from './clientCache.js';
 import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
-import { AuthReader } from './store/authRead.js';
 import { Throttle } from './clientAuth/throttle.js';
 
 /**
@@ -35,7 +35,7 @@ export interface Runtime {
   clientAuthMethods: ClientAuthMethod[];
   observability: Observability;
   throttle: Throttle;
-  authReader: AuthReader;
+  clientCache: ClientCache;
   /** Epoch seconds. */
   now(): number;
 }
@@ -88,27 +88,29 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     ],
     observability: overrides.observability ?? new Observability(),
     throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
-    authReader: new AuthReader(doc, config.clientsTable, config.sessionsTable),
+    clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
     now,
   };
 }
 
 export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<AuthenticatedClient> {
-  const { throttle, authReader } = runtime;
+  const { throttle } = runtime;
   return authenticateClient(
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
-        const now = runtime.now();
-        const keys = throttle.keys(realm, clientId, sourceIp, now);
-        const read = await authReader.read(realm, clientId, [keys.source, keys.clientAndSource]);
-        throttle.check(read.failures, keys, now);
-        return read.client;
+        throttle.checkBlocked(throttle.keys(realm, clientId, sourceIp, runtime.now()), runtime.now());
+        return runtime.clientCache.get(realm, clientId);
       },
       async recordFailure(realm, clientId, sourceIp) {
         const now = runtime.now();
         const keys = throttle.keys(realm, clientId, sourceIp, now);
-        await authReader.recordFailure([keys.source, keys.clientAndSource], throttle.windowEnd(now) + throttle.policy.windowSeconds);
+        const expiresAt = throttle.windowEnd(now) + throttle.policy.windowSeconds;
+        const [source, clientAndSource] = await Promise.all([
+          runtime.sessions.countFailure(keys.source, expiresAt),
+          runtime.sessions.countFailure(keys.clientAndSource, expiresAt),
+        ]);
+        throttle.afterFailure(keys, { source, clientAndSource }, now);
       },
     },
     input,

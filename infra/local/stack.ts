@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -80,10 +81,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SESSIONS_TABLE: names.sessions,
       SECRETS_KEY_ID: secretsKeyAlias(options.stage),
       REALM_CACHE_TTL_SECONDS: '0',
+      CLIENT_CACHE_TTL_SECONDS: '0',
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),
     };
     const baseUrl = `http://localhost:${options.port}`;
     if (options.port !== 0) {
+      // A server left on the port would answer the readiness check in our place.
+      await assertPortFree(options.port);
+      await assertPortFree(options.lambdaPort);
       const offline = startServerlessOffline(options, env);
       stops.push(offline.stop);
       await waitForReady(`${baseUrl}/realms/demo/.well-known/openid-configuration`, offline.child, offline.output);
@@ -116,6 +121,14 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       clearTimeout(timer);
     },
   };
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', () => reject(new Error(`port ${port} is already in use (set PORT / LAMBDA_PORT, or stop what runs there)`)));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {

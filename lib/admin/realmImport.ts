@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { hashChosenSecret } from '../clientAuth/secretHash.js';
+import { encryptClientSecret } from '../clientAuth/secretCipher.js';
+import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -11,6 +12,10 @@ import {
   type RoleMappings,
   type SignatureAlgorithm,
 } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { ensureRealmKeys } from './keys.js';
+import { findRealm } from './lookup.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -20,6 +25,11 @@ import {
  * parseRealmExport checks the whole file before anything is written and reports every problem at
  * once, each with its JSON path, so an operator fixes a file in one round. Keycloak exports client
  * secrets in clear; they are hashed here and never appear in a problem, note or skipped line.
+ *
+ * A confidential client without a secret in the file (this service's own export, or the admin
+ * console's partial export, which masks secrets) keeps the secret it already has in the target
+ * realm; a client that is new there gets a generated one only when the operator asks for it
+ * (`generateSecrets`), else it is a problem.
  */
 
 export interface ImportProblem {
@@ -28,11 +38,30 @@ export interface ImportProblem {
   message: string;
 }
 
-export class RealmImportError extends Error {
+export class RealmImportError extends AdminError {
   constructor(readonly problems: ImportProblem[]) {
     super(describeProblems(problems));
     this.name = 'RealmImportError';
   }
+}
+
+/** The secret fields of a stored client, kept when a re-import's file has no secret for it. */
+export type StoredSecret = Pick<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'secretCiphertext' | 'rotatedSecretCiphertext'>;
+
+export interface ParseOptions {
+  /** By clientId: the secrets the target realm already holds (see storedSecretsOf). */
+  storedSecrets?: ReadonlyMap<string, StoredSecret>;
+  /** Give a confidential client that has no secret in the file nor in the target a new generated one. */
+  generateSecrets?: boolean;
+  /**
+   * Encrypts a client-secret-jwt client's secret (HMAC needs the secret itself, see
+   * lib/clientAuth/secretCipher.ts). Without it such clients are read but get no ciphertext.
+   */
+  encryptSecret?: (clientId: string, secret: string) => Promise<string>;
+  /** false for a dry run: secrets are checked but not hashed (scrypt costs ~0.1 s a secret). */
+  hashSecrets?: boolean;
+  /** Called as secrets are hashed, for a progress display: scrypt dominates a large import. */
+  onSecretProgress?: (done: number, total: number) => void;
 }
 
 export interface ParsedRealm {
@@ -44,14 +73,18 @@ export interface ParsedRealm {
   /** What the importer decided for the operator to know (defaults filled in, references ignored). */
   notes: string[];
   counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number };
+  /** Clients without a secret in the file that keep the one stored in the target realm. */
+  keptSecrets: string[];
+  /** Generated secrets (`generateSecrets`), in clear: to be shown once and never stored as such. */
+  newSecrets: { clientId: string; secret: string }[];
 }
 
 /** What the admin console's partial export writes in place of every client secret. */
 const MASKED_SECRET = '**********';
 
 /** The client scopes Keycloak 26 gives a new realm as default and optional scopes of new clients. */
-const KEYCLOAK_DEFAULT_CLIENT_SCOPES = ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email'];
-const KEYCLOAK_OPTIONAL_CLIENT_SCOPES = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
+export const KEYCLOAK_DEFAULT_CLIENT_SCOPES: readonly string[] = ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email'];
+export const KEYCLOAK_OPTIONAL_CLIENT_SCOPES: readonly string[] = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
 
 const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
 /** Signing keys live in KMS, which signs RSA and ECDSA; Keycloak's HS*, PS* and EdDSA have no key here. */
@@ -95,11 +128,103 @@ const SECRET_HASH_CONCURRENCY = 8;
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-export async function parseRealmExport(json: unknown): Promise<ParsedRealm> {
+export interface ImportOptions {
+  /** Validate and report; write nothing, call no KMS. */
+  dryRun?: boolean;
+  generateSecrets?: boolean;
+  /** Progress of the two long phases: hashing secrets (scrypt), then writing items. */
+  onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
+}
+
+export interface ImportReport {
+  realm: string;
+  dryRun: boolean;
+  counts: ParsedRealm['counts'];
+  /** Items written (or that would be). */
+  items: number;
+  notes: string[];
+  skipped: string[];
+  keptSecrets: string[];
+  /** Generated secrets, shown once; in a dry run only which clients would get one. */
+  newSecrets: { clientId: string; secret?: string }[];
+  /** Signing keys made because the realm had no active key for an algorithm. */
+  keysCreated: { kid: string; alg: SignatureAlgorithm }[];
+}
+
+/**
+ * The CLI's `import-realm`: reads what the target realm already holds (secrets of clients the
+ * file has none for, the signing mode), validates and prepares the whole file, then writes it and
+ * gives the realm signing keys if it has none. A dry run stops before the first write and never
+ * calls KMS.
+ */
+export async function importRealmExport(ctx: AdminContext, json: unknown, options: ImportOptions = {}): Promise<ImportReport> {
+  const realmName = isObject(json) && typeof json.realm === 'string' && json.realm !== '' ? json.realm : undefined;
+  const existing = realmName === undefined ? undefined : await findRealm(ctx.table, realmName);
+  const parsed = await parseRealmExport(json, {
+    storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
+    generateSecrets: options.generateSecrets ?? false,
+    hashSecrets: !options.dryRun,
+    ...(options.dryRun
+      ? {}
+      : // Only reached once the whole file is valid, realm name included.
+        { encryptSecret: (clientId, secret) => encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realmName ?? '', clientId, secret) }),
+    onSecretProgress: (done, total) => options.onProgress?.('secrets', done, total),
+  });
+  const report: ImportReport = {
+    realm: parsed.realm,
+    dryRun: options.dryRun ?? false,
+    counts: parsed.counts,
+    items: parsed.items.length,
+    notes: parsed.notes,
+    skipped: parsed.skipped,
+    keptSecrets: parsed.keptSecrets,
+    newSecrets: parsed.newSecrets.map(({ clientId, secret }) => (options.dryRun ? { clientId } : { clientId, secret })),
+    keysCreated: [],
+  };
+  if (options.dryRun) return report;
+  await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
+  const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? 'kms');
+  report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));
+  return report;
+}
+
+/**
+ * The secret fields the target holds for the given clients, by clientId. A few are read one by
+ * one; many (an export of this service has no secret for any client) with one Query of all clients.
+ */
+export async function storedSecretsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<Map<string, StoredSecret>> {
+  const secrets = new Map<string, StoredSecret>();
+  if (clientIds.length === 0) return secrets;
+  const clients =
+    clientIds.length <= 50
+      ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
+      : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' ? [item] : []));
+  for (const client of clients) {
+    if (client.secretHash === undefined) continue;
+    const { secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext } = client;
+    secrets.set(client.clientId, definedFields({ secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext }));
+  }
+  return secrets;
+}
+
+/**
+ * clientIds of the file's clients that would use a secret (as usesSecret decides) but have none
+ * (absent, empty or masked). Read loosely, before validation: parseRealmExport has the last word.
+ */
+function clientsWithoutSecret(json: unknown): string[] {
+  const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
+  return clients.flatMap((client) => {
+    if (!isObject(client) || typeof client.clientId !== 'string') return [];
+    if (client.publicClient === true || client.bearerOnly === true || client.clientAuthenticatorType === 'client-jwt') return [];
+    return [undefined, null, '', MASKED_SECRET].includes(client.secret as string) ? [client.clientId] : [];
+  });
+}
+
+export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
   const realm = readRealmName(reader, json);
-  const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map() };
+  const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options };
 
   const clientEntries = declareClients(ctx, json);
   const defaultRole = readDefaultRoleName(ctx, json);
@@ -112,7 +237,8 @@ export async function parseRealmExport(json: unknown): Promise<ParsedRealm> {
   if (reader.problems.length > 0) throw new RealmImportError(reader.problems);
 
   const serviceAccounts = resolveServiceAccounts(ctx, clients.drafts, users, defaultRole);
-  const clientRecords = await finishClients(clients.drafts, scopeMappings.client, serviceAccounts);
+  const newSecrets = assignSecrets(ctx, clients.drafts);
+  const clientRecords = await finishClients(ctx, clients.drafts, scopeMappings.client, serviceAccounts);
   const items: ClientsTableItem[] = [
     ...roles.map((role): ClientsTableItem => ({ kind: 'role', ...role })),
     ...scopes.map((scope): ClientsTableItem => ({
@@ -136,6 +262,8 @@ export async function parseRealmExport(json: unknown): Promise<ParsedRealm> {
       clientScopes: scopes.length,
       serviceAccounts: serviceAccounts.size,
     },
+    keptSecrets: clients.drafts.filter((draft) => draft.stored !== undefined).map((draft) => draft.record.clientId),
+    newSecrets,
   };
 }
 
@@ -152,9 +280,19 @@ export async function importRealm(
   if (parsed.items.some((item) => item.kind === 'key')) {
     throw new Error('a realm import never writes signing keys; they are managed by key rotation');
   }
-  const total = parsed.items.length;
-  await table.batchPut(parsed.realm, parsed.items, (written) => onProgress?.(written, total));
-  await removeStaleRoleForms(table, parsed);
+  const stored = await table.listRealmItems(parsed.realm, 'META#');
+  const items = parsed.items.map((item) => (item.kind === 'settings' ? keepSigningMode(item, stored) : item));
+  const total = items.length;
+  await table.batchPut(parsed.realm, items, (written) => onProgress?.(written, total));
+  await removeStaleRoleForms(table, parsed, stored);
+}
+
+/** How new signing keys are made is this service's setting, not Keycloak's: a re-import keeps it. */
+function keepSigningMode(settings: Extract<ClientsTableItem, { kind: 'settings' }>, stored: ClientsTableItem[]): ClientsTableItem {
+  const previous = stored.find((item) => item.kind === 'settings');
+  return previous?.kind === 'settings' && previous.signingMode !== undefined && settings.signingMode === undefined
+    ? { ...settings, signingMode: previous.signingMode }
+    : settings;
 }
 
 /**
@@ -162,10 +300,10 @@ export async function importRealm(
  * reads them in its one Query). A role that changed kind since the last import would leave its
  * old item behind, and a stale composite would keep expanding into roles the file no longer grants.
  */
-async function removeStaleRoleForms(table: ClientsTable, parsed: ParsedRealm): Promise<void> {
+async function removeStaleRoleForms(table: ClientsTable, parsed: ParsedRealm, storedMeta: ClientsTableItem[]): Promise<void> {
   const roles = parsed.items.filter((item) => item.kind === 'role');
   const nowPlain = new Set(roles.filter((role) => !role.composite).map((role) => sk.compositeRole(role)));
-  for (const stored of await table.listRealmItems(parsed.realm, 'META#ROLE#')) {
+  for (const stored of storedMeta) {
     if (stored.kind === 'role' && nowPlain.has(sk.compositeRole(stored))) {
       await table.deleteItem(parsed.realm, sk.compositeRole(stored));
     }
@@ -292,6 +430,7 @@ interface Context {
   clientIds: Set<string>;
   /** Client scope name → protocol. */
   clientScopes: Map<string, string>;
+  options: ParseOptions;
 }
 
 /** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
@@ -568,7 +707,7 @@ function isSignatureAlgorithm(alg: string): alg is SignatureAlgorithm {
   return SIGNATURE_ALGORITHMS.includes(alg);
 }
 
-function existingScopes(ctx: Context, names: string[]): string[] {
+function existingScopes(ctx: Context, names: readonly string[]): string[] {
   return names.filter((name) => ctx.clientScopes.has(name));
 }
 
@@ -587,9 +726,15 @@ function readScopeList(ctx: Context, obj: JsonObject, key: string, path: string,
 /** A client as read, before its secrets are hashed and its scope mappings and service account attached. */
 interface ClientDraft {
   path: string;
-  record: Omit<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'serviceAccount' | 'scopeMappings'>;
+  record: Omit<ClientRecord, keyof StoredSecret | 'serviceAccount' | 'scopeMappings'>;
   secret?: string;
   rotatedSecret?: { secret: string; expiresAt: number };
+  /** No secret in the file: the one the target realm holds stays. */
+  stored?: StoredSecret;
+  /** No secret in the file nor in the target: a new one is generated (ParseOptions.generateSecrets). */
+  generate?: boolean;
+  /** `secret` was generated here, so it has 256 bits and SHA-256 is enough (lib/clientAuth/secretHash.ts). */
+  generated?: boolean;
 }
 
 function readClients(
@@ -634,12 +779,26 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   };
   if (!usesSecret(record)) return { path, record };
   const secret = readSecret(ctx, entry);
-  return {
-    path,
-    record,
-    ...(secret === undefined ? {} : { secret }),
-    ...readRotatedSecret(ctx, entry, rotatedSecret, attributes[ROTATED_SECRET_EXPIRY_ATTRIBUTE]),
-  };
+  if (typeof secret === 'string') {
+    return { path, record, secret, ...readRotatedSecret(ctx, entry, rotatedSecret, attributes[ROTATED_SECRET_EXPIRY_ATTRIBUTE]) };
+  }
+  if (secret.missing === 'invalid') return { path, record };
+  const stored = ctx.options.storedSecrets?.get(clientId);
+  if (stored?.secretHash !== undefined) {
+    // client_secret_jwt verifies an HMAC keyed with the secret itself; a stored hash cannot do that.
+    if (record.clientAuthenticatorType !== 'client-secret-jwt' || stored.secretCiphertext !== undefined) return { path, record, stored };
+    ctx.reader.problem(join(path, 'secret'), 'a client-secret-jwt client needs its secret in the file: the stored secret of this client is only a hash');
+    return { path, record };
+  }
+  if (ctx.options.generateSecrets) return { path, record, generate: true };
+  const fix = 'export with kc.sh export, put the secret in the file, or import with generated secrets (--generate-secrets)';
+  ctx.reader.problem(
+    join(path, 'secret'),
+    secret.missing === 'masked'
+      ? `is the admin console's mask '${MASKED_SECRET}' (a console partial export leaves secrets out): ${fix}`
+      : `confidential client has no secret (a console partial export masks secrets): ${fix}`,
+  );
+  return { path, record };
 }
 
 function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenticatorType {
@@ -668,28 +827,42 @@ function usesSecret(client: ClientDraft['record']): boolean {
   return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
 }
 
-function readSecret(ctx: Context, entry: ClientEntry): string | undefined {
-  const path = join(entry.path, 'secret');
+/** The client's secret, or why there is none (a wrong type is a problem of its own). */
+function readSecret(ctx: Context, entry: ClientEntry): string | { missing: 'masked' | 'empty' | 'invalid' } {
   const secret = entry.value.secret ?? '';
   if (typeof secret !== 'string') {
-    ctx.reader.problem(path, 'must be a string');
-    return undefined;
+    ctx.reader.problem(join(entry.path, 'secret'), 'must be a string');
+    return { missing: 'invalid' };
   }
-  if (secret === MASKED_SECRET) {
-    ctx.reader.problem(
-      path,
-      "is the admin console's mask '**********' (a console partial export leaves secrets out): export with kc.sh export, or put the client's secret in the file",
-    );
-    return undefined;
-  }
-  if (secret === '') {
-    ctx.reader.problem(
-      path,
-      'confidential client has no secret (a console partial export masks secrets): export with kc.sh export, or put the secret in the file',
-    );
-    return undefined;
-  }
+  if (secret === MASKED_SECRET) return { missing: 'masked' };
+  if (secret === '') return { missing: 'empty' };
   return secret;
+}
+
+/** Generates the secrets ParseOptions.generateSecrets asked for, and notes what was kept and made. */
+function assignSecrets(ctx: Context, drafts: ClientDraft[]): ParsedRealm['newSecrets'] {
+  const newSecrets: ParsedRealm['newSecrets'] = [];
+  for (const draft of drafts.filter((d) => d.generate)) {
+    draft.secret = generateSecret();
+    draft.generated = true;
+    newSecrets.push({ clientId: draft.record.clientId, secret: draft.secret });
+  }
+  const kept = drafts.filter((d) => d.stored !== undefined).map((d) => d.record.clientId);
+  if (kept.length > 0) ctx.notes.push(`${plural(kept.length, 'client', 'clients')} without a secret in the file keep the secret stored here: ${listed(kept)}`);
+  if (newSecrets.length > 0) {
+    ctx.notes.push(`${plural(newSecrets.length, 'client', 'clients')} without a secret get a generated one: ${listed(newSecrets.map((s) => s.clientId))}`);
+  }
+  const unencrypted = drafts.filter((d) => d.record.clientAuthenticatorType === 'client-secret-jwt' && d.secret !== undefined);
+  if (unencrypted.length > 0 && ctx.options.encryptSecret === undefined && ctx.options.hashSecrets !== false) {
+    ctx.notes.push(`no KMS key to encrypt client-secret-jwt secrets: ${listed(unencrypted.map((d) => d.record.clientId))} cannot authenticate with client_secret_jwt`);
+  }
+  return newSecrets;
+}
+
+/** At most ten names, so a note stays readable for a realm of thousands of clients. */
+function listed(names: string[]): string {
+  const shown = names.slice(0, 10).map((name) => `'${name}'`).join(', ');
+  return names.length > 10 ? `${shown} … and ${names.length - 10} more` : shown;
 }
 
 /** Keycloak treats a rotated secret without an expiry as expired (OIDCClientSecretConfigWrapper.isClientRotatedSecretExpired). */
@@ -708,34 +881,57 @@ function readRotatedSecret(
   return { rotatedSecret: { secret, expiresAt } };
 }
 
-/** Hashes the secrets and attaches scope mappings and service accounts. */
+/** Hashes (and for client-secret-jwt encrypts) the secrets and attaches scope mappings and service accounts. */
 async function finishClients(
+  ctx: Context,
   drafts: ClientDraft[],
   scopeMappings: Map<string, RoleMappings>,
   serviceAccounts: Map<string, ServiceAccount>,
 ): Promise<ClientRecord[]> {
+  const { hashSecrets = true, encryptSecret, onSecretProgress } = ctx.options;
+  const hash = (draft: ClientDraft, secret: string | undefined): Promise<string | undefined> | undefined => {
+    if (secret === undefined) return undefined;
+    if (draft.generated) return Promise.resolve(hashGeneratedSecret(secret));
+    return hashSecrets ? hashChosenSecret(secret) : undefined;
+  };
+  const encrypt = (draft: ClientDraft, secret: string | undefined) =>
+    secret !== undefined && draft.record.clientAuthenticatorType === 'client-secret-jwt' ? encryptSecret?.(draft.record.clientId, secret) : undefined;
   const finish = async (draft: ClientDraft): Promise<ClientRecord> => {
-    const [secretHash, rotatedSecretHash] = await Promise.all([
-      draft.secret === undefined ? undefined : hashChosenSecret(draft.secret),
-      draft.rotatedSecret === undefined ? undefined : hashChosenSecret(draft.rotatedSecret.secret),
+    const rotated = draft.rotatedSecret?.secret;
+    const [secretHash, rotatedSecretHash, secretCiphertext, rotatedSecretCiphertext] = await Promise.all([
+      hash(draft, draft.secret),
+      hash(draft, rotated),
+      encrypt(draft, draft.secret),
+      encrypt(draft, rotated),
     ]);
     const serviceAccount = serviceAccounts.get(draft.record.clientId);
     // No key is set to undefined: the DynamoDB document client refuses undefined values.
     return {
       ...draft.record,
-      ...(secretHash === undefined ? {} : { secretHash }),
-      ...(rotatedSecretHash === undefined || draft.rotatedSecret === undefined
+      ...definedFields(draft.stored ?? {}),
+      ...definedFields({ secretHash, secretCiphertext }),
+      ...(draft.rotatedSecret === undefined
         ? {}
-        : { rotatedSecretHash, rotatedSecretExpiresAt: draft.rotatedSecret.expiresAt }),
+        : definedFields({ rotatedSecretHash, rotatedSecretCiphertext, rotatedSecretExpiresAt: draft.rotatedSecret.expiresAt })),
       ...(serviceAccount === undefined ? {} : { serviceAccount }),
       scopeMappings: scopeMappings.get(draft.record.clientId) ?? emptyRoleMappings(),
     };
   };
+  const withSecrets = drafts.filter((draft) => draft.secret !== undefined).length;
+  let hashed = 0;
   const records: ClientRecord[] = [];
   for (let i = 0; i < drafts.length; i += SECRET_HASH_CONCURRENCY) {
-    records.push(...(await Promise.all(drafts.slice(i, i + SECRET_HASH_CONCURRENCY).map(finish))));
+    const batch = drafts.slice(i, i + SECRET_HASH_CONCURRENCY);
+    records.push(...(await Promise.all(batch.map(finish))));
+    const inBatch = batch.filter((draft) => draft.secret !== undefined).length;
+    hashed += inBatch;
+    if (inBatch > 0) onSecretProgress?.(hashed, withSecrets);
   }
   return records;
+}
+
+function definedFields<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**
@@ -827,9 +1023,10 @@ function resolveServiceAccounts(
   }
   if (missing.length === 0) return resolved;
   if (users.inFile) {
-    for (const client of missing) {
-      ctx.notes.push(`${client.path} (${client.record.clientId}): no service-account user in users, it gets the realm default roles ('${defaultRole}')`);
-    }
+    ctx.notes.push(
+      `no service-account user in users for ${plural(missing.length, 'client', 'clients')}, given the realm default roles ('${defaultRole}'): ` +
+        listed(missing.map((client) => client.record.clientId)),
+    );
   } else {
     ctx.notes.push(
       `partial export without users: ${missing.length} service accounts get the realm default roles ('${defaultRole}') ` +
@@ -886,8 +1083,9 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** One line (the CLI prints errors on one line); every problem is in `problems` too. */
 function describeProblems(problems: ImportProblem[]): string {
-  const shown = problems.slice(0, 20).map((p) => `  ${p.path}: ${p.message}`);
-  const more = problems.length > shown.length ? [`  … and ${problems.length - shown.length} more`] : [];
-  return [`the realm export has ${plural(problems.length, 'problem', 'problems')}:`, ...shown, ...more].join('\n');
+  const shown = problems.slice(0, 20).map((p) => `${p.path}: ${p.message}`);
+  const more = problems.length > shown.length ? [`… and ${problems.length - shown.length} more`] : [];
+  return `the realm export has ${plural(problems.length, 'problem', 'problems')}: ${[...shown, ...more].join('; ')}`;
 }

@@ -9,7 +9,7 @@ export interface ClientAuthDeps {
   methods: ClientAuthMethod[];
   /** Reads the client (the request's one DynamoDB read); may refuse with 429 when its source is throttled. */
   lookup(realm: string, clientId: string, sourceIp: string): Promise<ClientRecord | undefined>;
-  /** Counts a failed authentication against the brute-force limits. */
+  /** Counts a failed authentication against the brute-force limits; throws 429 once a limit is passed. */
   recordFailure(realm: string, clientId: string, sourceIp: string): Promise<void>;
 }
 
@@ -24,8 +24,10 @@ export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuth
     return await authenticate(deps, input, (clientId) => (claimedId = clientId));
   } catch (err) {
     if (err instanceof OAuthError && err.error === 'invalid_client' && err.status === 401) {
-      // Best effort: failing to count must not turn a clear 401 into something else.
-      await deps.recordFailure(input.realm, claimedId, input.request.sourceIp).catch(() => undefined);
+      // Counting may turn this answer into 429; failing to count must not turn it into a 5xx.
+      await deps.recordFailure(input.realm, claimedId, input.request.sourceIp).catch((countErr) => {
+        if (countErr instanceof OAuthError) throw countErr;
+      });
     }
     throw err;
   }
@@ -44,6 +46,7 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   if (!method) throw invalidClient(input.realm, usedBasic, 'Missing client_id parameter');
 
   const claimed = method.claim(input);
+  noteClaim(claimed.clientId);
   input.onClaim?.(claimed.clientId.slice(0, MAX_CLIENT_ID_LENGTH), method.name);
   const formClientId = input.form.get('client_id');
   const fail = () => invalidClient(input.realm, usedBasic);
@@ -51,7 +54,6 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   // Keycloak accepts a client_id field beside the credentials, but it must name the same client.
   if (formClientId !== undefined && formClientId !== claimed.clientId) throw fail();
 
-  noteClaim(claimed.clientId);
   const client = await deps.lookup(input.realm, claimed.clientId, input.request.sourceIp);
   const usable = client && client.enabled && matchesAuthenticator(client, method) ? client : undefined;
   const verified = await method.verify(usable, claimed, input);

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The sessions table: every item carries `ttl` (epoch seconds) so DynamoDB deletes it once it can
@@ -83,6 +83,24 @@ export class SessionsTable {
 
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(id) }));
+  }
+
+  /**
+   * Adds one to a failed-authentication counter (created on first use, expiring at `expiresAt`)
+   * and returns the new count, so the caller learns it without a separate read.
+   */
+  async countFailure(key: string, expiresAt: number): Promise<number> {
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: key },
+        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.count ?? 1);
   }
 
   /** Records a revoked access token's id until the token would have expired anyway. */

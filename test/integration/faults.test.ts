@@ -66,13 +66,13 @@ before(async () => {
 
 describe('dependency failures become 503 and leave nothing half-done', () => {
   it('DynamoDB throttling on the client read', async () => {
-    failNext('BatchGetItemCommand', throttled);
+    failNext('GetItemCommand', throttled);
     assertUnavailable(await grant(FULL));
     assert.equal((await grant(FULL)).status, 200);
   });
 
   it('a network failure reaching DynamoDB', async () => {
-    failNext('BatchGetItemCommand', refused);
+    failNext('GetItemCommand', refused);
     assertUnavailable(await grant(FULL));
   });
 

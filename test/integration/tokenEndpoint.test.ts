@@ -145,12 +145,12 @@ describe('client_credentials on DynamoDB Local and the local KMS', () => {
 });
 
 describe('AWS calls per grant', () => {
-  it('a warm grant is one DynamoDB read (client and throttle counters in one BatchGetItem) and one kms:Sign, and writes nothing', async () => {
+  it('a warm grant is one GetItem and one kms:Sign, and writes nothing', async () => {
     const auth = { authorization: basic('full-scope-client', 'full-secret') };
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
     stack.resetCounts();
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
-    assert.deepEqual({ ...stack.counts }, { BatchGetItemCommand: 1, SignCommand: 1 });
+    assert.deepEqual({ ...stack.counts }, { GetItemCommand: 1, SignCommand: 1 });
   });
 
   it('a warm grant with a refresh token adds exactly one write: the session', async () => {
@@ -158,7 +158,7 @@ describe('AWS calls per grant', () => {
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
     stack.resetCounts();
     assert.equal((await post('grant_type=client_credentials', auth)).status, 200);
-    assert.deepEqual({ ...stack.counts }, { BatchGetItemCommand: 1, PutItemCommand: 1, SignCommand: 1 });
+    assert.deepEqual({ ...stack.counts }, { GetItemCommand: 1, PutItemCommand: 1, SignCommand: 1 });
   });
 
   it('a cold container adds one realm Query and nothing else', async () => {
@@ -166,6 +166,19 @@ describe('AWS calls per grant', () => {
     const coldHandler = httpHandler((request) => tokenEndpoint(cold.runtime, request, tokenGrants), { log: () => undefined });
     const res = await coldHandler(apiEvent({ path: TOKEN_PATH, headers: { ...FORM, authorization: basic('full-scope-client', 'full-secret') }, body: 'grant_type=client_credentials' }));
     assert.equal(res.statusCode, 200);
-    assert.deepEqual({ ...cold.counts }, { QueryCommand: 1, BatchGetItemCommand: 1, SignCommand: 1 });
+    assert.deepEqual({ ...cold.counts }, { QueryCommand: 1, GetItemCommand: 1, SignCommand: 1 });
+  });
+});
+
+describe('AWS calls per grant with the per-container client cache on', () => {
+  it('a warm grant reads nothing from DynamoDB: one kms:Sign in kms mode', async () => {
+    const cached = await freshStack({ clientCacheTtlSeconds: 30 });
+    const cachedHandler = httpHandler((request) => tokenEndpoint(cached.runtime, request, tokenGrants), { log: () => undefined });
+    const grant = () =>
+      cachedHandler(apiEvent({ path: TOKEN_PATH, headers: { ...FORM, authorization: basic('full-scope-client', 'full-secret') }, body: 'grant_type=client_credentials' }));
+    assert.equal((await grant()).statusCode, 200);
+    cached.resetCounts();
+    assert.equal((await grant()).statusCode, 200);
+    assert.deepEqual({ ...cached.counts }, { SignCommand: 1 });
   });
 });

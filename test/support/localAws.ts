@@ -43,7 +43,7 @@ export interface TestStack {
 }
 
 export async function freshStack(
-  options: { realmCacheTtlSeconds?: number; now?: () => number; observability?: Observability; authFailureLimits?: [perSource: number, perClientAndSource: number] } = {},
+  options: { realmCacheTtlSeconds?: number; clientCacheTtlSeconds?: number; now?: () => number; observability?: Observability; authFailureLimits?: [perSource: number, perClientAndSource: number] } = {},
 ): Promise<TestStack> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('run integration tests through `npm test` (it starts DynamoDB Local and the local KMS)');
   const stage = `it${randomUUID().slice(0, 8)}`;
@@ -59,6 +59,7 @@ export async function freshStack(
       clientsTable: names.clients,
       sessionsTable: names.sessions,
       realmCacheTtlSeconds: options.realmCacheTtlSeconds ?? 60,
+      clientCacheTtlSeconds: options.clientCacheTtlSeconds ?? 0,
       secretsKeyId: secretsKeyAlias('test'),
       // Tests fail authentication on purpose, all from 127.0.0.1; only the throttle test wants the real limits.
       authFailuresPerSource: options.authFailureLimits?.[0] ?? 1_000_000,

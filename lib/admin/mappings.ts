@@ -1,0 +1,79 @@
+import type { ClientRecord, RoleMappings } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
+
+/**
+ * A client's two role mappings in Keycloak's sense: the service-account user's role mappings
+ * (the roles its tokens can carry) and the client's scope mappings (which of them it may put in a
+ * token when `fullScopeAllowed` is false). Both are stored on the client item, which a grant reads
+ * on every request, so a change shows on the next token.
+ */
+
+export type MappingTarget = 'serviceAccount' | 'scope';
+
+export interface MappingChange {
+  clientId: string;
+  /** Roles added or removed by this change. */
+  changed: RoleName[];
+  /** Roles that were already there (add) or not there (remove). */
+  unchanged: RoleName[];
+  /** The mappings after the change. */
+  roles: RoleMappings;
+}
+
+export async function addMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  const mappings = clone(mappingsOf(client, target));
+  const result = partition(roles, (role) => !has(mappings, role));
+  for (const role of result.changed) {
+    await requireRole(ctx.table, realm, role);
+    if (role.client === undefined) mappings.realm.push(role.name);
+    else (mappings.client[role.client] ??= []).push(role.name);
+  }
+  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
+  return { clientId, ...result, roles: mappings };
+}
+
+export async function removeMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  const mappings = clone(mappingsOf(client, target));
+  const result = partition(roles, (role) => has(mappings, role));
+  for (const role of result.changed) {
+    if (role.client === undefined) mappings.realm = mappings.realm.filter((name) => name !== role.name);
+    else {
+      const kept = (mappings.client[role.client] ?? []).filter((name) => name !== role.name);
+      if (kept.length > 0) mappings.client[role.client] = kept;
+      else delete mappings.client[role.client];
+    }
+  }
+  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
+  return { clientId, ...result, roles: mappings };
+}
+
+function mappingsOf(client: ClientRecord, target: MappingTarget): RoleMappings {
+  if (target === 'scope') return client.scopeMappings;
+  if (!client.serviceAccountsEnabled || !client.serviceAccount) {
+    throw new AdminError(`client '${client.clientId}' has no service account (Keycloak: "Service accounts roles" needs service accounts enabled)`);
+  }
+  return client.serviceAccount.roles;
+}
+
+function withMappings(client: ClientRecord, target: MappingTarget, mappings: RoleMappings): ClientRecord {
+  return target === 'scope' ? { ...client, scopeMappings: mappings } : { ...client, serviceAccount: { ...client.serviceAccount!, roles: mappings } };
+}
+
+function has(mappings: RoleMappings, role: RoleName): boolean {
+  return (role.client === undefined ? mappings.realm : (mappings.client[role.client] ?? [])).includes(role.name);
+}
+
+function partition(roles: RoleName[], changes: (role: RoleName) => boolean): Pick<MappingChange, 'changed' | 'unchanged'> {
+  const unique = roles.filter((role, i) => roles.findIndex((other) => describeRole(other) === describeRole(role)) === i);
+  return { changed: unique.filter(changes), unchanged: unique.filter((role) => !changes(role)) };
+}
+
+function clone(mappings: RoleMappings): RoleMappings {
+  return { realm: [...mappings.realm], client: Object.fromEntries(Object.entries(mappings.client).map(([owner, names]) => [owner, [...names]])) };
+}

@@ -1,0 +1,127 @@
+import type { ClientsTable } from '../store/clientsTable.js';
+import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
+import { allRealmItems, requireRealm } from './lookup.js';
+
+/**
+ * A realm as Keycloak's RealmRepresentation (what `kc.sh export` writes), so it can go back to
+ * Keycloak or into another stage with `import-realm`. Never any secret: this service holds none in
+ * clear, and hashes or ciphertexts are of no use elsewhere. A confidential client therefore comes
+ * out without `secret`; importing the file again keeps the secrets the target already holds, and
+ * a new target generates them only when asked (`import-realm --generate-secrets`).
+ * Signing keys are not exported (Keycloak exports its own keys as components; these live in KMS).
+ */
+
+type Json = Record<string, unknown>;
+
+/**
+ * Keycloak's secret rotation keeps the previous secret in clear in this attribute
+ * (OIDCClientSecretConfigWrapper); it never reaches the table, and must never leave it either.
+ */
+const SECRET_ATTRIBUTES = new Set(['client.secret.rotated']);
+
+export async function exportRealm(table: ClientsTable, realm: string): Promise<Json> {
+  const settings = await requireRealm(table, realm);
+  const items = await allRealmItems(table, realm);
+  const roles = items.flatMap((item) => (item.kind === 'role' ? [item] : []));
+  const scopes = items.flatMap((item) => (item.kind === 'clientScope' ? [item] : []));
+  const clients = items.flatMap((item) => (item.kind === 'client' ? [item] : []));
+
+  const rolesByClient: Record<string, Json[]> = Object.fromEntries(clients.map((client) => [client.clientId, []]));
+  for (const role of roles.filter((r) => r.client !== undefined)) (rolesByClient[role.client!] ??= []).push(roleJson(role));
+
+  return {
+    realm,
+    enabled: settings.enabled,
+    accessTokenLifespan: settings.accessTokenLifespan,
+    ssoSessionIdleTimeout: settings.ssoSessionIdleTimeout,
+    ssoSessionMaxLifespan: settings.ssoSessionMaxLifespan,
+    clientSessionIdleTimeout: settings.clientSessionIdleTimeout,
+    clientSessionMaxLifespan: settings.clientSessionMaxLifespan,
+    revokeRefreshToken: settings.revokeRefreshToken,
+    refreshTokenMaxReuse: settings.refreshTokenMaxReuse,
+    notBefore: settings.notBefore,
+    defaultSignatureAlgorithm: settings.defaultSignatureAlgorithm,
+    roles: { realm: roles.filter((r) => r.client === undefined).map(roleJson), client: rolesByClient },
+    defaultRole: { name: settings.defaultRole, composite: true, clientRole: false },
+    clients: clients.map(clientJson),
+    users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUser(client)] : [])),
+    scopeMappings: [
+      ...clients.filter((c) => c.scopeMappings.realm.length > 0).map((c) => ({ client: c.clientId, roles: c.scopeMappings.realm })),
+      ...scopes.filter((s) => s.scopeMappings.realm.length > 0).map((s) => ({ clientScope: s.name, roles: s.scopeMappings.realm })),
+    ],
+    clientScopeMappings: clientScopeMappings(clients, scopes),
+    clientScopes: scopes.map(clientScopeJson),
+    defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
+    defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
+  };
+}
+
+function roleJson(role: Role): Json {
+  return {
+    name: role.name,
+    ...(role.description === undefined ? {} : { description: role.description }),
+    composite: role.composite,
+    clientRole: role.client !== undefined,
+    ...(role.composite ? { composites: compositesJson(role.composites ?? { realm: [], client: {} }) } : {}),
+  };
+}
+
+/** Keycloak leaves out the empty half of a role's composites. */
+function compositesJson(composites: RoleMappings): Json {
+  return {
+    ...(composites.realm.length > 0 ? { realm: composites.realm } : {}),
+    ...(Object.keys(composites.client).length > 0 ? { client: composites.client } : {}),
+  };
+}
+
+function clientJson(client: ClientRecord): Json {
+  return {
+    id: client.id,
+    clientId: client.clientId,
+    enabled: client.enabled,
+    clientAuthenticatorType: client.clientAuthenticatorType,
+    notBefore: client.notBefore,
+    bearerOnly: client.bearerOnly,
+    serviceAccountsEnabled: client.serviceAccountsEnabled,
+    publicClient: client.publicClient,
+    protocol: 'openid-connect',
+    attributes: Object.fromEntries(Object.entries(client.attributes).filter(([name]) => !SECRET_ATTRIBUTES.has(name))),
+    fullScopeAllowed: client.fullScopeAllowed,
+    defaultClientScopes: client.defaultClientScopes,
+    optionalClientScopes: client.optionalClientScopes,
+  };
+}
+
+/** Keycloak's service-account user: `serviceAccountClientId` ties it to its client. */
+function serviceAccountUser(client: ClientRecord): Json {
+  const account = client.serviceAccount!;
+  return {
+    id: account.id,
+    username: account.username,
+    enabled: true,
+    serviceAccountClientId: client.clientId,
+    realmRoles: account.roles.realm,
+    clientRoles: account.roles.client,
+  };
+}
+
+/** Client-role scope mappings, grouped by the client that owns the roles, as Keycloak exports them. */
+function clientScopeMappings(clients: ClientRecord[], scopes: ClientScope[]): Record<string, Json[]> {
+  const byOwner: Record<string, Json[]> = {};
+  const add = (target: Json, mappings: RoleMappings) => {
+    for (const [owner, roles] of Object.entries(mappings.client)) {
+      if (roles.length > 0) (byOwner[owner] ??= []).push({ ...target, roles });
+    }
+  };
+  for (const client of clients) add({ client: client.clientId }, client.scopeMappings);
+  for (const scope of scopes) add({ clientScope: scope.name }, scope.scopeMappings);
+  return byOwner;
+}
+
+function clientScopeJson(scope: ClientScope): Json {
+  return {
+    name: scope.name,
+    protocol: scope.protocol,
+    attributes: { 'include.in.token.scope': String(scope.includeInTokenScope) },
+  };
+}

@@ -1,0 +1,140 @@
+import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
+import { emptyRoleMappings, type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
+import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
+
+/** The realm settings an operator may set (`realm create` and `realm update`). */
+export type RealmChanges = Partial<
+  Pick<
+    RealmSettings,
+    | 'enabled'
+    | 'accessTokenLifespan'
+    | 'ssoSessionIdleTimeout'
+    | 'ssoSessionMaxLifespan'
+    | 'clientSessionIdleTimeout'
+    | 'clientSessionMaxLifespan'
+    | 'revokeRefreshToken'
+    | 'refreshTokenMaxReuse'
+    | 'defaultSignatureAlgorithm'
+    | 'signingMode'
+  >
+>;
+
+/** Same rule as the token endpoint's realm lookup (lib/realmContext.ts): a URL path segment and a partition-key part. */
+const REALM_NAME = /^[^/#\s]{1,255}$/;
+
+/**
+ * What Keycloak gives a new realm, reduced to what a service-account token uses: the roles
+ * `offline_access` and `uma_authorization` in the composite `default-roles-<realm>`, and the
+ * built-in OpenID Connect client scopes (only profile, email, address, phone, offline_access,
+ * microprofile-jwt and organization put their name in the `scope` claim; the
+ * `offline_access` scope maps the `offline_access` role).
+ */
+function newRealmItems(settings: RealmSettings): ClientsTableItem[] {
+  const inScopeClaim = new Set(['profile', 'email', 'address', 'phone', 'offline_access', 'microprofile-jwt', 'organization']);
+  const scopes: ClientScope[] = [...KEYCLOAK_DEFAULT_CLIENT_SCOPES, ...KEYCLOAK_OPTIONAL_CLIENT_SCOPES].map((name) => ({
+    name,
+    protocol: 'openid-connect',
+    includeInTokenScope: inScopeClaim.has(name),
+    scopeMappings: name === 'offline_access' ? { realm: ['offline_access'], client: {} } : emptyRoleMappings(),
+  }));
+  return [
+    { kind: 'role', name: 'offline_access', description: '${role_offline-access}', composite: false },
+    { kind: 'role', name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
+    {
+      kind: 'role',
+      name: settings.defaultRole,
+      description: '${role_default-roles}',
+      composite: true,
+      composites: { realm: ['offline_access', 'uma_authorization'], client: {} },
+    },
+    ...scopes.map((scope): ClientsTableItem => ({ kind: 'clientScope', ...scope })),
+  ];
+}
+
+export interface CreatedRealm {
+  settings: RealmSettings;
+  keys: SigningKeyRecord[];
+}
+
+/** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
+export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}): Promise<CreatedRealm> {
+  if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
+  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`);
+  const settings = checkSettings({
+    realm,
+    enabled: true,
+    // Keycloak's defaults for a new realm.
+    accessTokenLifespan: 300,
+    ssoSessionIdleTimeout: 1800,
+    ssoSessionMaxLifespan: 36000,
+    clientSessionIdleTimeout: 0,
+    clientSessionMaxLifespan: 0,
+    revokeRefreshToken: false,
+    refreshTokenMaxReuse: 0,
+    notBefore: 0,
+    defaultSignatureAlgorithm: 'RS256',
+    defaultRole: `default-roles-${realm}`,
+    defaultDefaultClientScopes: [...KEYCLOAK_DEFAULT_CLIENT_SCOPES],
+    defaultOptionalClientScopes: [...KEYCLOAK_OPTIONAL_CLIENT_SCOPES],
+    ...changes,
+  });
+  await ctx.table.batchPut(realm, newRealmItems(settings));
+  const keys = await ensureRealmKeys(ctx, realm, settings.signingMode ?? 'kms');
+  // Last: a realm without settings does not exist for the token endpoint, so it appears complete.
+  await ctx.table.putItem(realm, { kind: 'settings', ...settings });
+  return { settings, keys };
+}
+
+export interface RealmView {
+  settings: RealmSettings;
+  counts: { clients: number; roles: number; clientScopes: number };
+  keys: KeyView[];
+}
+
+export async function showRealm(ctx: AdminContext, realm: string): Promise<RealmView> {
+  const settings = await requireRealm(ctx.table, realm);
+  const items = await allRealmItems(ctx.table, realm);
+  const count = (kind: ClientsTableItem['kind']) => items.filter((item) => item.kind === kind).length;
+  return {
+    settings,
+    counts: { clients: count('client'), roles: count('role'), clientScopes: count('clientScope') },
+    keys: await listKeys(ctx, realm),
+  };
+}
+
+export async function updateRealm(ctx: AdminContext, realm: string, changes: RealmChanges): Promise<RealmSettings> {
+  if (Object.keys(changes).length === 0) throw new AdminError('nothing to update: give at least one setting (see --help)');
+  const settings = checkSettings({ ...(await requireRealm(ctx.table, realm)), ...changes });
+  await ctx.table.putItem(realm, { kind: 'settings', ...settings });
+  return settings;
+}
+
+/**
+ * Deletes every item of the realm, settings first so the realm is gone for the token endpoint at
+ * once. Its sessions are left to expire through the sessions table's TTL: with no realm they can
+ * no longer be refreshed or introspected. KMS keys stay: the stage's are shared, and one made by
+ * `keys rotate` is the operator's to schedule for deletion (`keys list --json` names it).
+ */
+export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?: (deleted: number, total: number) => void): Promise<number> {
+  await requireRealm(ctx.table, realm);
+  const items = await allRealmItems(ctx.table, realm);
+  const keys = items.map((item) => sortKeyOf(item)).sort((a, b) => Number(b === sk.settings) - Number(a === sk.settings));
+  let deleted = 0;
+  // Deletes in parallel, a bounded number at a time: a realm can hold tens of thousands of clients.
+  const PARALLEL = 16;
+  for (let i = 0; i < keys.length; i += PARALLEL) {
+    await Promise.all(keys.slice(i, i + PARALLEL).map((key) => ctx.table.deleteItem(realm, key)));
+    deleted = Math.min(i + PARALLEL, keys.length);
+    onProgress?.(deleted, keys.length);
+  }
+  return deleted;
+}
+
+function checkSettings(settings: RealmSettings): RealmSettings {
+  if (settings.accessTokenLifespan < 1) throw new AdminError('--access-token-lifespan must be at least 1 second');
+  return settings;
+}
