@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { BatchWriteCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { importRealm, parseRealmExport, RealmImportError, type ImportProblem, type ParsedRealm } from '../../lib/admin/realmImport.js';
+import { AdminError } from '../../lib/admin/errors.js';
+import { importRealm, parseRealmExport, RealmImportError, type ImportProblem, type ParsedRealm, type StoredSecret } from '../../lib/admin/realmImport.js';
 import { verifySecret } from '../../lib/clientAuth/secretHash.js';
 import { ClientsTable, type ClientsTableItem } from '../../lib/store/clientsTable.js';
 import type { ClientRecord, Role } from '../../lib/store/model.js';
@@ -423,9 +424,126 @@ describe('parseRealmExport: problems', () => {
     for (const secret of secrets) assert.ok(!text.includes(secret), secret);
   });
 
-  test('the error message lists paths', async () => {
+  test('the error message lists paths on one line', async () => {
     const { message } = await problemsOf({ realm: 'x', clients: [{}] });
-    assert.match(message, /^the realm export has 1 problem:\n {2}clients\[0\]\.clientId: is required$/);
+    assert.equal(message, 'the realm export has 1 problem: clients[0].clientId: is required');
+    const many = await problemsOf({ realm: 'x', clients: Array.from({ length: 25 }, () => ({})) });
+    assert.match(many.message, /^the realm export has 25 problems: clients\[0\]\.clientId: is required; .*; … and 5 more$/);
+    assert.ok(!many.message.includes('\n'));
+    assert.equal(many.problems.length, 25);
+  });
+});
+
+describe('parseRealmExport: secrets the file does not hold', () => {
+  const stored: StoredSecret = { secretHash: 'sha256$stored', rotatedSecretHash: 'sha256$previous', rotatedSecretExpiresAt: 1900000000 };
+  const withoutSecret = (secret?: string) => {
+    const json = tinyExport();
+    if (secret === undefined) delete json.clients[1].secret;
+    else json.clients[1].secret = secret;
+    return json;
+  };
+
+  test('a confidential client without a secret keeps the one stored in the target, with a note', async () => {
+    for (const json of [withoutSecret(), withoutSecret(''), withoutSecret('**********')]) {
+      const parsed = await parseRealmExport(json, { storedSecrets: new Map([['worker', stored]]) });
+      const worker = clientOf(parsed, 'worker');
+      assert.equal(worker.secretHash, 'sha256$stored');
+      assert.equal(worker.rotatedSecretHash, 'sha256$previous');
+      assert.equal(worker.rotatedSecretExpiresAt, 1900000000);
+      assert.deepEqual(parsed.keptSecrets, ['worker']);
+      assert.ok(parsed.notes.some((n) => n.includes("keep the secret stored here: 'worker'")), parsed.notes.join('\n'));
+    }
+  });
+
+  test('a secret in the file replaces the stored one', async () => {
+    const parsed = await parseRealmExport(tinyExport(), { storedSecrets: new Map([['worker', stored]]) });
+    const worker = clientOf(parsed, 'worker');
+    assert.match(worker.secretHash ?? '', /^scrypt\$/);
+    assert.equal(worker.rotatedSecretHash, undefined);
+    assert.deepEqual(parsed.keptSecrets, []);
+  });
+
+  test('generateSecrets: a new 256-bit secret, stored as SHA-256, returned once', async () => {
+    const parsed = await parseRealmExport(withoutSecret('**********'), { generateSecrets: true });
+    assert.equal(parsed.newSecrets.length, 1);
+    const [issued] = parsed.newSecrets;
+    assert.equal(issued?.clientId, 'worker');
+    assert.match(issued?.secret ?? '', /^[A-Za-z0-9_-]{43}$/);
+    const worker = clientOf(parsed, 'worker');
+    assert.match(worker.secretHash ?? '', /^sha256\$/);
+    assert.equal(await verifySecret(worker.secretHash!, issued!.secret), true);
+    assert.ok(!JSON.stringify(parsed.items).includes(issued!.secret));
+    assert.ok(parsed.notes.some((n) => n.includes("get a generated one: 'worker'")));
+  });
+
+  test('a stored secret wins over generating one, so re-importing with generateSecrets is idempotent', async () => {
+    const parsed = await parseRealmExport(withoutSecret(), { generateSecrets: true, storedSecrets: new Map([['worker', stored]]) });
+    assert.deepEqual(parsed.newSecrets, []);
+    assert.equal(clientOf(parsed, 'worker').secretHash, 'sha256$stored');
+  });
+
+  test('client-secret-jwt: secrets are encrypted through the callback, current and rotated', async () => {
+    const json = tinyExport();
+    json.clients[1].clientAuthenticatorType = 'client-secret-jwt';
+    json.clients[1].attributes = { 'client.secret.rotated': 'old-secret', 'client.secret.rotated.expiration.time': '1900000000' };
+    const calls: string[] = [];
+    const parsed = await parseRealmExport(json, {
+      encryptSecret: async (clientId, secret) => {
+        calls.push(`${clientId}:${secret}`);
+        return `ciphertext-of-${secret.length}`;
+      },
+    });
+    const worker = clientOf(parsed, 'worker');
+    assert.deepEqual(calls.sort(), ['worker:old-secret', 'worker:worker-secret']);
+    assert.equal(worker.secretCiphertext, 'ciphertext-of-13');
+    assert.equal(worker.rotatedSecretCiphertext, 'ciphertext-of-10');
+    assert.match(worker.secretHash ?? '', /^scrypt\$/);
+  });
+
+  test('client-secret-jwt without an encrypt callback is noted: it could not authenticate', async () => {
+    const json = tinyExport();
+    json.clients[1].clientAuthenticatorType = 'client-secret-jwt';
+    const parsed = await parseRealmExport(json);
+    assert.equal(clientOf(parsed, 'worker').secretCiphertext, undefined);
+    assert.ok(parsed.notes.some((n) => n.startsWith('no KMS key to encrypt client-secret-jwt secrets')), parsed.notes.join('\n'));
+  });
+
+  test('client-secret-jwt cannot keep a stored secret that is only a hash', async () => {
+    const json = withoutSecret();
+    json.clients[1].clientAuthenticatorType = 'client-secret-jwt';
+    await assert.rejects(parseRealmExport(json, { storedSecrets: new Map([['worker', stored]]) }), (err) => {
+      assert.ok(err instanceof RealmImportError);
+      assert.deepEqual(err.problems.map((p) => p.path), ['clients[1].secret']);
+      assert.match(err.problems[0]!.message, /only a hash/);
+      return true;
+    });
+    const kept = await parseRealmExport(json, { storedSecrets: new Map([['worker', { ...stored, secretCiphertext: 'c' }]]) });
+    assert.equal(clientOf(kept, 'worker').secretCiphertext, 'c');
+  });
+
+  test('the missing-secret problem names the ways out', async () => {
+    await assertProblem(withoutSecret(), 'clients[1].secret', '--generate-secrets');
+  });
+
+  test('hashSecrets false (dry run): secrets are checked, not hashed or encrypted', async () => {
+    const json = tinyExport();
+    json.clients[1].clientAuthenticatorType = 'client-secret-jwt';
+    let encrypted = 0;
+    const parsed = await parseRealmExport(json, { hashSecrets: false, encryptSecret: async () => `${++encrypted}` });
+    assert.equal(clientOf(parsed, 'worker').secretHash, undefined);
+    assert.equal(parsed.notes.filter((n) => n.startsWith('no KMS key')).length, 0);
+    await assertProblem(withoutSecret(), 'clients[1].secret');
+  });
+
+  test('onSecretProgress counts hashed secrets', async () => {
+    const progress: [number, number][] = [];
+    await parseRealmExport(tinyExport(), { onSecretProgress: (done, total) => progress.push([done, total]) });
+    assert.deepEqual(progress, [[1, 1]]);
+  });
+
+  test('RealmImportError is the admin error type', async () => {
+    const { problems } = await problemsOf({ realm: 'x', clients: [{}] });
+    assert.ok(new RealmImportError(problems) instanceof AdminError);
   });
 });
 
@@ -489,6 +607,14 @@ describe('importRealm', () => {
     const deleted = sent.filter((s) => s.command === DeleteCommand.name).map((s) => s.input.Key.sk);
     // The stale composite `user`, and the plain form of the composite default role (a blind delete).
     assert.deepEqual(deleted, ['META#ROLE#R\u0000user', 'ROLE#R\u0000default-roles-tiny']);
+  });
+
+  test("a re-import keeps the realm's signing mode, which Keycloak's format does not carry", async () => {
+    const { table, sent } = recordingTable([{ pk: 'REALM#tiny', sk: 'META#CONFIG', kind: 'settings', realm: 'tiny', signingMode: 'envelope' }]);
+    await importRealm(table, parsed);
+    const settings = putItems(sent).find((item) => item.sk === 'META#CONFIG');
+    assert.equal(settings.signingMode, 'envelope');
+    assert.equal(settings.accessTokenLifespan, 300);
   });
 
   test('refuses to write signing keys', async () => {
