@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
+import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import { createSigningKey } from '../lib/signing/keys.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
@@ -44,13 +45,18 @@ export async function seedRealm(options: {
   kms: KMSClient;
   realmFile: string;
   aliases: ReturnType<typeof signingKeyAliases>;
-  /** Import even when the realm exists (re-importing is idempotent). */
-  overwrite?: boolean;
+  /** The stage's wrapping key, for client-secret-jwt secrets. */
+  secretsKeyId?: string;
   log?: (line: string) => void;
 }): Promise<string> {
-  const parsed = await parseRealmExport(JSON.parse(await readFile(options.realmFile, 'utf8')));
+  const json = JSON.parse(await readFile(options.realmFile, 'utf8')) as { realm?: string };
+  // client-secret-jwt clients keep their secret encrypted under the stage key (never in clear).
+  const encryptSecret = options.secretsKeyId
+    ? (clientId: string, secret: string) => encryptClientSecret(options.kms, options.secretsKeyId!, String(json.realm), clientId, secret)
+    : undefined;
+  const parsed = await parseRealmExport(json, { encryptSecret });
   for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
-  if (options.overwrite || !(await options.table.loadRealm(parsed.realm))) {
+  if (!(await options.table.loadRealm(parsed.realm))) {
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
   }

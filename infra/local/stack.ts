@@ -72,7 +72,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const aliases = signingKeyAliases(options.stage);
     await ensureStageKeys(kms, options.stage);
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
-    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases, log: options.log });
+    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases, secretsKeyId: secretsKeyAlias(options.stage), log: options.log });
 
     // Locally, changes (admin CLI, tests) must show on the very next request.
     const env = {

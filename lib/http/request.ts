@@ -32,7 +32,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
   if (raw.length > (event.isBase64Encoded ? Math.ceil((MAX_BODY_BYTES * 4) / 3) + 4 : MAX_BODY_BYTES)) {
     throw invalidRequest('Request body too large', 413);
   }
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const body = event.isBase64Encoded ? decodeUtf8(Buffer.from(raw, 'base64')) : raw;
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw invalidRequest('Request body too large', 413);
 
   const path = event.rawPath ?? '';
@@ -50,4 +50,15 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
     legacyAuthPrefix: path.startsWith('/auth/'),
     requestId: event.requestContext?.requestId ?? '',
   };
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Invalid UTF-8 is refused, as it is in percent-encoding, never silently replaced by U+FFFD. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw invalidRequest('Malformed body: not UTF-8');
+  }
 }

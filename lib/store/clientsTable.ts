@@ -118,8 +118,9 @@ export class ClientsTable {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': prefix },
+          // DynamoDB refuses an empty string in a key condition, so "every item" is the bare pk.
+          KeyConditionExpression: prefix === '' ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: prefix === '' ? { ':pk': realmPk(realm) } : { ':pk': realmPk(realm), ':prefix': prefix },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -130,21 +131,32 @@ export class ClientsTable {
   }
 
   /**
-   * Writes items 25 at a time (BatchWriteItem's limit), retrying unprocessed items with
-   * exponential backoff as the DynamoDB documentation prescribes.
+   * Writes items 25 at a time (BatchWriteItem's limit), a few batches in flight, retrying
+   * unprocessed items with exponential backoff as the DynamoDB documentation prescribes.
    */
-  async batchPut(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void): Promise<void> {
+  async batchPut(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void, inFlight = 4): Promise<void> {
+    const batches: ClientsTableItem[][] = [];
+    for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
     let written = 0;
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: this.toItem(realm, item) } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
-        if (attempt > 10) throw new Error('DynamoDB kept returning unprocessed items');
-        const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        await this.writeBatch(batch.map((item) => ({ PutRequest: { Item: this.toItem(realm, item) } })));
+        written += batch.length;
+        onProgress?.(written);
       }
-      written += Math.min(25, items.length - i);
-      onProgress?.(written);
+    };
+    await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+  }
+
+  private async writeBatch(batch: Record<string, unknown>[]): Promise<void> {
+    let requests = batch;
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 10) throw new Error('DynamoDB kept returning unprocessed items');
+      if (attempt > 0) await sleep(Math.min(50 * 2 ** attempt, 2000));
+      const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (out.UnprocessedItems?.[this.tableName] ?? []) as typeof requests;
     }
   }
 

@@ -201,6 +201,19 @@ describe('client_secret_jwt', () => {
   });
 });
 
+describe('the demo realm JWT clients', () => {
+  it('secret-jwt-client authenticates with its HS256 assertion: the import encrypted its secret', async () => {
+    const jwt = await assertion({ clientId: 'secret-jwt-client', audience: ISSUER, key: new TextEncoder().encode('hmac-secret-0123456789abcdef0123456789abcdef'), alg: 'HS256' });
+    assert.equal((await token(assertionForm(jwt))).status, 200);
+    const stored = (await stack.table.getClient('demo', 'secret-jwt-client'))!;
+    assert.ok(stored.secretCiphertext && !stored.secretCiphertext.includes('hmac-secret'));
+  });
+
+  it('jwt-client accepts only its registered key', async () => {
+    await refused(await sign({ clientId: 'jwt-client', kid: 'jwt-client-key-1' }), /unregistered key/);
+  });
+});
+
 describe('JWT client authentication at the other endpoints', () => {
   it('authenticates introspection with private_key_jwt', async () => {
     const issued = await token(assertionForm(await sign()));

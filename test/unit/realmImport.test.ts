@@ -93,8 +93,9 @@ describe('parseRealmExport: the demo realm', () => {
   });
 
   test('counts', () => {
-    assert.deepEqual(parsed.counts, { clients: 7, roles: 8, clientScopes: 11, serviceAccounts: 4 });
-    assert.deepEqual(parsed.notes, []);
+    assert.deepEqual(parsed.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6 });
+    // Parsed without a KMS key here, so the client_secret_jwt secret cannot be kept: the import says so.
+    assert.deepEqual(parsed.notes, ["no KMS key to encrypt client-secret-jwt secrets: 'secret-jwt-client' cannot authenticate with client_secret_jwt"]);
   });
 
   test('default-roles-demo is a composite of offline_access and uma_authorization', () => {
@@ -162,7 +163,7 @@ describe('parseRealmExport: the demo realm', () => {
     assert.match(skipped, /^requiredActions: 4 entries$/m);
     assert.match(skipped, /^\d+ realm settings: .*\bbrowserFlow\b/m);
     assert.match(skipped, /^users: 1 user that is not a service account$/m);
-    assert.match(skipped, /^protocolMappers: 12 on 4 clients, 5 on 3 client scopes/m);
+    assert.match(skipped, /^protocolMappers: 18 on 6 clients, 5 on 3 client scopes/m);
     // Empty collections lose nothing and are not reported.
     assert.doesNotMatch(skipped, /^(smtpServer|groups):/m);
     assert.doesNotMatch(skipped, /alice/);

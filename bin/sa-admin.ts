@@ -1,0 +1,598 @@
+/**
+ * sa-admin: the operator's command line (GitHub issue 5), shaped like Keycloak's kcadm.sh and the
+ * AWS CLI. This file only parses arguments, calls lib/admin and prints; every rule lives there.
+ *
+ * Output: human-readable lines on stdout, or JSON with --json. Errors: one line on stderr,
+ * `sa-admin: <message>`, exit 1; usage errors exit 2. A generated secret is printed once, on
+ * stdout; a stored hash or ciphertext never is.
+ */
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { tableNames } from '../infra/local/tables.js';
+import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
+import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
+import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
+import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
+import { AdminError } from '../lib/admin/errors.js';
+import { listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
+import { describeRole, type RoleName } from '../lib/admin/lookup.js';
+import { pushNotBefore } from '../lib/admin/notBefore.js';
+import { exportRealm } from '../lib/admin/realmExport.js';
+import { importRealmExport, RealmImportError } from '../lib/admin/realmImport.js';
+import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../lib/admin/realms.js';
+import { createRole, deleteRole, listRoles, updateRole } from '../lib/admin/roles.js';
+import type { ClientAuthenticatorType, Role, RoleMappings, SignatureAlgorithm, SigningMode } from '../lib/store/model.js';
+
+const SERVICE = 'sa-token-service';
+
+// The SDK's notice that its 2027 releases need Node 22 is for the maintainers (package.json
+// engines), not an operator's terminal, where it would bury the one-line result or error.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+interface GlobalOptions {
+  stage: string;
+  local?: boolean;
+  json?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Target, output, errors
+
+function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+/**
+ * `--local`: the stack `npm start` runs (stage `local`, its ports). Otherwise the stage's tables
+ * and keys through the standard AWS SDK configuration. SA_ADMIN_CLIENTS_TABLE overrides the table
+ * name (tests use it for their throw-away tables).
+ */
+function context(cmd: Command): AdminContext {
+  const options = globals(cmd);
+  if (options.local && program.getOptionValueSource('stage') === 'cli') usage('give --local or --stage, not both');
+  const stage = options.local ? 'local' : options.stage;
+  const env = process.env;
+  return createAdminContext({
+    names: {
+      stage,
+      service: SERVICE,
+      clientsTable: env.SA_ADMIN_CLIENTS_TABLE || tableNames(stage, SERVICE).clients,
+      signingKeyAliases: signingKeyAliases(stage, SERVICE),
+      secretsKeyId: secretsKeyAlias(stage, SERVICE),
+    },
+    ...(options.local
+      ? { local: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, kms: `http://127.0.0.1:${env.KMS_PORT || 4599}` } }
+      : {}),
+  });
+}
+
+function print(cmd: Command, json: unknown, text: () => string[]): void {
+  const out = globals(cmd).json ? [JSON.stringify(json, null, 2)] : text();
+  if (out.length > 0) process.stdout.write(`${out.join('\n')}\n`);
+}
+
+/** A progress line on a terminal, nothing otherwise (pipes and CI logs stay clean). */
+function progress(label: string): ((done: number, total: number) => void) & { end(): void } {
+  let shown = false;
+  const update = (done: number, total: number) => {
+    if (!process.stderr.isTTY) return;
+    shown = true;
+    process.stderr.write(`\r${label}: ${done}/${total}`);
+  };
+  return Object.assign(update, {
+    end: () => {
+      if (shown) process.stderr.write('\n');
+      shown = false;
+    },
+  });
+}
+
+function usage(message: string): never {
+  return program.error(message, { exitCode: 2, code: 'sa-admin.usage' });
+}
+
+/** One line, never a stack trace; AWS errors by name, with a hint for the usual causes. */
+function errorLine(err: unknown): string {
+  if (err instanceof AdminError) return err.message;
+  const e = err as { name?: string; message?: string; code?: string };
+  const message = String(e.message ?? err).split('\n')[0] ?? '';
+  if (e.name === 'ResourceNotFoundException') return `${message} (is the stage deployed, the --stage and region right, or is \`npm start\` running for --local?)`;
+  if (e.code === 'ECONNREFUSED') return `${message} (is \`npm start\` running for --local?)`;
+  if (e.name === 'CredentialsProviderError') return `${message} (configure AWS credentials as for the AWS CLI)`;
+  return e.name && e.name !== 'Error' ? `${e.name}: ${message}` : message;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument parsers and formatting
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');
+  return Number(value);
+}
+
+function choice<T extends string>(values: readonly T[]) {
+  return (value: string): T => {
+    if (!values.includes(value as T)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    return value as T;
+  };
+}
+
+const date = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
+
+const roleName = (name: string, owner: string | undefined): RoleName => (owner === undefined ? { name } : { client: owner, name });
+
+function mappingsText(mappings: RoleMappings): string {
+  const names = [...mappings.realm, ...Object.entries(mappings.client).flatMap(([owner, roles]) => roles.map((role) => `${owner}:${role}`))];
+  return names.length > 0 ? names.join(', ') : '(none)';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+/** `key: value` lines; nested values as compact JSON. */
+function fields(obj: object): string[] {
+  return Object.entries(obj).map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+}
+
+function keyRows(keys: KeyView[]): string[] {
+  return table([
+    ['KID', 'ALG', 'PROVIDER', 'STATUS', 'CREATED', 'RETIRE_AT'],
+    ...keys.map((key) => [key.kid, key.alg, key.provider, key.status, date(key.createdAt), key.retireAt === undefined ? '-' : date(key.retireAt)]),
+  ]);
+}
+
+function roleLine(role: Role): string {
+  const composite = role.composite ? ` (composite of ${mappingsText(role.composites ?? { realm: [], client: {} })})` : '';
+  return `${describeRole(role)}${composite}`;
+}
+
+async function readInput(file: string): Promise<string> {
+  try {
+    if (file !== '-') return await readFile(file, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (err) {
+    throw new AdminError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readInput(file);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AdminError(`${file} is not JSON: ${(err as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The program
+
+const program = new Command('sa-admin')
+  .description('Administer realms, clients, roles and signing keys of sa-token-service (the Keycloak-compatible service-account token service).')
+  .addOption(new Option('--stage <stage>', "the deployed stage whose tables and keys to use").env('SA_ADMIN_STAGE').default('dev'))
+  .option('--local', 'use the local stack that `npm start` runs (stage local, DYNAMODB_PORT, KMS_PORT)')
+  .option('--json', 'machine-readable output')
+  .version((JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version)
+  .showSuggestionAfterError()
+  .exitOverride()
+  .configureOutput({ outputError: (message, write) => write(`sa-admin: ${message.replace(/^error: /, '').trim()}\n`) })
+  .addHelpText(
+    'after',
+    `
+AWS access uses the standard SDK configuration (AWS_REGION, AWS_PROFILE, credentials,
+AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_KMS). Tables: sa-token-service-<stage>-clients.
+Exit status: 0 on success, 1 on an error (one line on stderr), 2 on a usage error.
+
+Examples:
+  sa-admin --local import-realm realm-export.json
+  sa-admin --local client create demo billing --service-accounts
+  sa-admin --local sa grant demo billing read --client product-api
+  sa-admin --stage prod keys rotate demo`,
+  );
+
+/** A command group (`realm`, `client`, …): a missing or unknown subcommand is a one-line usage error. */
+function group(name: string, description: string): Command {
+  const cmd = program.command(name).description(description).usage('<command> [options]');
+  cmd.argument('[command...]').action(([sub]: string[]) => {
+    const names = cmd.commands.map((c) => c.name()).join(', ');
+    usage(sub === undefined ? `${name}: missing command (one of ${names})` : `${name}: unknown command '${sub}' (one of ${names})`);
+  });
+  return cmd;
+}
+
+program
+  .command('import-realm')
+  .description('import a Keycloak realm export (kc.sh export, or the admin console partial export); idempotent')
+  .argument('<file>', 'the realm export JSON, or - for stdin')
+  .option('--dry-run', 'validate and report what would be imported; write nothing')
+  .option('--generate-secrets', 'give confidential clients without a secret (in the file or stored here) a new one, printed once')
+  .action(async (file: string, opts: { dryRun?: boolean; generateSecrets?: boolean }, cmd: Command) => {
+    const json = await readJson(file);
+    const show = { secrets: progress('hashing secrets'), items: progress('writing items') };
+    const report = await importRealmExport(context(cmd), json, {
+      dryRun: opts.dryRun ?? false,
+      generateSecrets: opts.generateSecrets ?? false,
+      onProgress: (phase, done, total) => {
+        if (phase === 'items') show.secrets.end();
+        show[phase](done, total);
+      },
+    }).finally(() => (show.secrets.end(), show.items.end()));
+    const { clients, roles, clientScopes, serviceAccounts } = report.counts;
+    print(cmd, report, () => [
+      `${report.dryRun ? 'dry run, nothing written: would import' : 'imported'} realm ${report.realm}: ${clients} clients, ${roles} roles, ` +
+        `${clientScopes} client scopes, ${serviceAccounts} service accounts (${report.items} items)`,
+      ...report.notes.map((note) => `note: ${note}`),
+      ...report.skipped.map((what) => `skipped: ${what}`),
+      ...report.keysCreated.map((key) => `created signing key ${key.kid} (${key.alg})`),
+      ...report.newSecrets.map((s) => (s.secret === undefined ? `would generate a secret for ${s.clientId}` : `secret for ${s.clientId}: ${s.secret}`)),
+      ...(report.newSecrets.some((s) => s.secret !== undefined) ? ['(secrets are shown once: only their hashes are stored)'] : []),
+    ]);
+  });
+
+program
+  .command('export-realm')
+  .description('write the realm as Keycloak realm-export JSON (never any secret)')
+  .argument('<realm>')
+  .option('--out <file>', 'write to this file instead of stdout')
+  .action(async (realm: string, opts: { out?: string }, cmd: Command) => {
+    const exported = await exportRealm(context(cmd).table, realm);
+    const text = `${JSON.stringify(exported, null, 2)}\n`;
+    if (opts.out === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    await writeFile(opts.out, text, { mode: 0o600 });
+    const clients = (exported.clients as unknown[]).length;
+    print(cmd, { realm, out: opts.out, clients }, () => [`exported realm ${realm} (${clients} clients) to ${opts.out}`]);
+  });
+
+// realm ------------------------------------------------------------------------------------------
+
+const realm = group('realm', 'create, show, update or delete a realm');
+
+function realmSettingOptions(cmd: Command): Command {
+  return cmd
+    .option('--access-token-lifespan <seconds>', 'access token lifetime (Keycloak default 300)', wholeNumber)
+    .option('--sso-session-idle-timeout <seconds>', 'session idle timeout (default 1800)', wholeNumber)
+    .option('--sso-session-max-lifespan <seconds>', 'session max lifespan (default 36000)', wholeNumber)
+    .option('--client-session-idle-timeout <seconds>', 'client session idle timeout (0: the SSO setting)', wholeNumber)
+    .option('--client-session-max-lifespan <seconds>', 'client session max lifespan (0: the SSO setting)', wholeNumber)
+    .option('--revoke-refresh-token', 'rotate refresh tokens: each refresh issues a new one')
+    .option('--no-revoke-refresh-token', 'do not rotate refresh tokens')
+    .option('--refresh-token-max-reuse <n>', 'extra uses of the last refresh token allowed', wholeNumber)
+    .option('--signature-algorithm <alg>', 'default token signature: RS256 or ES256', choice(['RS256', 'ES256'] as const))
+    .option('--signing-mode <mode>', 'how new signing keys are made: kms or envelope', choice(['kms', 'envelope'] as const))
+    .addOption(new Option('--enabled', 'enable the realm').conflicts('disabled'))
+    .addOption(new Option('--disabled', 'disable the realm: its endpoints answer 404'));
+}
+
+interface RealmSettingFlags {
+  accessTokenLifespan?: number;
+  ssoSessionIdleTimeout?: number;
+  ssoSessionMaxLifespan?: number;
+  clientSessionIdleTimeout?: number;
+  clientSessionMaxLifespan?: number;
+  revokeRefreshToken?: boolean;
+  refreshTokenMaxReuse?: number;
+  signatureAlgorithm?: SignatureAlgorithm;
+  signingMode?: SigningMode;
+  enabled?: boolean;
+  disabled?: boolean;
+}
+
+function realmChanges(opts: RealmSettingFlags): RealmChanges {
+  const { signatureAlgorithm, enabled, disabled, ...rest } = opts;
+  const changes: RealmChanges = Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+  if (signatureAlgorithm !== undefined) changes.defaultSignatureAlgorithm = signatureAlgorithm;
+  if (enabled || disabled) changes.enabled = enabled === true;
+  return changes;
+}
+
+realmSettingOptions(realm.command('create').description("create a realm with Keycloak's defaults and signing keys (RS256, ES256)").argument('<realm>')).action(
+  async (name: string, opts: RealmSettingFlags, cmd: Command) => {
+    const created = await createRealm(context(cmd), name, realmChanges(opts));
+    const keys = created.keys.map(({ kid, alg, provider }) => ({ kid, alg, provider }));
+    print(cmd, { ...created.settings, keys }, () => [
+      `created realm ${name}`,
+      ...keys.map((key) => `signing key ${key.kid} (${key.alg}, ${key.provider})`),
+    ]);
+  },
+);
+
+realm
+  .command('show')
+  .description('show a realm: settings, counts and signing keys')
+  .argument('<realm>')
+  .action(async (name: string, _opts: unknown, cmd: Command) => {
+    const view = await showRealm(context(cmd), name);
+    print(cmd, view, () => [...fields(view.settings), ...fields(view.counts), '', ...keyRows(view.keys)]);
+  });
+
+realmSettingOptions(realm.command('update').description('change realm settings (new tokens use them within the realm cache time)').argument('<realm>')).action(
+  async (name: string, opts: RealmSettingFlags, cmd: Command) => {
+    const changes = realmChanges(opts);
+    if (Object.keys(changes).length === 0) usage('realm update: nothing to update (see sa-admin realm update --help)');
+    const settings = await updateRealm(context(cmd), name, changes);
+    print(cmd, settings, () => [`updated realm ${name}: ${Object.keys(changes).map((key) => `${key}=${String(settings[key as keyof RealmChanges])}`).join(', ')}`]);
+  },
+);
+
+realm
+  .command('delete')
+  .description('delete a realm and everything in it')
+  .argument('<realm>')
+  .option('--yes', 'confirm the deletion')
+  .action(async (name: string, opts: { yes?: boolean }, cmd: Command) => {
+    if (!opts.yes) usage(`realm delete: deleting realm ${name} and all its clients needs --yes`);
+    const show = progress('deleting items');
+    const deleted = await deleteRealm(context(cmd), name, show).finally(show.end);
+    print(cmd, { realm: name, deleted }, () => [`deleted realm ${name} (${deleted} items)`]);
+  });
+
+// client -----------------------------------------------------------------------------------------
+
+const client = group('client', 'create, list, show, delete, enable or disable clients; rotate secrets');
+
+const clientRow = (c: ClientView) => [
+  c.clientId,
+  c.enabled ? 'enabled' : 'disabled',
+  c.publicClient ? 'public' : c.bearerOnly ? 'bearer-only' : c.clientAuthenticatorType,
+  c.serviceAccountsEnabled ? 'service-account' : '-',
+];
+
+client
+  .command('create')
+  .description('register a confidential client; prints its generated secret once')
+  .argument('<realm>')
+  .argument('<clientId>')
+  .option('--service-accounts', 'enable service accounts (client credentials grant); the account gets the realm default role')
+  .option('--full-scope', 'tokens may carry every role of the service account (the default)')
+  .option('--no-full-scope', 'tokens carry only roles in the client scope mappings')
+  .option('--refresh-tokens', 'issue refresh tokens with client credentials (client_credentials.use_refresh_token)')
+  .option('--auth <type>', 'client authentication: client-secret (default), client-jwt or client-secret-jwt', choice(['client-secret', 'client-jwt', 'client-secret-jwt'] as const))
+  .addOption(new Option('--jwks <file>', 'client-jwt: a file with the public JWKS (or JWK)').conflicts('jwksUrl'))
+  .option('--jwks-url <url>', "client-jwt: the URL of the client's JWKS")
+  .action(
+    async (
+      realmName: string,
+      clientId: string,
+      opts: { serviceAccounts?: boolean; fullScope?: boolean; refreshTokens?: boolean; auth?: ClientAuthenticatorType; jwks?: string; jwksUrl?: string },
+      cmd: Command,
+    ) => {
+      const created = await createClient(context(cmd), realmName, clientId, {
+        serviceAccounts: opts.serviceAccounts ?? false,
+        fullScopeAllowed: opts.fullScope ?? true,
+        refreshTokens: opts.refreshTokens ?? false,
+        ...(opts.auth === undefined ? {} : { auth: opts.auth }),
+        ...(opts.jwks === undefined ? {} : { jwks: await readInput(opts.jwks) }),
+        ...(opts.jwksUrl === undefined ? {} : { jwksUrl: opts.jwksUrl }),
+      });
+      print(cmd, { clientId, ...(created.secret === undefined ? {} : { secret: created.secret }) }, () => [
+        `created client ${clientId} in realm ${realmName}`,
+        ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only its hash is stored)']),
+      ]);
+    },
+  );
+
+client
+  .command('list')
+  .description("list a realm's clients")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const clients = await listClients(context(cmd), realmName);
+    print(cmd, clients, () => (clients.length === 0 ? ['(no clients)'] : table([['CLIENT_ID', 'STATE', 'AUTH', 'SERVICE_ACCOUNT'], ...clients.map(clientRow)])));
+  });
+
+client
+  .command('show')
+  .description('show a client (never its secret)')
+  .argument('<realm>')
+  .argument('<clientId>')
+  .action(async (realmName: string, clientId: string, _opts: unknown, cmd: Command) => {
+    const view = await showClient(context(cmd), realmName, clientId);
+    print(cmd, view, () => fields(view));
+  });
+
+client
+  .command('delete')
+  .description('delete a client, its roles, and every mapping of its roles')
+  .argument('<realm>')
+  .argument('<clientId>')
+  .action(async (realmName: string, clientId: string, _opts: unknown, cmd: Command) => {
+    const result = await deleteClient(context(cmd), realmName, clientId);
+    print(cmd, { clientId, ...result }, () => [
+      `deleted client ${clientId} (${result.rolesDeleted} roles, ${result.referencesRemoved} items that mapped its roles updated)`,
+    ]);
+  });
+
+for (const [name, enabled] of [['enable', true], ['disable', false]] as const) {
+  client
+    .command(name)
+    .description(`${name} a client (takes effect on its next request)`)
+    .argument('<realm>')
+    .argument('<clientId>')
+    .action(async (realmName: string, clientId: string, _opts: unknown, cmd: Command) => {
+      const view = await setClientEnabled(context(cmd), realmName, clientId, enabled);
+      print(cmd, { clientId, enabled: view.enabled }, () => [`client ${clientId} ${enabled ? 'enabled' : 'disabled'}`]);
+    });
+}
+
+client
+  .command('rotate-secret')
+  .description("generate a new client secret, printed once; the old one works for --grace seconds")
+  .argument('<realm>')
+  .argument('<clientId>')
+  .option('--grace <seconds>', 'how long the previous secret keeps working (default 0: stops at once)', wholeNumber)
+  .action(async (realmName: string, clientId: string, opts: { grace?: number }, cmd: Command) => {
+    const issued = await rotateSecret(context(cmd), realmName, clientId, opts.grace ?? 0);
+    print(cmd, issued, () => [
+      `new secret for ${clientId}: ${issued.secret}`,
+      issued.previousSecretExpiresAt === undefined
+        ? 'the previous secret no longer works'
+        : `the previous secret works until ${date(issued.previousSecretExpiresAt)}`,
+      '(shown once: only its hash is stored)',
+    ]);
+  });
+
+// role -------------------------------------------------------------------------------------------
+
+const role = group('role', 'create, update, list or delete realm and client roles');
+
+interface RoleFlags {
+  client?: string;
+  compositeOf?: string[];
+  plain?: boolean;
+  description?: string;
+}
+
+role
+  .command('create')
+  .description('create a realm role, or a client role with --client')
+  .argument('<realm>')
+  .argument('<role>')
+  .option('--client <owner>', 'the clientId owning the role (a client role)')
+  .option('--composite-of <roles...>', 'make it a composite of these roles: ROLE (realm) or CLIENT:ROLE')
+  .option('--description <text>')
+  .action(async (realmName: string, name: string, opts: RoleFlags, cmd: Command) => {
+    const created = await createRole(context(cmd), realmName, roleName(name, opts.client), {
+      ...(opts.compositeOf === undefined ? {} : { compositeOf: opts.compositeOf }),
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+    });
+    print(cmd, created, () => [`created ${roleLine(created)}`]);
+  });
+
+role
+  .command('update')
+  .description("change a role's composites or description")
+  .argument('<realm>')
+  .argument('<role>')
+  .option('--client <owner>', 'the clientId owning the role')
+  .addOption(new Option('--composite-of <roles...>', 'replace its composites: ROLE (realm) or CLIENT:ROLE').conflicts('plain'))
+  .option('--plain', 'remove all its composites')
+  .option('--description <text>')
+  .action(async (realmName: string, name: string, opts: RoleFlags, cmd: Command) => {
+    const compositeOf = opts.plain ? [] : opts.compositeOf;
+    if (compositeOf === undefined && opts.description === undefined) usage('role update: give --composite-of, --plain or --description');
+    const updated = await updateRole(context(cmd), realmName, roleName(name, opts.client), {
+      ...(compositeOf === undefined ? {} : { compositeOf }),
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+    });
+    print(cmd, updated, () => [`updated ${roleLine(updated)}`]);
+  });
+
+role
+  .command('list')
+  .description("list a realm's roles")
+  .argument('<realm>')
+  .option('--client <owner>', "only this client's roles")
+  .action(async (realmName: string, opts: RoleFlags, cmd: Command) => {
+    const roles = await listRoles(context(cmd), realmName, opts.client);
+    print(cmd, roles, () => roles.map(roleLine));
+  });
+
+role
+  .command('delete')
+  .description('delete a role and every mapping and composite that names it')
+  .argument('<realm>')
+  .argument('<role>')
+  .option('--client <owner>', 'the clientId owning the role')
+  .action(async (realmName: string, name: string, opts: RoleFlags, cmd: Command) => {
+    const target = roleName(name, opts.client);
+    const result = await deleteRole(context(cmd), realmName, target);
+    print(cmd, { ...target, ...result }, () => [`deleted ${describeRole(target)} (${result.referencesRemoved} items that named it updated)`]);
+  });
+
+// sa, scope --------------------------------------------------------------------------------------
+
+function mappingCommands(cmd: Command, target: MappingTarget, verbs: { add: string; remove: string }, what: string): void {
+  for (const [verb, add] of [[verbs.add, true], [verbs.remove, false]] as const) {
+    cmd
+      .command(verb)
+      .description(`${verb} ${what} (realm roles, or roles of the client given with --client)`)
+      .argument('<realm>')
+      .argument('<clientId>')
+      .argument('<roles...>')
+      .option('--client <owner>', 'the roles are client roles of this clientId')
+      .action(async (realmName: string, clientId: string, names: string[], opts: { client?: string }, sub: Command) => {
+        const roles = names.map((name) => roleName(name, opts.client));
+        const change: MappingChange = await (add ? addMappings : removeMappings)(context(sub), realmName, clientId, target, roles);
+        print(sub, change, () => [
+          ...(change.changed.length > 0 ? [`${verb}: ${change.changed.map(describeRole).join(', ')}`] : []),
+          ...(change.unchanged.length > 0 ? [`${add ? 'already there' : 'not there'}: ${change.unchanged.map(describeRole).join(', ')}`] : []),
+          `${clientId} ${target === 'scope' ? 'scope mappings' : 'service-account roles'}: ${mappingsText(change.roles)}`,
+        ]);
+      });
+  }
+}
+
+mappingCommands(group('sa', "grant or revoke a client's service-account roles"), 'serviceAccount', { add: 'grant', remove: 'revoke' }, 'service-account roles');
+mappingCommands(group('scope', "add or remove a client's scope mappings (used when full scope is off)"), 'scope', { add: 'add', remove: 'remove' }, 'scope mappings');
+
+// not-before, keys -------------------------------------------------------------------------------
+
+group('not-before', 'revoke every token issued before now')
+  .command('push')
+  .description("set the realm's (or with --client a client's) not-before to now")
+  .argument('<realm>')
+  .option('--client <clientId>', 'only this client')
+  .action(async (realmName: string, opts: { client?: string }, cmd: Command) => {
+    const result = await pushNotBefore(context(cmd), realmName, opts.client);
+    print(cmd, { realm: realmName, ...result }, () => [
+      `not-before of ${opts.client === undefined ? `realm ${realmName}` : `client ${opts.client}`} set to ${date(result.notBefore)}: earlier tokens are stale`,
+    ]);
+  });
+
+const keys = group('keys', 'list or rotate signing keys');
+
+keys
+  .command('list')
+  .description("list a realm's signing keys")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const list = await listKeys(context(cmd), realmName);
+    print(cmd, list, () => keyRows(list));
+  });
+
+keys
+  .command('rotate')
+  .description('create new signing keys; the previous ones stay published until their tokens expire')
+  .argument('<realm>')
+  .option('--alg <alg>', 'RS256 or ES256 (default: both)', choice(['RS256', 'ES256'] as const))
+  .option('--mode <mode>', "kms or envelope (default: the realm's signing mode, else kms)", choice(['kms', 'envelope'] as const))
+  .option('--kms-key-id <arn>', 'kms mode: sign with this existing KMS key instead of creating one (needs --alg)')
+  .option('--account <id>', "the AWS account for a new KMS key's policy (default: the stage signing key's account)")
+  .option('--realm-cache-ttl <seconds>', "the stage's realmCacheTtlSeconds, if changed from 60", wholeNumber)
+  .action(async (realmName: string, opts: { alg?: SignatureAlgorithm; mode?: SigningMode; kmsKeyId?: string; account?: string; realmCacheTtl?: number }, cmd: Command) => {
+    const result = await rotateKeys(context(cmd), realmName, {
+      ...(opts.alg === undefined ? {} : { algs: [opts.alg] }),
+      ...(opts.mode === undefined ? {} : { mode: opts.mode }),
+      ...(opts.kmsKeyId === undefined ? {} : { kmsKeyId: opts.kmsKeyId }),
+      ...(opts.account === undefined ? {} : { account: opts.account }),
+      ...(opts.realmCacheTtl === undefined ? {} : { realmCacheTtlSeconds: opts.realmCacheTtl }),
+    });
+    print(cmd, result, () => [
+      ...result.created.map((key) => `new ${key.alg} key ${key.kid} (${key.provider})`),
+      `previous keys stay published for ${result.retainPreviousFor} s (realm cache time + longest access token lifetime + 60 s clock skew)`,
+    ]);
+  });
+
+// ---------------------------------------------------------------------------------------------
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander already wrote its message (or the help). Help asked for is success; the rest is usage.
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    const problems = err instanceof RealmImportError ? err.problems : undefined;
+    if (problems && program.opts<GlobalOptions>().json) process.stdout.write(`${JSON.stringify({ problems }, null, 2)}\n`);
+    process.stderr.write(`sa-admin: ${errorLine(err).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exitCode = 1;
+  }
+}
