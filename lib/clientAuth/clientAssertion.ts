@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { invalidClient } from '../http/errors.js';
 import type { ClientRecord } from '../store/model.js';
-import type { ClaimedClient, ClientAuthInput } from './method.js';
+import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
 /**
  * What `private_key_jwt` and `client_secret_jwt` share (RFC 7523 §3, OIDC Core §9, Keycloak's
@@ -103,4 +103,47 @@ export async function useAssertionOnce(
 ): Promise<void> {
   const key = `JTI#${input.realm}#${parsed.payload.sub}#${parsed.payload.jti}`;
   if (!(await useOnce(key, parsed.payload.exp! + CLOCK_SKEW_SECONDS, now))) throw ruleBroken(input, 'Token reuse detected');
+}
+
+export interface JwtMethodDeps {
+  useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+  now(): number;
+}
+
+/**
+ * Builds a JWT client-authentication method from what sets it apart: its names, its algorithms
+ * and how it checks the signature. The claims rules, the client's constraints and the single-use
+ * jti are the same for both methods and applied here, in that order.
+ */
+export function assertionMethod(options: {
+  name: 'private_key_jwt' | 'client_secret_jwt';
+  authenticatorType: 'client-jwt' | 'client-secret-jwt';
+  algorithms: string[];
+  deps: JwtMethodDeps;
+  /** Throws invalid_client naming the rule when the signature does not verify. */
+  verifySignature(client: ClientRecord, parsed: ParsedAssertion, input: ClientAuthInput, now: number): Promise<void>;
+}): ClientAuthMethod {
+  const parsedOf = new WeakMap<object, ParsedAssertion>();
+  const hmac = options.algorithms.every((alg) => alg.startsWith('HS'));
+  return {
+    name: options.name,
+    authenticatorType: options.authenticatorType,
+    // Which method handles an assertion follows its header, but the client's configured type must
+    // then match the method: the header alone never picks the key.
+    present: (input) => isAssertionRequest(input) && (assertionAlgorithm(input)?.startsWith('HS') === true) === hmac,
+    claim(input) {
+      const claimed = claimAssertion(input, options.deps.now());
+      parsedOf.set(claimed, claimed.parsed);
+      return claimed;
+    },
+    async verify(client, claimed, input) {
+      const parsed = parsedOf.get(claimed);
+      if (!client || !parsed) return false;
+      const now = options.deps.now();
+      checkAgainstClient(input, parsed, client, options.algorithms, now);
+      await options.verifySignature(client, parsed, input, now);
+      await useAssertionOnce(input, parsed, options.deps.useOnce, now);
+      return true;
+    },
+  };
 }

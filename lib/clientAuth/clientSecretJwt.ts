@@ -1,9 +1,8 @@
 import { compactVerify } from 'jose';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { ClientRecord } from '../store/model.js';
-import { assertionAlgorithm, checkAgainstClient, claimAssertion, HMAC_ALGORITHMS, isAssertionRequest, ruleBroken, useAssertionOnce, type ParsedAssertion } from './clientAssertion.js';
+import { assertionMethod, HMAC_ALGORITHMS, ruleBroken, type JwtMethodDeps } from './clientAssertion.js';
 import type { ClientAuthMethod } from './method.js';
-import type { JwtMethodDeps } from './privateKeyJwt.js';
 import { decryptClientSecret } from './secretCipher.js';
 
 /**
@@ -12,39 +11,23 @@ import { decryptClientSecret } from './secretCipher.js';
  * decrypted once per container; during a rotation's grace period the previous secret verifies too.
  */
 export function clientSecretJwt(deps: JwtMethodDeps, kms: KMSClient): ClientAuthMethod {
-  const parsedOf = new WeakMap<object, ParsedAssertion>();
   const secrets = new SecretCache(kms);
-  return {
+  return assertionMethod({
     name: 'client_secret_jwt',
     authenticatorType: 'client-secret-jwt',
-    present: (input) => isAssertionRequest(input) && assertionAlgorithm(input)?.startsWith('HS') === true,
-    claim(input) {
-      const claimed = claimAssertion(input, deps.now());
-      parsedOf.set(claimed, claimed.parsed);
-      return claimed;
-    },
-    async verify(client, claimed, input) {
-      const parsed = parsedOf.get(claimed);
-      if (!client || !parsed) return false;
-      const now = deps.now();
-      checkAgainstClient(input, parsed, client, HMAC_ALGORITHMS, now);
+    algorithms: HMAC_ALGORITHMS,
+    deps,
+    async verifySignature(client, parsed, input, now) {
       const candidates = [client.secretCiphertext];
       if (client.rotatedSecretCiphertext && now < (client.rotatedSecretExpiresAt ?? 0)) candidates.push(client.rotatedSecretCiphertext);
       for (const ciphertext of candidates) {
         if (!ciphertext) continue;
-        const secret = await secrets.get(client, ciphertext);
-        const verified = await compactVerify(parsed.assertion, new TextEncoder().encode(secret), { algorithms: [parsed.header.alg!] }).then(
-          () => true,
-          () => false,
-        );
-        if (verified) {
-          await useAssertionOnce(input, parsed, deps.useOnce, now);
-          return true;
-        }
+        const secret = new TextEncoder().encode(await secrets.get(client, ciphertext));
+        if (await compactVerify(parsed.assertion, secret, { algorithms: [parsed.header.alg!] }).then(() => true, () => false)) return;
       }
       throw ruleBroken(input, 'Client assertion signature is invalid');
     },
-  };
+  });
 }
 
 /** Decrypted secrets by ciphertext: a changed secret has a new ciphertext, so nothing stale is used. */

@@ -1,13 +1,8 @@
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
 import type { ClientRecord } from '../store/model.js';
-import { ASYMMETRIC_ALGORITHMS, assertionAlgorithm, checkAgainstClient, claimAssertion, isAssertionRequest, ruleBroken, useAssertionOnce, type ParsedAssertion } from './clientAssertion.js';
+import { ASYMMETRIC_ALGORITHMS, assertionMethod, ruleBroken, type JwtMethodDeps, type ParsedAssertion } from './clientAssertion.js';
 import { JwksUnavailable, type JwksFetcher } from './jwksFetcher.js';
 import type { ClientAuthInput, ClientAuthMethod } from './method.js';
-
-export interface JwtMethodDeps {
-  useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
-  now(): number;
-}
 
 /**
  * `private_key_jwt` (OIDC Core §9; Keycloak's `client-jwt` authenticator): an assertion signed
@@ -16,31 +11,20 @@ export interface JwtMethodDeps {
  * Only asymmetric algorithms: a client's public key can never become an HMAC key.
  */
 export function privateKeyJwt(deps: JwtMethodDeps, jwksFetcher: JwksFetcher): ClientAuthMethod {
-  const parsedOf = new WeakMap<object, ParsedAssertion>();
-  return {
+  return assertionMethod({
     name: 'private_key_jwt',
     authenticatorType: 'client-jwt',
-    present: (input) => isAssertionRequest(input) && !assertionAlgorithm(input)?.startsWith('HS'),
-    claim(input) {
-      const claimed = claimAssertion(input, deps.now());
-      parsedOf.set(claimed, claimed.parsed);
-      return claimed;
-    },
-    async verify(client, claimed, input) {
-      const parsed = parsedOf.get(claimed);
-      if (!client || !parsed) return false;
-      const now = deps.now();
-      checkAgainstClient(input, parsed, client, ASYMMETRIC_ALGORITHMS, now);
+    algorithms: ASYMMETRIC_ALGORITHMS,
+    deps,
+    async verifySignature(client, parsed, input) {
       const jwks = await clientKeys(client, parsed, input, jwksFetcher);
       try {
         await compactVerify(parsed.assertion, createLocalJWKSet(jwks), { algorithms: [parsed.header.alg!] });
       } catch {
         throw ruleBroken(input, 'Client assertion signature is invalid or signed with an unregistered key');
       }
-      await useAssertionOnce(input, parsed, deps.useOnce, now);
-      return true;
     },
-  };
+  });
 }
 
 async function clientKeys(client: ClientRecord, parsed: ParsedAssertion, input: ClientAuthInput, fetcher: JwksFetcher): Promise<JSONWebKeySet> {
