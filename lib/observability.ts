@@ -64,7 +64,7 @@ export class Observability {
 
   emit(type: AuditEventType, details: AuditDetails, error?: OAuthError): void {
     const event = error ? `${type}_ERROR` : type;
-    const fields = { event, ...details, ...(error ? { error: error.error, reason: error.description } : {}) };
+    const fields = { event, ...details, ...(error ? { error: error.error, reason: error.logDescription ?? error.description } : {}) };
     if (error) this.logger.warn(event, fields);
     else this.logger.info(event, fields);
     if (details.realm) this.metrics.addDimension('realm', details.realm);

@@ -11,7 +11,6 @@
  *
  *   npm run bench:import [-- --clients 20000]
  */
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../infra/se
 import { createAdminContext } from '../lib/admin/context.js';
 import { importRealmExport } from '../lib/admin/realmImport.js';
 import { hashChosenSecret } from '../lib/clientAuth/secretHash.js';
+import { freePort } from './bench/setup.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -84,17 +84,6 @@ function generateRealm(clients: number): Record<string, unknown> {
     scopeMappings: ids.filter((_, i) => i % 10 === 0).map((clientId) => ({ client: clientId, roles: ['reader'] })),
     clientScopeMappings: { 'orders-api': ids.filter((_, i) => i % 10 === 0).map((clientId) => ({ client: clientId, roles: ['read'] })) },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +25,8 @@ export interface LocalStackOptions {
   dataDir: string;
   stage: string;
   log: (line: string) => void;
+  /** Where serverless offline's output (the handlers' logs) is appended; by default it is kept in memory only. */
+  logFile?: string;
   /** Tests fail authentication thousands of times from 127.0.0.1 (the fuzz run); lift the brute-force limits. */
   relaxThrottle?: boolean;
 }
@@ -105,8 +108,10 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
   const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
   const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
+    logFile?.write(chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
@@ -119,6 +124,7 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
+      logFile?.end();
     },
   };
 }

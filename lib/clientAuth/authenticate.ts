@@ -47,7 +47,6 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
 
   const claimed = method.claim(input);
   noteClaim(claimed.clientId);
-  input.onClaim?.(claimed.clientId.slice(0, MAX_CLIENT_ID_LENGTH), method.name);
   const formClientId = input.form.get('client_id');
   const fail = () => invalidClient(input.realm, usedBasic);
   if (claimed.clientId === '' || claimed.clientId.length > MAX_CLIENT_ID_LENGTH) throw fail();
@@ -55,6 +54,9 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   if (formClientId !== undefined && formClientId !== claimed.clientId) throw fail();
 
   const client = await deps.lookup(input.realm, claimed.clientId, input.request.sourceIp);
+  // Only an id that names a real client goes into the audit trail: an unknown one is whatever the
+  // caller typed, which may be a secret pasted into the wrong field.
+  input.onClaim?.(client ? client.clientId : '(unknown)', method.name);
   const usable = client && client.enabled && matchesAuthenticator(client, method) ? client : undefined;
   const verified = await method.verify(usable, claimed, input);
   if (!usable || !verified) throw fail();

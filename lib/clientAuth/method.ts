@@ -8,7 +8,7 @@ export interface ClientAuthInput {
   realm: string;
   /** The realm's issuer, a valid audience for JWT assertions. */
   issuer: string;
-  /** Told which client the request claims to be and how, before it is verified (for the audit trail). */
+  /** Told which client the request names (if it exists) and how it authenticates, before verification (for the audit trail). */
   onClaim?: (clientId: string, method: ClientAuthMethod['name']) => void;
 }
 

@@ -24,6 +24,8 @@ export async function clientRequest(
   beforeAuth?: (form: Map<string, string>) => void,
 ): Promise<ClientRequest> {
   const realm = await runtime.realms.get(request.realm);
+  // Only a realm that exists is recorded (and becomes a metrics dimension): the path is the caller's.
+  audit.set({ realm: request.realm });
   const form = parseForm(request);
   beforeAuth?.(form);
   const issuer = issuerFor(runtime, request, request.realm);

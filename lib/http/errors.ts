@@ -9,6 +9,8 @@ export class OAuthError extends Error {
     readonly error: string,
     readonly description?: string,
     readonly headers: Record<string, string> = {},
+    /** What the audit log records instead of the description when that echoes the caller's input. */
+    readonly logDescription?: string,
   ) {
     super(description ? `${error}: ${description}` : error);
     this.name = 'OAuthError';
@@ -19,7 +21,7 @@ export const invalidRequest = (description: string, status = 400) => new OAuthEr
 
 export const unsupportedGrantType = () => new OAuthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
 
-export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description);
+export const invalidScope = (description: string) => new OAuthError(400, 'invalid_scope', description, {}, 'Invalid scopes');
 
 export const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant', description);
 

@@ -29,7 +29,7 @@ export function parseUrlEncoded(body: string): Map<string, string> {
     const value = eq === -1 ? '' : decodeComponent(pair.slice(eq + 1));
     if (name === '') continue;
     if (form.has(name)) throw invalidRequest('duplicated parameter');
-    if (value.length > MAX_VALUE_LENGTH) throw invalidRequest(`Parameter too long: ${name.slice(0, 64)}`);
+    if (value.length > MAX_VALUE_LENGTH) throw invalidRequest('Parameter too long');
     form.set(name, value);
   }
   return form;

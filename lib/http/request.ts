@@ -36,7 +36,8 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
   if (Buffer.byteLength(body, 'utf8') > MAX_BODY_BYTES) throw invalidRequest('Request body too large', 413);
 
   const path = event.rawPath ?? '';
-  const host = headers['x-forwarded-host'] ?? headers.host ?? event.requestContext?.domainName ?? 'localhost';
+  // Not X-Forwarded-Host: a client could choose the issuer of its own tokens. API Gateway routes by Host.
+  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
   // API Gateway always sets X-Forwarded-Proto (https); without it we are behind a plain local server.
   const proto = (headers['x-forwarded-proto'] ?? 'http').split(',')[0]!.trim();
   return {

@@ -2,60 +2,20 @@
  * sa-admin as a process: the CLI contract (help, --json, exit codes, one-line errors, --local),
  * realms, signing keys and not-before, against fresh tables on DynamoDB Local and the local KMS.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { introspect } from '../../lib/grants/introspect.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
+import { adminCli, ROOT } from '../support/adminCli.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let stack: TestStack;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/sa-admin.ts against this file's tables (stage `test` keys, SA_ADMIN_CLIENTS_TABLE). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: stack.table.tableName, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const run = await cli(args, env);
-  assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-  assert.equal(run.stderr, '', 'nothing on stderr on success (no progress without a terminal)');
-  return run;
-}
-
-const json = async (args: string[]) => JSON.parse((await ok(['--json', ...args])).stdout);
-
-/** A failure: the exit status, and exactly one line on stderr, `sa-admin: …`, never a stack trace. */
-async function fails(args: string[], code: number, message: RegExp, env: Record<string, string> = {}): Promise<void> {
-  const run = await cli(args, env);
-  assert.equal(run.code, code, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
-  assert.match(run.stderr, /^sa-admin: [^\n]+\n$/, run.stderr);
-  assert.match(run.stderr, message);
-  assert.doesNotMatch(run.stderr, /\n\s+at /);
-}
+const { ok, json, fails } = adminCli(() => stack.table.tableName);
 
 function endpoint(fn: Endpoint) {
   const handler = httpHandler(fn, { noStore: true, log: () => undefined });
@@ -120,16 +80,16 @@ describe('the CLI contract', () => {
     await fails(['client', 'show', 'demo', 'nope'], 1, /^sa-admin: client 'nope' does not exist in realm 'demo'\n$/);
     await fails(['sa', 'grant', 'demo', 'full-scope-client', 'ghost'], 1, /realm role 'ghost' does not exist/);
     await fails(['import-realm', '/nonexistent/realm.json'], 1, /cannot read \/nonexistent\/realm\.json/);
-    await fails(['--stage', 'nosuchstage', 'realm', 'show', 'demo'], 1, /non-existent table.*is the stage deployed/, { SA_ADMIN_CLIENTS_TABLE: '' });
+    await fails(['--stage', 'nosuchstage', 'realm', 'show', 'demo'], 1, /non-existent table.*is the stage deployed/, { env: { SA_ADMIN_CLIENTS_TABLE: '' } });
   });
 
   it('--local talks to the local stack on DYNAMODB_PORT and KMS_PORT', async () => {
     const port = (url: string | undefined) => new URL(url!).port;
     const env = { DYNAMODB_PORT: port(process.env.AWS_ENDPOINT_URL_DYNAMODB), KMS_PORT: port(process.env.AWS_ENDPOINT_URL_KMS) };
-    const run = await ok(['--local', '--json', 'realm', 'show', 'demo'], env);
+    const run = await ok(['--local', '--json', 'realm', 'show', 'demo'], { env });
     assert.equal(JSON.parse(run.stdout).settings.realm, 'demo');
     // Nothing listens on port 9: a connection error, on one line.
-    await fails(['--local', 'realm', 'show', 'demo'], 1, /ECONNREFUSED|connect/, { DYNAMODB_PORT: '9' });
+    await fails(['--local', 'realm', 'show', 'demo'], 1, /ECONNREFUSED|connect/, { env: { DYNAMODB_PORT: '9' } });
   });
 
   it('--json is machine-readable, human output is lines', async () => {

@@ -2,61 +2,24 @@
  * sa-admin client, role, sa and scope commands as a process, checked in DynamoDB Local and in the
  * next token from the token endpoint (realm cache TTL 0, as in the local stack).
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { decryptClientSecret } from '../../lib/clientAuth/secretCipher.js';
 import { verifySecret } from '../../lib/clientAuth/secretHash.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { assertion, assertionForm } from '../support/assertions.js';
+import { adminCli } from '../support/adminCli.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let stack: TestStack;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/sa-admin.ts against this file's tables (stage `test` keys, SA_ADMIN_CLIENTS_TABLE). */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: stack.table.tableName },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
-
-async function ok(args: string[]): Promise<string> {
-  const run = await cli(args);
-  assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-  assert.equal(run.stderr, '');
-  return run.stdout;
-}
-
-const json = async (args: string[]) => JSON.parse(await ok(['--json', ...args]));
-
-async function fails(args: string[], message: RegExp): Promise<void> {
-  const run = await cli(args);
-  assert.equal(run.code, 1, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
-  assert.match(run.stderr, /^sa-admin: [^\n]+\n$/);
-  assert.match(run.stderr, message);
-}
+const { ok, output, json, fails } = adminCli(() => stack.table.tableName);
 
 let handler: ReturnType<typeof httpHandler>;
 
@@ -115,12 +78,12 @@ describe('client create', () => {
 
     const token = await claims('Billing-Worker', out.secret);
     assert.deepEqual(realmRoles(token), new Set(['default-roles-demo', 'offline_access', 'uma_authorization']));
-    await fails(['client', 'create', 'demo', 'Billing-Worker'], /already exists/);
-    await fails(['client', 'create', 'nowhere', 'x'], /realm 'nowhere' does not exist/);
+    await fails(['client', 'create', 'demo', 'Billing-Worker'], 1, /already exists/);
+    await fails(['client', 'create', 'nowhere', 'x'], 1, /realm 'nowhere' does not exist/);
   });
 
   it('human output shows the secret once, with a warning', async () => {
-    const out = await ok(['client', 'create', 'demo', 'human-client', '--service-accounts']);
+    const out = await output(['client', 'create', 'demo', 'human-client', '--service-accounts']);
     const secret = /^secret: (\S+)$/m.exec(out)?.[1];
     assert.ok(secret);
     assert.match(out, /shown once/);
@@ -166,9 +129,9 @@ describe('client create', () => {
     await writeFile(join(dir, 'jwk.json'), JSON.stringify(publicJwk));
     await writeFile(join(dir, 'private.json'), JSON.stringify({ keys: [await exportJWK(privateKey)] }));
 
-    const out = await json(['client', 'create', 'demo', 'jwt-client', '--service-accounts', '--auth', 'client-jwt', '--jwks', join(dir, 'jwk.json')]);
-    assert.deepEqual(out, { clientId: 'jwt-client' });
-    const stored = (await stack.table.getClient('demo', 'jwt-client'))!;
+    const out = await json(['client', 'create', 'demo', 'cli-jwt-client', '--service-accounts', '--auth', 'client-jwt', '--jwks', join(dir, 'jwk.json')]);
+    assert.deepEqual(out, { clientId: 'cli-jwt-client' });
+    const stored = (await stack.table.getClient('demo', 'cli-jwt-client'))!;
     assert.equal(stored.secretHash, undefined);
     assert.equal(stored.attributes['use.jwks.string'], 'true');
     assert.deepEqual(JSON.parse(stored.attributes['jwks.string']!), { keys: [publicJwk] });
@@ -178,14 +141,14 @@ describe('client create', () => {
     assert.equal(byUrl.attributes['use.jwks.url'], 'true');
     assert.equal(byUrl.attributes['jwks.url'], 'https://jwt-url-client.example.com/jwks.json');
 
-    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks', join(dir, 'private.json')], /private key material \(d\)/);
-    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt'], /needs its public keys/);
-    await fails(['client', 'create', 'demo', 'bad-jwt', '--jwks-url', 'https://x.example.com'], /are for --auth client-jwt/);
-    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks-url', 'ftp://x'], /http\(s\) URL/);
+    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks', join(dir, 'private.json')], 1, /private key material \(d\)/);
+    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt'], 1, /needs its public keys/);
+    await fails(['client', 'create', 'demo', 'bad-jwt', '--jwks-url', 'https://x.example.com'], 1, /are for --auth client-jwt/);
+    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks-url', 'ftp://x'], 1, /http\(s\) URL/);
     assert.equal(await stack.table.getClient('demo', 'bad-jwt'), undefined);
 
     // The registered key authenticates the client.
-    const jwt = await assertion({ clientId: 'jwt-client', audience: 'http://localhost:3000/realms/demo', key: privateKey, alg: 'ES256' });
+    const jwt = await assertion({ clientId: 'cli-jwt-client', audience: 'http://localhost:3000/realms/demo', key: privateKey, alg: 'ES256' });
     const res = await grantWithAssertion(jwt);
     assert.equal(res.status, 200, JSON.stringify(res.body));
   });
@@ -210,7 +173,7 @@ describe('client list, show, enable, disable, delete', () => {
   it('list and show never print a hash or ciphertext', async () => {
     const list = await json(['client', 'list', 'demo']);
     const show = await json(['client', 'show', 'demo', 'hmac-client']);
-    const human = await ok(['client', 'show', 'demo', 'hmac-client']);
+    const human = await output(['client', 'show', 'demo', 'hmac-client']);
     for (const text of [JSON.stringify(list), JSON.stringify(show), human]) {
       assert.doesNotMatch(text, /sha256\$|scrypt\$|secretHash|Ciphertext/);
     }
@@ -222,7 +185,7 @@ describe('client list, show, enable, disable, delete', () => {
 
   it('disable takes effect on the next request, enable restores it', async () => {
     assert.equal((await grant('full-scope-client', 'full-secret')).status, 200);
-    assert.match(await ok(['client', 'disable', 'demo', 'full-scope-client']), /^client full-scope-client disabled$/m);
+    assert.match(await output(['client', 'disable', 'demo', 'full-scope-client']), /^client full-scope-client disabled$/m);
     const refused = await grant('full-scope-client', 'full-secret');
     assert.equal(refused.status, 401);
     assert.equal(refused.body.error, 'invalid_client');
@@ -246,7 +209,7 @@ describe('client list, show, enable, disable, delete', () => {
     const roles = await json(['role', 'list', 'demo']);
     assert.ok(!roles.some((r: { client?: string }) => r.client === 'ledger-api'));
     assert.deepEqual(roles.find((r: { name: string }) => r.name === 'bookkeeper').composites, { realm: ['user'], client: {} });
-    await fails(['client', 'delete', 'demo', 'ledger-api'], /does not exist/);
+    await fails(['client', 'delete', 'demo', 'ledger-api'], 1, /does not exist/);
   });
 });
 
@@ -266,7 +229,7 @@ describe('client rotate-secret', () => {
 
   it('without a grace period the old secret stops at once', async () => {
     const before = (await stack.table.getClient('demo', 'rotating'))!;
-    const out = await ok(['client', 'rotate-secret', 'demo', 'rotating']);
+    const out = await output(['client', 'rotate-secret', 'demo', 'rotating']);
     const secret = /^new secret for rotating: (\S+)$/m.exec(out)?.[1];
     assert.ok(secret);
     assert.match(out, /the previous secret no longer works/);
@@ -278,21 +241,21 @@ describe('client rotate-secret', () => {
   });
 
   it('refuses clients that have no secret', async () => {
-    await fails(['client', 'rotate-secret', 'demo', 'public-client'], /does not authenticate with a secret/);
-    await fails(['client', 'rotate-secret', 'demo', 'jwt-client'], /does not authenticate with a secret/);
+    await fails(['client', 'rotate-secret', 'demo', 'public-client'], 1, /does not authenticate with a secret/);
+    await fails(['client', 'rotate-secret', 'demo', 'cli-jwt-client'], 1, /does not authenticate with a secret/);
   });
 });
 
 describe('roles', () => {
   it('create, list, and composites expanded in tokens', async () => {
-    assert.match(await ok(['role', 'create', 'demo', 'auditor', '--description', 'Reads audit logs']), /^created realm role 'auditor'$/m);
+    assert.match(await output(['role', 'create', 'demo', 'auditor', '--description', 'Reads audit logs']), /^created realm role 'auditor'$/m);
     const reporting = await json(['role', 'create', 'demo', 'reporting', '--composite-of', 'auditor', 'product-api:read']);
     assert.deepEqual(reporting, { name: 'reporting', composite: true, composites: { realm: ['auditor'], client: { 'product-api': ['read'] } } });
     assert.equal((await stack.table.listRealmItems('demo', 'META#ROLE#R\u0000reporting')).length, 1);
     await ok(['role', 'create', 'demo', 'export', '--client', 'product-api']);
-    await fails(['role', 'create', 'demo', 'auditor'], /already exists/);
-    await fails(['role', 'create', 'demo', 'x', '--composite-of', 'ghost'], /no role 'ghost'/);
-    await fails(['role', 'create', 'demo', 'x', '--client', 'ghost-client'], /client 'ghost-client' does not exist/);
+    await fails(['role', 'create', 'demo', 'auditor'], 1, /already exists/);
+    await fails(['role', 'create', 'demo', 'x', '--composite-of', 'ghost'], 1, /no role 'ghost'/);
+    await fails(['role', 'create', 'demo', 'x', '--client', 'ghost-client'], 1, /client 'ghost-client' does not exist/);
 
     const { secret } = await json(['client', 'create', 'demo', 'reporter', '--service-accounts']);
     await ok(['sa', 'grant', 'demo', 'reporter', 'reporting']);
@@ -302,7 +265,7 @@ describe('roles', () => {
 
     const listed = await json(['role', 'list', 'demo', '--client', 'product-api']);
     assert.deepEqual(listed.map((r: { name: string }) => r.name), ['delete', 'export', 'read', 'write']);
-    assert.match(await ok(['role', 'list', 'demo']), /^realm role 'reporting' \(composite of auditor, product-api:read\)$/m);
+    assert.match(await output(['role', 'list', 'demo']), /^realm role 'reporting' \(composite of auditor, product-api:read\)$/m);
   });
 
   it('update: a composite made plain moves to the plain sort key, and tokens stop expanding it', async () => {
@@ -318,7 +281,7 @@ describe('roles', () => {
     assert.deepEqual(again, { name: 'reporting', description: 'Reports', composite: true, composites: { realm: ['auditor'], client: {} } });
     assert.equal((await stack.table.listRealmItems('demo', 'ROLE#R\u0000reporting')).length, 0);
     assert.ok(realmRoles(await claims('reporter', secret)).has('auditor'));
-    await fails(['role', 'update', 'demo', 'reporting', '--composite-of', 'reporting'], /cannot contain itself/);
+    await fails(['role', 'update', 'demo', 'reporting', '--composite-of', 'reporting'], 1, /cannot contain itself/);
   });
 
   it('delete removes it from service accounts, scope mappings, composites and client scopes', async () => {
@@ -341,8 +304,8 @@ describe('roles', () => {
     assert.ok(!realmRoles(await claims('full-scope-client', 'full-secret')).has('auditor'));
 
     await ok(['role', 'delete', 'demo', 'export', '--client', 'product-api']);
-    await fails(['role', 'delete', 'demo', 'default-roles-demo'], /default role and cannot be deleted/);
-    await fails(['role', 'delete', 'demo', 'auditor'], /does not exist/);
+    await fails(['role', 'delete', 'demo', 'default-roles-demo'], 1, /default role and cannot be deleted/);
+    await fails(['role', 'delete', 'demo', 'auditor'], 1, /does not exist/);
   });
 });
 
@@ -359,14 +322,14 @@ describe('service-account roles and scope mappings', () => {
 
     await ok(['sa', 'grant', 'demo', 'granted', 'admin']);
     assert.ok(realmRoles(await claims('granted', secret)).has('admin'));
-    const text = await ok(['sa', 'revoke', 'demo', 'granted', 'write', '--client', 'product-api']);
+    const text = await output(['sa', 'revoke', 'demo', 'granted', 'write', '--client', 'product-api']);
     assert.match(text, /^revoke: role 'write' of client 'product-api'$/m);
     assert.match(text, /^granted service-account roles: default-roles-demo, admin, product-api:read$/m);
     assert.deepEqual(clientRoles(await claims('granted', secret), 'product-api'), new Set(['read']));
-    assert.match(await ok(['sa', 'revoke', 'demo', 'granted', 'write', '--client', 'product-api']), /^not there: /m);
+    assert.match(await output(['sa', 'revoke', 'demo', 'granted', 'write', '--client', 'product-api']), /^not there: /m);
 
-    await fails(['sa', 'grant', 'demo', 'no-sa', 'admin'], /has no service account/);
-    await fails(['sa', 'grant', 'demo', 'granted', 'nope', '--client', 'product-api'], /role 'nope' of client 'product-api' does not exist/);
+    await fails(['sa', 'grant', 'demo', 'no-sa', 'admin'], 1, /has no service account/);
+    await fails(['sa', 'grant', 'demo', 'granted', 'nope', '--client', 'product-api'], 1, /role 'nope' of client 'product-api' does not exist/);
   });
 
   it('scope add/remove decide what a client with full scope off may put in its tokens', async () => {
@@ -377,6 +340,6 @@ describe('service-account roles and scope mappings', () => {
     const removed = await json(['scope', 'remove', 'demo', 'product-sa-client', 'user']);
     assert.deepEqual(removed.roles.realm, []);
     assert.equal((await claims('product-sa-client', 'password')).realm_access, undefined);
-    await fails(['scope', 'add', 'demo', 'product-sa-client', 'ghost'], /realm role 'ghost' does not exist/);
+    await fails(['scope', 'add', 'demo', 'product-sa-client', 'ghost'], 1, /realm role 'ghost' does not exist/);
   });
 });

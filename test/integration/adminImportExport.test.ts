@@ -2,64 +2,25 @@
  * sa-admin import-realm and export-realm as a process, against DynamoDB Local and the local KMS:
  * Keycloak exports in, validation before any write, idempotence, secrets, and the round trip.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { decryptClientSecret } from '../../lib/clientAuth/secretCipher.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { sortKeyOf, type ClientsTableItem } from '../../lib/store/clientsTable.js';
+import { adminCli } from '../support/adminCli.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const DEMO_SECRETS = ['password', 'full-secret', 's3cr3t:with/reserved+chars & space', 'no-sa-secret', 'disabled-secret'];
 let stack: TestStack;
 let dir: string;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs bin/sa-admin.ts against this file's tables (stage `test` keys, SA_ADMIN_CLIENTS_TABLE). */
-function cli(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: stack.table.tableName },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-async function ok(args: string[], input?: string): Promise<string> {
-  const run = await cli(args, input);
-  assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
-  assert.equal(run.stderr, '', 'quiet on stderr without a terminal');
-  return run.stdout;
-}
-
-const json = async (args: string[], input?: string) => JSON.parse(await ok(['--json', ...args], input));
-
-async function fails(args: string[], message: RegExp): Promise<Run> {
-  const run = await cli(args);
-  assert.equal(run.code, 1, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
-  assert.match(run.stderr, /^sa-admin: [^\n]+\n$/);
-  assert.match(run.stderr, message);
-  return run;
-}
+const { ok, output, json, fails } = adminCli(() => stack.table.tableName);
 
 async function demoExport(realm: string): Promise<Record<string, any>> {
   return { ...JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')), realm };
@@ -112,7 +73,7 @@ describe('import-realm', () => {
     const report = await json(['import-realm', path]);
     assert.equal(report.realm, 'acme');
     assert.equal(report.dryRun, false);
-    assert.deepEqual(report.counts, { clients: 7, roles: 8, clientScopes: 11, serviceAccounts: 4 });
+    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6 });
     assert.ok(report.skipped.includes('users: 1 user that is not a service account'));
     assert.ok(report.skipped.some((line: string) => line.startsWith('protocolMappers: ')));
     assert.deepEqual(report.keysCreated.map((k: { alg: string }) => k.alg), ['RS256', 'ES256']);
@@ -126,8 +87,8 @@ describe('import-realm', () => {
   });
 
   it('human output: one summary line, notes and skipped lines', async () => {
-    const out = await ok(['import-realm', await file('acme-again.json', await demoExport('acme'))]);
-    assert.match(out, /^imported realm acme: 7 clients, 8 roles, 11 client scopes, 4 service accounts \(\d+ items\)$/m);
+    const out = await output(['import-realm', await file('acme-again.json', await demoExport('acme'))]);
+    assert.match(out, /^imported realm acme: 9 clients, 8 roles, 11 client scopes, 6 service accounts \(\d+ items\)$/m);
     assert.match(out, /^skipped: users: 1 user that is not a service account$/m);
     assert.doesNotMatch(out, /created signing key/, 'the realm has its keys now');
   });
@@ -142,25 +103,25 @@ describe('import-realm', () => {
   it('--dry-run validates and reports, and writes nothing', async () => {
     const report = await json(['import-realm', await file('dry.json', await demoExport('dry')), '--dry-run']);
     assert.equal(report.dryRun, true);
-    assert.equal(report.counts.clients, 7);
+    assert.equal(report.counts.clients, 9);
     assert.deepEqual(report.keysCreated, []);
     assert.equal((await itemsOf('dry')).size, 0);
-    const text = await ok(['import-realm', await file('dry2.json', await demoExport('dry')), '--dry-run']);
-    assert.match(text, /^dry run, nothing written: would import realm dry: 7 clients/m);
+    const text = await output(['import-realm', await file('dry2.json', await demoExport('dry')), '--dry-run']);
+    assert.match(text, /^dry run, nothing written: would import realm dry: 9 clients/m);
   });
 
   it('reads the file from stdin with -', async () => {
-    const report = await json(['import-realm', '-', '--dry-run'], JSON.stringify(await demoExport('piped')));
+    const report = await json(['import-realm', '-', '--dry-run'], { input: JSON.stringify(await demoExport('piped')) });
     assert.equal(report.realm, 'piped');
   });
 
   it('refuses a malformed file, bad references and secret-less clients with their paths, writing nothing', async () => {
-    await fails(['import-realm', await file('broken.json', '{"realm": "bad", ')], /broken\.json is not JSON/);
+    await fails(['import-realm', await file('broken.json', '{"realm": "bad", ')], 1, /broken\.json is not JSON/);
     const bad = await demoExport('bad');
     bad.users[1].realmRoles.push('ghost-role');
     bad.scopeMappings.push({ client: 'ghost-client', roles: ['user'] });
     delete bad.clients[2].secret;
-    const run = await fails(['--json', 'import-realm', await file('bad.json', bad)], /^sa-admin: the realm export has 3 problems: /);
+    const run = await fails(['--json', 'import-realm', await file('bad.json', bad)], 1, /^sa-admin: the realm export has 3 problems: /);
     assert.match(run.stderr, /users\[1\]\.realmRoles\[3\]: no realm role 'ghost-role'/);
     assert.match(run.stderr, /scopeMappings\[2\]\.client: no client 'ghost-client' in clients/);
     assert.match(run.stderr, /clients\[2\]\.secret: confidential client has no secret/);
@@ -177,13 +138,13 @@ describe('import-realm', () => {
     delete partial.users;
     for (const client of partial.clients) if (client.secret) client.secret = '**********';
     const path = await file('partial.json', partial);
-    await fails(['import-realm', path], /clients\[1\]\.secret: is the admin console's mask/);
+    await fails(['import-realm', path], 1, /clients\[1\]\.secret: is the admin console's mask/);
     assert.equal((await itemsOf('partial')).size, 0);
 
     const report = await json(['import-realm', path, '--generate-secrets']);
-    assert.ok(report.notes.some((n: string) => n.startsWith('partial export without users: 4 service accounts get the realm default roles')), report.notes.join('\n'));
+    assert.ok(report.notes.some((n: string) => n.startsWith('partial export without users: 6 service accounts get the realm default roles')), report.notes.join('\n'));
     const issued = new Map<string, string>(report.newSecrets.map((s: { clientId: string; secret: string }) => [s.clientId, s.secret]));
-    assert.deepEqual([...issued.keys()].sort(), ['disabled-client', 'full-scope-client', 'no-sa-client', 'product-sa-client', 'special-client']);
+    assert.deepEqual([...issued.keys()].sort(), ['disabled-client', 'full-scope-client', 'no-sa-client', 'product-sa-client', 'secret-jwt-client', 'special-client']);
     const product = (await stack.table.getClient('partial', 'product-sa-client'))!;
     assert.deepEqual(product.serviceAccount?.roles, { realm: ['default-roles-demo'], client: {} });
     assert.equal((await grant('partial', 'product-sa-client', issued.get('product-sa-client')!)).status, 200);
@@ -191,7 +152,7 @@ describe('import-realm', () => {
     // Again: every client now has a secret here, so nothing new is generated.
     const again = await json(['import-realm', path, '--generate-secrets']);
     assert.deepEqual(again.newSecrets, []);
-    assert.equal(again.keptSecrets.length, 5);
+    assert.equal(again.keptSecrets.length, 6);
     assert.equal((await grant('partial', 'product-sa-client', issued.get('product-sa-client')!)).status, 200);
   });
 
@@ -207,7 +168,7 @@ describe('import-realm', () => {
 describe('export-realm', () => {
   let exported: Record<string, any>;
   before(async () => {
-    exported = JSON.parse(await ok(['export-realm', 'acme']));
+    exported = JSON.parse(await output(['export-realm', 'acme']));
   });
 
   it("writes Keycloak's realm representation", () => {
@@ -250,22 +211,22 @@ describe('export-realm', () => {
     for (const secret of DEMO_SECRETS.filter((s) => s !== 'password')) assert.ok(!text.includes(secret), secret);
     assert.ok(!text.includes('"password"'));
     assert.doesNotMatch(text, /scrypt\$|sha256\$|secretHash|Ciphertext|"secret"/);
-    const hmac = JSON.stringify(JSON.parse(await ok(['export-realm', 'hmac'])));
+    const hmac = JSON.stringify(JSON.parse(await output(['export-realm', 'hmac'])));
     assert.doesNotMatch(hmac, /"password"|Ciphertext|"secret"/);
   });
 
   it('--out writes a file readable only by its owner', async () => {
     const out = join(dir, 'acme-export.json');
-    assert.deepEqual(await json(['export-realm', 'acme', '--out', out]), { realm: 'acme', out, clients: 7 });
+    assert.deepEqual(await json(['export-realm', 'acme', '--out', out]), { realm: 'acme', out, clients: 9 });
     assert.deepEqual(JSON.parse(await readFile(out, 'utf8')), exported);
     assert.equal((await stat(out)).mode & 0o777, 0o600);
-    await fails(['export-realm', 'nope'], /realm 'nope' does not exist/);
+    await fails(['export-realm', 'nope'], 1, /realm 'nope' does not exist/);
   });
 
   it('round trip: the export re-imports to the same items, keeping the stored secrets', async () => {
     const before = await itemsOf('acme');
     const report = await json(['import-realm', await file('acme-export-2.json', exported)]);
-    assert.equal(report.keptSecrets.length, 5);
+    assert.equal(report.keptSecrets.length, 6);
     assert.deepEqual(await itemsOf('acme'), before);
     assert.equal((await grant('acme', 'product-sa-client', 'password')).status, 200);
   });
@@ -273,11 +234,11 @@ describe('export-realm', () => {
   it('into a realm that has no secrets yet: a dry run names the secret-less clients; --generate-secrets imports the same items', async () => {
     const copy = { ...exported, realm: 'acme-copy' };
     const path = await file('acme-copy.json', copy);
-    const refused = await fails(['import-realm', path, '--dry-run'], /the realm export has 5 problems: clients\[\d\]\.secret: confidential client has no secret/);
+    const refused = await fails(['import-realm', path, '--dry-run'], 1, /the realm export has 6 problems: clients\[\d\]\.secret: confidential client has no secret/);
     assert.doesNotMatch(refused.stderr, /product-api|public-client/, 'bearer-only and public clients need no secret');
 
     const dry = await json(['import-realm', path, '--dry-run', '--generate-secrets']);
-    assert.deepEqual(dry.newSecrets.map((s: { clientId: string; secret?: string }) => s.secret), [undefined, undefined, undefined, undefined, undefined]);
+    assert.deepEqual(dry.newSecrets.map((s: { clientId: string; secret?: string }) => s.secret), [undefined, undefined, undefined, undefined, undefined, undefined]);
     assert.equal((await itemsOf('acme-copy')).size, 0);
 
     await ok(['import-realm', path, '--generate-secrets']);

@@ -4,39 +4,24 @@
  * secret, grant a role and see it in the next token, rotate the secret with a grace period,
  * disable the client, push a not-before, rotate keys, export the realm.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
+import { adminCli } from '../support/adminCli.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let stack: TestStack;
 let dir: string;
 
-/** `sa-admin …` (human output) against this file's tables; fails the test on a non-zero exit. */
-function saAdmin(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: stack.table.tableName },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`sa-admin ${args.join(' ')} exited ${code}: ${stderr}`))));
-  });
-}
+const { saAdmin } = adminCli(() => stack.table.tableName);
 
 function endpoint(fn: Endpoint) {
   const handler = httpHandler(fn, { noStore: true, log: () => undefined });
@@ -68,8 +53,8 @@ it('an operator moves a realm from Keycloak and runs it', async () => {
   // 1. Import a Keycloak export (kc.sh export of realm "shop").
   const kcExport = join(dir, 'shop-realm.json');
   await writeFile(kcExport, JSON.stringify({ ...JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')), realm: 'shop' }));
-  assert.match(await saAdmin('import-realm', kcExport, '--dry-run'), /^dry run, nothing written: would import realm shop: 7 clients/m);
-  assert.match(await saAdmin('import-realm', kcExport), /^imported realm shop: 7 clients/m);
+  assert.match(await saAdmin('import-realm', kcExport, '--dry-run'), /^dry run, nothing written: would import realm shop: 9 clients/m);
+  assert.match(await saAdmin('import-realm', kcExport), /^imported realm shop: 9 clients/m);
   assert.equal((await grant('product-sa-client', 'password')).status, 200, 'imported clients keep their Keycloak secrets');
 
   // 2. Create a client and get a token with its printed secret.

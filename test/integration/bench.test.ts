@@ -37,10 +37,11 @@ describe('npm run bench (scripts/bench)', () => {
     }
 
     const grant = report.awsCalls?.find((op) => op.operation === 'grant' && op.mode === 'envelope' && op.alg === 'RS256');
-    // Envelope signing: the grant reads DynamoDB and never calls KMS once warm.
-    assert.ok(grant && Object.keys(grant.calls).length > 0, JSON.stringify(grant));
+    // Envelope signing: once warm the grant never calls KMS, and with the client cached (the
+    // deployed default) it reads at most the client from DynamoDB.
+    assert.ok(grant, JSON.stringify(report.awsCalls));
     assert.ok(Object.keys(grant.calls).every((name) => !/^(Sign|Decrypt)Command$/.test(name)), JSON.stringify(grant.calls));
-    assert.ok(grant.usage.readRequestUnits > 0);
+    assert.ok((grant.calls.GetItemCommand ?? 0) <= 1 && grant.usage.readRequestUnits <= 0.5, JSON.stringify(grant));
     const kmsGrant = report.awsCalls?.find((op) => op.operation === 'grant' && op.mode === 'kms' && op.alg === 'RS256');
     assert.equal(kmsGrant?.calls.SignCommand, 1);
     assert.ok(kmsGrant!.costPerMillion.total > grant!.costPerMillion.total + 2.9);
