@@ -41,7 +41,7 @@ function call(endpoint: Endpoint) {
 
 before(async () => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false'; // npm test disables EMF output for every other file
-  observability = new Observability({ logger: new Logger({ logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'SaTokenService' }) });
+  observability = new Observability({ logger: new Logger({ logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'SaTokenService' }), flushIntervalMs: 0 });
   stack = await freshStack({ observability });
 });
 
