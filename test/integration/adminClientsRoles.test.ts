@@ -14,7 +14,7 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { adminCli } from '../support/adminCli.js';
-import { apiEvent, basic } from '../support/events.js';
+import { apiEvent, basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 let stack: TestStack;
@@ -23,17 +23,7 @@ const { ok, output, json, fails } = adminCli(() => stack.table.tableName);
 
 let handler: ReturnType<typeof httpHandler>;
 
-async function grant(clientId: string, secret: string, realm = 'demo') {
-  const res = await handler(
-    apiEvent({
-      path: `/realms/${realm}/protocol/openid-connect/token`,
-      realm,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret) },
-      body: 'grant_type=client_credentials',
-    }),
-  );
-  return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
-}
+const grant = (clientId: string, secret: string, realm = 'demo') => basicGrant(handler, realm, clientId, secret);
 
 /** client_credentials with a client assertion (RFC 7523) instead of a secret. */
 async function grantWithAssertion(jwt: string) {

@@ -13,7 +13,7 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { sortKeyOf, type ClientsTableItem } from '../../lib/store/clientsTable.js';
 import { adminCli } from '../support/adminCli.js';
-import { apiEvent, basic } from '../support/events.js';
+import { basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 const DEMO_SECRETS = ['password', 'full-secret', 's3cr3t:with/reserved+chars & space', 'no-sa-secret', 'disabled-secret'];
@@ -49,17 +49,7 @@ async function itemsOf(realm: string, options: { withoutSecrets?: boolean; witho
 }
 
 let handler: ReturnType<typeof httpHandler>;
-async function grant(realm: string, clientId: string, secret: string) {
-  const res = await handler(
-    apiEvent({
-      path: `/realms/${realm}/protocol/openid-connect/token`,
-      realm,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret) },
-      body: 'grant_type=client_credentials',
-    }),
-  );
-  return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
-}
+const grant = (realm: string, clientId: string, secret: string) => basicGrant(handler, realm, clientId, secret);
 
 before(async () => {
   stack = await freshStack({ realmCacheTtlSeconds: 0 });

@@ -40,3 +40,21 @@ export const basic = (clientId: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+/** A client_credentials grant with HTTP Basic through an in-process handler; the parsed answer. */
+export async function basicGrant(
+  handler: (event: APIGatewayProxyEventV2) => Promise<{ statusCode?: number; body?: string }>,
+  realm: string,
+  clientId: string,
+  secret: string,
+): Promise<{ status: number; body: any }> {
+  const res = await handler(
+    apiEvent({
+      path: `/realms/${realm}/protocol/openid-connect/token`,
+      realm,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret) },
+      body: 'grant_type=client_credentials',
+    }),
+  );
+  return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+}
