@@ -16,7 +16,11 @@ export class SecretVerifier {
   private readonly memoKey = randomBytes(32);
   private readonly memo = new Map<string, Buffer>();
 
-  constructor(private readonly now: () => number) {}
+  constructor(
+    private readonly now: () => number,
+    /** The hash check itself (scrypt or SHA-256); replaceable so tests can count the work done. */
+    private readonly verifyHash: (stored: string, presented: string) => Promise<boolean> = verifySecret,
+  ) {}
 
   /** Current secret, or the previous one while its rotation grace period lasts (Keycloak's secret-rotation policy). */
   async verify(client: ClientRecord | undefined, presented: string): Promise<boolean> {
@@ -33,7 +37,7 @@ export class SecretVerifier {
     const digest = createHmac('sha256', this.memoKey).update(presented, 'utf8').digest();
     const remembered = this.memo.get(storedHash);
     if (remembered && timingSafeEqual(remembered, digest)) return true;
-    if (!(await verifySecret(storedHash, presented))) return false;
+    if (!(await this.verifyHash(storedHash, presented))) return false;
     if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(storedHash, digest);
     return true;

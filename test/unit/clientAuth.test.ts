@@ -59,6 +59,34 @@ describe('secret hashes', () => {
   });
 });
 
+describe('verification work does not reveal which clients exist', () => {
+  it('an unknown client costs one scrypt verification, like a known client with a chosen secret', async () => {
+    const checked: string[] = [];
+    const verifier = new SecretVerifier(() => 0, async (stored) => {
+      checked.push(stored.split('$')[0]!);
+      return false;
+    });
+    const known = client({ secretHash: await hashChosenSecret('right') });
+    assert.equal(await verifier.verify(undefined, 'guess'), false);
+    assert.equal(await verifier.verify(known, 'guess'), false);
+    assert.deepEqual(checked, ['scrypt', 'scrypt']);
+  });
+
+  it('a verified secret is remembered per container: the next request does no hashing', async () => {
+    let calls = 0;
+    const verifier = new SecretVerifier(() => 0, async (stored, presented) => {
+      calls++;
+      return verifySecret(stored, presented);
+    });
+    const known = client({ secretHash: hashGeneratedSecret('right') });
+    assert.ok(await verifier.verify(known, 'right'));
+    assert.ok(await verifier.verify(known, 'right'));
+    assert.equal(calls, 1);
+    assert.ok(!(await verifier.verify(known, 'wrong')));
+    assert.equal(calls, 2);
+  });
+});
+
 describe('HTTP Basic client credentials (RFC 6749 §2.3.1)', () => {
   it('form-decodes both halves', () => {
     assert.deepEqual(parseBasic(basic('my:client', 's3cr3t:with/reserved+chars & space')), { clientId: 'my:client', proof: 's3cr3t:with/reserved+chars & space' });
