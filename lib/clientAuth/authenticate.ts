@@ -15,8 +15,10 @@ export interface ClientAuthDeps {
 
 /**
  * Finds the one method the request uses, reads the client it names (the grant's one DynamoDB
- * read) and lets the method verify the proof. Mirrors Keycloak's client authentication flow, with
- * one difference on purpose: every failure is the same 401 invalid_client.
+ * read, or a cache hit) and lets the method verify the proof. Mirrors Keycloak's client
+ * authentication flow, with differences on purpose: every failure is a 401 invalid_client (secret
+ * failures all with the same description, so client ids cannot be enumerated; assertion failures
+ * naming the rule broken), and failures are counted against the brute-force limits.
  */
 export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuthInput): Promise<AuthenticatedClient> {
   let claimedId = '';
@@ -25,7 +27,7 @@ export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuth
   } catch (err) {
     if (err instanceof OAuthError && err.error === 'invalid_client' && err.status === 401) {
       // Counting may turn this answer into 429; failing to count must not turn it into a 5xx.
-      await deps.recordFailure(input.realm, claimedId, input.request.sourceIp).catch((countErr) => {
+      await deps.recordFailure(input.realm, claimedId.slice(0, MAX_CLIENT_ID_LENGTH), input.request.sourceIp).catch((countErr) => {
         if (countErr instanceof OAuthError) throw countErr;
       });
     }
