@@ -53,41 +53,28 @@ export class ClientsTable {
     readonly tableName: string,
   ) {}
 
-  /** All realm-wide data in one paginated Query; undefined when the realm does not exist. */
+  /** All realm-wide data in one paginated Query (the `META#` prefix); undefined when the realm does not exist. */
   async loadRealm(realm: string): Promise<RealmData | undefined> {
     let settings: RealmSettings | undefined;
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
     const keys: SigningKeyRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :meta)',
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':meta': 'META#' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const raw of page.Items ?? []) {
-        const item = stripKeys<ClientsTableItem>(raw);
-        switch (item.kind) {
-          case 'settings':
-            settings = item;
-            break;
-          case 'role':
-            compositeRoles.push({ client: item.client, name: item.name, composites: item.composites ?? { realm: [], client: {} } });
-            break;
-          case 'clientScope':
-            clientScopes.push(item);
-            break;
-          case 'key':
-            keys.push(item);
-            break;
-        }
+    for (const item of await this.listRealmItems(realm, 'META#')) {
+      switch (item.kind) {
+        case 'settings':
+          settings = item;
+          break;
+        case 'role':
+          compositeRoles.push({ client: item.client, name: item.name, composites: item.composites ?? { realm: [], client: {} } });
+          break;
+        case 'clientScope':
+          clientScopes.push(item);
+          break;
+        case 'key':
+          keys.push(item);
+          break;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return settings ? { settings, compositeRoles, clientScopes, keys } : undefined;
   }
 
