@@ -12,6 +12,8 @@ export interface RoleMappings {
 export type SignatureAlgorithm = 'RS256' | 'ES256';
 
 export interface RealmSettings {
+  /** Stable UUID (Keycloak's realm id), kept through export and import. */
+  id?: string;
   realm: string;
   enabled: boolean;
   /** Seconds. Keycloak's default is 300. */
@@ -36,6 +38,8 @@ export interface RealmSettings {
    * the container. Absent means `kms`.
    */
   signingMode?: SigningMode;
+  /** Fields of Keycloak's RealmRepresentation this service does not use, kept as sent. */
+  extra?: Record<string, unknown>;
 }
 
 export type SigningMode = 'kms' | 'envelope';
@@ -49,20 +53,71 @@ export interface CompositeRole {
 }
 
 export interface Role {
+  /** Stable UUID (Keycloak's role id), kept through export and import. */
+  id?: string;
   client?: string;
   name: string;
   description?: string;
   composite: boolean;
   composites?: RoleMappings;
+  /** Keycloak role attributes, name to values. */
+  attributes?: Record<string, string[]>;
+}
+
+/**
+ * Keycloak's ProtocolMapperRepresentation, stored as sent: `protocolMapper` is the provider id
+ * (`oidc-audience-mapper`, …), `config` its string-valued settings. Types this service does not
+ * know are stored and exported back but never applied.
+ */
+export interface ProtocolMapper {
+  id: string;
+  name: string;
+  protocol: string;
+  protocolMapper: string;
+  consentRequired?: boolean;
+  config: Record<string, string>;
 }
 
 export interface ClientScope {
+  /** Stable UUID (Keycloak's client scope id), kept through export and import. */
+  id?: string;
   name: string;
+  description?: string;
   protocol: string;
   /** Keycloak attribute `include.in.token.scope`: whether the scope's name goes in the `scope` claim. */
   includeInTokenScope: boolean;
   /** Roles this scope lets a client with fullScopeAllowed=false put in its tokens. */
   scopeMappings: RoleMappings;
+  /** Every attribute as sent (`include.in.token.scope`, `display.on.consent.screen`, …). */
+  attributes?: Record<string, string>;
+  protocolMappers?: ProtocolMapper[];
+}
+
+/** A realm group (Keycloak GroupRepresentation), flattened: `path` is `/parent/child`. */
+export interface Group {
+  id: string;
+  name: string;
+  path: string;
+  /** The parent's path; undefined for a top-level group. */
+  parentPath?: string;
+  attributes: Record<string, string[]>;
+  roles: RoleMappings;
+}
+
+/** The service-account user (`service-account-<clientId>`) as Keycloak's UserRepresentation has it. */
+export interface ServiceAccountUser {
+  id: string;
+  username: string;
+  /** Direct role mappings (groups' roles are added when tokens are built). */
+  roles: RoleMappings;
+  email?: string;
+  emailVerified?: boolean;
+  firstName?: string;
+  lastName?: string;
+  createdTimestamp?: number;
+  attributes?: Record<string, string[]>;
+  /** Group paths (`/parent/child`), as in an export's `users[].groups`. */
+  groups?: string[];
 }
 
 export type ClientAuthenticatorType = 'client-secret' | 'client-jwt' | 'client-secret-jwt';
@@ -94,9 +149,16 @@ export interface ClientRecord {
   attributes: Record<string, string>;
   notBefore: number;
   /** The service-account user (`service-account-<clientId>`) and its role mappings. */
-  serviceAccount?: { id: string; username: string; roles: RoleMappings };
+  serviceAccount?: ServiceAccountUser;
   /** Roles this client may put in tokens when fullScopeAllowed is false (Keycloak's scope mappings). */
   scopeMappings: RoleMappings;
+  /** The client's own ("dedicated") protocol mappers. */
+  protocolMappers?: ProtocolMapper[];
+  /**
+   * Fields of Keycloak's ClientRepresentation this service does not use (redirectUris, flows,
+   * themes, …), kept as sent so an export or an Admin API read returns them unchanged.
+   */
+  extra?: Record<string, unknown>;
 }
 
 export type SigningKeyStatus = 'active' | 'passive';
