@@ -19,6 +19,7 @@ import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
 
 /**
@@ -87,7 +88,10 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       publicClient,
     ],
     observability: overrides.observability ?? new Observability(),
-    throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
+    throttle: new Throttle(
+      { windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource },
+      new FailureCounters(doc, config.sessionsTable),
+    ),
     clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
     now,
   };
@@ -99,19 +103,10 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
-        throttle.checkBlocked(throttle.keys(realm, clientId, sourceIp, runtime.now()), runtime.now());
+        throttle.checkBeforeVerifying(realm, clientId, sourceIp, runtime.now());
         return runtime.clientCache.get(realm, clientId);
       },
-      async recordFailure(realm, clientId, sourceIp) {
-        const now = runtime.now();
-        const keys = throttle.keys(realm, clientId, sourceIp, now);
-        const expiresAt = throttle.windowEnd(now) + throttle.policy.windowSeconds;
-        const [source, clientAndSource] = await Promise.all([
-          runtime.sessions.countFailure(keys.source, expiresAt),
-          runtime.sessions.countFailure(keys.clientAndSource, expiresAt),
-        ]);
-        throttle.afterFailure(keys, { source, clientAndSource }, now);
-      },
+      recordFailure: (realm, clientId, sourceIp) => throttle.recordFailure(realm, clientId, sourceIp, runtime.now()),
     },
     input,
   );
