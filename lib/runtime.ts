@@ -10,6 +10,7 @@ import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './c
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
+import { PepperCache } from './clientAuth/secretPepper.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import { Observability } from './observability.js';
@@ -70,7 +71,11 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
-  const secrets = new SecretVerifier(now);
+  const secrets = new SecretVerifier({
+    now,
+    peppers: new PepperCache(clients, kms),
+    upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
+  });
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
