@@ -10,6 +10,8 @@ export interface RealmContext {
   roles: RoleGraph;
   clientScopes: Map<string, ClientScope>;
   keys: KeyRing;
+  /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
+  pepperCiphertext?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export class RealmCache {
       roles: new RoleGraph(data.compositeRoles),
       clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
       keys: new KeyRing(realm, data.keys, this.signers),
+      pepperCiphertext: data.pepperCiphertext,
     };
     context.keys.warm();
     return context;

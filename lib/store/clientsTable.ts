@@ -69,6 +69,7 @@ export class ClientsTable {
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
     const keys: SigningKeyRecord[] = [];
+    let pepperCiphertext: string | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
         case 'settings':
@@ -83,9 +84,12 @@ export class ClientsTable {
         case 'key':
           keys.push(item);
           break;
+        case 'pepper':
+          pepperCiphertext = item.ciphertext;
+          break;
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys } : undefined;
+    return settings ? { settings, compositeRoles, clientScopes, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}) } : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {

@@ -191,6 +191,8 @@ export interface RealmData {
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
   keys: SigningKeyRecord[];
+  /** The realm's client-secret pepper, wrapped (lib/clientAuth/secretPepper.ts); read with the rest. */
+  pepperCiphertext?: string;
 }
 
 export function emptyRoleMappings(): RoleMappings {

@@ -39,7 +39,8 @@ async function itemsOf(realm: string, options: { withoutSecrets?: boolean; witho
   const items: ClientsTableItem[] = [];
   for (const prefix of ['META#', 'ROLE#', 'CLIENT#']) items.push(...(await stack.table.listRealmItems(realm, prefix)));
   const map = new Map<string, unknown>();
-  for (const item of items.filter((i) => i.kind !== 'key')) {
+  // Signing keys and the secret pepper are the realm's own, made here, never read from the file.
+  for (const item of items.filter((i) => i.kind !== 'key' && i.kind !== 'pepper')) {
     const copy: Record<string, unknown> = { ...item };
     if (options.withoutSecrets) for (const field of SECRET_FIELDS) delete copy[field];
     if (options.withoutRealm) delete copy.realm;
