@@ -2,12 +2,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
 import { hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
 import { encryptClientSecret } from '../../lib/clientAuth/secretCipher.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
+import { createRuntime } from '../../lib/runtime.js';
 import type { ClientRecord } from '../../lib/store/model.js';
 import { secretsKeyAlias } from '../../infra/seed.js';
 import { assertion, assertionForm } from '../support/assertions.js';
@@ -192,12 +195,31 @@ describe('client_secret_jwt', () => {
     await refused(await hmac(), /signature is invalid/);
   });
 
-  it('a ciphertext copied onto another client does not decrypt', async () => {
-    const client = (await stack.table.getClient('demo', 'sjwt-client'))!;
-    await putClient('copycat', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: client.secretCiphertext });
-    const res = await token(assertionForm(await hmac({ clientId: 'copycat' })));
-    assert.notEqual(res.status, 200);
-    assert.ok(res.status < 500 || res.status === 503, JSON.stringify(res.body));
+  it('a ciphertext copied onto another client does not decrypt, with the secret cache warm or cold', async () => {
+    const OWNER_SECRET = 'owner-hmac-secret-0123456789abcdef012345';
+    const ciphertext = await encryptClientSecret(stack.kms, secretsKeyAlias('test'), 'demo', 'sjwt-owner', OWNER_SECRET);
+    await putClient('sjwt-owner', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: ciphertext });
+    // The copy is signed with the very secret the copied ciphertext holds: only the encryption
+    // context (realm + client) that KMS checks on decryption can refuse it.
+    await putClient('copycat', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: ciphertext });
+    const key = new TextEncoder().encode(OWNER_SECRET);
+    const owner = () => hmac({ clientId: 'sjwt-owner', key });
+    const copycat = () => hmac({ clientId: 'copycat', key });
+
+    // Warm: this runtime has just decrypted the ciphertext for its owner.
+    assert.equal((await token(assertionForm(await owner()))).status, 200);
+    const warm = await token(assertionForm(await copycat()));
+    assert.equal(warm.status, 401, JSON.stringify(warm.body));
+    assert.deepEqual(warm.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+
+    // Cold: a new container's first request is the copy, so KMS itself is asked (and refuses).
+    const cold = createRuntime({ config: stack.runtime.config, dynamodb: new DynamoDBClient({}), kms: new KMSClient({}), observability: stack.runtime.observability });
+    const coldToken = call((request) => tokenEndpoint(cold, request, tokenGrants));
+    const first = await coldToken(assertionForm(await copycat()));
+    assert.equal(first.status, 401, JSON.stringify(first.body));
+    assert.deepEqual(first.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+    // …and the refusal is not remembered as a secret: the owner still authenticates there.
+    assert.equal((await coldToken(assertionForm(await owner()))).status, 200);
   });
 });
 
