@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -106,7 +107,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
-  const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,
+  // and `serverless package` (or another offline run) deletes it when it finishes: this run's
+  // bundles live in its own data directory instead (serverless.yml reads SA_ESBUILD_WORK_FOLDER).
+  const buildDir = join(options.dataDir, 'esbuild');
+  const child = spawn(bin, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
@@ -125,6 +134,7 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       await exited;
       clearTimeout(timer);
       logFile?.end();
+      await rm(buildDir, { recursive: true, force: true });
     },
   };
 }

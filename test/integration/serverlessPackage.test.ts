@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,13 +24,70 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
+/** A port the OS says is free now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `npm start` as a developer runs it, on free ports and a throw-away data directory. */
+async function npmStart(): Promise<{ baseUrl: string; output: () => string; stop(): Promise<void> }> {
+  const [port, dynamodbPort, kmsPort, lambdaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-start-'));
+  const env = { ...process.env, PORT: String(port), DYNAMODB_PORT: String(dynamodbPort), KMS_PORT: String(kmsPort), LAMBDA_PORT: String(lambdaPort), LOCAL_DATA_DIR: dataDir };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([
+    new Promise<void>((resolve) => child.stdout.on('data', () => output.includes('Token service ready') && resolve())),
+    exited.then(() => Promise.reject(new Error(`npm start exited:\n${output}`))),
+  ]);
+  return {
+    baseUrl: `http://localhost:${port}`,
+    output: () => output,
+    async stop() {
+      child.kill('SIGINT'); // start.ts stops serverless offline, DynamoDB Local and the KMS
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let running: Awaited<ReturnType<typeof npmStart>>;
+
 before(async () => {
+  // `npm start` runs while `serverless package` builds beside it, as a developer would do.
+  running = await npmStart();
   outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
   await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', outDir], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
   });
   resources = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+});
+
+describe('npm start beside serverless package', () => {
+  it('still answers every endpoint after a package run in the same checkout', async () => {
+    const oidc = `${running.baseUrl}/realms/demo/protocol/openid-connect`;
+    const basic = `Basic ${Buffer.from('product-sa-client:password').toString('base64')}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+    // The first call of each function after the package run loads its bundle from the build folder.
+    const granted = await fetch(`${oidc}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' });
+    const body = (await granted.json()) as { access_token: string; refresh_token: string };
+    assert.equal(granted.status, 200, JSON.stringify(body));
+    assert.equal(typeof body.access_token, 'string');
+    const refreshed = await fetch(`${oidc}/token/refresh`, { method: 'POST', headers: form, body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(body.refresh_token)}` });
+    assert.equal(refreshed.status, 200, await refreshed.text());
+    const certs = await fetch(`${oidc}/certs`);
+    assert.equal(certs.status, 200);
+    assert.ok(((await certs.json()) as { keys: unknown[] }).keys.length > 0);
+    assert.doesNotMatch(running.output(), /Cannot find module/);
+  });
 });
 
 describe('serverless package (CloudFormation)', () => {
@@ -97,13 +155,22 @@ describe('serverless package (CloudFormation)', () => {
   });
 
   it('only the signing functions may sign, and only with the stack keys', () => {
-    const signers = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-      .filter(([, r]) => JSON.stringify(r.Properties.Policies).includes('kms:Sign'))
-      .map(([name]) => name)
-      .sort();
-    assert.deepEqual(signers, ['RefreshRole', 'TokenRole']);
+    const roles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
+    const signing = roles.flatMap(([name, role]) =>
+      (role.Properties.Policies ?? []).flatMap((policy: any) =>
+        policy.PolicyDocument.Statement.filter((statement: any) => [statement.Action].flat().some((action: string) => /^kms:(Sign|\*)$/.test(action))).map((statement: any) => ({ name, statement })),
+      ),
+    );
+    assert.deepEqual([...new Set(signing.map(({ name }) => name))].sort(), ['RefreshRole', 'TokenRole']);
+    for (const { name, statement } of signing) {
+      assert.deepEqual([statement.Action].flat(), ['kms:Sign'], name);
+      // Rotated keys are granted to these roles by their own key policies (`sa-admin keys rotate`), not here.
+      assert.deepEqual([statement.Resource].flat(), [{ 'Fn::GetAtt': ['SigningKeyRsa', 'Arn'] }, { 'Fn::GetAtt': ['SigningKeyEc', 'Arn'] }], name);
+    }
   });
 });
 
-after(() => rm(outDir, { recursive: true, force: true }));
+after(async () => {
+  await running?.stop();
+  await rm(outDir, { recursive: true, force: true });
+});
