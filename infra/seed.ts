@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
+import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import { createSigningKey } from '../lib/signing/keys.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
@@ -54,7 +55,9 @@ export async function seedRealm(options: {
   const encryptSecret = options.secretsKeyId
     ? (clientId: string, secret: string) => encryptClientSecret(options.kms, options.secretsKeyId!, String(json.realm), clientId, secret)
     : undefined;
-  const parsed = await parseRealmExport(json, { encryptSecret });
+  // Chosen secrets are hashed with the realm's pepper, which only KMS unwraps.
+  const hashChosenSecret = options.secretsKeyId ? pepperedHasher(options.kms, options.table, options.secretsKeyId, String(json.realm)) : undefined;
+  const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret });
   for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
   if (!(await options.table.loadRealm(parsed.realm))) {
     await importRealm(options.table, parsed);
