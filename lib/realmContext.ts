@@ -24,6 +24,8 @@ export class RealmCache {
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
     private readonly ttlSeconds: number,
+    /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
+    private readonly options: { warmSigners: boolean } = { warmSigners: false },
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -52,7 +54,7 @@ export class RealmCache {
       clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
       keys: new KeyRing(realm, data.keys, this.signers),
     };
-    context.keys.warm();
+    if (this.options.warmSigners) context.keys.warm();
     return context;
   }
 }

@@ -5,7 +5,7 @@ import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
 import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
-import { JwksFetcher } from './clientAuth/jwksFetcher.js';
+import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
@@ -59,6 +59,12 @@ export interface RuntimeOverrides {
   kms?: KMSClient;
   now?: () => number;
   observability?: Observability;
+  /**
+   * The function signs tokens (token, refresh): it unwraps a realm's envelope keys as soon as the
+   * realm loads. Every other function only publishes or checks public keys and never asks KMS to
+   * unwrap a private key (its role may not: infra/kms.yml).
+   */
+  signsTokens?: boolean;
 }
 
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
@@ -83,12 +89,12 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions,
-    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds),
+    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true }),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [
       clientSecretBasic(secrets),
       clientSecretPost(secrets),
-      privateKeyJwt(assertionDeps, new JwksFetcher()),
+      privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
       clientSecretJwt(assertionDeps, kms),
       publicClient,
     ],

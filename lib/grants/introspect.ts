@@ -23,7 +23,7 @@ const INACTIVE = { active: false } as const;
  * session is and it is the session's current token.
  */
 export async function introspect(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('INTROSPECT_TOKEN', {});
+  const audit = runtime.observability.audit('INTROSPECT_TOKEN', request);
   return audit.around(() => inspect(runtime, request, audit));
 }
 
