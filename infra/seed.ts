@@ -3,6 +3,7 @@ import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClien
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import { createSigningKey } from '../lib/signing/keys.js';
+import { ensureRefreshKey } from '../lib/signing/refreshKey.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
 /**
@@ -45,7 +46,7 @@ export async function seedRealm(options: {
   kms: KMSClient;
   realmFile: string;
   aliases: ReturnType<typeof signingKeyAliases>;
-  /** The stage's wrapping key, for client-secret-jwt secrets. */
+  /** The stage's wrapping key, for client-secret-jwt secrets and the realm's refresh-token key. */
   secretsKeyId?: string;
   log?: (line: string) => void;
 }): Promise<string> {
@@ -72,5 +73,7 @@ export async function seedRealm(options: {
       });
     }
   }
+  // The key refresh tokens are signed with, wrapped under the stage key (lib/signing/refreshKey.ts).
+  if (options.secretsKeyId) await ensureRefreshKey(options.kms, options.table, parsed.realm, options.secretsKeyId, Math.floor(Date.now() / 1000));
   return parsed.realm;
 }

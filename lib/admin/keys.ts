@@ -1,5 +1,6 @@
 import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { createSigningKey } from '../signing/keys.js';
+import { ensureRefreshKey } from '../signing/refreshKey.js';
 import { DEFAULT_REALM_CACHE_TTL_SECONDS } from '../config.js';
 import type { ClientRecord, RealmSettings, SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../store/model.js';
 import type { AdminContext } from './context.js';
@@ -48,9 +49,12 @@ export async function listKeys(ctx: AdminContext, realm: string): Promise<KeyVie
 /**
  * Gives a realm an active key for every algorithm it lacks one for: in `kms` mode the stage's own
  * signing keys (the aliases CloudFormation creates, which the Lambda roles may already sign with),
- * in `envelope` mode a new key pair wrapped under the stage's secrets key.
+ * in `envelope` mode a new key pair wrapped under the stage's secrets key. Also gives it its
+ * refresh-token key if it has none (the token functions only read the clients table, so they
+ * cannot make one themselves). Returns the signing keys it made.
  */
 export async function ensureRealmKeys(ctx: AdminContext, realm: string, mode: SigningMode): Promise<SigningKeyRecord[]> {
+  await ensureRefreshKey(ctx.kms, ctx.table, realm, ctx.names.secretsKeyId, ctx.now());
   const keys = await realmKeys(ctx, realm);
   const created: SigningKeyRecord[] = [];
   for (const alg of ALGORITHMS) {
@@ -66,6 +70,27 @@ export async function ensureRealmKeys(ctx: AdminContext, realm: string, mode: Si
     );
   }
   return created;
+}
+
+export interface EnsureResult {
+  /** Signing keys made because the realm had no active key for an algorithm. */
+  created: KeyView[];
+  refreshKey: { kid: string; alg: 'HS512'; created: boolean };
+}
+
+/**
+ * `keys ensure`: gives a realm every key it lacks. A realm made before refresh tokens were JWTs
+ * has no refresh-token key, and its refresh tokens stay opaque until it gets one.
+ */
+export async function ensureKeys(ctx: AdminContext, realm: string): Promise<EnsureResult> {
+  const settings = await requireRealm(ctx.table, realm);
+  const refresh = await ensureRefreshKey(ctx.kms, ctx.table, realm, ctx.names.secretsKeyId, ctx.now());
+  const signing = await ensureRealmKeys(ctx, realm, settings.signingMode ?? 'kms');
+  const views = await listKeys(ctx, realm);
+  return {
+    created: views.filter((view) => signing.some((key) => key.kid === view.kid && key.alg === view.alg)),
+    refreshKey: { kid: refresh.record.kid, alg: 'HS512', created: refresh.created },
+  };
 }
 
 export interface RotateOptions {
