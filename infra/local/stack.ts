@@ -105,7 +105,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
-  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
+  // serverless.yml's provider.environment takes the cache lifetimes from `params`, and under
+  // serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
+  const cacheParams = [`realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
+  const args = [
+    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment',
+    ...cacheParams.flatMap((param) => ['--param', param]),
+  ];
   const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
