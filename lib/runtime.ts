@@ -5,7 +5,7 @@ import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
 import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
-import { JwksFetcher } from './clientAuth/jwksFetcher.js';
+import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
@@ -59,6 +59,12 @@ export interface RuntimeOverrides {
   kms?: KMSClient;
   now?: () => number;
   observability?: Observability;
+  /**
+   * The function signs tokens (token, refresh): it unwraps a realm's envelope keys as soon as the
+   * realm loads. Every other function only publishes or checks public keys and never asks KMS to
+   * unwrap a private key (its role may not: infra/kms.yml).
+   */
+  signsTokens?: boolean;
 }
 
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
@@ -77,7 +83,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
   });
   const sessions = new SessionsTable(doc, config.sessionsTable);
-  const realms = new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds);
+  const realms = new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true });
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
     config,
@@ -89,7 +95,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     clientAuthMethods: [
       clientSecretBasic(secrets),
       clientSecretPost(secrets),
-      privateKeyJwt(assertionDeps, new JwksFetcher()),
+      privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
       clientSecretJwt(assertionDeps, kms),
       publicClient,
     ],

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
@@ -17,6 +18,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
+import { realmNameProblem } from './realmName.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -50,6 +52,8 @@ export class RealmImportError extends AdminError {
 export type StoredSecret = Pick<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'secretCiphertext' | 'rotatedSecretCiphertext'>;
 
 export interface ParseOptions {
+  /** Which `jwks.url` values are accepted (default: https only). */
+  jwksUrlPolicy?: JwksUrlPolicy;
   /** By clientId: the secrets the target realm already holds (see storedSecretsOf). */
   storedSecrets?: ReadonlyMap<string, StoredSecret>;
   /** Give a confidential client that has no secret in the file nor in the target a new generated one. */
@@ -169,6 +173,7 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
     generateSecrets: options.generateSecrets ?? false,
+    jwksUrlPolicy: { allowLoopbackHttp: ctx.localStage === true },
     hashSecrets: !options.dryRun,
     ...(options.dryRun
       ? {}
@@ -447,7 +452,8 @@ interface Context {
 /** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
 function readRealmName(reader: ExportReader, json: JsonObject): string {
   const realm = reader.requiredName(json, 'realm', '') ?? '';
-  if (/[/#]/.test(realm)) reader.problem('realm', "must not contain '/' or '#'");
+  const problem = realm === '' ? undefined : realmNameProblem(realm);
+  if (problem !== undefined) reader.problem('realm', problem);
   return realm;
 }
 
@@ -772,6 +778,8 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   const r = ctx.reader;
   const { value: raw, path, clientId } = entry;
   const { [ROTATED_SECRET_ATTRIBUTE]: rotatedSecret, ...attributes } = readAttributes(ctx, entry);
+  const jwksUrl = attributes['jwks.url'] === undefined ? undefined : jwksUrlProblem(attributes['jwks.url'], ctx.options.jwksUrlPolicy ?? { allowLoopbackHttp: false });
+  if (jwksUrl !== undefined) r.problem(join(path, 'attributes.jwks.url'), jwksUrl);
   const record: ClientDraft['record'] = {
     realm: ctx.realm,
     clientId,

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -7,13 +8,13 @@ import {
   DeleteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type {
   ClientRecord,
   ClientScope,
   CompositeRole,
   RealmData,
   RealmSettings,
+  RefreshKeyRecord,
   Role,
   SigningKeyRecord,
 } from './model.js';
@@ -32,6 +33,8 @@ export const sk = {
   plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
   clientScope: (name: string) => `META#SCOPE#${name}`,
   key: (kid: string) => `META#KEY#${kid}`,
+  /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
+  refreshKey: 'META#REFRESH_KEY',
   client: (clientId: string) => `CLIENT#${clientId}`,
   pepper: 'META#PEPPER',
 };
@@ -48,6 +51,7 @@ export type ClientsTableItem =
   | ({ kind: 'role' } & Role)
   | ({ kind: 'clientScope' } & ClientScope)
   | ({ kind: 'key' } & SigningKeyRecord)
+  | ({ kind: 'refreshKey' } & RefreshKeyRecord)
   | ({ kind: 'client' } & ClientRecord)
   | ({ kind: 'pepper' } & PepperRecord);
 
@@ -70,6 +74,7 @@ export class ClientsTable {
     const clientScopes: ClientScope[] = [];
     const keys: SigningKeyRecord[] = [];
     let pepperCiphertext: string | undefined;
+    let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
         case 'settings':
@@ -87,9 +92,16 @@ export class ClientsTable {
         case 'pepper':
           pepperCiphertext = item.ciphertext;
           break;
+        case 'refreshKey': {
+          const { kind: _kind, ...record } = item;
+          refreshKey = record;
+          break;
+        }
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}) } : undefined;
+    return settings
+      ? { settings, compositeRoles, clientScopes, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
+      : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
@@ -140,6 +152,32 @@ export class ClientsTable {
 
   async putClient(client: ClientRecord): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
+  }
+
+  /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
+  async putRefreshKeyIfAbsent(realm: string, record: RefreshKeyRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(realm, { kind: 'refreshKey', ...record }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.refreshKey }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { kind: _kind, ...record } = stripKeys<{ kind: 'refreshKey' } & RefreshKeyRecord>(out.Item);
+    return record;
   }
 
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {
@@ -215,6 +253,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return sk.clientScope(item.name);
     case 'key':
       return sk.key(item.kid);
+    case 'refreshKey':
+      return sk.refreshKey;
     case 'client':
       return sk.client(item.clientId);
     case 'pepper':

@@ -241,8 +241,15 @@ describe('authenticateClient', () => {
   });
 
   it('refuses two methods at once and bearer-only clients', async () => {
-    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=right'), fails(400, 'invalid_request'));
+    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=other'), fails(400, 'invalid_request'));
+    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=pub&client_secret=right'), fails(400, 'invalid_request'));
     await assert.rejects(attempt({ authorization: basic('bearer', 'right') }, ''), fails(400, 'invalid_client', 'Bearer-only not allowed'));
+  });
+
+  it("takes the same secret in the header and the form as Basic (Keycloak's admin client refreshes so)", async () => {
+    assert.equal((await attempt({ authorization: basic('app', 'right') }, 'client_secret=right')).method, 'client_secret_basic');
+    assert.equal((await attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=right')).method, 'client_secret_basic');
+    await assert.rejects(attempt({ authorization: basic('app', 'wrong') }, 'client_secret=wrong'), fails(401, 'invalid_client'));
   });
 
   it('identifies a public client by client_id alone', async () => {
