@@ -1,4 +1,4 @@
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, type KMSClient } from '@aws-sdk/client-kms';
 import type { ClientsTable } from '../store/clientsTable.js';
 import { hashWithPepper } from './secretHash.js';
 
@@ -44,7 +44,7 @@ async function unwrapPepper(kms: KMSClient, realm: string, ciphertext: string): 
  * the realm cache reloads. A failed unwrap is not remembered.
  */
 export class PepperCache {
-  private readonly peppers = new Map<string, Promise<Buffer>>();
+  private readonly peppers = new Map<string, Promise<Buffer | undefined>>();
 
   constructor(
     private readonly kms: KMSClient,
@@ -57,7 +57,13 @@ export class PepperCache {
     const key = `${realm}\u0000${ciphertext}`;
     let pepper = this.peppers.get(key);
     if (!pepper) {
-      pepper = unwrapPepper(this.kms, realm, ciphertext);
+      // A pepper that KMS refuses to unwrap for this realm (an item copied from another realm) is no
+      // pepper: its hashes never verify, and the request gets invalid_client, not a 5xx. Any other
+      // KMS failure propagates (503) and is tried again on the next request.
+      pepper = unwrapPepper(this.kms, realm, ciphertext).catch((err: unknown) => {
+        if (err instanceof InvalidCiphertextException) return undefined;
+        throw err;
+      });
       if (this.peppers.size >= 1000) this.peppers.delete(this.peppers.keys().next().value!);
       this.peppers.set(key, pepper);
       pepper.catch(() => this.peppers.delete(key));
