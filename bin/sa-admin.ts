@@ -14,6 +14,7 @@ import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
+import { isLoopbackUrl } from '../lib/clientAuth/jwksUrl.js';
 import { AdminError } from '../lib/admin/errors.js';
 import { ensureKeys, listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
 import { describeRole, type RoleName } from '../lib/admin/lookup.js';
@@ -73,6 +74,8 @@ function context(cmd: Command): AdminContext {
     ...(options.local
       ? { local: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, kms: `http://127.0.0.1:${env.KMS_PORT || 4599}` } }
       : {}),
+    // Tables reached on this machine (DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB) are a local stage.
+    localStage: isLoopbackUrl(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL),
   });
 }
 
@@ -586,7 +589,7 @@ keys
   .option('--alg <alg>', 'RS256 or ES256 (default: both)', choice(['RS256', 'ES256'] as const))
   .option('--mode <mode>', "kms or envelope (default: the realm's signing mode, else kms)", choice(['kms', 'envelope'] as const))
   .option('--kms-key-id <arn>', 'kms mode: sign with this existing KMS key instead of creating one (needs --alg)')
-  .option('--account <id>', "the AWS account for a new KMS key's policy (default: the stage signing key's account)")
+  .option('--account <id>', "the AWS account for a new KMS key's policy (default: the stage secrets key's account)")
   .option('--realm-cache-ttl <seconds>', "the stage's realmCacheTtlSeconds, if changed from 60", wholeNumber)
   .action(async (realmName: string, opts: { alg?: SignatureAlgorithm; mode?: SigningMode; kmsKeyId?: string; account?: string; realmCacheTtl?: number }, cmd: Command) => {
     const result = await rotateKeys(context(cmd), realmName, {

@@ -27,6 +27,8 @@ export class RealmCache {
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
     private readonly ttlSeconds: number,
+    /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
+    private readonly options: { warmSigners: boolean } = { warmSigners: false },
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -56,7 +58,7 @@ export class RealmCache {
       keys: new KeyRing(realm, data.keys, this.signers),
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
-    context.keys.warm();
+    if (this.options.warmSigners) context.keys.warm();
     return context;
   }
 }

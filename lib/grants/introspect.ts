@@ -24,7 +24,7 @@ const INACTIVE = { active: false } as const;
  * signature (JWT) and expiry hold, its session is alive and the session would still accept it.
  */
 export async function introspect(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('INTROSPECT_TOKEN', {});
+  const audit = runtime.observability.audit('INTROSPECT_TOKEN', request);
   return audit.around(() => inspect(runtime, request, audit));
 }
 

@@ -13,7 +13,7 @@ import { clientRequest } from './clientRequest.js';
  * already was (expired, logged out). One session read, one delete.
  */
 export async function logout(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('LOGOUT', {});
+  const audit = runtime.observability.audit('LOGOUT', request);
   return audit.around(() => endSession(runtime, request, audit));
 }
 

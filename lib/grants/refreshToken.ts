@@ -13,7 +13,8 @@ const MAX_ATTEMPTS = 5;
  * `grant_type=refresh_token` (RFC 6749 §6). The access token is rebuilt from the client's current
  * role mappings and state; `scope` may only narrow what the session started with. Rotation and
  * reuse follow the realm's `revokeRefreshToken` and `refreshTokenMaxReuse` (lib/tokens/rotation.ts),
- * enforced by a write conditional on the session version that was read.
+ * enforced by a write conditional on the session version that was read; without rotation only the
+ * time of use is written, so parallel refreshes of one token all succeed.
  */
 export const refreshToken: Grant = {
   parameters: new Set(['refresh_token', 'scope']),
@@ -58,6 +59,12 @@ export const refreshToken: Grant = {
         sourceIp: request.sourceIp,
         session: { id: session.id, refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
       });
+      if (!decision.rotated) {
+        // Nothing rotates, so nothing can race: record the use and answer (a session deleted
+        // meanwhile is decided on the next pass, from a fresh read).
+        if ((await runtime.sessions.recordUse(session.id, now)) === 'recorded') return issued;
+        continue;
+      }
       if (await runtime.sessions.replace(decision.session, session.version)) return issued;
     }
     throw temporarilyUnavailable();

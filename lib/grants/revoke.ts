@@ -17,7 +17,7 @@ const unmatchingClients = () => invalidRequest('Unmatching clients');
  * (RFC 7009 §2.2: "invalid tokens do not cause an error response").
  */
 export async function revoke(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('REVOKE_GRANT', {});
+  const audit = runtime.observability.audit('REVOKE_GRANT', request);
   return audit.around(() => revokeToken(runtime, request, audit));
 }
 

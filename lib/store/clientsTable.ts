@@ -6,6 +6,7 @@ import {
   BatchWriteCommand,
   PutCommand,
   DeleteCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   ClientRecord,
@@ -35,6 +36,7 @@ export const sk = {
   /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
   refreshKey: 'META#REFRESH_KEY',
   client: (clientId: string) => `CLIENT#${clientId}`,
+  pepper: 'META#PEPPER',
 };
 
 export const realmPk = (realm: string) => `REALM#${realm}`;
@@ -50,7 +52,14 @@ export type ClientsTableItem =
   | ({ kind: 'clientScope' } & ClientScope)
   | ({ kind: 'key' } & SigningKeyRecord)
   | ({ kind: 'refreshKey' } & RefreshKeyRecord)
-  | ({ kind: 'client' } & ClientRecord);
+  | ({ kind: 'client' } & ClientRecord)
+  | ({ kind: 'pepper' } & PepperRecord);
+
+/** The realm's client-secret pepper, wrapped under the stage's secrets key (lib/clientAuth/secretPepper.ts). */
+export interface PepperRecord {
+  ciphertext: string;
+  createdAt: number;
+}
 
 export class ClientsTable {
   constructor(
@@ -94,6 +103,45 @@ export class ClientsTable {
       new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.client(clientId) } }),
     );
     return out.Item ? (stripKeys<ClientRecord>(out.Item)) : undefined;
+  }
+
+  async getPepper(realm: string): Promise<PepperRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.pepper } }));
+    return out.Item ? { ciphertext: String(out.Item.ciphertext), createdAt: Number(out.Item.createdAt) } : undefined;
+  }
+
+  /** Stores the realm's pepper unless it has one already (a concurrent writer won); returns the one stored. */
+  async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<PepperRecord> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, { kind: 'pepper', ...pepper }), ConditionExpression: 'attribute_not_exists(sk)' }),
+      );
+      return pepper;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return (await this.getPepper(realm))!;
+    }
+  }
+
+  /**
+   * Replaces one of a client's secret hashes, only while it is still `previous`: a legacy hash is
+   * upgraded after its secret verified, and an admin change made meanwhile always wins.
+   */
+  async upgradeSecretHash(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: realmPk(realm), sk: sk.client(clientId) },
+          UpdateExpression: 'SET #field = :next',
+          ConditionExpression: '#field = :previous',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':next': next, ':previous': previous },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
   }
 
   async putClient(client: ClientRecord): Promise<void> {
@@ -203,6 +251,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return sk.refreshKey;
     case 'client':
       return sk.client(item.clientId);
+    case 'pepper':
+      return sk.pepper;
   }
 }
 
