@@ -16,7 +16,7 @@ import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
 import { isLoopbackUrl } from '../lib/clientAuth/jwksUrl.js';
 import { AdminError } from '../lib/admin/errors.js';
-import { listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
+import { ensureKeys, listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
 import { describeRole, type RoleName } from '../lib/admin/lookup.js';
 import { pushNotBefore } from '../lib/admin/notBefore.js';
 import { exportRealm } from '../lib/admin/realmExport.js';
@@ -30,6 +30,15 @@ const SERVICE = 'sa-token-service';
 // The SDK's notice that its 2027 releases need Node 22 is for the maintainers (package.json
 // engines), not an operator's terminal, where it would bury the one-line result or error.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// `sa-admin --help | head -1`: once the reader has gone, the rest of the output has nowhere to go.
+// End quietly, as Unix filters do, rather than die on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 
 interface GlobalOptions {
   stage: string;
@@ -550,7 +559,7 @@ group('not-before', 'revoke every token issued before now')
     ]);
   });
 
-const keys = group('keys', 'list or rotate signing keys');
+const keys = group('keys', 'list, rotate or complete signing keys');
 
 keys
   .command('list')
@@ -559,6 +568,18 @@ keys
   .action(async (realmName: string, _opts: unknown, cmd: Command) => {
     const list = await listKeys(context(cmd), realmName);
     print(cmd, list, () => keyRows(list));
+  });
+
+keys
+  .command('ensure')
+  .description("give a realm the keys it lacks: an active signing key per algorithm, and the key its refresh tokens (JWTs) are signed with")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const result = await ensureKeys(context(cmd), realmName);
+    print(cmd, result, () => [
+      ...result.created.map((key) => `new ${key.alg} key ${key.kid} (${key.provider})`),
+      `refresh-token key ${result.refreshKey.kid} (HS512): ${result.refreshKey.created ? 'created' : 'already there'}`,
+    ]);
   });
 
 keys

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
+import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import type { AdminContext, StageNames } from '../lib/admin/context.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
@@ -59,8 +60,10 @@ export async function seedRealm(options: {
   const names = stageNames(options.stage, options.table.tableName);
   // client-secret-jwt clients keep their secret encrypted under the stage key (never in clear).
   const encryptSecret = (clientId: string, secret: string) => encryptClientSecret(options.kms, names.secretsKeyId, String(json.realm), clientId, secret);
+  // Chosen secrets are hashed with the realm's pepper, which only KMS unwraps.
+  const hashChosenSecret = pepperedHasher(options.kms, options.table, names.secretsKeyId, String(json.realm));
   // The seed is the local stage's: its JWKS documents may be served over plain http to loopback.
-  const parsed = await parseRealmExport(json, { encryptSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
+  const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
   for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
   const settings = await options.table.loadRealm(parsed.realm);
   if (!settings) {

@@ -10,6 +10,7 @@ import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './c
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
+import { PepperCache } from './clientAuth/secretPepper.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import { Observability } from './observability.js';
@@ -19,6 +20,7 @@ import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
 
 /**
@@ -75,7 +77,11 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
-  const secrets = new SecretVerifier(now);
+  const secrets = new SecretVerifier({
+    now,
+    peppers: new PepperCache(clients, kms),
+    upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
+  });
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
@@ -93,7 +99,10 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       publicClient,
     ],
     observability: overrides.observability ?? new Observability(),
-    throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
+    throttle: new Throttle(
+      { windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource },
+      new FailureCounters(doc, config.sessionsTable),
+    ),
     clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
     now,
   };
@@ -105,19 +114,10 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
-        throttle.checkBlocked(throttle.keys(realm, clientId, sourceIp, runtime.now()), runtime.now());
+        throttle.checkBeforeVerifying(realm, clientId, sourceIp, runtime.now());
         return runtime.clientCache.get(realm, clientId);
       },
-      async recordFailure(realm, clientId, sourceIp) {
-        const now = runtime.now();
-        const keys = throttle.keys(realm, clientId, sourceIp, now);
-        const expiresAt = throttle.windowEnd(now) + throttle.policy.windowSeconds;
-        const [source, clientAndSource] = await Promise.all([
-          runtime.sessions.countFailure(keys.source, expiresAt),
-          runtime.sessions.countFailure(keys.clientAndSource, expiresAt),
-        ]);
-        throttle.afterFailure(keys, { source, clientAndSource }, now);
-      },
+      recordFailure: (realm, clientId, sourceIp) => throttle.recordFailure(realm, clientId, sourceIp, runtime.now()),
     },
     input,
   );

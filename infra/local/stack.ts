@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -145,8 +146,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
-  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment', '--param', `issuerBaseUrl=${issuerBaseUrl}`];
-  const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // serverless.yml's provider.environment takes the cache lifetimes from `params`, and under
+  // serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
+  const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
+  const args = [
+    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment',
+    ...params.flatMap((param) => ['--param', param]),
+  ];
+  // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,
+  // and `serverless package` (or another offline run) deletes it when it finishes: this run's
+  // bundles live in its own data directory instead (serverless.yml reads SA_ESBUILD_WORK_FOLDER).
+  const buildDir = join(options.dataDir, 'esbuild');
+  const child = spawn(bin, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
@@ -165,6 +181,7 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       await exited;
       clearTimeout(timer);
       logFile?.end();
+      await rm(buildDir, { recursive: true, force: true });
     },
   };
 }

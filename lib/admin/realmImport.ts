@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
+import { pepperedHasher } from '../clientAuth/secretPepper.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -62,7 +63,12 @@ export interface ParseOptions {
    * lib/clientAuth/secretCipher.ts). Without it such clients are read but get no ciphertext.
    */
   encryptSecret?: (clientId: string, secret: string) => Promise<string>;
-  /** false for a dry run: secrets are checked but not hashed (scrypt costs ~0.1 s a secret). */
+  /**
+   * Hashes a chosen or imported secret with the realm's pepper (lib/clientAuth/secretPepper.ts).
+   * Without it (a tool that has no KMS), chosen secrets get the earlier scrypt hash.
+   */
+  hashChosenSecret?: (clientId: string, secret: string) => Promise<string>;
+  /** false for a dry run: secrets are checked but not hashed. */
   hashSecrets?: boolean;
   /** Called as secrets are hashed, for a progress display: scrypt dominates a large import. */
   onSecretProgress?: (done: number, total: number) => void;
@@ -172,7 +178,10 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
     ...(options.dryRun
       ? {}
       : // Only reached once the whole file is valid, realm name included.
-        { encryptSecret: (clientId, secret) => encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realmName ?? '', clientId, secret) }),
+        {
+          encryptSecret: (clientId, secret) => encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realmName ?? '', clientId, secret),
+          hashChosenSecret: pepperedHasher(ctx.kms, ctx.table, ctx.names.secretsKeyId, realmName ?? ''),
+        }),
     onSecretProgress: (done, total) => options.onProgress?.('secrets', done, total),
   });
   const report: ImportReport = {
@@ -896,11 +905,12 @@ async function finishClients(
   scopeMappings: Map<string, RoleMappings>,
   serviceAccounts: Map<string, ServiceAccount>,
 ): Promise<ClientRecord[]> {
-  const { hashSecrets = true, encryptSecret, onSecretProgress } = ctx.options;
+  const { hashSecrets = true, encryptSecret, onSecretProgress, hashChosenSecret: hashWithPepper } = ctx.options;
   const hash = (draft: ClientDraft, secret: string | undefined): Promise<string | undefined> | undefined => {
     if (secret === undefined) return undefined;
     if (draft.generated) return Promise.resolve(hashGeneratedSecret(secret));
-    return hashSecrets ? hashChosenSecret(secret) : undefined;
+    if (!hashSecrets) return undefined;
+    return hashWithPepper ? hashWithPepper(draft.record.clientId, secret) : hashChosenSecret(secret);
   };
   const encrypt = (draft: ClientDraft, secret: string | undefined) =>
     secret !== undefined && draft.record.clientAuthenticatorType === 'client-secret-jwt' ? encryptSecret?.(draft.record.clientId, secret) : undefined;

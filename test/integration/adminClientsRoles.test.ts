@@ -167,7 +167,7 @@ describe('client list, show, enable, disable, delete', () => {
     const show = await json(['client', 'show', 'demo', 'hmac-client']);
     const human = await output(['client', 'show', 'demo', 'hmac-client']);
     for (const text of [JSON.stringify(list), JSON.stringify(show), human]) {
-      assert.doesNotMatch(text, /sha256\$|scrypt\$|secretHash|Ciphertext/);
+      assert.doesNotMatch(text, /sha256\$|scrypt\$|hmac\$|secretHash|Ciphertext/);
     }
     assert.equal(show.hasSecret, true);
     assert.equal(show.clientId, 'hmac-client');
