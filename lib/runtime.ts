@@ -79,7 +79,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const clients = new ClientsTable(doc, config.clientsTable);
   const secrets = new SecretVerifier({
     now,
-    peppers: new PepperCache(kms, async (realm) => (await realms.get(realm)).pepperCiphertext),
+    peppers: new PepperCache(kms),
     upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
   });
   const sessions = new SessionsTable(doc, config.sessionsTable);
