@@ -146,8 +146,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
-  // serverless.yml's provider.environment takes the cache lifetimes from `params`, and under
-  // serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // So are the cache lifetimes: serverless.yml's provider.environment takes them from `params`, and
+  // under serverless offline it wins over the process environment (--localEnvironment); a CLI
   // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
   const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
   const args = [
