@@ -50,6 +50,18 @@ export interface LocalStack {
 }
 
 /**
+ * The endpoints `npm start` uses instead of starting its own DynamoDB Local or local KMS: the
+ * standard AWS SDK variables, when already set (a fault proxy, a dev stage's tables in AWS).
+ */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): LocalStackOptions['endpoints'] {
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+    ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
+  };
+  return Object.keys(endpoints).length > 0 ? endpoints : undefined;
+}
+
+/**
  * The AWS SDK finds the endpoints through the standard variables. Credentials are dummies (the
  * local services accept any), unless `inherit` (the caller's environment, when it gave an
  * endpoint of its own, which may be real AWS) has a region or credentials of its own.

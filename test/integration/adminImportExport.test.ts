@@ -34,12 +34,12 @@ async function file(name: string, content: unknown): Promise<string> {
 
 const SECRET_FIELDS = ['secretHash', 'rotatedSecretHash', 'rotatedSecretExpiresAt', 'secretCiphertext', 'rotatedSecretCiphertext'];
 
-/** A realm's items by sort key, keys and pepper left out, optionally without secret material and realm name. */
+/** A realm's items by sort key, signing keys left out, optionally without secret material and realm name. */
 async function itemsOf(realm: string, options: { withoutSecrets?: boolean; withoutRealm?: boolean } = {}): Promise<Map<string, unknown>> {
   const items: ClientsTableItem[] = [];
   for (const prefix of ['META#', 'ROLE#', 'CLIENT#']) items.push(...(await stack.table.listRealmItems(realm, prefix)));
   const map = new Map<string, unknown>();
-  // Key material is each realm's own (bound to it by its KMS encryption context): never compared.
+  // Signing keys, the refresh-token key and the pepper are each realm's own, made by KMS for it.
   for (const item of items.filter((i) => i.kind !== 'key' && i.kind !== 'refreshKey' && i.kind !== 'pepper')) {
     const copy: Record<string, unknown> = { ...item };
     if (options.withoutSecrets) for (const field of SECRET_FIELDS) delete copy[field];
