@@ -1,4 +1,6 @@
+import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import { SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
@@ -58,4 +60,14 @@ async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: 
 async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
   await ctx.table.putClient({ ...client, serviceAccount: account });
   return account;
+}
+
+/**
+ * The default client scopes of a new client: the realm's defaults, plus `service_account` when
+ * service accounts are on and the realm has that scope, as Keycloak 26.1's ClientManager.enableServiceAccount does.
+ */
+export async function newClientDefaultScopes(ctx: AdminContext, realm: string, defaults: string[], serviceAccounts: boolean): Promise<string[]> {
+  if (!serviceAccounts || defaults.includes(SERVICE_ACCOUNT_SCOPE)) return [...defaults];
+  const scope = await ctx.table.listRealmItems(realm, sk.clientScope(SERVICE_ACCOUNT_SCOPE));
+  return scope.some((item) => item.kind === 'clientScope' && item.name === SERVICE_ACCOUNT_SCOPE) ? [...defaults, SERVICE_ACCOUNT_SCOPE] : [...defaults];
 }
