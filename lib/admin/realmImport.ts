@@ -352,6 +352,8 @@ interface Context {
   clientScopes: Map<string, string>;
   options: ParseOptions;
   mappers: MapperReport;
+  /** The file had no `clientScopes`: Keycloak's built-in ones were created for it. */
+  builtInScopes?: boolean;
 }
 
 /** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
@@ -511,6 +513,7 @@ function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
   if (json.clientScopes === undefined || json.clientScopes === null) {
     const builtIn = builtInClientScopes((kind, name) => derivedUuid(kind, ctx.realm, kind === 'mapper' ? `scope\u0000${name}` : name));
     for (const scope of builtIn) ctx.clientScopes.set(scope.name, scope.protocol);
+    ctx.builtInScopes = true;
     ctx.notes.push(`no clientScopes in the file: created Keycloak's built-in client scopes with their protocol mappers (${builtIn.map((s) => s.name).join(', ')})`);
     return builtIn.map(({ scopeMappings: _mappings, ...scope }) => scope);
   }
@@ -800,10 +803,12 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
 /**
  * Keycloak 26.1 gives every client with service accounts on the `service_account` scope (its
  * client_id, clientHost and clientAddress claims; MigrateTo26_1_0 adds it to existing clients too).
- * A client whose export predates it carries those claims as dedicated mappers and is left alone.
+ * Only for a file without client scopes (hand-written, or too old to have that scope), whose
+ * built-in scopes this import created: an export that has client scopes says what each client
+ * has, and one older than 26.1 carries those claims as dedicated mappers.
  */
 function addServiceAccountScope(ctx: Context, record: ClientDraft['record']): void {
-  if (!record.serviceAccountsEnabled || !ctx.clientScopes.has(SERVICE_ACCOUNT_SCOPE)) return;
+  if (!ctx.builtInScopes || !record.serviceAccountsEnabled) return;
   if (record.defaultClientScopes.includes(SERVICE_ACCOUNT_SCOPE) || record.optionalClientScopes.includes(SERVICE_ACCOUNT_SCOPE)) return;
   if (hasDedicatedNoteMappers(record.protocolMappers)) return;
   record.defaultClientScopes = [...record.defaultClientScopes, SERVICE_ACCOUNT_SCOPE];
