@@ -1,5 +1,6 @@
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
+import type { RefreshTokenKey } from './signing/refreshKey.js';
 import type { ClientsTable } from './store/clientsTable.js';
 import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
 
@@ -9,6 +10,10 @@ import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
  */
 export interface RealmContext extends TokenRealm {
   keys: KeyRing;
+  /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
+  pepperCiphertext?: string;
+  /** Signs and verifies the realm's JWT refresh tokens; absent until the realm has its key. */
+  refreshKey?: RefreshTokenKey;
 }
 
 /**
@@ -23,6 +28,8 @@ export class RealmCache {
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
     private readonly ttlSeconds: number,
+    /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
+    private readonly options: { warmSigners: boolean } = { warmSigners: false },
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -45,8 +52,13 @@ export class RealmCache {
   private async load(realm: string): Promise<RealmContext | undefined> {
     const data = await this.table.loadRealm(realm);
     if (!data) return undefined;
-    const context = { ...tokenRealm(data), keys: new KeyRing(realm, data.keys, this.signers) };
-    context.keys.warm();
+    const context = {
+      ...tokenRealm(data),
+      keys: new KeyRing(realm, data.keys, this.signers),
+      pepperCiphertext: data.pepperCiphertext,
+      ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
+    };
+    if (this.options.warmSigners) context.keys.warm();
     return context;
   }
 }

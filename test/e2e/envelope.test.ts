@@ -6,6 +6,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createSigningKey } from '../../lib/signing/keys.js';
+import { ensureRefreshKey } from '../../lib/signing/refreshKey.js';
+import { pepperedHasher } from '../../lib/clientAuth/secretPepper.js';
 import { ClientsTable, type ClientsTableItem } from '../../lib/store/clientsTable.js';
 
 /**
@@ -18,14 +20,24 @@ const issuer = `${base}/realms/envelope`;
 
 before(async () => {
   const table = new ClientsTable(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), process.env.CLIENTS_TABLE!);
-  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key');
-  const copied = items.map((item): ClientsTableItem =>
-    item.kind === 'settings' ? { ...item, realm: 'envelope', signingMode: 'envelope' } : item.kind === 'client' ? { ...item, realm: 'envelope' } : item,
+  // Keys, refresh-token key and pepper are the realm's own: KMS unwraps each only for the realm it was made for.
+  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key' && item.kind !== 'refreshKey' && item.kind !== 'pepper');
+  // The client's secret hash is keyed with its realm's pepper: hash it again with the new realm's.
+  const hash = pepperedHasher(new KMSClient({}), table, process.env.SECRETS_KEY_ID!, 'envelope');
+  const copied = await Promise.all(
+    items.map(async (item): Promise<ClientsTableItem> =>
+      item.kind === 'settings'
+        ? { ...item, realm: 'envelope', signingMode: 'envelope' }
+        : item.kind === 'client'
+          ? { ...item, realm: 'envelope', ...(item.clientId === 'product-sa-client' ? { secretHash: await hash(item.clientId, 'password') } : {}) }
+          : item,
+    ),
   );
   await table.batchPut('envelope', copied);
   for (const alg of ['RS256', 'ES256'] as const) {
     await createSigningKey(new KMSClient({}), table, 'envelope', { alg, mode: 'envelope', wrappingKeyId: process.env.SECRETS_KEY_ID!, retainPreviousFor: 0, now: Math.floor(Date.now() / 1000) });
   }
+  await ensureRefreshKey(new KMSClient({}), table, 'envelope', process.env.SECRETS_KEY_ID!, Math.floor(Date.now() / 1000));
 });
 
 describe('envelope signing end to end (serverless offline, openid-client)', () => {
