@@ -15,24 +15,18 @@ const ACCESS_AND_INTROSPECTION: Config = { 'introspection.token.claim': 'true', 
 
 /** Ids of what is created: random by default; an import derives them from names so a re-import keeps them. */
 export type IdFor = (kind: 'clientScope' | 'mapper', name: string) => string;
-let idFor: IdFor = () => randomUUID();
 
-function mapper(name: string, protocolMapper: string, config: Config): ProtocolMapper {
-  return { id: idFor('mapper', `${currentScope}\u0000${name}`), name, protocol: 'openid-connect', protocolMapper, consentRequired: false, config };
+type MapperSpec = Omit<ProtocolMapper, 'id'>;
+
+function mapper(name: string, protocolMapper: string, config: Config): MapperSpec {
+  return { name, protocol: 'openid-connect', protocolMapper, consentRequired: false, config };
 }
 
 const attribute = (name: string, userAttribute: string, claim: string, jsonType = 'String') =>
   mapper(name, 'oidc-usermodel-attribute-mapper', { ...EVERYWHERE, 'user.attribute': userAttribute, 'claim.name': claim, 'jsonType.label': jsonType });
 
-let currentScope = '';
-/** Names the scope whose mappers are being made (mappers are built before their scope, as arguments). */
-function within(name: string): string {
-  currentScope = name;
-  return name;
-}
-
-function scope(name: string, description: string, includeInTokenScope: boolean, protocolMappers: ProtocolMapper[], consentText?: string): ClientScope {
-  return {
+export function builtInClientScopes(idFor: IdFor = () => randomUUID()): ClientScope[] {
+  const scope = (name: string, description: string, includeInTokenScope: boolean, mappers: MapperSpec[], consentText?: string): ClientScope => ({
     id: idFor('clientScope', name),
     name,
     description,
@@ -44,24 +38,18 @@ function scope(name: string, description: string, includeInTokenScope: boolean, 
       'display.on.consent.screen': String(consentText !== undefined),
       ...(consentText === undefined ? {} : { 'consent.screen.text': consentText }),
     },
-    protocolMappers,
-  };
+    protocolMappers: mappers.map((m) => ({ id: idFor('mapper', `${name}\u0000${m.name}`), ...m })),
+  });
+  return makeScopes(scope);
 }
 
-export function builtInClientScopes(ids?: IdFor): ClientScope[] {
-  idFor = ids ?? (() => randomUUID());
-  try {
-    return makeScopes();
-  } finally {
-    idFor = () => randomUUID();
-  }
-}
+type ScopeMaker = (name: string, description: string, includeInTokenScope: boolean, mappers: MapperSpec[], consentText?: string) => ClientScope;
 
-function makeScopes(): ClientScope[] {
-  const offlineAccess = scope(within('offline_access'), 'OpenID Connect built-in scope: offline_access', true, [], '${offlineAccessScopeConsentText}');
+function makeScopes(scope: ScopeMaker): ClientScope[] {
+  const offlineAccess = scope('offline_access', 'OpenID Connect built-in scope: offline_access', true, [], '${offlineAccessScopeConsentText}');
   offlineAccess.scopeMappings = { realm: ['offline_access'], client: {} };
   return [
-    scope(within('profile'), 'OpenID Connect built-in scope: profile', true, [
+    scope('profile', 'OpenID Connect built-in scope: profile', true, [
       mapper('full name', 'oidc-full-name-mapper', { ...EVERYWHERE }),
       attribute('family name', 'lastName', 'family_name'),
       attribute('given name', 'firstName', 'given_name'),
@@ -77,43 +65,43 @@ function makeScopes(): ClientScope[] {
       attribute('locale', 'locale', 'locale'),
       attribute('updated at', 'updatedAt', 'updated_at', 'long'),
     ], '${profileScopeConsentText}'),
-    scope(within('email'), 'OpenID Connect built-in scope: email', true, [
+    scope('email', 'OpenID Connect built-in scope: email', true, [
       attribute('email', 'email', 'email'),
       mapper('email verified', 'oidc-usermodel-property-mapper', { ...EVERYWHERE, 'user.attribute': 'emailVerified', 'claim.name': 'email_verified', 'jsonType.label': 'boolean' }),
     ], '${emailScopeConsentText}'),
-    scope(within('address'), 'OpenID Connect built-in scope: address', true, [
+    scope('address', 'OpenID Connect built-in scope: address', true, [
       mapper('address', 'oidc-address-mapper', { ...EVERYWHERE, 'user.attribute.formatted': 'formatted', 'user.attribute.country': 'country', 'user.attribute.postal_code': 'postal_code', 'user.attribute.street': 'street', 'user.attribute.region': 'region', 'user.attribute.locality': 'locality' }),
     ], '${addressScopeConsentText}'),
-    scope(within('phone'), 'OpenID Connect built-in scope: phone', true, [
+    scope('phone', 'OpenID Connect built-in scope: phone', true, [
       attribute('phone number', 'phoneNumber', 'phone_number'),
       attribute('phone number verified', 'phoneNumberVerified', 'phone_number_verified', 'boolean'),
     ], '${phoneScopeConsentText}'),
     offlineAccess,
-    scope(within('roles'), 'OpenID Connect scope for add user roles to the access token', false, [
+    scope('roles', 'OpenID Connect scope for add user roles to the access token', false, [
       mapper('realm roles', 'oidc-usermodel-realm-role-mapper', { ...ACCESS_AND_INTROSPECTION, 'user.attribute': 'foo', 'claim.name': 'realm_access.roles', 'jsonType.label': 'String', multivalued: 'true' }),
       mapper('client roles', 'oidc-usermodel-client-role-mapper', { ...ACCESS_AND_INTROSPECTION, 'user.attribute': 'foo', 'claim.name': 'resource_access.${client_id}.roles', 'jsonType.label': 'String', multivalued: 'true' }),
       mapper('audience resolve', 'oidc-audience-resolve-mapper', { ...ACCESS_AND_INTROSPECTION }),
     ], '${rolesScopeConsentText}'),
-    scope(within('web-origins'), 'OpenID Connect scope for add allowed web origins to the access token', false, [
+    scope('web-origins', 'OpenID Connect scope for add allowed web origins to the access token', false, [
       mapper('allowed web origins', 'oidc-allowed-origins-mapper', { ...ACCESS_AND_INTROSPECTION }),
     ]),
-    scope(within('microprofile-jwt'), 'Microprofile - JWT built-in scope', true, [
+    scope('microprofile-jwt', 'Microprofile - JWT built-in scope', true, [
       attribute('upn', 'username', 'upn'),
       mapper('groups', 'oidc-usermodel-realm-role-mapper', { ...EVERYWHERE, 'claim.name': 'groups', 'jsonType.label': 'String', multivalued: 'true' }),
     ]),
-    scope(within('acr'), 'OpenID Connect scope for add acr (authentication context class reference) to the token', false, [
+    scope('acr', 'OpenID Connect scope for add acr (authentication context class reference) to the token', false, [
       mapper('acr loa level', 'oidc-acr-mapper', { 'id.token.claim': 'true', ...ACCESS_AND_INTROSPECTION }),
     ]),
-    scope(within('basic'), 'OpenID Connect scope for add all basic claims to the token', false, [
+    scope('basic', 'OpenID Connect scope for add all basic claims to the token', false, [
       mapper('sub', 'oidc-sub-mapper', { ...ACCESS_AND_INTROSPECTION }),
       mapper('auth_time', 'oidc-usersessionmodel-note-mapper', { ...EVERYWHERE, 'user.session.note': 'AUTH_TIME', 'claim.name': 'auth_time', 'jsonType.label': 'long' }),
     ]),
-    scope(within('service_account'), 'Specific scope for a client enabled for service accounts', false, [
+    scope('service_account', 'Specific scope for a client enabled for service accounts', false, [
       mapper('Client ID', 'oidc-usersessionmodel-note-mapper', { ...ACCESS_AND_INTROSPECTION, 'id.token.claim': 'true', 'user.session.note': 'client_id', 'claim.name': 'client_id', 'jsonType.label': 'String' }),
       mapper('Client Host', 'oidc-usersessionmodel-note-mapper', { ...ACCESS_AND_INTROSPECTION, 'id.token.claim': 'true', 'user.session.note': 'clientHost', 'claim.name': 'clientHost', 'jsonType.label': 'String' }),
       mapper('Client IP Address', 'oidc-usersessionmodel-note-mapper', { ...ACCESS_AND_INTROSPECTION, 'id.token.claim': 'true', 'user.session.note': 'clientAddress', 'claim.name': 'clientAddress', 'jsonType.label': 'String' }),
     ]),
-    scope(within('organization'), 'Additional claims about the organization a subject belongs to', true, [
+    scope('organization', 'Additional claims about the organization a subject belongs to', true, [
       mapper('organization', 'oidc-organization-membership-mapper', { ...EVERYWHERE, 'claim.name': 'organization', 'jsonType.label': 'String', multivalued: 'true' }),
     ], '${organizationScopeConsentText}'),
   ];
