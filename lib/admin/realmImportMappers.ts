@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProtocolMapper } from '../store/model.js';
 import { mapperProblems, MAPPER_TYPES, OIDC } from '../tokens/mappers/registry.js';
-import { isObject, join, type ExportReader, type JsonObject, type Located } from './realmImportReader.js';
+import { join, type ExportReader, type JsonObject, type Located } from './realmImportReader.js';
 
 /**
  * Protocol mappers of a client or client scope as an export holds them
@@ -83,4 +83,3 @@ export function extraFields(obj: JsonObject, read: ReadonlySet<string>, dropped:
   return Object.keys(extra).length > 0 ? extra : undefined;
 }
 
-export { isObject };
