@@ -8,6 +8,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
 import { removeRoleReferences } from './roles.js';
+import { serviceAccountClaims } from './serviceAccounts.js';
 
 /**
  * Clients: registration with Keycloak's defaults, listing, enabling, deleting, and secret
@@ -72,7 +73,7 @@ export async function createClient(
     serviceAccountsEnabled: options.serviceAccounts ?? false,
     fullScopeAllowed: options.fullScopeAllowed ?? true,
     clientAuthenticatorType: auth,
-    defaultClientScopes: [...settings.defaultDefaultClientScopes],
+    ...(await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, options.serviceAccounts ?? false)),
     optionalClientScopes: [...settings.defaultOptionalClientScopes],
     attributes,
     notBefore: 0,

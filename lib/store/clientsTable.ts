@@ -12,6 +12,7 @@ import type {
   ClientRecord,
   ClientScope,
   CompositeRole,
+  Group,
   RealmData,
   RealmSettings,
   RefreshKeyRecord,
@@ -23,7 +24,7 @@ import type {
  * The clients table: one partition per realm (`pk = REALM#<realm>`).
  *
  * Sort keys are chosen so that everything realm-wide a grant needs is one Query on the `META#`
- * prefix (settings, composite roles, client scopes, keys), while per-client data is one GetItem.
+ * prefix (settings, composite roles, client scopes with their protocol mappers, groups, keys), while per-client data is one GetItem.
  * Plain (non-composite) roles live under `ROLE#`: a token can name them without reading them, so
  * they stay off the hot path even in realms with tens of thousands of clients.
  */
@@ -32,6 +33,8 @@ export const sk = {
   compositeRole: (role: { client?: string; name: string }) => `META#ROLE#${roleSortKey(role)}`,
   plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
   clientScope: (name: string) => `META#SCOPE#${name}`,
+  /** By id, not path: renaming a group must not move its item. */
+  group: (id: string) => `META#GROUP#${id}`,
   key: (kid: string) => `META#KEY#${kid}`,
   /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
   refreshKey: 'META#REFRESH_KEY',
@@ -50,6 +53,7 @@ export type ClientsTableItem =
   | ({ kind: 'settings' } & RealmSettings)
   | ({ kind: 'role' } & Role)
   | ({ kind: 'clientScope' } & ClientScope)
+  | ({ kind: 'group' } & Group)
   | ({ kind: 'key' } & SigningKeyRecord)
   | ({ kind: 'refreshKey' } & RefreshKeyRecord)
   | ({ kind: 'client' } & ClientRecord)
@@ -72,6 +76,7 @@ export class ClientsTable {
     let settings: RealmSettings | undefined;
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
+    const groups: Group[] = [];
     const keys: SigningKeyRecord[] = [];
     let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
@@ -85,6 +90,9 @@ export class ClientsTable {
           break;
         case 'clientScope':
           clientScopes.push(item);
+          break;
+        case 'group':
+          groups.push(item);
           break;
         case 'key':
           keys.push(item);
@@ -100,7 +108,7 @@ export class ClientsTable {
       }
     }
     return settings
-      ? { settings, compositeRoles, clientScopes, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
+      ? { settings, compositeRoles, clientScopes, groups, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
       : undefined;
   }
 
@@ -251,6 +259,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return item.composite ? sk.compositeRole(item) : sk.plainRole(item);
     case 'clientScope':
       return sk.clientScope(item.name);
+    case 'group':
+      return sk.group(item.id);
     case 'key':
       return sk.key(item.kid);
     case 'refreshKey':

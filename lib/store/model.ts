@@ -204,6 +204,8 @@ export interface RealmData {
   settings: RealmSettings;
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
+  /** Every group of the realm: few, and a service account's roles and attributes may come through them. */
+  groups: Group[];
   keys: SigningKeyRecord[];
   /** The realm's client-secret pepper, wrapped (lib/clientAuth/secretPepper.ts); read with the rest. */
   pepperCiphertext?: string;

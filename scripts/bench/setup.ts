@@ -154,10 +154,25 @@ async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: stri
         rotatedSecretExpiresAt: undefined,
         attributes: refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
         serviceAccount: { id: randomUUID(), username: `service-account-${clientId}`, roles: template.serviceAccount!.roles },
+        protocolMappers: [...(template.protocolMappers ?? []), ...extraMappers(Number(process.env.BENCH_EXTRA_MAPPERS ?? 0))],
       };
       await table.putClient(client);
     }
   }
+}
+
+/**
+ * BENCH_EXTRA_MAPPERS=N gives the bench clients N more protocol mappers (hardcoded claims, each
+ * typed and nested), to measure what mappers cost a grant (issue 10).
+ */
+function extraMappers(count: number): NonNullable<ClientRecord['protocolMappers']> {
+  return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 0 }, (_, i) => ({
+    id: randomUUID(),
+    name: `bench claim ${i}`,
+    protocol: 'openid-connect',
+    protocolMapper: 'oidc-hardcoded-claim-mapper',
+    config: { 'claim.name': `bench.claim${i}`, 'claim.value': String(i), 'jsonType.label': 'long', 'access.token.claim': 'true', 'introspection.token.claim': 'true' },
+  }));
 }
 
 /** Starts the local KMS as its own process (`infra/local/kms/main.ts`) on an ephemeral port. */
