@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   dynamodbPort: number;
   kmsPort: number;
   lambdaPort: number;
+  /** serverless offline's ALB port (the `alb` front door served beside the HTTP API); 0 or unset = one the OS picks. */
+  albPort?: number;
   /** Where DynamoDB Local and the local KMS keep their data; undefined = in memory / a temp dir. */
   dataDir: string;
   stage: string;
@@ -35,6 +37,8 @@ export interface LocalStack {
   /** The environment a process needs to reach this stack with the unmodified AWS SDK. */
   env: Record<string, string>;
   baseUrl: string;
+  /** The same functions behind serverless offline's ALB emulation (ALB events), when offline runs. */
+  albBaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -88,24 +92,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),
     };
     const baseUrl = `http://localhost:${options.port}`;
+    let albBaseUrl: string | undefined;
     if (options.port !== 0) {
       // A server left on the port would answer the readiness check in our place.
       await assertPortFree(options.port);
       await assertPortFree(options.lambdaPort);
-      const offline = startServerlessOffline(options, env);
+      const albPort = options.albPort || (await freePort());
+      await assertPortFree(albPort);
+      const offline = startServerlessOffline(options, albPort, env);
       stops.push(offline.stop);
       await waitForReady(`${baseUrl}/realms/demo/.well-known/openid-configuration`, offline.child, offline.output);
+      albBaseUrl = `http://localhost:${albPort}`;
     }
-    return { env, baseUrl, stop };
+    return { env, baseUrl, albBaseUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
+function startServerlessOffline(options: LocalStackOptions, albPort: number, env: Record<string, string>) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
-  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
+  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--albPort', String(albPort), '--host', '127.0.0.1', '--localEnvironment'];
   const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
@@ -127,6 +135,18 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       logFile?.end();
     },
   };
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function assertPortFree(port: number): Promise<void> {

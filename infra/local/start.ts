@@ -3,7 +3,8 @@ import { PROJECT_ROOT, startLocalStack } from './stack.js';
 
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
- * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002).
+ * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002),
+ * ALB_PORT (PORT + 3, serverless offline's ALB emulation).
  */
 const port = Number(process.env.PORT ?? 3000);
 const stack = await startLocalStack({
@@ -11,6 +12,7 @@ const stack = await startLocalStack({
   dynamodbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
   kmsPort: Number(process.env.KMS_PORT ?? 4599),
   lambdaPort: Number(process.env.LAMBDA_PORT ?? 3002),
+  albPort: Number(process.env.ALB_PORT ?? port + 3),
   dataDir: process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
   stage: 'local',
   log: (line) => console.log(line),
@@ -26,6 +28,7 @@ Token service ready on ${base}
   token       ${base}/realms/demo/protocol/openid-connect/token
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs
   (every path is also served under Keycloak's legacy /auth prefix)
+  ALB         ${stack.albBaseUrl} (the same functions behind the alb front door's events)
 
 Try the seed request:
   curl -s -X POST ${base}/auth/realms/demo/protocol/openid-connect/token \\
