@@ -13,7 +13,6 @@
  * Listener rule priorities follow the order of functions in serverless.yml (100 per function):
  * add new functions at the end, or an update moves every later rule.
  */
-const FRONT_DOORS = ['httpApi', 'alb'];
 /** An ALB rule holds at most five condition values: one method and up to four paths. */
 const PATHS_PER_RULE = 4;
 const PRIORITY_STEP = 100;
@@ -26,13 +25,11 @@ export default class FrontDoor {
 
   apply() {
     const { service } = this.serverless;
+    // An unknown value or a missing ALB parameter never gets here: serverless.yml includes
+    // infra/${frontDoor}.yml, and the framework names what it cannot resolve.
     const frontDoor = service.custom?.frontDoor ?? 'httpApi';
-    if (!FRONT_DOORS.includes(frontDoor)) {
-      throw new this.serverless.classes.Error(`frontDoor must be one of ${FRONT_DOORS.join(', ')}; got "${frontDoor}"`);
-    }
     const offline = this.serverless.processedInput?.commands?.[0] === 'offline';
     if (frontDoor === 'httpApi' && !offline) return;
-    if (!offline) this.checkAlbParameters();
 
     Object.entries(service.functions ?? {}).forEach(([, fn], index) => {
       const events = fn.events ?? [];
@@ -40,19 +37,6 @@ export default class FrontDoor {
       const alb = albEvents(routes, index * PRIORITY_STEP + 1);
       fn.events = offline ? [...events, ...alb] : [...events.filter((event) => !event.httpApi), ...alb];
     });
-  }
-
-  /** Fails the package early, with the parameter's name, rather than in CloudFormation. */
-  checkAlbParameters() {
-    const resources = this.serverless.service.resources?.Resources ?? {};
-    const missing = [
-      ['albVpcId', resources.AlbSecurityGroup?.Properties?.VpcId],
-      ['albSubnetIds', resources.LoadBalancer?.Properties?.Subnets?.['Fn::Split']?.[1]],
-      ['albCertificateArn', resources.AlbHttpsListener?.Properties?.Certificates?.[0]?.CertificateArn],
-    ].filter(([, value]) => typeof value !== 'string' || value.trim() === '');
-    if (missing.length > 0) {
-      throw new this.serverless.classes.Error(`frontDoor=alb needs ${missing.map(([name]) => `--param ${name}=…`).join(' ')} (see infra/alb.yml)`);
-    }
   }
 }
 

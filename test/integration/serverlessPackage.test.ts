@@ -11,6 +11,12 @@ import { PROJECT_ROOT } from '../../infra/local/stack.js';
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 let resources: Record<string, Resource>;
 let outDir: string;
+/** The same stack with `--param frontDoor=alb`. */
+let albResources: Record<string, Resource>;
+let albOutDir: string;
+const ALB_PARAMS = ['albVpcId=vpc-0123456789abcdef0', 'albSubnetIds=subnet-aaaa,subnet-bbbb', 'albCertificateArn=arn:aws:acm:us-east-1:111111111111:certificate/test'];
+const serverless = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
+const slsEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1' };
 
 const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string }> = {
   token: { role: 'TokenRole', method: 'POST', paths: ['/realms/{realm}/protocol/openid-connect/token'] },
@@ -23,13 +29,15 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
+async function packageStack(args: string[]): Promise<{ dir: string; resources: Record<string, Resource> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  await promisify(execFile)(serverless, ['package', '--stage', 'ci', '--package', dir, ...args], { cwd: PROJECT_ROOT, env: slsEnv });
+  return { dir, resources: JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources };
+}
+
 before(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', outDir], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-  });
-  resources = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  ({ dir: outDir, resources } = await packageStack([]));
+  ({ dir: albOutDir, resources: albResources } = await packageStack(['--param', 'frontDoor=alb', ...ALB_PARAMS.flatMap((param) => ['--param', param])]));
 });
 
 describe('serverless package (CloudFormation)', () => {
@@ -106,4 +114,58 @@ describe('serverless package (CloudFormation)', () => {
   });
 });
 
-after(() => rm(outDir, { recursive: true, force: true }));
+describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
+  const ofType = (type: string) => Object.entries(albResources).filter(([, r]) => r.Type === type);
+
+  it('has no API Gateway at all, and the HTTP API template has no load balancer', () => {
+    assert.deepEqual(Object.values(albResources).filter((r) => r.Type.startsWith('AWS::ApiGatewayV2::')), []);
+    assert.deepEqual(Object.values(resources).filter((r) => r.Type.startsWith('AWS::ElasticLoadBalancingV2::')), []);
+  });
+
+  it('puts an internet-facing ALB in the given subnets, HTTPS only with the given certificate', () => {
+    const [[, alb]] = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer') as [[string, Resource]];
+    assert.equal(alb.Properties.Scheme, 'internet-facing');
+    assert.deepEqual(alb.Properties.Subnets, { 'Fn::Split': [',', 'subnet-aaaa,subnet-bbbb'] });
+    const attributes = Object.fromEntries(alb.Properties.LoadBalancerAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]));
+    assert.equal(attributes['routing.http.xff_header_processing.mode'], 'append');
+    const listeners = ofType('AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
+    assert.deepEqual(listeners.map((l) => [l.Port, l.Protocol]), [[443, 'HTTPS']]);
+    assert.equal(listeners[0]!.Certificates[0].CertificateArn, 'arn:aws:acm:us-east-1:111111111111:certificate/test');
+    const [[, group]] = ofType('AWS::EC2::SecurityGroup') as [[string, Resource]];
+    assert.equal(group.Properties.VpcId, 'vpc-0123456789abcdef0');
+    assert.deepEqual(group.Properties.SecurityGroupIngress.map((rule: { FromPort: number }) => rule.FromPort), [443]);
+  });
+
+  it('gives each function one Lambda target group, with Keycloak\'s paths in both forms and its method', () => {
+    const groups = ofType('AWS::ElasticLoadBalancingV2::TargetGroup');
+    assert.equal(groups.length, Object.keys(FUNCTIONS).length);
+    const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => r.Properties);
+    const priorities = rules.map((rule) => rule.Priority);
+    assert.equal(new Set(priorities).size, priorities.length, 'listener rule priorities are unique');
+    for (const [fn, { method, paths }] of Object.entries(FUNCTIONS)) {
+      const groupName = Object.keys(albResources).find((name) => albResources[name]!.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup' && name.startsWith(`${logicalName(fn).replace('LambdaFunction', '')}Alb`))!;
+      const group = albResources[groupName]!.Properties;
+      assert.equal(group.TargetType, 'lambda', fn);
+      assert.deepEqual(group.Targets, [{ Id: { 'Fn::GetAtt': [logicalName(fn), 'Arn'] } }], fn);
+      assert.deepEqual(group.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
+      const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
+      const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*')));
+      assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
+      assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
+      const permission = Object.values(albResources).find((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.SourceArn?.Ref === groupName);
+      assert.equal(permission?.Properties.Principal, 'elasticloadbalancing.amazonaws.com', fn);
+    }
+  });
+
+  it('refuses to package an ALB without its parameters, naming them, and an unknown front door', async () => {
+    const outputOf = (err: Error & { stdout?: string; stderr?: string }) => `${err.message}${err.stdout ?? ''}${err.stderr ?? ''}`;
+    await assert.rejects(packageStack(['--param', 'frontDoor=alb']), (err: Error) => {
+      const output = outputOf(err);
+      return ['AlbSecurityGroup.Properties.VpcId', 'LoadBalancer.Properties.Subnets', 'Certificates.0.CertificateArn'].every((at) => output.includes(at));
+    });
+    await assert.rejects(packageStack(['--param', 'frontDoor=cloudfront']), (err: Error) => outputOf(err).includes('Value not found at "file" source'));
+  });
+});
+
+after(() => Promise.all([rm(outDir, { recursive: true, force: true }), rm(albOutDir, { recursive: true, force: true })]));
