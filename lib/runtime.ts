@@ -128,3 +128,25 @@ export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string
   const plain = issuerFor(runtime, { ...request, legacyAuthPrefix: false }, realm);
   return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
 }
+
+/**
+ * PRELOAD_REALMS, at container init (top-level await in the function modules, so inside Lambda's
+ * init phase): each realm's settings, roles, scopes and keys (envelope keys unwrapped: one
+ * kms:Decrypt) and its clients, so the first request after a cold start makes no DynamoDB or KMS
+ * call for these realms. A failure only logs: the first request then loads what it needs itself,
+ * as without preloading. Unset by default: what to preload is the deployment's choice (serverless.yml
+ * `preloadRealms`), because every cold start of every function pays for every listed realm.
+ */
+export async function preloadRealms(runtime: Runtime): Promise<void> {
+  await Promise.all(
+    (runtime.config.preloadRealms ?? []).map(async (realm) => {
+      try {
+        const [context, clients] = await Promise.all([runtime.realms.get(realm), runtime.clients.listClients(realm)]);
+        runtime.clientCache.prime(realm, clients);
+        await context.keys.ready();
+      } catch (err) {
+        runtime.observability.log({ level: 'WARN', message: 'realm preload failed', realm, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
+      }
+    }),
+  );
+}

@@ -85,6 +85,12 @@ export class ClientsTable {
     return out.Item ? (stripKeys<ClientRecord>(out.Item)) : undefined;
   }
 
+  /** Every client of a realm (one paginated Query). */
+  async listClients(realm: string): Promise<ClientRecord[]> {
+    const items = await this.listRealmItems(realm, 'CLIENT#');
+    return items.flatMap((item) => (item.kind === 'client' ? [item as ClientRecord] : []));
+  }
+
   async putClient(client: ClientRecord): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
   }

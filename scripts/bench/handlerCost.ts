@@ -9,6 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { buildEvent, matchRoute, routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+import { percentile } from './memory.js';
 import { BENCH_CLIENT, realmFor } from './setup.js';
 
 export interface HandlerCostCase {
@@ -34,6 +35,10 @@ export interface HandlerCostResult {
   bareSignsPerCpuSecond: number;
   /** grantsPerCpuSecond / bareSignsPerCpuSecond. */
   ratio: number;
+  /** CPU per grant minus CPU per bare signature of the same input: what a grant costs beyond signing (issue 13, target 1). */
+  overheadMicros: number;
+  /** Envelope cases: CPU time of single grants, measured one by one after the rate (memory model input). */
+  samples?: { count: number; p50Micros: number; p99Micros: number; micros: number[] };
 }
 
 export interface HandlerCostOptions {
@@ -43,6 +48,8 @@ export interface HandlerCostOptions {
   durationMs: number;
   /** Grants in flight at once; 1 is a Lambda container's (one event at a time). */
   concurrency: number;
+  /** Single grants timed one by one for the memory model. */
+  samples: number;
   log: (line: string) => void;
 }
 
@@ -98,6 +105,8 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
     const run = await runFor(invoke, options.durationMs, options.concurrency);
     const bareRate = bare.get(alg)!;
     const grantsPerCpuSecond = run.count / run.cpuSeconds;
+    // Grant by grant, apart from the rate above: the two cpuUsage() calls around each grant are not in it.
+    const samples = mode === 'envelope' ? await sampleCpu(invoke, options.samples) : undefined;
     results.push({
       mode,
       alg,
@@ -108,9 +117,24 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
       cpuMicrosPerGrant: (run.cpuSeconds / run.count) * 1e6,
       bareSignsPerCpuSecond: bareRate,
       ratio: grantsPerCpuSecond / bareRate,
+      overheadMicros: (run.cpuSeconds / run.count) * 1e6 - 1e6 / bareRate,
+      samples,
     });
   }
   return results;
+}
+
+/** CPU time (user + system, µs) of `n` single calls, one after another. */
+async function sampleCpu(fn: () => Promise<unknown>, n: number) {
+  const micros: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(start);
+    micros.push(used.user + used.system);
+  }
+  const sorted = [...micros].sort((a, b) => a - b);
+  return { count: n, p50Micros: percentile(sorted, 50), p99Micros: percentile(sorted, 99), micros };
 }
 
 /** Calls `fn` with `concurrency` calls in flight until `ms` of wall time have passed; CPU is this process's user+system. */

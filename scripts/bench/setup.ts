@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parse } from 'yaml';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb.js';
@@ -24,6 +25,12 @@ import { ClientsTable } from '../../lib/store/clientsTable.js';
 import type { ClientRecord, SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 
 export const STAGE = 'bench';
+
+/** The memory every function is given: serverless.yml's `provider.memorySize`. */
+export async function deployedMemoryMb(): Promise<number> {
+  const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as { provider: { memorySize: number } };
+  return Number(config.provider.memorySize);
+}
 
 export interface BenchRealm {
   name: string;
