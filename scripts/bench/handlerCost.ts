@@ -6,15 +6,17 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildEvent, matchRoute, routesFromServerlessYml } from '../../infra/local/apiGateway.js';
+import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 import { percentile } from './memory.js';
-import { BENCH_CLIENT, realmFor } from './setup.js';
+import { BENCH_CLIENT, grantEvent, realmFor } from './setup.js';
 
 export interface HandlerCostCase {
   mode: SigningMode;
   alg: SignatureAlgorithm;
+  /** Another bench client than BENCH_CLIENT (the copy of the demo's product-sa-client). */
+  client?: string;
 }
 
 export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
@@ -26,6 +28,7 @@ export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
 export interface HandlerCostResult {
   mode: SigningMode;
   alg: SignatureAlgorithm;
+  client?: string;
   grants: number;
   cpuSeconds: number;
   wallSeconds: number;
@@ -63,28 +66,8 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
   const bare = new Map<SignatureAlgorithm, number>();
   const results: HandlerCostResult[] = [];
 
-  for (const { mode, alg } of HANDLER_COST_CASES) {
-    const path = `/realms/${realmFor(mode, alg)}/protocol/openid-connect/token`;
-    const matched = matchRoute(routes, 'POST', path)!;
-    const eventJson = JSON.stringify(
-      buildEvent(
-        {
-          method: 'POST',
-          url: path,
-          rawHeaders: [
-            'Host', 'localhost:8443',
-            'Authorization', `Basic ${Buffer.from(`${BENCH_CLIENT}:${options.secret}`).toString('base64')}`,
-            'Content-Type', 'application/x-www-form-urlencoded',
-            'User-Agent', 'bench',
-          ],
-          body: Buffer.from('grant_type=client_credentials'),
-          sourceIp: '127.0.0.1',
-          localPort: 8443,
-        },
-        matched.route,
-        matched.pathParameters,
-      ),
-    );
+  for (const { mode, alg, client } of HANDLER_COST_CASES) {
+    const eventJson = JSON.stringify(grantEvent(routes, realmFor(mode, alg), client ?? BENCH_CLIENT, options.secret));
     // Each invocation parses the event and serialises the result, as the Lambda runtime does.
     const invoke = async () => {
       const result = await handler(JSON.parse(eventJson) as APIGatewayProxyEventV2);
@@ -106,10 +89,11 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
     const bareRate = bare.get(alg)!;
     const grantsPerCpuSecond = run.count / run.cpuSeconds;
     // Grant by grant, apart from the rate above: the two cpuUsage() calls around each grant are not in it.
-    const samples = mode === 'envelope' ? await sampleCpu(invoke, options.samples) : undefined;
+    const samples = mode === 'envelope' && client === undefined ? await sampleCpu(invoke, options.samples) : undefined;
     results.push({
       mode,
       alg,
+      client,
       grants: run.count,
       cpuSeconds: run.cpuSeconds,
       wallSeconds: run.wallSeconds,
