@@ -6,7 +6,8 @@
  * Lambda's throttling spreads a short burst evenly (it does not always: a burst shorter than the
  * scheduler's period may run at full speed, so small sizes are modelled pessimistically).
  */
-import { costPerMillion, vcpuShare, type OperationUsage } from './cost.js';
+import { vcpuShare } from './cost.js';
+import { PRICES, unitPrice } from './prices.js';
 
 export const MEMORY_SIZES_MB = [256, 512, 1024, 1769] as const;
 /** Issue 13, target 5: the handler's p99 must stay under this at the chosen size. */
@@ -37,10 +38,9 @@ export function memoryModel(cpuMicrosPerGrant: readonly number[], sizes: readonl
     const share = vcpuShare(memoryMb);
     const ms = (micros: number) => micros / 1000 / share;
     const billedMs = sorted.reduce((sum, micros) => sum + Math.ceil(ms(micros)), 0) / sorted.length;
-    const usage: OperationUsage = { durationMs: billedMs, memoryMb, readRequestUnits: 0, writeRequestUnits: 0, kmsSymmetricRequests: 0, kmsRsa2048Signs: 0, kmsEccSigns: 0 };
-    const cost = costPerMillion(usage);
+    const lambdaPerMillion = (unitPrice(PRICES.lambdaRequest) + (memoryMb / 1024) * (billedMs / 1000) * unitPrice(PRICES.lambdaArmGbSecond)) * 1_000_000;
     const p99Ms = ms(percentile(sorted, 99));
-    return { memoryMb, vcpuShare: share, p50Ms: ms(percentile(sorted, 50)), p99Ms, billedMs, lambdaPerMillion: cost.lambdaRequests + cost.lambdaDuration, withinBudget: p99Ms < P99_BUDGET_MS };
+    return { memoryMb, vcpuShare: share, p50Ms: ms(percentile(sorted, 50)), p99Ms, billedMs, lambdaPerMillion, withinBudget: p99Ms < P99_BUDGET_MS };
   });
 }
 
