@@ -5,11 +5,12 @@ import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
 import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
-import { JwksFetcher } from './clientAuth/jwksFetcher.js';
+import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
+import { PepperCache } from './clientAuth/secretPepper.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import { Observability } from './observability.js';
@@ -19,6 +20,7 @@ import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
 
 /**
@@ -36,6 +38,8 @@ export interface Runtime {
   observability: Observability;
   throttle: Throttle;
   clientCache: ClientCache;
+  /** Each realm's client-secret pepper, unwrapped once per container (read by client authentication). */
+  peppers: PepperCache;
   /** Epoch seconds. */
   now(): number;
 }
@@ -57,6 +61,12 @@ export interface RuntimeOverrides {
   kms?: KMSClient;
   now?: () => number;
   observability?: Observability;
+  /**
+   * The function signs tokens (token, refresh): it unwraps a realm's envelope keys as soon as the
+   * realm loads. Every other function only publishes or checks public keys and never asks KMS to
+   * unwrap a private key (its role may not: infra/kms.yml).
+   */
+  signsTokens?: boolean;
 }
 
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
@@ -69,7 +79,12 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
-  const secrets = new SecretVerifier(now);
+  const peppers = new PepperCache(clients, kms);
+  const secrets = new SecretVerifier({
+    now,
+    peppers,
+    upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
+  });
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
@@ -77,18 +92,22 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions,
-    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds),
+    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true }),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [
       clientSecretBasic(secrets),
       clientSecretPost(secrets),
-      privateKeyJwt(assertionDeps, new JwksFetcher()),
+      privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
       clientSecretJwt(assertionDeps, kms),
       publicClient,
     ],
     observability: overrides.observability ?? new Observability(),
-    throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
+    throttle: new Throttle(
+      { windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource },
+      new FailureCounters(doc, config.sessionsTable),
+    ),
     clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
+    peppers,
     now,
   };
 }
@@ -99,19 +118,10 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
-        throttle.checkBlocked(throttle.keys(realm, clientId, sourceIp, runtime.now()), runtime.now());
+        throttle.checkBeforeVerifying(realm, clientId, sourceIp, runtime.now());
         return runtime.clientCache.get(realm, clientId);
       },
-      async recordFailure(realm, clientId, sourceIp) {
-        const now = runtime.now();
-        const keys = throttle.keys(realm, clientId, sourceIp, now);
-        const expiresAt = throttle.windowEnd(now) + throttle.policy.windowSeconds;
-        const [source, clientAndSource] = await Promise.all([
-          runtime.sessions.countFailure(keys.source, expiresAt),
-          runtime.sessions.countFailure(keys.clientAndSource, expiresAt),
-        ]);
-        throttle.afterFailure(keys, { source, clientAndSource }, now);
-      },
+      recordFailure: (realm, clientId, sourceIp) => throttle.recordFailure(realm, clientId, sourceIp, runtime.now()),
     },
     input,
   );
@@ -129,21 +139,34 @@ export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string
   return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
 }
 
+/** What a function does with a preloaded realm beyond reading it, so it preloads only what it may and will use. */
+export interface PreloadScope {
+  /** Signs tokens: unwrap the realm's envelope signing keys (only the token and refresh functions may: infra/kms.yml). */
+  signsTokens?: boolean;
+  /** Authenticates clients: cache the realm's clients, unwrap its client-secret pepper and refresh-token key. */
+  authenticatesClients?: boolean;
+}
+
 /**
  * PRELOAD_REALMS, at container init (top-level await in the function modules, so inside Lambda's
- * init phase): each realm's settings, roles, scopes and keys (envelope keys unwrapped: one
- * kms:Decrypt) and its clients, so the first request after a cold start makes no DynamoDB or KMS
- * call for these realms. A failure only logs: the first request then loads what it needs itself,
- * as without preloading. Unset by default: what to preload is the deployment's choice (serverless.yml
- * `preloadRealms`), because every cold start of every function pays for every listed realm.
+ * init phase): each realm's settings, roles, scopes and keys, and as the function needs them its
+ * clients, its client-secret pepper and its unwrapped signing and refresh-token keys, so the first
+ * request after a cold start makes no DynamoDB or KMS call for these realms. A failure only logs:
+ * the first request then loads what it needs itself, as without preloading. Unset by default:
+ * which realms is the deployment's choice (serverless.yml `preloadRealms`), because every cold
+ * start of every function pays for every realm listed, hot or not.
  */
-export async function preloadRealms(runtime: Runtime): Promise<void> {
+export async function preloadRealms(runtime: Runtime, scope: PreloadScope = {}): Promise<void> {
   await Promise.all(
     (runtime.config.preloadRealms ?? []).map(async (realm) => {
       try {
-        const [context, clients] = await Promise.all([runtime.realms.get(realm), runtime.clients.listClients(realm)]);
+        const [context, clients] = await Promise.all([
+          runtime.realms.get(realm),
+          scope.authenticatesClients ? runtime.clients.listClients(realm) : [],
+          scope.authenticatesClients ? runtime.peppers.get(realm) : undefined,
+        ]);
         runtime.clientCache.prime(realm, clients);
-        await context.keys.ready();
+        await Promise.all([scope.signsTokens ? context.keys.ready() : undefined, scope.authenticatesClients ? context.refreshKey?.ready() : undefined]);
       } catch (err) {
         runtime.observability.log({ level: 'WARN', message: 'realm preload failed', realm, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
       }

@@ -5,15 +5,24 @@ import { PROJECT_ROOT, startLocalStack } from './stack.js';
  * `npm start`: the whole product locally. Ports come from the environment:
  * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002),
  * ALB_PORT (PORT + 3, serverless offline's ALB emulation).
+ * ISSUER_BASE_URL fixes the issuer (default: http://localhost:PORT). AWS_ENDPOINT_URL_DYNAMODB
+ * or AWS_ENDPOINT_URL_KMS, when set, are used instead of starting DynamoDB Local or the local KMS.
  */
-const port = Number(process.env.PORT ?? 3000);
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const endpoints = {
+  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+  ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
+};
 const stack = await startLocalStack({
+  ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
+  ...(env.ISSUER_BASE_URL ? { issuerBaseUrl: env.ISSUER_BASE_URL } : {}),
   port,
-  dynamodbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
-  kmsPort: Number(process.env.KMS_PORT ?? 4599),
-  lambdaPort: Number(process.env.LAMBDA_PORT ?? 3002),
-  albPort: Number(process.env.ALB_PORT ?? port + 3),
-  dataDir: process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
+  dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),
+  kmsPort: Number(env.KMS_PORT ?? 4599),
+  lambdaPort: Number(env.LAMBDA_PORT ?? 3002),
+  albPort: Number(env.ALB_PORT ?? port + 3),
+  dataDir: env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
   stage: 'local',
   log: (line) => console.log(line),
 }).catch((err: Error) => {
@@ -23,7 +32,7 @@ const stack = await startLocalStack({
 
 const base = stack.baseUrl;
 console.log(`
-Token service ready on ${base}
+Token service ready on ${base} (issuer base ${env.ISSUER_BASE_URL || base})
   discovery   ${base}/realms/demo/.well-known/openid-configuration
   token       ${base}/realms/demo/protocol/openid-connect/token
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs

@@ -32,7 +32,7 @@ describe('PRELOAD_REALMS: a warm first request', () => {
   it('loads the realm, its clients and unwraps its envelope keys at init; the first grant then calls nothing', async () => {
     const container = await coldContainer(['demo']);
     container.resetCounts();
-    await preloadRealms(container.runtime);
+    await preloadRealms(container.runtime, { signsTokens: true, authenticatesClients: true });
     // One Query for the realm's settings, roles, scopes and keys, one for its clients, one Decrypt per active envelope key.
     assert.deepEqual(container.counts, { QueryCommand: 2, DecryptCommand: 2 });
 
@@ -44,7 +44,7 @@ describe('PRELOAD_REALMS: a warm first request', () => {
 
   it('without preloading, the first grant reads the realm and the client and unwraps the key (what preloading moves to init)', async () => {
     const container = await coldContainer([]);
-    await preloadRealms(container.runtime);
+    await preloadRealms(container.runtime, { signsTokens: true, authenticatesClients: true });
     assert.deepEqual(container.counts, {});
     const first = await basicGrant(container.handler, 'demo', 'full-scope-client', 'full-secret');
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -59,7 +59,7 @@ describe('PRELOAD_REALMS: a warm first request', () => {
       }) as never,
       { step: 'initialize', name: 'failKms' },
     );
-    await preloadRealms(container.runtime); // resolves: only logged
+    await preloadRealms(container.runtime, { signsTokens: true, authenticatesClients: true }); // resolves: only logged
     container.kms.middlewareStack.remove('failKms');
     container.resetCounts();
     const first = await basicGrant(container.handler, 'demo', 'full-scope-client', 'full-secret');
