@@ -157,19 +157,19 @@ export interface PreloadScope {
  * start of every function pays for every realm listed, hot or not.
  */
 export async function preloadRealms(runtime: Runtime, scope: PreloadScope = {}): Promise<void> {
-  await Promise.all(
-    (runtime.config.preloadRealms ?? []).map(async (realm) => {
-      try {
-        const [context, clients] = await Promise.all([
-          runtime.realms.get(realm),
-          scope.authenticatesClients ? runtime.clients.listClients(realm) : [],
-          scope.authenticatesClients ? runtime.peppers.get(realm) : undefined,
-        ]);
-        runtime.clientCache.prime(realm, clients);
-        await Promise.all([scope.signsTokens ? context.keys.ready() : undefined, scope.authenticatesClients ? context.refreshKey?.ready() : undefined]);
-      } catch (err) {
-        runtime.observability.log({ level: 'WARN', message: 'realm preload failed', realm, errorName: (err as Error)?.name, errorMessage: (err as Error)?.message });
-      }
-    }),
-  );
+  const realms = runtime.config.preloadRealms ?? [];
+  // Each part on its own: a KMS failure still leaves the realm and its clients loaded.
+  const parts = realms.flatMap((realm) => [
+    runtime.realms.get(realm).then((context) =>
+      Promise.all([scope.signsTokens ? context.keys.ready() : undefined, scope.authenticatesClients ? context.refreshKey?.ready() : undefined]),
+    ),
+    scope.authenticatesClients ? runtime.clients.listClients(realm).then((clients) => runtime.clientCache.prime(realm, clients)) : undefined,
+    scope.authenticatesClients ? runtime.peppers.get(realm) : undefined,
+  ]);
+  const results = await Promise.allSettled(parts);
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') return;
+    const err = result.reason as Error | undefined;
+    runtime.observability.log({ level: 'WARN', message: 'realm preload failed', realm: realms[Math.floor(i / 3)], errorName: err?.name, errorMessage: err?.message });
+  });
 }
