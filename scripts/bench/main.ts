@@ -39,6 +39,8 @@ const { values } = parseArgs({
     repetitions: { type: 'string' },
     samples: { type: 'string' },
     'grant-samples': { type: 'string' },
+    /** Handler-cost cases to run, e.g. `envelope-ES256` (default: all). */
+    'handler-cases': { type: 'string' },
   },
 });
 
@@ -98,6 +100,7 @@ try {
       durationMs: settings.handlerSeconds * 1000,
       concurrency: settings.concurrency,
       samples: settings.grantSamples,
+      cases: values['handler-cases']?.split(',').map((name) => name.trim()),
     });
     report.memory = memoryReport(report.handlerCost, await deployedMemoryMb());
   }
