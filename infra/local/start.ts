@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PROJECT_ROOT, startLocalStack } from './stack.js';
+import { endpointsFromEnvironment, PROJECT_ROOT, startLocalStack } from './stack.js';
 
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
@@ -10,12 +10,9 @@ import { PROJECT_ROOT, startLocalStack } from './stack.js';
  */
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
-const endpoints = {
-  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-  ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
-};
+const endpoints = endpointsFromEnvironment(env);
 const stack = await startLocalStack({
-  ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
+  ...(endpoints ? { endpoints } : {}),
   ...(env.ISSUER_BASE_URL ? { issuerBaseUrl: env.ISSUER_BASE_URL } : {}),
   port,
   dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),

@@ -73,6 +73,7 @@ export class ClientsTable {
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
     const keys: SigningKeyRecord[] = [];
+    let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
@@ -88,6 +89,9 @@ export class ClientsTable {
         case 'key':
           keys.push(item);
           break;
+        case 'pepper':
+          pepperCiphertext = item.ciphertext;
+          break;
         case 'refreshKey': {
           const { kind: _kind, ...record } = item;
           refreshKey = record;
@@ -95,7 +99,9 @@ export class ClientsTable {
         }
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys, ...(refreshKey ? { refreshKey } : {}) } : undefined;
+    return settings
+      ? { settings, compositeRoles, clientScopes, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
+      : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {

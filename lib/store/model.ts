@@ -205,6 +205,8 @@ export interface RealmData {
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
   keys: SigningKeyRecord[];
+  /** The realm's client-secret pepper, wrapped (lib/clientAuth/secretPepper.ts); read with the rest. */
+  pepperCiphertext?: string;
   /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
   refreshKey?: RefreshKeyRecord;
 }
