@@ -4,7 +4,7 @@ import { endpointsFromEnvironment, PROJECT_ROOT, startLocalStack } from './stack
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
  * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002),
- * ALB_PORT (PORT + 3, serverless offline's ALB emulation).
+ * ALB_PORT (serverless offline's ALB emulation; unset: a free port, printed).
  * ISSUER_BASE_URL fixes the issuer (default: http://localhost:PORT). AWS_ENDPOINT_URL_DYNAMODB
  * or AWS_ENDPOINT_URL_KMS, when set, are used instead of starting DynamoDB Local or the local KMS.
  */
@@ -18,7 +18,8 @@ const stack = await startLocalStack({
   dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),
   kmsPort: Number(env.KMS_PORT ?? 4599),
   lambdaPort: Number(env.LAMBDA_PORT ?? 3002),
-  albPort: Number(env.ALB_PORT ?? port + 3),
+  // Unset: a port the OS picks (printed below), so it never collides with the others.
+  albPort: Number(env.ALB_PORT ?? 0),
   dataDir: env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
   stage: 'local',
   log: (line) => console.log(line),
