@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import { ensureStageKeys, secretsKeyAlias, seedRealm, signingKeyAliases } from '../seed.js';
+import { ensureStageKeys, secretsKeyAlias, seedRealm } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
 import { startKmsServer } from './kms/server.js';
 import { createTables, tableNames } from './tables.js';
@@ -30,6 +30,16 @@ export interface LocalStackOptions {
   logFile?: string;
   /** Tests fail authentication thousands of times from 127.0.0.1 (the fuzz run); lift the brute-force limits. */
   relaxThrottle?: boolean;
+  /**
+   * The issuer base URL the handlers use (ISSUER_BASE_URL); default `http://localhost:<port>`, the
+   * stack's own address. Like a deployed stage, the issuer never follows the Host header.
+   */
+  issuerBaseUrl?: string;
+  /**
+   * Endpoints to use instead of starting DynamoDB Local or the local KMS (AWS_ENDPOINT_URL_DYNAMODB,
+   * AWS_ENDPOINT_URL_KMS): a fault proxy, another machine, or a dev stage's tables in AWS.
+   */
+  endpoints?: { dynamodb?: string; kms?: string };
 }
 
 export interface LocalStack {
@@ -39,15 +49,38 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The AWS SDK finds local endpoints through the standard variables; credentials are dummies. */
-export function awsEnvironment(dynamodbUrl: string, kmsUrl: string): Record<string, string> {
+/**
+ * The endpoints `npm start` uses instead of starting its own DynamoDB Local or local KMS: the
+ * standard AWS SDK variables, when already set (a fault proxy, a dev stage's tables in AWS).
+ */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): LocalStackOptions['endpoints'] {
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+    ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
+  };
+  return Object.keys(endpoints).length > 0 ? endpoints : undefined;
+}
+
+/**
+ * The AWS SDK finds the endpoints through the standard variables. Credentials are dummies (the
+ * local services accept any), unless `inherit` (the caller's environment, when it gave an
+ * endpoint of its own, which may be real AWS) has a region or credentials of its own.
+ */
+export function awsEnvironment(dynamodbUrl: string, kmsUrl: string, inherit: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const ownCredentials = inherit.AWS_ACCESS_KEY_ID !== undefined || inherit.AWS_PROFILE !== undefined;
   return {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
     AWS_ENDPOINT_URL_KMS: kmsUrl,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: inherit.AWS_REGION ?? 'us-east-1',
+    ...(ownCredentials ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }),
   };
+}
+
+/** Starts one of the stack's own services and registers its stop. */
+async function startOwn(stops: (() => Promise<void>)[], start: () => Promise<{ url: string; stop(): Promise<void> }>): Promise<string> {
+  const service = await start();
+  stops.push(service.stop);
+  return service.url;
 }
 
 /**
@@ -61,22 +94,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynamoDbLocal(options.dynamodbPort, join(options.dataDir, 'dynamodb'));
-    stops.push(dynamo.stop);
-    const kmsServer = await startKmsServer({ port: options.kmsPort, host: '127.0.0.1', dataDir: join(options.dataDir, 'kms') });
-    stops.push(kmsServer.close);
-    options.log(`DynamoDB Local  ${dynamo.url}\nlocal KMS       ${kmsServer.url}`);
+    const dynamodbUrl = options.endpoints?.dynamodb ?? (await startOwn(stops, () => startDynamoDbLocal(options.dynamodbPort, join(options.dataDir, 'dynamodb'))));
+    const kmsUrl =
+      options.endpoints?.kms ??
+      (await startOwn(stops, async () => {
+        const server = await startKmsServer({ port: options.kmsPort, host: '127.0.0.1', dataDir: join(options.dataDir, 'kms') });
+        return { url: server.url, stop: server.close };
+      }));
+    const given = (name: 'dynamodb' | 'kms') => (options.endpoints?.[name] ? ' (given)' : '');
+    options.log(`DynamoDB        ${dynamodbUrl}${given('dynamodb')}\nKMS             ${kmsUrl}${given('kms')}`);
 
-    const aws = awsEnvironment(dynamo.url, kmsServer.url);
+    const aws = awsEnvironment(dynamodbUrl, kmsUrl, options.endpoints !== undefined ? process.env : {});
     const names = tableNames(options.stage);
-    const clientConfig = { region: aws.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.url });
-    const kms = new KMSClient({ ...clientConfig, endpoint: kmsServer.url });
+    const clientConfig = { region: aws.AWS_REGION, ...(aws.AWS_ACCESS_KEY_ID === 'local' ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbUrl });
+    const kms = new KMSClient({ ...clientConfig, endpoint: kmsUrl });
+    // Idempotent: tables and keys that exist (a restart, a given endpoint) are kept.
     await createTables(dynamodb, names);
-    const aliases = signingKeyAliases(options.stage);
     await ensureStageKeys(kms, options.stage);
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
-    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases, secretsKeyId: secretsKeyAlias(options.stage), log: options.log });
+    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, stage: options.stage, log: options.log });
 
     // Locally, changes (admin CLI, tests) must show on the very next request.
     const env = {
@@ -86,6 +123,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SECRETS_KEY_ID: secretsKeyAlias(options.stage),
       REALM_CACHE_TTL_SECONDS: '0',
       CLIENT_CACHE_TTL_SECONDS: '0',
+      // A client's jwks.url may be plain http to loopback here, never in a deployed stage.
+      LOCAL_STAGE: 'true',
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),
     };
     const baseUrl = `http://localhost:${options.port}`;
@@ -93,7 +132,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // A server left on the port would answer the readiness check in our place.
       await assertPortFree(options.port);
       await assertPortFree(options.lambdaPort);
-      const offline = startServerlessOffline(options, env);
+      const offline = startServerlessOffline(options, env, options.issuerBaseUrl ?? baseUrl);
       stops.push(offline.stop);
       await waitForReady(`${baseUrl}/realms/demo/.well-known/openid-configuration`, offline.child, offline.output);
     }
@@ -104,9 +143,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
+function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
-  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
+  // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
+  // So are the cache lifetimes: serverless.yml's provider.environment takes them from `params`, and
+  // under serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
+  const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
+  const args = [
+    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment',
+    ...params.flatMap((param) => ['--param', param]),
+  ];
   // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,
   // and `serverless package` (or another offline run) deletes it when it finishes: this run's
   // bundles live in its own data directory instead (serverless.yml reads SA_ESBUILD_WORK_FOLDER).

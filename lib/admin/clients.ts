@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
+import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientAuthenticatorType, type ClientRecord } from '../store/model.js';
@@ -58,7 +59,7 @@ export async function createClient(
   }
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`);
   const auth = options.auth ?? 'client-secret';
-  const attributes: Record<string, string> = { ...jwksAttributes(auth, options) };
+  const attributes: Record<string, string> = { ...jwksAttributes(ctx, auth, options) };
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
 
   const record: ClientRecord = {
@@ -202,7 +203,7 @@ async function secretFields(ctx: AdminContext, client: ClientRecord, secret: str
  * Keycloak's attributes for where a client-jwt client's keys are: a stored JWKS
  * (`use.jwks.string`, `jwks.string`) or a URL (`use.jwks.url`, `jwks.url`).
  */
-function jwksAttributes(auth: ClientAuthenticatorType, options: NewClientOptions): Record<string, string> {
+function jwksAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, options: NewClientOptions): Record<string, string> {
   const given = options.jwks !== undefined || options.jwksUrl !== undefined;
   if (auth !== 'client-jwt') {
     if (given) throw new AdminError('--jwks and --jwks-url are for --auth client-jwt');
@@ -210,14 +211,9 @@ function jwksAttributes(auth: ClientAuthenticatorType, options: NewClientOptions
   }
   if (options.jwks !== undefined && options.jwksUrl !== undefined) throw new AdminError('give --jwks or --jwks-url, not both');
   if (options.jwksUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.jwksUrl);
-    } catch {
-      throw new AdminError(`--jwks-url '${options.jwksUrl}' is not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AdminError('--jwks-url must be an http(s) URL');
-    return { 'use.jwks.url': 'true', 'jwks.url': url.href };
+    const problem = jwksUrlProblem(options.jwksUrl, { allowLoopbackHttp: ctx.localStage === true });
+    if (problem !== undefined) throw new AdminError(`--jwks-url '${options.jwksUrl}' ${problem}`);
+    return { 'use.jwks.url': 'true', 'jwks.url': new URL(options.jwksUrl).href };
   }
   if (options.jwks !== undefined) return { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify(publicJwks(options.jwks)) };
   throw new AdminError('a client-jwt client needs its public keys: --jwks FILE or --jwks-url URL');

@@ -4,6 +4,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { realmNameProblem } from './realmName.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
@@ -22,9 +23,6 @@ export type RealmChanges = Partial<
     | 'signingMode'
   >
 >;
-
-/** Same rule as the token endpoint's realm lookup (lib/realmContext.ts): a URL path segment and a partition-key part. */
-const REALM_NAME = /^[^/#\s]{1,255}$/;
 
 /**
  * What Keycloak gives a new realm, reduced to what a service-account token uses: the roles
@@ -62,7 +60,8 @@ export interface CreatedRealm {
 
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
 export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}): Promise<CreatedRealm> {
-  if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
+  const problem = realmNameProblem(realm);
+  if (problem !== undefined) throw new AdminError(`'${realm}' is not a valid realm name: it ${problem}`);
   if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`);
   const settings = checkSettings({
     realm,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidClient, invalidRequest, OAuthError } from '../http/errors.js';
 import type { ClientRecord } from '../store/model.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
@@ -7,18 +8,19 @@ const MAX_CLIENT_ID_LENGTH = 255;
 
 export interface ClientAuthDeps {
   methods: ClientAuthMethod[];
-  /** Reads the client (the request's one DynamoDB read); may refuse with 429 when its source is throttled. */
+  /** Reads the client (the request's one DynamoDB read); refuses with 429 when this client, from this source, is over its failure limit. */
   lookup(realm: string, clientId: string, sourceIp: string): Promise<ClientRecord | undefined>;
-  /** Counts a failed authentication against the brute-force limits; throws 429 once a limit is passed. */
+  /** Counts a failed authentication against the brute-force limits (lib/clientAuth/throttle.ts); throws 429 once a limit is passed. */
   recordFailure(realm: string, clientId: string, sourceIp: string): Promise<void>;
 }
 
 /**
  * Finds the one method the request uses, reads the client it names (the grant's one DynamoDB
  * read, or a cache hit) and lets the method verify the proof. Mirrors Keycloak's client
- * authentication flow, with differences on purpose: every failure is a 401 invalid_client (secret
- * failures all with the same description, so client ids cannot be enumerated; assertion failures
- * naming the rule broken), and failures are counted against the brute-force limits.
+ * authentication flow, with differences on purpose: until a secret or an assertion signature has
+ * verified, every failure is the same 401 invalid_client as for an unknown client, after the same
+ * work (so neither the answer nor its time tells which client ids exist; a rule an assertion
+ * broke goes to the audit log only), and failures are counted against the brute-force limits.
  */
 export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuthInput): Promise<AuthenticatedClient> {
   let claimedId = '';
@@ -39,7 +41,7 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   const usedBasic = input.request.headers.authorization !== undefined;
   const present = deps.methods.filter((method) => method.present(input));
   // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
-  const credentialed = present.filter((method) => method.name !== 'none');
+  const credentialed = oneSecret(present.filter((method) => method.name !== 'none'), input);
   if (credentialed.length > 1) {
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     throw invalidRequest('Multiple client authentication methods used');
@@ -65,6 +67,27 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
 
   if (usable.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
   return { client: usable, method: method.name };
+}
+
+/**
+ * Keycloak's admin client refreshes with its secret twice, in the Basic header and as
+ * `client_secret` in the form (@keycloak/keycloak-admin-client getToken), and Keycloak reads both
+ * (ClientIdAndSecretAuthenticator). The same client and secret twice is one method said twice:
+ * it counts as Basic. Anything else beside Basic is still two methods.
+ */
+function oneSecret(methods: ClientAuthMethod[], input: ClientAuthInput): ClientAuthMethod[] {
+  const basic = methods.find((method) => method.name === 'client_secret_basic');
+  const post = methods.find((method) => method.name === 'client_secret_post');
+  if (methods.length !== 2 || !basic || !post) return methods;
+  const [header, form] = [basic.claim(input), post.claim(input)];
+  const sameClient = form.clientId === '' || form.clientId === header.clientId;
+  return sameClient && sameText(header.proof, form.proof) ? [basic] : methods;
+}
+
+/** Constant-time equality of two strings of any length (compared as SHA-256 digests). */
+function sameText(a: string, b: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** A client proves itself only with the method its `clientAuthenticatorType` names (public clients with none). */

@@ -16,6 +16,9 @@ import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
 import type { ClientRecord } from '../../lib/store/model.js';
 import { secretsKeyAlias } from '../../infra/seed.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { OAuthError } from '../../lib/http/errors.js';
+import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { apiEvent } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
@@ -59,15 +62,25 @@ async function putClient(clientId: string, overrides: Partial<ClientRecord>) {
 const sign = (options: Partial<Parameters<typeof assertion>[0]> & { clientId?: string } = {}) =>
   assertion({ clientId: 'pkjwt-client', audience: ISSUER, key: rsa.privateKey, alg: 'RS256', kid: 'k1', ...options });
 
-const refused = async (jwt: string, description: RegExp, extra = '') => {
+/** Records the audit reason of every refusal: the wire says only what an unknown client hears. */
+class AuditReasons extends Observability {
+  readonly reasons: string[] = [];
+  override emit(type: AuditEventType, details: AuditDetails, error?: OAuthError): void {
+    if (error) this.reasons.push(error.logDescription ?? error.description ?? '');
+    super.emit(type, details, error);
+  }
+}
+const audit = new AuditReasons({ logger: new Logger({ logLevel: 'SILENT' }) });
+
+const refused = async (jwt: string, reason: RegExp, extra = '') => {
   const res = await token(assertionForm(jwt, extra));
   assert.equal(res.status, 401, JSON.stringify(res.body));
-  assert.equal(res.body.error, 'invalid_client');
-  assert.match(res.body.error_description, description);
+  assert.deepEqual(res.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+  assert.match(audit.reasons.at(-1) ?? '', reason);
 };
 
 before(async () => {
-  stack = await freshStack({ realmCacheTtlSeconds: 0 });
+  stack = await freshStack({ realmCacheTtlSeconds: 0, observability: audit });
   // The JWKS fetcher's refetch interval runs on this clock instead of real time.
   const methods = stack.runtime.clientAuthMethods;
   const fetcher = new JwksFetcher(DEFAULT_JWKS_FETCHER_OPTIONS, () => jwksClockMs);
@@ -123,10 +136,11 @@ describe('private_key_jwt', () => {
     assert.equal(results.filter((r) => r.status === 200).length, 1);
   });
 
-  it('refuses each broken rule with invalid_client naming it', async () => {
+  it('refuses each broken rule with the unknown client’s answer, the rule named in the audit log', async () => {
     const now = Math.floor(Date.now() / 1000);
     await refused(await sign({ claims: { exp: now - 60, iat: now - 90 } }), /expired/);
-    await refused(await sign({ claims: { exp: now + 120 } }), /lifetime exceeds 60/);
+    await refused(await sign({ omit: ['iat'], claims: { exp: now + 120 } }), /without iat expires more than 60 seconds/);
+    await refused(await sign({ claims: { iat: now - 120, exp: now + 3600 } }), /issued more than 60 seconds ago/);
     await refused(await sign({ claims: { iat: now + 60, exp: now + 90 } }), /future/);
     await refused(await sign({ omit: ['exp'] }), /no expiration/);
     await refused(await sign({ omit: ['jti'] }), /no jti/);

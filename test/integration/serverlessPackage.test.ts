@@ -7,11 +7,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/admin/keys.js';
 
 /** `serverless package` runs offline; the generated CloudFormation is what `deploy` would create. */
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Condition?: string };
+interface Template {
+  Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+}
 let resources: Record<string, Resource>;
+let template: Template;
+/** The same stack packaged with every security parameter set away from its default. */
+let tuned: Template;
 let outDir: string;
+const TUNED_PARAMS = {
+  issuerBaseUrl: 'https://auth.example.com',
+  tokenReservedConcurrency: 'none',
+  refreshReservedConcurrency: '25',
+  wafRateLimit: '500',
+  wafResourceArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/front/0123456789abcdef',
+};
 
 const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string }> = {
   token: { role: 'TokenRole', method: 'POST', paths: ['/realms/{realm}/protocol/openid-connect/token'] },
@@ -60,15 +75,22 @@ async function npmStart(): Promise<{ baseUrl: string; output: () => string; stop
 
 let running: Awaited<ReturnType<typeof npmStart>>;
 
+async function packageStack(dir: string, params: Record<string, string> = {}): Promise<Template> {
+  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', dir, ...paramArgs], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
+  });
+  return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
 before(async () => {
   // `npm start` runs while `serverless package` builds beside it, as a developer would do.
   running = await npmStart();
   outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', outDir], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
-  });
-  resources = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  template = await packageStack(outDir);
+  resources = template.Resources;
+  tuned = await packageStack(join(outDir, 'tuned'), TUNED_PARAMS);
 });
 
 describe('npm start beside serverless package', () => {
@@ -89,6 +111,35 @@ describe('npm start beside serverless package', () => {
     assert.doesNotMatch(running.output(), /Cannot find module/);
   });
 });
+
+/** Evaluates a template condition (the Fn::Not / Fn::Equals / Fn::And / Condition subset the stack uses). */
+function holds(t: Template, condition: string): boolean {
+  const evaluate = (node: any): any => {
+    if (typeof node !== 'object' || node === null) return node;
+    if ('Fn::Not' in node) return !evaluate(node['Fn::Not'][0]);
+    if ('Fn::Equals' in node) return evaluate(node['Fn::Equals'][0]) === evaluate(node['Fn::Equals'][1]);
+    if ('Fn::And' in node) return node['Fn::And'].every(evaluate);
+    if ('Condition' in node) return evaluate(t.Conditions![node.Condition]);
+    throw new Error(`cannot evaluate ${JSON.stringify(node)}`);
+  };
+  assert.ok(t.Conditions?.[condition] !== undefined, `condition ${condition}`);
+  return evaluate(t.Conditions![condition]);
+}
+
+/** A property written as `Fn::If` on a condition, as the deployed stack would see it. */
+function resolveIf(t: Template, value: any): unknown {
+  if (value && typeof value === 'object' && 'Fn::If' in value) {
+    const [condition, yes, no] = value['Fn::If'];
+    const chosen = holds(t, condition) ? yes : no;
+    return chosen?.Ref === 'AWS::NoValue' ? undefined : chosen;
+  }
+  return value;
+}
+
+const statementsOf = (key: Resource): any[] => key.Properties.KeyPolicy.Statement;
+const principals = (statement: any): string[] =>
+  [statement.Principal.AWS].flat().map((p: any) => (typeof p === 'string' ? p : (p['Fn::GetAtt']?.[0] ?? (JSON.stringify(p).includes(':root') ? ':root' : JSON.stringify(p)))));
+const actions = (statement: any): string[] => [statement.Action].flat();
 
 describe('serverless package (CloudFormation)', () => {
   it('has every route in both path forms, each on its own function', () => {
@@ -154,18 +205,93 @@ describe('serverless package (CloudFormation)', () => {
     }
   });
 
-  it('only the signing functions may sign, and only with the stack keys', () => {
-    const roles = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role');
-    const signing = roles.flatMap(([name, role]) =>
-      (role.Properties.Policies ?? []).flatMap((policy: any) =>
-        policy.PolicyDocument.Statement.filter((statement: any) => [statement.Action].flat().some((action: string) => /^kms:(Sign|\*)$/.test(action))).map((statement: any) => ({ name, statement })),
-      ),
-    );
-    assert.deepEqual([...new Set(signing.map(({ name }) => name))].sort(), ['RefreshRole', 'TokenRole']);
-    for (const { name, statement } of signing) {
-      assert.deepEqual([statement.Action].flat(), ['kms:Sign'], name);
-      // Rotated keys are granted to these roles by their own key policies (`sa-admin keys rotate`), not here.
-      assert.deepEqual([statement.Resource].flat(), [{ 'Fn::GetAtt': ['SigningKeyRsa', 'Arn'] }, { 'Fn::GetAtt': ['SigningKeyEc', 'Arn'] }], name);
+  it('grants KMS only in key policies: no role policy names a KMS action', () => {
+    for (const [name, role] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+      assert.ok(!JSON.stringify(role.Properties.Policies ?? []).includes('kms:'), name);
+    }
+  });
+
+  it("lets the account only administer each key, as lib/admin/keys.ts's realm keys do", () => {
+    const keys = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::KMS::Key');
+    assert.equal(keys.length, 3);
+    for (const [name, key] of keys) {
+      const admin = statementsOf(key).find((statement) => statement.Sid === 'AccountAdministersKey');
+      assert.deepEqual(actions(admin), [...KEY_ADMINISTRATION_ACTIONS], name);
+      // Whatever else the account may do through IAM, it is never to sign, decrypt or grant.
+      for (const statement of statementsOf(key).filter((st) => JSON.stringify(st.Principal).includes(':root'))) {
+        const pepperOnly = statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] === 'client-secret-pepper';
+        for (const action of actions(statement)) {
+          assert.ok(!/^kms:(\*|Sign|CreateGrant|Create\*|ReEncrypt.*|GenerateDataKeyPair)$/.test(action), `${name}: root may ${action}`);
+          assert.ok(pepperOnly || !/^kms:(Decrypt|GenerateDataKey)$/.test(action), `${name}: root may ${action} outside the pepper's context`);
+        }
+      }
+    }
+  });
+
+  it("lets only the token and refresh roles sign, with either stage signing key", () => {
+    for (const name of ['SigningKeyRsa', 'SigningKeyEc']) {
+      const signing = statementsOf(resources[name]!).filter((statement) => actions(statement).some((action) => action === 'kms:Sign' || action === 'kms:*'));
+      assert.equal(signing.length, 1, name);
+      assert.deepEqual(principals(signing[0]).sort(), ['RefreshRole', 'TokenRole']);
+    }
+  });
+
+  it('conditions every Decrypt on the encryption context; only signers may unwrap signing keys; certs and discovery nothing', () => {
+    const decrypts = statementsOf(resources.SecretsKey!).filter((statement) => actions(statement).includes('kms:Decrypt'));
+    assert.ok(decrypts.length >= 2);
+    for (const statement of decrypts) {
+      assert.ok(statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'], statement.Sid);
+      assert.ok(!principals(statement).includes('ReadRealmRole'), statement.Sid);
+    }
+    const purposesOf = (role: string) =>
+      decrypts.filter((statement) => principals(statement).includes(role)).flatMap((statement) => [statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat());
+    for (const role of ['TokenRole', 'RefreshRole']) assert.deepEqual(purposesOf(role).sort(), ['client-secret', 'client-secret-pepper', 'refresh-token-key', 'signing-key']);
+    for (const role of ['LogoutRole', 'RevokeRole', 'IntrospectRole']) assert.deepEqual(purposesOf(role).sort(), ['client-secret', 'client-secret-pepper', 'refresh-token-key']);
+    // The account (operators, through IAM) may unwrap the secret pepper, to hash new secrets, and nothing else.
+    assert.deepEqual(purposesOf(':root'), ['client-secret-pepper']);
+    assert.deepEqual(purposesOf('ReadRealmRole'), []);
+    const allKeyPolicies = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key').map((key) => key.Properties.KeyPolicy));
+    assert.ok(!allKeyPolicies.includes('ReadRealmRole'));
+  });
+
+  it("writes JSON access logs of the HTTP API stage, correlated by API Gateway's request id, nothing secret", () => {
+    const settings = resources.HttpApiStage!.Properties.AccessLogSettings;
+    assert.deepEqual(settings.DestinationArn, { 'Fn::GetAtt': ['HttpApiAccessLogs', 'Arn'] });
+    assert.equal(resources.HttpApiAccessLogs!.Type, 'AWS::Logs::LogGroup');
+    assert.ok(resources.HttpApiAccessLogs!.Properties.RetentionInDays > 0);
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    // The functions log the same id as correlation_id (lib/observability.ts startRequest).
+    assert.equal(format.requestId, '$context.requestId');
+    assert.equal(format.sourceIp, '$context.identity.sourceIp');
+    assert.equal(format.userAgent, '$context.identity.userAgent');
+    assert.equal(format.status, '$context.status');
+    assert.ok(!/authorization|header\.|requestBody|querystring/i.test(settings.Format));
+  });
+
+  it('reserves concurrency for the token function by default, per function by parameter', () => {
+    const reserved = (t: Template, fn: string) => resolveIf(t, t.Resources[logicalName(fn)]!.Properties.ReservedConcurrentExecutions);
+    assert.equal(Number(reserved(template, 'token')), 100);
+    for (const fn of Object.keys(FUNCTIONS).filter((fn) => fn !== 'token')) assert.equal(reserved(template, fn), undefined, fn);
+    assert.equal(reserved(tuned, 'token'), undefined);
+    assert.equal(Number(reserved(tuned, 'refresh')), 25);
+  });
+
+  it('adds a WAF rate-based rule only when wafRateLimit is given, associated with wafResourceArn', () => {
+    for (const name of ['WebAcl', 'WebAclAssociation']) assert.equal(holds(template, template.Resources[name]!.Condition!), false, name);
+    assert.equal(holds(tuned, 'WafEnabled'), true);
+    assert.equal(holds(tuned, 'WafAssociated'), true);
+    const rule = tuned.Resources.WebAcl!.Properties.Rules[0];
+    assert.deepEqual(rule.Action, { Block: {} });
+    assert.equal(Number(rule.Statement.RateBasedStatement.Limit), 500);
+    assert.equal(rule.Statement.RateBasedStatement.AggregateKeyType, 'IP');
+    assert.equal(tuned.Resources.WebAclAssociation!.Properties.ResourceArn, TUNED_PARAMS.wafResourceArn);
+  });
+
+  it("fixes the issuer: the HTTP API's own URL by default, the issuerBaseUrl parameter when given", () => {
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const issuer = resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL;
+      assert.deepEqual(issuer, { 'Fn::Join': ['', ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] }, fn);
+      assert.equal(tuned.Resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL, 'https://auth.example.com', fn);
     }
   });
 });
