@@ -83,7 +83,7 @@ before(async () => {
   stack = await freshStack({ realmCacheTtlSeconds: 0, observability: audit });
   // The JWKS fetcher's refetch interval runs on this clock instead of real time.
   const methods = stack.runtime.clientAuthMethods;
-  const fetcher = new JwksFetcher(DEFAULT_JWKS_FETCHER_OPTIONS, () => jwksClockMs);
+  const fetcher = new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: true }, () => jwksClockMs);
   const useOnce = stack.runtime.sessions.useOnce.bind(stack.runtime.sessions);
   methods[methods.findIndex((m) => m.name === 'private_key_jwt')] = privateKeyJwt({ useOnce, now: stack.runtime.now }, fetcher);
   token = call((request) => tokenEndpoint(stack.runtime, request, tokenGrants));
