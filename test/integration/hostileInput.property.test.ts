@@ -223,10 +223,12 @@ describe('hostile input through every endpoint (DynamoDB Local, local KMS)', () 
       const first = await send(request);
       // A fixed id may already have been used by the properties above: then it is a replay at once.
       if (!REPLAYED_JTIS.includes(jti)) assert.equal(first.status, 200, first.body);
+      logged = [];
       const again = await send(request);
       assert.equal(again.status, 401, again.body);
-      // A replay answers like any failed authentication (the rule goes to the audit log only).
+      // The answer is every failed authentication's; the audit line names the rule.
       assert.deepEqual(JSON.parse(again.body), { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+      assert.ok(logged.some((line) => typeof line === 'string' && line.includes('"reason":"Token reuse detected"')), JSON.stringify(logged));
     }
     assert.deepEqual([...subjects].sort(), ['jwt-client', 'secret-jwt-client'], 'both JWT methods');
   });
