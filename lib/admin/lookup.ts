@@ -47,13 +47,13 @@ const settingsOrder = (key: string) => {
 
 export async function requireRealm(table: ClientsTable, realm: string): Promise<RealmSettings> {
   const settings = await findRealm(table, realm);
-  if (!settings) throw new AdminError(`realm '${realm}' does not exist`);
+  if (!settings) throw new AdminError(`realm '${realm}' does not exist`, 'not-found');
   return settings;
 }
 
 export async function requireClient(table: ClientsTable, realm: string, clientId: string): Promise<ClientRecord> {
   const client = await table.getClient(realm, clientId);
-  if (!client) throw new AdminError(`client '${clientId}' does not exist in realm '${realm}'`);
+  if (!client) throw new AdminError(`client '${clientId}' does not exist in realm '${realm}'`, 'not-found');
   return client;
 }
 
@@ -75,7 +75,7 @@ export async function findRole(table: ClientsTable, realm: string, role: RoleNam
 
 export async function requireRole(table: ClientsTable, realm: string, role: RoleName): Promise<Role> {
   const found = await findRole(table, realm, role);
-  if (!found) throw new AdminError(`${describeRole(role)} does not exist in realm '${realm}'`);
+  if (!found) throw new AdminError(`${describeRole(role)} does not exist in realm '${realm}'`, 'not-found');
   return found;
 }
 
@@ -94,5 +94,5 @@ export async function resolveRoleRef(table: ClientsTable, realm: string, ref: st
     const role = await findRole(table, realm, candidate);
     if (role) return role;
   }
-  throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`);
+  throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`, 'not-found');
 }
