@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { administrationItems } from './realmManagement.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
@@ -36,22 +38,26 @@ const REALM_NAME = /^[^/#\s]{1,255}$/;
 function newRealmItems(settings: RealmSettings): ClientsTableItem[] {
   const inScopeClaim = new Set(['profile', 'email', 'address', 'phone', 'offline_access', 'microprofile-jwt', 'organization']);
   const scopes: ClientScope[] = [...KEYCLOAK_DEFAULT_CLIENT_SCOPES, ...KEYCLOAK_OPTIONAL_CLIENT_SCOPES].map((name) => ({
+    id: randomUUID(),
     name,
     protocol: 'openid-connect',
     includeInTokenScope: inScopeClaim.has(name),
     scopeMappings: name === 'offline_access' ? { realm: ['offline_access'], client: {} } : emptyRoleMappings(),
   }));
   return [
-    { kind: 'role', name: 'offline_access', description: '${role_offline-access}', composite: false },
-    { kind: 'role', name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'offline_access', description: '${role_offline-access}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
     {
       kind: 'role',
+      id: randomUUID(),
       name: settings.defaultRole,
       description: '${role_default-roles}',
       composite: true,
       composites: { realm: ['offline_access', 'uma_authorization'], client: {} },
     },
     ...scopes.map((scope): ClientsTableItem => ({ kind: 'clientScope', ...scope })),
+    // Keycloak's admin roles: `realm-management` and its roles, or master's `admin` and `create-realm`.
+    ...administrationItems(settings.realm),
   ];
 }
 
@@ -65,6 +71,7 @@ export async function createRealm(ctx: AdminContext, realm: string, changes: Rea
   if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
   if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
+    id: randomUUID(),
     realm,
     enabled: true,
     // Keycloak's defaults for a new realm.
