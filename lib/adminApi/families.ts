@@ -1,3 +1,5 @@
+import { clientRoutes } from './clients.js';
+import { realmRoutes } from './realms.js';
 import type { AdminRoute } from './route.js';
 import { serverInfoRoutes } from './serverInfo.js';
 
@@ -8,4 +10,8 @@ import { serverInfoRoutes } from './serverInfo.js';
  * ScopeMappedResource, …). To add a family: export an `AdminRoute[]` from its module and list it
  * here; the router (lib/adminApi/router.ts) refuses two routes with the same method and path.
  */
-export const ADMIN_ROUTES: readonly AdminRoute[] = [...serverInfoRoutes];
+export const ADMIN_ROUTES: readonly AdminRoute[] = [
+  ...serverInfoRoutes,
+  ...realmRoutes,
+  ...clientRoutes,
+];
