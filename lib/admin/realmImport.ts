@@ -16,6 +16,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
+import { ensureAdministration } from './realmManagement.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -184,6 +185,7 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   if (options.dryRun) return report;
   await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
   const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? 'kms');
+  await ensureAdministration(ctx, parsed.realm);
   report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));
   return report;
 }
