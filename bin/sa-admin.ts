@@ -15,8 +15,9 @@ import { addMappings, removeMappings, type MappingChange, type MappingTarget } f
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
 import { bootstrapAdminService } from '../lib/admin/bootstrap.js';
+import { isLoopbackUrl } from '../lib/clientAuth/jwksUrl.js';
 import { AdminError } from '../lib/admin/errors.js';
-import { listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
+import { ensureKeys, listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
 import { describeRole, type RoleName } from '../lib/admin/lookup.js';
 import { pushNotBefore } from '../lib/admin/notBefore.js';
 import { exportRealm } from '../lib/admin/realmExport.js';
@@ -31,6 +32,15 @@ const SERVICE = 'sa-token-service';
 // The SDK's notice that its 2027 releases need Node 22 is for the maintainers (package.json
 // engines), not an operator's terminal, where it would bury the one-line result or error.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// `sa-admin --help | head -1`: once the reader has gone, the rest of the output has nowhere to go.
+// End quietly, as Unix filters do, rather than die on an unhandled EPIPE with a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
 
 interface GlobalOptions {
   stage: string;
@@ -66,6 +76,8 @@ function context(cmd: Command): AdminContext {
     ...(options.local
       ? { local: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, kms: `http://127.0.0.1:${env.KMS_PORT || 4599}` } }
       : {}),
+    // Tables reached on this machine (DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB) are a local stage.
+    localStage: isLoopbackUrl(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL),
   });
 }
 
@@ -550,7 +562,7 @@ group('not-before', 'revoke every token issued before now')
     ]);
   });
 
-const keys = group('keys', 'list or rotate signing keys');
+const keys = group('keys', 'list, rotate or complete signing keys');
 
 keys
   .command('list')
@@ -562,13 +574,25 @@ keys
   });
 
 keys
+  .command('ensure')
+  .description("give a realm the keys it lacks: an active signing key per algorithm, and the key its refresh tokens (JWTs) are signed with")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const result = await ensureKeys(context(cmd), realmName);
+    print(cmd, result, () => [
+      ...result.created.map((key) => `new ${key.alg} key ${key.kid} (${key.provider})`),
+      `refresh-token key ${result.refreshKey.kid} (HS512): ${result.refreshKey.created ? 'created' : 'already there'}`,
+    ]);
+  });
+
+keys
   .command('rotate')
   .description('create new signing keys; the previous ones stay published until their tokens expire')
   .argument('<realm>')
   .option('--alg <alg>', 'RS256 or ES256 (default: both)', choice(['RS256', 'ES256'] as const))
   .option('--mode <mode>', "kms or envelope (default: the realm's signing mode, else kms)", choice(['kms', 'envelope'] as const))
   .option('--kms-key-id <arn>', 'kms mode: sign with this existing KMS key instead of creating one (needs --alg)')
-  .option('--account <id>', "the AWS account for a new KMS key's policy (default: the stage signing key's account)")
+  .option('--account <id>', "the AWS account for a new KMS key's policy (default: the stage secrets key's account)")
   .option('--realm-cache-ttl <seconds>', "the stage's realmCacheTtlSeconds, if changed from 60", wholeNumber)
   .action(async (realmName: string, opts: { alg?: SignatureAlgorithm; mode?: SigningMode; kmsKeyId?: string; account?: string; realmCacheTtl?: number }, cmd: Command) => {
     const result = await rotateKeys(context(cmd), realmName, {

@@ -2,7 +2,7 @@ import { refreshGrants, tokenEndpoint } from '../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { createRuntime } from '../lib/runtime.js';
 
-const runtime = createRuntime();
+const runtime = createRuntime({ signsTokens: true });
 
 /**
  * POST /realms/{realm}/protocol/openid-connect/token/refresh: the refresh grant as a Lambda of its

@@ -3,7 +3,7 @@ import { httpHandler } from '../lib/http/handler.js';
 import { createRuntime } from '../lib/runtime.js';
 
 // Built once per container: SDK clients, caches and keys outlive the invocation.
-const runtime = createRuntime();
+const runtime = createRuntime({ signsTokens: true });
 
 /** POST /realms/{realm}/protocol/openid-connect/token (and the legacy /auth form). */
 export const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true, observe: runtime.observability });

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClient, NotFoundException } from '@aws-sdk/client-kms';
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
+import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
-import { createSigningKey } from '../lib/signing/keys.js';
+import type { AdminContext, StageNames } from '../lib/admin/context.js';
+import { ensureRealmKeys } from '../lib/admin/keys.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
 /**
@@ -36,41 +38,39 @@ export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<vo
   }
 }
 
+/** What the admin operations need to know of a stage, named as infra/*.yml name its resources. */
+export function stageNames(stage: string, clientsTable: string, service = 'sa-token-service'): StageNames {
+  return { stage, service, clientsTable, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
+}
+
 /**
  * Imports a Keycloak realm export unless the realm already exists (so a restart keeps what an
- * operator changed), and makes sure the realm has an active key for both algorithms.
+ * operator changed), and makes sure the realm has an active key of its own for both algorithms
+ * (lib/admin/keys.ts ensureRealmKeys: in kms mode, KMS keys of the realm, never the stage's).
  */
 export async function seedRealm(options: {
   table: ClientsTable;
   kms: KMSClient;
   realmFile: string;
-  aliases: ReturnType<typeof signingKeyAliases>;
-  /** The stage's wrapping key, for client-secret-jwt secrets. */
-  secretsKeyId?: string;
+  /** The stage whose secrets key wraps client-secret-jwt secrets and envelope keys, and names the key policies' roles. */
+  stage: string;
   log?: (line: string) => void;
 }): Promise<string> {
   const json = JSON.parse(await readFile(options.realmFile, 'utf8')) as { realm?: string };
+  const names = stageNames(options.stage, options.table.tableName);
   // client-secret-jwt clients keep their secret encrypted under the stage key (never in clear).
-  const encryptSecret = options.secretsKeyId
-    ? (clientId: string, secret: string) => encryptClientSecret(options.kms, options.secretsKeyId!, String(json.realm), clientId, secret)
-    : undefined;
-  const parsed = await parseRealmExport(json, { encryptSecret });
+  const encryptSecret = (clientId: string, secret: string) => encryptClientSecret(options.kms, names.secretsKeyId, String(json.realm), clientId, secret);
+  // Chosen secrets are hashed with the realm's pepper, which only KMS unwraps.
+  const hashChosenSecret = pepperedHasher(options.kms, options.table, names.secretsKeyId, String(json.realm));
+  // The seed is the local stage's: its JWKS documents may be served over plain http to loopback.
+  const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
   for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
-  if (!(await options.table.loadRealm(parsed.realm))) {
+  const settings = await options.table.loadRealm(parsed.realm);
+  if (!settings) {
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
   }
-  const keys = (await options.table.loadRealm(parsed.realm))?.keys ?? [];
-  for (const alg of ['RS256', 'ES256'] as const) {
-    if (!keys.some((key) => key.alg === alg && key.status === 'active')) {
-      await createSigningKey(options.kms, options.table, parsed.realm, {
-        alg,
-        mode: 'kms',
-        kmsKeyId: options.aliases[alg],
-        retainPreviousFor: 0,
-        now: Math.floor(Date.now() / 1000),
-      });
-    }
-  }
+  const ctx: AdminContext = { names, table: options.table, kms: options.kms, now: () => Math.floor(Date.now() / 1000), localStage: true };
+  await ensureRealmKeys(ctx, parsed.realm, settings?.settings.signingMode ?? 'kms');
   return parsed.realm;
 }

@@ -8,10 +8,18 @@ export interface Config {
   /** DynamoDB table holding sessions, revoked token ids and single-use markers (all with TTL). */
   sessionsTable: string;
   /**
-   * Base URL the issuer is built from (`{base}/realms/{realm}`). When unset, the request's own
-   * origin is used, as Keycloak does without a configured hostname.
+   * Base URL the issuer is built from (`{base}/realms/{realm}`), and the only one client
+   * assertions may name as audience. Every deployed stage sets it (serverless.yml: the HTTP API's
+   * own URL, or the `issuerBaseUrl` parameter for a custom domain), and `npm start` sets it to its
+   * own address. Only an in-process runtime without it (the integration tests) takes the request's
+   * origin, as Keycloak does without a configured hostname.
    */
   issuerBaseUrl?: string;
+  /**
+   * The local stage (`npm start`, `npm test`): a client's `jwks.url` may be plain http to a
+   * loopback address. LOCAL_STAGE=true; never set in a deployed stage.
+   */
+  localStage?: boolean;
   /** How long realm-level data (settings, composite roles, client scopes, keys) is cached per container. */
   realmCacheTtlSeconds: number;
   /** How long each container caches client records (0: read the client on every request). */
@@ -41,13 +49,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     clientsTable: required(env, 'CLIENTS_TABLE'),
     sessionsTable: required(env, 'SESSIONS_TABLE'),
-    issuerBaseUrl: env.ISSUER_BASE_URL ? env.ISSUER_BASE_URL.replace(/\/+$/, '') : undefined,
+    issuerBaseUrl: issuerBaseUrl(env),
+    localStage: env.LOCAL_STAGE === 'true',
     realmCacheTtlSeconds: parsedTtl,
     clientCacheTtlSeconds: nonNegative(env, 'CLIENT_CACHE_TTL_SECONDS', DEFAULT_CLIENT_CACHE_TTL_SECONDS),
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
     authFailuresPerSource: positiveInteger(env, 'AUTH_FAILURES_PER_SOURCE', 30),
     authFailuresPerClientAndSource: positiveInteger(env, 'AUTH_FAILURES_PER_CLIENT_AND_SOURCE', 10),
   };
+}
+
+/**
+ * ISSUER_BASE_URL: an absolute https URL (plain http only to this machine), no query or fragment,
+ * trailing slashes dropped. A function running in AWS (not under serverless offline) without it
+ * refuses to start: the issuer would otherwise follow the Host header a client sends.
+ */
+export function issuerBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.ISSUER_BASE_URL;
+  if (!value) {
+    if (env.AWS_LAMBDA_FUNCTION_NAME && env.IS_OFFLINE !== 'true') throw new Error('ISSUER_BASE_URL must be set in a deployed stage');
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('ISSUER_BASE_URL must be an absolute URL');
+  }
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('ISSUER_BASE_URL must be https (http only to localhost)');
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new Error('ISSUER_BASE_URL must not have a query, fragment or credentials');
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
 function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -14,6 +14,9 @@ import { OAuthError } from './http/errors.js';
 export type AuditEventType = 'CLIENT_LOGIN' | 'REFRESH_TOKEN' | 'LOGOUT' | 'REVOKE_GRANT' | 'INTROSPECT_TOKEN';
 
 export interface AuditDetails {
+  /** Where the request came from (Keycloak's event field `ipAddress`) and what sent it. */
+  ipAddress?: string;
+  userAgent?: string;
   realm?: string;
   clientId?: string;
   grant_type?: string;
@@ -32,6 +35,19 @@ const KEYCLOAK_AUTH_METHOD: Record<string, string> = {
   none: 'none',
 };
 export const keycloakAuthMethod = (method: string) => KEYCLOAK_AUTH_METHOD[method] ?? method;
+
+/** The parts of a request an audit event records (lib/http/request.ts HttpRequest has them). */
+export interface AuditSource {
+  sourceIp: string;
+  headers: Record<string, string>;
+}
+
+/** A user agent is the caller's free text: bounded, and without control characters that could forge log lines. */
+export const MAX_USER_AGENT_LENGTH = 256;
+function userAgentOf(source: AuditSource): string {
+  // eslint-disable-next-line no-control-regex
+  return (source.headers['user-agent'] ?? '').slice(0, MAX_USER_AGENT_LENGTH).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
 
 type MetricName = 'TokensIssued' | 'Refreshes' | 'Logouts' | 'ClientAuthenticationFailures';
 
@@ -87,9 +103,13 @@ export class Observability {
     else this.logger.warn(String(message), rest);
   }
 
-  /** Starts an audit record that the operation fills in as it learns who the client is. */
-  audit(type: AuditEventType, details: AuditDetails): AuditRecord {
-    return new AuditRecord(this, type, details);
+  /**
+   * Starts an audit record that the operation fills in as it learns who the client is. Every
+   * event carries the request's source address and user agent, so an attack can be traced (the
+   * HTTP API's access log has the same request id: infra/apiGateway.yml).
+   */
+  audit(type: AuditEventType, source: AuditSource, details: AuditDetails = {}): AuditRecord {
+    return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details });
   }
 
   emit(type: AuditEventType, details: AuditDetails, error?: OAuthError): void {

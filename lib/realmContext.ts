@@ -1,5 +1,6 @@
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
+import type { RefreshTokenKey } from './signing/refreshKey.js';
 import type { ClientsTable } from './store/clientsTable.js';
 import type { ClientScope, RealmSettings } from './store/model.js';
 import { RoleGraph } from './tokens/roles.js';
@@ -10,6 +11,8 @@ export interface RealmContext {
   roles: RoleGraph;
   clientScopes: Map<string, ClientScope>;
   keys: KeyRing;
+  /** Signs and verifies the realm's JWT refresh tokens; absent until the realm has its key. */
+  refreshKey?: RefreshTokenKey;
 }
 
 /**
@@ -24,6 +27,8 @@ export class RealmCache {
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
     private readonly ttlSeconds: number,
+    /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
+    private readonly options: { warmSigners: boolean } = { warmSigners: false },
     private readonly nowMs: () => number = Date.now,
   ) {}
 
@@ -51,8 +56,9 @@ export class RealmCache {
       roles: new RoleGraph(data.compositeRoles),
       clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
       keys: new KeyRing(realm, data.keys, this.signers),
+      ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
-    context.keys.warm();
+    if (this.options.warmSigners) context.keys.warm();
     return context;
   }
 }

@@ -5,11 +5,12 @@ import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
 import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
-import { JwksFetcher } from './clientAuth/jwksFetcher.js';
+import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
+import { PepperCache } from './clientAuth/secretPepper.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import { Observability } from './observability.js';
@@ -19,6 +20,7 @@ import { RealmCache } from './realmContext.js';
 import { SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
 
 /**
@@ -57,6 +59,12 @@ export interface RuntimeOverrides {
   kms?: KMSClient;
   now?: () => number;
   observability?: Observability;
+  /**
+   * The function signs tokens (token, refresh): it unwraps a realm's envelope keys as soon as the
+   * realm loads. Every other function only publishes or checks public keys and never asks KMS to
+   * unwrap a private key (its role may not: infra/kms.yml).
+   */
+  signsTokens?: boolean;
 }
 
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
@@ -69,7 +77,11 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
-  const secrets = new SecretVerifier(now);
+  const secrets = new SecretVerifier({
+    now,
+    peppers: new PepperCache(clients, kms),
+    upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
+  });
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
@@ -77,17 +89,20 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions,
-    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds),
+    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true }),
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [
       clientSecretBasic(secrets),
       clientSecretPost(secrets),
-      privateKeyJwt(assertionDeps, new JwksFetcher()),
+      privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
       clientSecretJwt(assertionDeps, kms),
       publicClient,
     ],
     observability: overrides.observability ?? new Observability(),
-    throttle: new Throttle({ windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource }),
+    throttle: new Throttle(
+      { windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource },
+      new FailureCounters(doc, config.sessionsTable),
+    ),
     clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
     now,
   };
@@ -99,19 +114,10 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
-        throttle.checkBlocked(throttle.keys(realm, clientId, sourceIp, runtime.now()), runtime.now());
+        throttle.checkBeforeVerifying(realm, clientId, sourceIp, runtime.now());
         return runtime.clientCache.get(realm, clientId);
       },
-      async recordFailure(realm, clientId, sourceIp) {
-        const now = runtime.now();
-        const keys = throttle.keys(realm, clientId, sourceIp, now);
-        const expiresAt = throttle.windowEnd(now) + throttle.policy.windowSeconds;
-        const [source, clientAndSource] = await Promise.all([
-          runtime.sessions.countFailure(keys.source, expiresAt),
-          runtime.sessions.countFailure(keys.clientAndSource, expiresAt),
-        ]);
-        throttle.afterFailure(keys, { source, clientAndSource }, now);
-      },
+      recordFailure: (realm, clientId, sourceIp) => throttle.recordFailure(realm, clientId, sourceIp, runtime.now()),
     },
     input,
   );

@@ -5,7 +5,7 @@
  * "N passed, N failed" line.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PROJECT_ROOT, startLocalStack } from '../infra/local/stack.js';
@@ -30,6 +30,21 @@ async function testFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
+async function existingFile(file: string): Promise<string[]> {
+  return (await stat(join(PROJECT_ROOT, file)).catch(() => undefined))?.isFile() ? [file] : [];
+}
+
+// Arguments are tiers (unit, integration, e2e) or single test files. An argument that selects no
+// file (a misspelt tier or path) is an error: a run that tests nothing must not look green.
+const selected = tiers.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
+const selections = await Promise.all(selected.map(async (arg) => ({ arg, files: arg.endsWith('.ts') ? await existingFile(arg) : await testFiles(arg) })));
+const empty = selections.filter((selection) => selection.files.length === 0).map((selection) => selection.arg);
+if (empty.length > 0) {
+  console.log(`no test file selected by ${empty.map((arg) => `'${arg}'`).join(', ')}: give a tier (unit, integration, e2e) or a test file\n0 passed, 1 failed`);
+  process.exit(1);
+}
+const files = selections.flatMap((selection) => selection.files);
+
 // SKIP_TYPECHECK=1 is for a developer re-running one file; CI always typechecks.
 console.log('> typecheck');
 const typecheck = process.env.SKIP_TYPECHECK === '1' ? { code: 0 } : await run(join(PROJECT_ROOT, 'node_modules/.bin/tsc'), ['--noEmit', '-p', '.']);
@@ -37,10 +52,6 @@ if (typecheck.code !== 0) {
   console.log('typecheck failed\n0 passed, 1 failed');
   process.exit(1);
 }
-
-// Arguments are tiers (unit, integration, e2e) or single test files.
-const selected = tiers.length > 0 ? tiers : ['unit', 'integration', 'e2e'];
-const files = (await Promise.all(selected.map((arg) => (arg.endsWith('.ts') ? [arg] : testFiles(arg))))).flat();
 const needsOffline = files.some((file) => file.includes('e2e'));
 const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-test-'));
 const port = Number(process.env.TEST_PORT ?? 3100);

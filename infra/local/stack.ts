@@ -1,13 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import { ensureStageKeys, secretsKeyAlias, seedRealm, signingKeyAliases } from '../seed.js';
+import { ensureStageKeys, secretsKeyAlias, seedRealm } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
 import { startKmsServer } from './kms/server.js';
 import { createTables, tableNames } from './tables.js';
@@ -29,6 +30,16 @@ export interface LocalStackOptions {
   logFile?: string;
   /** Tests fail authentication thousands of times from 127.0.0.1 (the fuzz run); lift the brute-force limits. */
   relaxThrottle?: boolean;
+  /**
+   * The issuer base URL the handlers use (ISSUER_BASE_URL); default `http://localhost:<port>`, the
+   * stack's own address. Like a deployed stage, the issuer never follows the Host header.
+   */
+  issuerBaseUrl?: string;
+  /**
+   * Endpoints to use instead of starting DynamoDB Local or the local KMS (AWS_ENDPOINT_URL_DYNAMODB,
+   * AWS_ENDPOINT_URL_KMS): a fault proxy, another machine, or a dev stage's tables in AWS.
+   */
+  endpoints?: { dynamodb?: string; kms?: string };
 }
 
 export interface LocalStack {
@@ -38,15 +49,26 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The AWS SDK finds local endpoints through the standard variables; credentials are dummies. */
-export function awsEnvironment(dynamodbUrl: string, kmsUrl: string): Record<string, string> {
+/**
+ * The AWS SDK finds the endpoints through the standard variables. Credentials are dummies (the
+ * local services accept any), unless `inherit` (the caller's environment, when it gave an
+ * endpoint of its own, which may be real AWS) has a region or credentials of its own.
+ */
+export function awsEnvironment(dynamodbUrl: string, kmsUrl: string, inherit: NodeJS.ProcessEnv = {}): Record<string, string> {
+  const ownCredentials = inherit.AWS_ACCESS_KEY_ID !== undefined || inherit.AWS_PROFILE !== undefined;
   return {
     AWS_ENDPOINT_URL_DYNAMODB: dynamodbUrl,
     AWS_ENDPOINT_URL_KMS: kmsUrl,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: inherit.AWS_REGION ?? 'us-east-1',
+    ...(ownCredentials ? {} : { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' }),
   };
+}
+
+/** Starts one of the stack's own services and registers its stop. */
+async function startOwn(stops: (() => Promise<void>)[], start: () => Promise<{ url: string; stop(): Promise<void> }>): Promise<string> {
+  const service = await start();
+  stops.push(service.stop);
+  return service.url;
 }
 
 /**
@@ -60,22 +82,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const fn of stops.reverse()) await fn().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynamoDbLocal(options.dynamodbPort, join(options.dataDir, 'dynamodb'));
-    stops.push(dynamo.stop);
-    const kmsServer = await startKmsServer({ port: options.kmsPort, host: '127.0.0.1', dataDir: join(options.dataDir, 'kms') });
-    stops.push(kmsServer.close);
-    options.log(`DynamoDB Local  ${dynamo.url}\nlocal KMS       ${kmsServer.url}`);
+    const dynamodbUrl = options.endpoints?.dynamodb ?? (await startOwn(stops, () => startDynamoDbLocal(options.dynamodbPort, join(options.dataDir, 'dynamodb'))));
+    const kmsUrl =
+      options.endpoints?.kms ??
+      (await startOwn(stops, async () => {
+        const server = await startKmsServer({ port: options.kmsPort, host: '127.0.0.1', dataDir: join(options.dataDir, 'kms') });
+        return { url: server.url, stop: server.close };
+      }));
+    const given = (name: 'dynamodb' | 'kms') => (options.endpoints?.[name] ? ' (given)' : '');
+    options.log(`DynamoDB        ${dynamodbUrl}${given('dynamodb')}\nKMS             ${kmsUrl}${given('kms')}`);
 
-    const aws = awsEnvironment(dynamo.url, kmsServer.url);
+    const aws = awsEnvironment(dynamodbUrl, kmsUrl, options.endpoints !== undefined ? process.env : {});
     const names = tableNames(options.stage);
-    const clientConfig = { region: aws.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamo.url });
-    const kms = new KMSClient({ ...clientConfig, endpoint: kmsServer.url });
+    const clientConfig = { region: aws.AWS_REGION, ...(aws.AWS_ACCESS_KEY_ID === 'local' ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}) };
+    const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: dynamodbUrl });
+    const kms = new KMSClient({ ...clientConfig, endpoint: kmsUrl });
+    // Idempotent: tables and keys that exist (a restart, a given endpoint) are kept.
     await createTables(dynamodb, names);
-    const aliases = signingKeyAliases(options.stage);
     await ensureStageKeys(kms, options.stage);
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
-    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, aliases, secretsKeyId: secretsKeyAlias(options.stage), log: options.log });
+    await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, stage: options.stage, log: options.log });
 
     // Locally, changes (admin CLI, tests) must show on the very next request.
     const env = {
@@ -85,6 +111,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SECRETS_KEY_ID: secretsKeyAlias(options.stage),
       REALM_CACHE_TTL_SECONDS: '0',
       CLIENT_CACHE_TTL_SECONDS: '0',
+      // A client's jwks.url may be plain http to loopback here, never in a deployed stage.
+      LOCAL_STAGE: 'true',
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),
     };
     const baseUrl = `http://localhost:${options.port}`;
@@ -92,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // A server left on the port would answer the readiness check in our place.
       await assertPortFree(options.port);
       await assertPortFree(options.lambdaPort);
-      const offline = startServerlessOffline(options, env);
+      const offline = startServerlessOffline(options, env, options.issuerBaseUrl ?? baseUrl);
       stops.push(offline.stop);
       await waitForReady(`${baseUrl}/realms/demo/.well-known/openid-configuration`, offline.child, offline.output);
     }
@@ -103,13 +131,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
+function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
-  const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
-  // serverless.yml's provider environment wins over the process environment under serverless offline,
-  // so the zero cache times of `env` above reach the functions only as stage params.
-  args.push('--param', `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, '--param', `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`);
-  const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
+  // serverless.yml's provider.environment takes the cache lifetimes from `params`, and under
+  // serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
+  const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
+  const args = [
+    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment',
+    ...params.flatMap((param) => ['--param', param]),
+  ];
+  // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,
+  // and `serverless package` (or another offline run) deletes it when it finishes: this run's
+  // bundles live in its own data directory instead (serverless.yml reads SA_ESBUILD_WORK_FOLDER).
+  const buildDir = join(options.dataDir, 'esbuild');
+  const child = spawn(bin, args, {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
@@ -128,6 +169,7 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       await exited;
       clearTimeout(timer);
       logFile?.end();
+      await rm(buildDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,14 +8,23 @@ import { tableNames } from './tables.js';
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
  * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002).
+ * ISSUER_BASE_URL fixes the issuer (default: http://localhost:PORT). AWS_ENDPOINT_URL_DYNAMODB
+ * or AWS_ENDPOINT_URL_KMS, when set, are used instead of starting DynamoDB Local or the local KMS.
  */
-const port = Number(process.env.PORT ?? 3000);
+const env = process.env;
+const port = Number(env.PORT ?? 3000);
+const endpoints = {
+  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+  ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
+};
 const stack = await startLocalStack({
+  ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
+  ...(env.ISSUER_BASE_URL ? { issuerBaseUrl: env.ISSUER_BASE_URL } : {}),
   port,
-  dynamodbPort: Number(process.env.DYNAMODB_PORT ?? 8000),
-  kmsPort: Number(process.env.KMS_PORT ?? 4599),
-  lambdaPort: Number(process.env.LAMBDA_PORT ?? 3002),
-  dataDir: process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
+  dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),
+  kmsPort: Number(env.KMS_PORT ?? 4599),
+  lambdaPort: Number(env.LAMBDA_PORT ?? 3002),
+  dataDir: env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
   stage: 'local',
   log: (line) => console.log(line),
 }).catch((err: Error) => {
@@ -52,7 +61,7 @@ await bootstrapAdminService(
 
 const base = stack.baseUrl;
 console.log(`
-Token service ready on ${base}
+Token service ready on ${base} (issuer base ${env.ISSUER_BASE_URL || base})
   discovery   ${base}/realms/demo/.well-known/openid-configuration
   token       ${base}/realms/demo/protocol/openid-connect/token
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs

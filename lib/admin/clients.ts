@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
-import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
+import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
+import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
+import { pepperedHasher } from '../clientAuth/secretPepper.js';
 import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -39,7 +41,7 @@ export interface NewClientOptions {
   jwksUrl?: string;
   /** Keycloak's internal id; a new UUID when absent. */
   id?: string;
-  /** A chosen secret instead of a generated one (hashed with scrypt: it may be weak). */
+  /** A chosen secret instead of a generated one (hashed with the realm's pepper: it may be weak). */
   secret?: string;
   enabled?: boolean;
   publicClient?: boolean;
@@ -108,7 +110,7 @@ export async function createClient(
   checkClientId(clientId);
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
-  const attributes: Record<string, string> = { ...options.attributes, ...jwksAttributes(auth, options) };
+  const attributes: Record<string, string> = { ...options.attributes, ...jwksAttributes(ctx, auth, options) };
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
   const publicClient = options.publicClient ?? false;
   if (publicClient && options.serviceAccounts) throw new AdminError('a public client cannot have service accounts');
@@ -386,13 +388,13 @@ export function clientView(client: ClientRecord): ClientView {
 }
 
 /**
- * The stored forms of a secret: its hash (SHA-256 for a generated one, scrypt for a chosen one,
- * which may be weak), its copy encrypted under the stage's secrets key, and the attribute
+ * The stored forms of a secret: its hash (SHA-256 for a generated one; for a chosen one, which may
+ * be weak, an HMAC keyed with the realm's pepper as imports hash them, lib/clientAuth/secretPepper.ts), its copy encrypted under the stage's secrets key, and the attribute
  * recording when it was made.
  */
 async function secretFields(ctx: AdminContext, client: ClientRecord, secret: string, chosen = false): Promise<Partial<ClientRecord>> {
   const [secretHash, secretCiphertext] = await Promise.all([
-    chosen ? hashChosenSecret(secret) : hashGeneratedSecret(secret),
+    chosen ? pepperedHasher(ctx.kms, ctx.table, ctx.names.secretsKeyId, client.realm)(client.clientId, secret) : hashGeneratedSecret(secret),
     encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, client.realm, client.clientId, secret),
   ]);
   return { secretHash, secretCiphertext, attributes: { ...client.attributes, [SECRET_CREATION_TIME]: String(ctx.now()) } };
@@ -412,7 +414,7 @@ function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
  * Keycloak's attributes for where a client-jwt client's keys are: a stored JWKS
  * (`use.jwks.string`, `jwks.string`) or a URL (`use.jwks.url`, `jwks.url`).
  */
-function jwksAttributes(auth: ClientAuthenticatorType, options: NewClientOptions): Record<string, string> {
+function jwksAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, options: NewClientOptions): Record<string, string> {
   const given = options.jwks !== undefined || options.jwksUrl !== undefined;
   if (auth !== 'client-jwt') {
     if (given) throw new AdminError('--jwks and --jwks-url are for --auth client-jwt');
@@ -420,14 +422,9 @@ function jwksAttributes(auth: ClientAuthenticatorType, options: NewClientOptions
   }
   if (options.jwks !== undefined && options.jwksUrl !== undefined) throw new AdminError('give --jwks or --jwks-url, not both');
   if (options.jwksUrl !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.jwksUrl);
-    } catch {
-      throw new AdminError(`--jwks-url '${options.jwksUrl}' is not a URL`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new AdminError('--jwks-url must be an http(s) URL');
-    return { 'use.jwks.url': 'true', 'jwks.url': url.href };
+    const problem = jwksUrlProblem(options.jwksUrl, { allowLoopbackHttp: ctx.localStage === true });
+    if (problem !== undefined) throw new AdminError(`--jwks-url '${options.jwksUrl}' ${problem}`);
+    return { 'use.jwks.url': 'true', 'jwks.url': new URL(options.jwksUrl).href };
   }
   if (options.jwks !== undefined) return { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify(publicJwks(options.jwks)) };
   throw new AdminError('a client-jwt client needs its public keys: --jwks FILE or --jwks-url URL');

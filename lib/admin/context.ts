@@ -27,6 +27,11 @@ export interface AdminContext {
   kms: KMSClient;
   /** Epoch seconds. */
   now(): number;
+  /**
+   * The target is the local stack (its tables are on this machine): a client's `jwks.url` may
+   * then be plain http to a loopback address (lib/clientAuth/jwksUrl.ts). Deployed stages: https only.
+   */
+  localStage?: boolean;
 }
 
 export interface LocalEndpoints {
@@ -37,7 +42,7 @@ export interface LocalEndpoints {
 /** The local stack (`npm start`) has no credentials or region of its own; any value works. */
 const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
-export function createAdminContext(options: { names: StageNames; local?: LocalEndpoints; now?: () => number }): AdminContext {
+export function createAdminContext(options: { names: StageNames; local?: LocalEndpoints; localStage?: boolean; now?: () => number }): AdminContext {
   const dynamodb = options.local ? new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.dynamodb }) : new DynamoDBClient({});
   const kms = options.local ? new KMSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.kms }) : new KMSClient({});
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
@@ -46,5 +51,6 @@ export function createAdminContext(options: { names: StageNames; local?: LocalEn
     table: new ClientsTable(doc, options.names.clientsTable),
     kms,
     now: options.now ?? (() => Math.floor(Date.now() / 1000)),
+    localStage: options.local !== undefined || options.localStage === true,
   };
 }

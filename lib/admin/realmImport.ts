@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
+import { pepperedHasher } from '../clientAuth/secretPepper.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -11,12 +13,14 @@ import {
   type Role,
   type RoleMappings,
   type SignatureAlgorithm,
+  type SigningMode,
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { ensureAdministration } from './realmManagement.js';
+import { realmNameProblem } from './realmName.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -50,6 +54,8 @@ export class RealmImportError extends AdminError {
 export type StoredSecret = Pick<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'secretCiphertext' | 'rotatedSecretCiphertext'>;
 
 export interface ParseOptions {
+  /** Which `jwks.url` values are accepted (default: https only). */
+  jwksUrlPolicy?: JwksUrlPolicy;
   /** By clientId: the secrets the target realm already holds (see storedSecretsOf). */
   storedSecrets?: ReadonlyMap<string, StoredSecret>;
   /** Give a confidential client that has no secret in the file nor in the target a new generated one. */
@@ -59,7 +65,12 @@ export interface ParseOptions {
    * lib/clientAuth/secretCipher.ts). Without it such clients are read but get no ciphertext.
    */
   encryptSecret?: (clientId: string, secret: string) => Promise<string>;
-  /** false for a dry run: secrets are checked but not hashed (scrypt costs ~0.1 s a secret). */
+  /**
+   * Hashes a chosen or imported secret with the realm's pepper (lib/clientAuth/secretPepper.ts).
+   * Without it (a tool that has no KMS), chosen secrets get the earlier scrypt hash.
+   */
+  hashChosenSecret?: (clientId: string, secret: string) => Promise<string>;
+  /** false for a dry run: secrets are checked but not hashed. */
   hashSecrets?: boolean;
   /** Called as secrets are hashed, for a progress display: scrypt dominates a large import. */
   onSecretProgress?: (done: number, total: number) => void;
@@ -135,6 +146,8 @@ export interface ImportOptions {
   generateSecrets?: boolean;
   /** Progress of the two long phases: hashing secrets (scrypt), then writing items. */
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
+  /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
+  signingMode?: SigningMode;
 }
 
 export interface ImportReport {
@@ -164,11 +177,15 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
     generateSecrets: options.generateSecrets ?? false,
+    jwksUrlPolicy: { allowLoopbackHttp: ctx.localStage === true },
     hashSecrets: !options.dryRun,
     ...(options.dryRun
       ? {}
       : // Only reached once the whole file is valid, realm name included.
-        { encryptSecret: (clientId, secret) => encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realmName ?? '', clientId, secret) }),
+        {
+          encryptSecret: (clientId, secret) => encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realmName ?? '', clientId, secret),
+          hashChosenSecret: pepperedHasher(ctx.kms, ctx.table, ctx.names.secretsKeyId, realmName ?? ''),
+        }),
     onSecretProgress: (done, total) => options.onProgress?.('secrets', done, total),
   });
   const report: ImportReport = {
@@ -184,7 +201,7 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   };
   if (options.dryRun) return report;
   await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
-  const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? 'kms');
+  const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? options.signingMode ?? 'kms');
   await ensureAdministration(ctx, parsed.realm);
   report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));
   return report;
@@ -438,7 +455,8 @@ interface Context {
 /** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
 function readRealmName(reader: ExportReader, json: JsonObject): string {
   const realm = reader.requiredName(json, 'realm', '') ?? '';
-  if (/[/#]/.test(realm)) reader.problem('realm', "must not contain '/' or '#'");
+  const problem = realm === '' ? undefined : realmNameProblem(realm);
+  if (problem !== undefined) reader.problem('realm', problem);
   return realm;
 }
 
@@ -763,6 +781,8 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   const r = ctx.reader;
   const { value: raw, path, clientId } = entry;
   const { [ROTATED_SECRET_ATTRIBUTE]: rotatedSecret, ...attributes } = readAttributes(ctx, entry);
+  const jwksUrl = attributes['jwks.url'] === undefined ? undefined : jwksUrlProblem(attributes['jwks.url'], ctx.options.jwksUrlPolicy ?? { allowLoopbackHttp: false });
+  if (jwksUrl !== undefined) r.problem(join(path, 'attributes.jwks.url'), jwksUrl);
   const record: ClientDraft['record'] = {
     realm: ctx.realm,
     clientId,
@@ -890,11 +910,12 @@ async function finishClients(
   scopeMappings: Map<string, RoleMappings>,
   serviceAccounts: Map<string, ServiceAccount>,
 ): Promise<ClientRecord[]> {
-  const { hashSecrets = true, encryptSecret, onSecretProgress } = ctx.options;
+  const { hashSecrets = true, encryptSecret, onSecretProgress, hashChosenSecret: hashWithPepper } = ctx.options;
   const hash = (draft: ClientDraft, secret: string | undefined): Promise<string | undefined> | undefined => {
     if (secret === undefined) return undefined;
     if (draft.generated) return Promise.resolve(hashGeneratedSecret(secret));
-    return hashSecrets ? hashChosenSecret(secret) : undefined;
+    if (!hashSecrets) return undefined;
+    return hashWithPepper ? hashWithPepper(draft.record.clientId, secret) : hashChosenSecret(secret);
   };
   const encrypt = (draft: ClientDraft, secret: string | undefined) =>
     secret !== undefined && draft.record.clientAuthenticatorType === 'client-secret-jwt' ? encryptSecret?.(draft.record.clientId, secret) : undefined;

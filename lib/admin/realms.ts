@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
 import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
@@ -6,6 +7,7 @@ import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
+import { realmNameProblem } from './realmName.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
@@ -28,9 +30,6 @@ export type RealmChanges = Partial<
     | 'extra'
   >
 >;
-
-/** Same rule as the token endpoint's realm lookup (lib/realmContext.ts): a URL path segment and a partition-key part. */
-const REALM_NAME = /^[^/#\s]{1,255}$/;
 
 /**
  * What Keycloak gives a new realm, reduced to what a service-account token uses: the roles
@@ -72,7 +71,8 @@ export interface CreatedRealm {
 
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
 export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}, options: { id?: string } = {}): Promise<CreatedRealm> {
-  if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
+  const problem = realmNameProblem(realm);
+  if (problem !== undefined) throw new AdminError(`'${realm}' is not a valid realm name: it ${problem}`);
   if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
     id: options.id ?? randomUUID(),
@@ -95,6 +95,10 @@ export async function createRealm(ctx: AdminContext, realm: string, changes: Rea
   });
   await ctx.table.batchPut(realm, newRealmItems(settings));
   const keys = await ensureRealmKeys(ctx, realm, settings.signingMode ?? 'kms');
+  // The pepper chosen secrets are hashed with exists from the start: the token functions cache a
+  // realm's lack of one for a minute (lib/clientAuth/secretPepper.ts), which would refuse a secret
+  // set through the Admin API right after the realm's first token.
+  await ensureRealmPepper(ctx.kms, ctx.table, ctx.names.secretsKeyId, realm);
   // Last: a realm without settings does not exist for the token endpoint, so it appears complete.
   await ctx.table.putItem(realm, { kind: 'settings', ...settings });
   return { settings, keys };

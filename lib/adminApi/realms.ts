@@ -52,6 +52,13 @@ const NESTED = new Set([
   'clientTemplates',
 ]);
 
+/**
+ * Realms made through the API sign with envelope keys (a key pair KMS generates, stored wrapped
+ * under the stage's secrets key): the admin function may not create KMS keys, which a `kms` realm's
+ * own signing keys would need. `sa-admin keys rotate --mode kms` moves a realm to KMS signing.
+ */
+const NEW_REALM_SIGNING = 'envelope' as const;
+
 /** Keycloak's realm name rule as lib/admin applies it (and Keycloak's 400 for a bad one). */
 const REALM_NAME = /^[^/#\s]{1,255}$/;
 
@@ -144,7 +151,7 @@ async function create(call: AdminCall) {
   if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
     // A whole realm export: import-realm's rules (ids kept, secrets hashed, the rest as sa-admin imports it).
     // import-realm's rules, realm-management included.
-    await importRealmExport(call.admin, body);
+    await importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING });
     const imported = await call.admin.table.loadRealm(name);
     const extra = realmExtras(body);
     if (imported && Object.keys(extra).length > 0) {
@@ -152,7 +159,7 @@ async function create(call: AdminCall) {
     }
   } else {
     const id = readString(body, 'id');
-    await createRealm(call.admin, name, { ...realmChanges(body), extra: realmExtras(body) }, id ? { id } : {});
+    await createRealm(call.admin, name, { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) }, id ? { id } : {});
   }
   return created(call.url('realms', name));
 }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidClient, invalidRequest, OAuthError } from '../http/errors.js';
 import type { ClientRecord } from '../store/model.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
@@ -39,7 +40,7 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   const usedBasic = input.request.headers.authorization !== undefined;
   const present = deps.methods.filter((method) => method.present(input));
   // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
-  const credentialed = present.filter((method) => method.name !== 'none');
+  const credentialed = oneSecret(present.filter((method) => method.name !== 'none'), input);
   if (credentialed.length > 1) {
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     throw invalidRequest('Multiple client authentication methods used');
@@ -65,6 +66,27 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
 
   if (usable.bearerOnly) throw new OAuthError(400, 'invalid_client', 'Bearer-only not allowed');
   return { client: usable, method: method.name };
+}
+
+/**
+ * Keycloak's admin client refreshes with its secret twice, in the Basic header and as
+ * `client_secret` in the form (@keycloak/keycloak-admin-client getToken), and Keycloak reads both
+ * (ClientIdAndSecretAuthenticator). The same client and secret twice is one method said twice:
+ * it counts as Basic. Anything else beside Basic is still two methods.
+ */
+function oneSecret(methods: ClientAuthMethod[], input: ClientAuthInput): ClientAuthMethod[] {
+  const basic = methods.find((method) => method.name === 'client_secret_basic');
+  const post = methods.find((method) => method.name === 'client_secret_post');
+  if (methods.length !== 2 || !basic || !post) return methods;
+  const [header, form] = [basic.claim(input), post.claim(input)];
+  const sameClient = form.clientId === '' || form.clientId === header.clientId;
+  return sameClient && sameText(header.proof, form.proof) ? [basic] : methods;
+}
+
+/** Constant-time equality of two strings of any length (compared as SHA-256 digests). */
+function sameText(a: string, b: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** A client proves itself only with the method its `clientAuthenticatorType` names (public clients with none). */

@@ -1,13 +1,17 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
-import { invalidClient } from '../http/errors.js';
+import { CLIENT_AUTH_FAILED, OAuthError } from '../http/errors.js';
 import type { ClientRecord } from '../store/model.js';
 import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
 /**
  * What `private_key_jwt` and `client_secret_jwt` share (RFC 7523 §3, OIDC Core §9, Keycloak's
- * JWTClientAuthenticator): the assertion's form and claims. Each rule broken gets its own
- * description; none of them says anything about the client, and the checks that need no stored
- * client run before the client is read.
+ * JWTClientAuthenticator): the assertion's form and claims. The checks that need no stored client
+ * run before the client is read.
+ *
+ * We differ from Keycloak, which names the broken rule in the answer (`400 invalid_client`): every
+ * failure here is the same `401 invalid_client` as an unknown client, byte for byte, and the rule
+ * goes to the audit log only. Otherwise the answers to an assertion that breaks a client-specific
+ * rule (its algorithm, its lifetime, its keys) would tell which client ids exist.
  */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Keycloak's allowed clock skew for client assertions. */
@@ -18,7 +22,8 @@ export const DEFAULT_MAX_LIFETIME_SECONDS = 60;
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 
-export const ruleBroken = (input: ClientAuthInput, description: string) => invalidClient(input.realm, false, description);
+/** The unknown client's answer on the wire; `reason` is for the audit log. */
+export const ruleBroken = (_input: ClientAuthInput, reason: string) => new OAuthError(401, 'invalid_client', CLIENT_AUTH_FAILED, {}, reason);
 
 export interface ParsedAssertion {
   assertion: string;
@@ -87,8 +92,14 @@ export function checkAgainstClient(input: ClientAuthInput, parsed: ParsedAsserti
   const alg = parsed.header.alg!;
   if (!allowed.includes(alg) || (required && required !== alg)) throw fail(`Client assertion signature algorithm ${alg} is not allowed`);
   const maxLifetime = Number(client.attributes['token.endpoint.auth.signing.max.exp']) || DEFAULT_MAX_LIFETIME_SECONDS;
-  const start = typeof parsed.payload.iat === 'number' ? parsed.payload.iat : now;
-  if (parsed.payload.exp! - start > maxLifetime) throw fail(`Client assertion lifetime exceeds ${maxLifetime} seconds`);
+  // Keycloak 26 counts the allowed window from `iat` when there is one: a fresh assertion with a
+  // far `exp` (Python's Authlib sends exp = now + 3600) is accepted once, its jti remembered until
+  // that `exp`. Without `iat`, the `exp` itself must lie within the window.
+  if (typeof parsed.payload.iat === 'number') {
+    if (now - parsed.payload.iat > maxLifetime + CLOCK_SKEW_SECONDS) throw fail(`Client assertion was issued more than ${maxLifetime} seconds ago`);
+  } else if (parsed.payload.exp! - now > maxLifetime) {
+    throw fail(`Client assertion without iat expires more than ${maxLifetime} seconds from now`);
+  }
 }
 
 /**

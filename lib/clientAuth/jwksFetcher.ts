@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
+import { jwksUrlProblem, type JwksUrlPolicy } from './jwksUrl.js';
 
-export interface JwksFetcherOptions {
+export interface JwksFetcherOptions extends JwksUrlPolicy {
   /** Give up on a JWKS URL after this long: a hanging URL must never hang the token endpoint. */
   timeoutMs: number;
   /** Refuse documents larger than this: a JWKS is a few KB. */
@@ -11,7 +12,7 @@ export interface JwksFetcherOptions {
   minRefetchIntervalMs: number;
 }
 
-export const DEFAULT_JWKS_FETCHER_OPTIONS: JwksFetcherOptions = { timeoutMs: 2000, maxBytes: 64 * 1024, ttlMs: 5 * 60_000, minRefetchIntervalMs: 1000 };
+export const DEFAULT_JWKS_FETCHER_OPTIONS: JwksFetcherOptions = { timeoutMs: 2000, maxBytes: 64 * 1024, ttlMs: 5 * 60_000, minRefetchIntervalMs: 1000, allowLoopbackHttp: false };
 
 /** Thrown when a client's JWKS URL cannot be used; the caller answers invalid_client. */
 export class JwksUnavailable extends Error {}
@@ -43,7 +44,9 @@ export class JwksFetcher {
   private async fetch(url: string): Promise<JSONWebKeySet> {
     let response: Response;
     try {
-      if (!/^https?:\/\//i.test(url)) throw new Error('not an http(s) URL');
+      // Checked again here: a URL stored before the rule, or written straight to the table, is not trusted.
+      const problem = jwksUrlProblem(url, this.options);
+      if (problem !== undefined) throw new Error(`jwks.url ${problem}`);
       response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
       if (!response.ok) throw new Error(`status ${response.status}`);
       const text = await readLimited(response, this.options.maxBytes, this.options.timeoutMs);

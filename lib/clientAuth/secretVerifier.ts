@@ -1,45 +1,70 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ClientRecord } from '../store/model.js';
-import { UNKNOWN_CLIENT_HASH, verifySecret } from './secretHash.js';
+import { hashFormat, hashWithPepper, verifyNothing, verifySecret, type HashKey } from './secretHash.js';
 
 const MAX_MEMO_ENTRIES = 10_000;
 
+/** The hash work itself; replaceable so tests can see which work each request does. */
+export interface HashWork {
+  verify(stored: string, presented: string, key: HashKey): Promise<boolean>;
+  /** The stand-in work when there is no stored hash (unknown, disabled or secret-less client). */
+  nothing(key: HashKey, presented: string): false;
+}
+
+export interface SecretVerifierDeps {
+  now(): number;
+  /** The realm's unwrapped pepper, if it has one (lib/clientAuth/secretPepper.ts). */
+  peppers: { get(realm: string): Promise<Buffer | undefined> };
+  /** Replaces a legacy hash whose secret just verified; failures are ignored (the legacy hash keeps working). */
+  upgrade?(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void>;
+  work?: HashWork;
+}
+
 /**
- * Verifies client secrets against their stored hashes, remembering per container which presented
- * secret last verified against which stored hash, so a warm request never runs scrypt again.
+ * Verifies client secrets against their stored hashes (lib/clientAuth/secretHash.ts).
  *
- * The memo holds an HMAC of the secret under a key that lives only in this container's memory,
- * never the secret. It is keyed by the stored hash itself: rotating or changing a secret changes
- * the hash, so the memo can never outlive the secret it vouches for.
+ * Every request does the same kind of work whether the client exists or not: one keyed hash of
+ * the presented secret (HMAC under the realm's pepper, or SHA-256 for a generated secret), and for
+ * an unknown client the same HMAC against nothing. A legacy scrypt hash is the one exception; it
+ * is rewritten as `hmac$` the first time its secret verifies, after which that client is like the
+ * others.
+ *
+ * A secret that verified is remembered per container (an HMAC of it under a key that lives only
+ * in this container's memory, never the secret), keyed by the stored hash itself: rotating or
+ * changing a secret changes the hash, so the memo can never outlive the secret it vouches for.
  */
 export class SecretVerifier {
   private readonly memoKey = randomBytes(32);
   private readonly memo = new Map<string, Buffer>();
+  private readonly work: HashWork;
 
-  constructor(
-    private readonly now: () => number,
-    /** The hash check itself (scrypt or SHA-256); replaceable so tests can count the work done. */
-    private readonly verifyHash: (stored: string, presented: string) => Promise<boolean> = verifySecret,
-  ) {}
-
-  /** Current secret, or the previous one while its rotation grace period lasts (Keycloak's secret-rotation policy). */
-  async verify(client: ClientRecord | undefined, presented: string): Promise<boolean> {
-    if (!client?.secretHash) {
-      await this.check(UNKNOWN_CLIENT_HASH, presented);
-      return false;
-    }
-    if (await this.check(client.secretHash, presented)) return true;
-    const graceEnds = client.rotatedSecretExpiresAt ?? 0;
-    return client.rotatedSecretHash !== undefined && this.now() < graceEnds && (await this.check(client.rotatedSecretHash, presented));
+  constructor(private readonly deps: SecretVerifierDeps) {
+    this.work = deps.work ?? { verify: verifySecret, nothing: verifyNothing };
   }
 
-  private async check(storedHash: string, presented: string): Promise<boolean> {
+  /** Current secret, or the previous one while its rotation grace period lasts (Keycloak's secret-rotation policy). */
+  async verify(realm: string, clientId: string, client: ClientRecord | undefined, presented: string): Promise<boolean> {
+    const key: HashKey = { pepper: await this.deps.peppers.get(realm), clientId };
+    if (!client?.secretHash) return this.work.nothing(key, presented);
+    if (await this.check(client, 'secretHash', client.secretHash, presented, key)) return true;
+    const graceEnds = client.rotatedSecretExpiresAt ?? 0;
+    return (
+      client.rotatedSecretHash !== undefined &&
+      this.deps.now() < graceEnds &&
+      (await this.check(client, 'rotatedSecretHash', client.rotatedSecretHash, presented, key))
+    );
+  }
+
+  private async check(client: ClientRecord, field: 'secretHash' | 'rotatedSecretHash', storedHash: string, presented: string, key: HashKey): Promise<boolean> {
     const digest = createHmac('sha256', this.memoKey).update(presented, 'utf8').digest();
     const remembered = this.memo.get(storedHash);
     if (remembered && timingSafeEqual(remembered, digest)) return true;
-    if (!(await this.verifyHash(storedHash, presented))) return false;
+    if (!(await this.work.verify(storedHash, presented, key))) return false;
     if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(storedHash, digest);
+    if (hashFormat(storedHash) === 'scrypt' && key.pepper && this.deps.upgrade) {
+      await this.deps.upgrade(client.realm, client.clientId, field, storedHash, hashWithPepper(key.pepper, client.clientId, presented)).catch(() => undefined);
+    }
     return true;
   }
 }

@@ -1,8 +1,9 @@
 import { unauthorizedClient } from '../http/errors.js';
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
-import { newRefreshToken, newSessionId } from '../tokens/refreshToken.js';
-import { resolveScope } from '../tokens/scope.js';
+import type { RealmContext } from '../realmContext.js';
+import { newRefreshToken, newSessionId, refreshTokenFor } from '../tokens/refreshToken.js';
+import { resolveScope, type ResolvedScope } from '../tokens/scope.js';
 import { refreshExpiresIn, sessionTimeouts, usesRefreshTokens } from '../tokens/sessionPolicy.js';
 import { issueTokens, type IssueInput } from '../tokens/tokenResponse.js';
 import type { Grant } from './grant.js';
@@ -23,7 +24,7 @@ export const clientCredentials: Grant = {
     }
     const scope = resolveScope(form.get('scope'), client, realm.clientScopes);
     const now = runtime.now();
-    const session = usesRefreshTokens(client) ? newSession(realm.settings, client, form.get('scope') ?? '', now) : undefined;
+    const session = usesRefreshTokens(client) ? await newSession(realm, issuer, client, scope, form.get('scope') ?? '', now) : undefined;
     const issued = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
     // Signed first, stored second, returned last: if signing fails nothing is written; if the write
     // fails the signed tokens are dropped. No token is ever returned whose session was not stored.
@@ -32,8 +33,8 @@ export const clientCredentials: Grant = {
   },
 };
 
-function newSession(settings: RealmSettings, client: ClientRecord, requestedScope: string, now: number) {
-  const timeouts = sessionTimeouts(settings, client);
+async function newSession(realm: RealmContext, issuer: string, client: ClientRecord, scope: ResolvedScope, requestedScope: string, now: number) {
+  const timeouts = sessionTimeouts(realm.settings, client);
   const id = newSessionId();
   const refresh = newRefreshToken(id);
   const record: SessionRecord = {
@@ -50,6 +51,8 @@ function newSession(settings: RealmSettings, client: ClientRecord, requestedScop
     previousTokenHashes: [],
     version: 1,
   };
-  const issued: IssueInput['session'] = { id, refreshToken: refresh.token, refreshExpiresIn: refreshExpiresIn(timeouts, now, now, now), expiresAt: record.expiresAt };
+  const expiresIn = refreshExpiresIn(timeouts, now, now, now);
+  const refreshToken = await refreshTokenFor(realm, { issuer, client, sessionId: id, credential: refresh.token, scope: scope.scope, issuedAt: now, expiresIn });
+  const issued: IssueInput['session'] = { id, refreshToken, refreshExpiresIn: expiresIn, expiresAt: record.expiresAt };
   return { record, issued };
 }

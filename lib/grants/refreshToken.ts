@@ -1,5 +1,6 @@
 import { invalidGrant, invalidRequest, invalidScope, temporarilyUnavailable } from '../http/errors.js';
-import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
+import { issuersFor } from '../runtime.js';
+import { hashRefreshToken, readRefreshToken, refreshTokenFor } from '../tokens/refreshToken.js';
 import { decideRefresh } from '../tokens/rotation.js';
 import { resolveScope } from '../tokens/scope.js';
 import { issueTokens } from '../tokens/tokenResponse.js';
@@ -12,23 +13,26 @@ const MAX_ATTEMPTS = 5;
  * `grant_type=refresh_token` (RFC 6749 §6). The access token is rebuilt from the client's current
  * role mappings and state; `scope` may only narrow what the session started with. Rotation and
  * reuse follow the realm's `revokeRefreshToken` and `refreshTokenMaxReuse` (lib/tokens/rotation.ts),
- * enforced by a write conditional on the session version that was read.
+ * enforced by a write conditional on the session version that was read; without rotation only the
+ * time of use is written, so parallel refreshes of one token all succeed.
  */
 export const refreshToken: Grant = {
   parameters: new Set(['refresh_token', 'scope']),
 
   async handle({ runtime, realm, request, form, issuer, client: { client } }) {
-    const presented = form.get('refresh_token');
-    if (!presented) throw invalidRequest('No refresh token');
-    const sessionId = sessionIdOf(presented);
-    if (!sessionId) throw invalidGrant('Invalid refresh token');
-    const presentedHash = hashRefreshToken(presented);
+    const token = form.get('refresh_token');
+    if (!token) throw invalidRequest('No refresh token');
+    const presented = await readRefreshToken(realm, token, issuersFor(runtime, request, request.realm));
+    if (!presented) throw invalidGrant('Invalid refresh token');
+    // Keycloak's order (TokenManager.verifyRefreshToken): the token's own expiry before its session.
+    if (presented.claims && presented.claims.exp <= runtime.now()) throw invalidGrant('Token is not active');
+    const presentedHash = hashRefreshToken(presented.credential);
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const session = await runtime.sessions.get(sessionId);
+      const session = await runtime.sessions.get(presented.sessionId);
       if (!session) throw invalidGrant('Session not active');
       const now = runtime.now();
-      const decision = decideRefresh({ session, presentedToken: presented, presentedHash, realm: realm.settings, client, now });
+      const decision = decideRefresh({ session, presentedToken: presented.credential, presentedHash, realm: realm.settings, client, now });
       if (decision.kind === 'refuse') {
         if (decision.endSession) await runtime.sessions.delete(session.id);
         throw invalidGrant(decision.description);
@@ -36,6 +40,16 @@ export const refreshToken: Grant = {
       const scope = resolveScope(narrowedScope(form.get('scope'), session.requestedScope, client.defaultClientScopes), client, realm.clientScopes);
       // Sign before the rotation is written: should signing fail, the session is untouched and
       // the same refresh token still works; should the write lose a race, the tokens are dropped.
+      // Without rotation the credential stays and a new JWT around it carries the new `exp`.
+      const refreshToken = await refreshTokenFor(realm, {
+        issuer,
+        client,
+        sessionId: session.id,
+        credential: decision.refreshToken,
+        scope: scope.scope,
+        issuedAt: now,
+        expiresIn: decision.refreshExpiresIn,
+      });
       const issued = await issueTokens({
         realm,
         issuer,
@@ -43,8 +57,14 @@ export const refreshToken: Grant = {
         scope,
         issuedAt: now,
         sourceIp: request.sourceIp,
-        session: { id: session.id, refreshToken: decision.refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
+        session: { id: session.id, refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
       });
+      if (!decision.rotated) {
+        // Nothing rotates, so nothing can race: record the use and answer (a session deleted
+        // meanwhile is decided on the next pass, from a fresh read).
+        if ((await runtime.sessions.recordUse(session.id, now)) === 'recorded') return issued;
+        continue;
+      }
       if (await runtime.sessions.replace(decision.session, session.version)) return issued;
     }
     throw temporarilyUnavailable();

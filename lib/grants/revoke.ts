@@ -3,7 +3,7 @@ import type { HttpRequest } from '../http/request.js';
 import { empty, type HttpResponse } from '../http/response.js';
 import type { AuditRecord } from '../observability.js';
 import { issuersFor, type Runtime } from '../runtime.js';
-import { hashRefreshToken, sessionIdOf } from '../tokens/refreshToken.js';
+import { hashRefreshToken, isRefreshTokenShaped, readRefreshToken } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
 import { verifyAccessToken } from '../tokens/verifyAccessToken.js';
 import { clientRequest } from './clientRequest.js';
@@ -17,7 +17,7 @@ const unmatchingClients = () => invalidRequest('Unmatching clients');
  * (RFC 7009 §2.2: "invalid tokens do not cause an error response").
  */
 export async function revoke(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('REVOKE_GRANT', {});
+  const audit = runtime.observability.audit('REVOKE_GRANT', request);
   return audit.around(() => revokeToken(runtime, request, audit));
 }
 
@@ -28,10 +28,11 @@ async function revokeToken(runtime: Runtime, request: HttpRequest, audit: AuditR
   const token = form.get('token')!;
   const clientId = client.client.clientId;
 
-  const sessionId = sessionIdOf(token);
-  if (sessionId) {
-    const session = await runtime.sessions.get(sessionId);
-    if (session && session.realm === request.realm && tokenGeneration(session, hashRefreshToken(token))) {
+  const issuers = issuersFor(runtime, request, request.realm);
+  if (isRefreshTokenShaped(token)) {
+    const presented = await readRefreshToken(realm, token, issuers);
+    const session = presented && (await runtime.sessions.get(presented.sessionId));
+    if (session && session.realm === request.realm && tokenGeneration(session, hashRefreshToken(presented.credential))) {
       if (session.clientId !== clientId) throw unmatchingClients();
       audit.set({ session_id: session.id });
       await runtime.sessions.delete(session.id);
@@ -40,7 +41,7 @@ async function revokeToken(runtime: Runtime, request: HttpRequest, audit: AuditR
   }
 
   const now = runtime.now();
-  const claims = await verifyAccessToken(realm, token, issuersFor(runtime, request, request.realm), now);
+  const claims = await verifyAccessToken(realm, token, issuers, now);
   if (claims && typeof claims.jti === 'string') {
     if (claims.azp !== clientId) throw unmatchingClients();
     audit.set({ token_id: claims.jti });

@@ -12,7 +12,7 @@ import { refreshToken } from './refreshToken.js';
  * (missing, then unsupported) before any client authentication, then the client, then the grant.
  */
 export async function tokenEndpoint(runtime: Runtime, request: HttpRequest, grants: Record<string, Grant>): Promise<HttpResponse> {
-  const audit = runtime.observability.audit('CLIENT_LOGIN', {});
+  const audit = runtime.observability.audit('CLIENT_LOGIN', request);
   return audit.around(async () => {
     let grant: Grant | undefined;
     const { realm, form, issuer, client } = await clientRequest(runtime, request, audit, (form) => {

@@ -39,8 +39,19 @@ export const realmNotFound = () => new OAuthError(404, 'Realm does not exist');
 export const CLIENT_AUTH_FAILED = 'Invalid client or Invalid client credentials';
 
 export function invalidClient(realm: string, usedBasic: boolean, description = CLIENT_AUTH_FAILED): OAuthError {
-  const headers: Record<string, string> = usedBasic ? { 'WWW-Authenticate': `Basic realm="${realm.replace(/["\\]/g, '')}"` } : {};
+  const headers: Record<string, string> = usedBasic ? { 'WWW-Authenticate': `Basic realm=${quotedRealm(realm)}` } : {};
   return new OAuthError(401, 'invalid_client', description, headers);
+}
+
+/**
+ * The realm name as a quoted-string (RFC 9110 §5.6.4): a realm stored before names were checked
+ * (lib/admin/realmName.ts) may hold characters no header can carry, and one gave a 500. Anything
+ * outside printable ASCII is percent-encoded; quotes and backslashes are escaped.
+ */
+export function quotedRealm(name: string): string {
+  // Through Buffer, not encodeURIComponent, which throws on a lone surrogate.
+  const printable = name.replace(/[^\x20-\x7e]/gu, (char) => [...Buffer.from(char, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''));
+  return `"${printable.replace(/["\\]/g, (char) => `\\${char}`)}"`;
 }
 
 /** A dependency (DynamoDB, KMS) failed after the SDK's own retries: the caller may try again. */

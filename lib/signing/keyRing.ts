@@ -1,9 +1,10 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import type { RefreshKeyRecord, SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
 import { EnvelopeSigner } from './envelopeSigner.js';
 import { publishedJwks, type PublicJwk } from './jwks.js';
 import { KmsSigner } from './kmsSigner.js';
+import { RefreshTokenKey } from './refreshKey.js';
 import type { JwtSigner } from './signer.js';
 
 /**
@@ -12,8 +13,20 @@ import type { JwtSigner } from './signer.js';
  */
 export class SignerCache {
   private readonly signers = new Map<string, JwtSigner>();
+  private readonly refreshKeys = new Map<string, RefreshTokenKey>();
 
   constructor(private readonly kms: KMSClient) {}
+
+  /** The realm's refresh-token key, unwrapped once per container like an envelope signing key. */
+  refreshKey(realm: string, record: RefreshKeyRecord): RefreshTokenKey {
+    const cacheKey = `${realm}\u0000${record.kid}`;
+    let key = this.refreshKeys.get(cacheKey);
+    if (!key) {
+      key = new RefreshTokenKey(this.kms, realm, record);
+      this.refreshKeys.set(cacheKey, key);
+    }
+    return key;
+  }
 
   get(realm: string, record: SigningKeyRecord): JwtSigner {
     const cacheKey = `${realm}\u0000${record.kid}`;

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,6 +7,7 @@ import {
   PutCommand,
   DeleteCommand,
   ScanCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   ClientRecord,
@@ -13,6 +15,7 @@ import type {
   CompositeRole,
   RealmData,
   RealmSettings,
+  RefreshKeyRecord,
   Role,
   SigningKeyRecord,
 } from './model.js';
@@ -31,7 +34,10 @@ export const sk = {
   plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
   clientScope: (name: string) => `META#SCOPE#${name}`,
   key: (kid: string) => `META#KEY#${kid}`,
+  /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
+  refreshKey: 'META#REFRESH_KEY',
   client: (clientId: string) => `CLIENT#${clientId}`,
+  pepper: 'META#PEPPER',
 };
 
 export const realmPk = (realm: string) => `REALM#${realm}`;
@@ -46,7 +52,15 @@ export type ClientsTableItem =
   | ({ kind: 'role' } & Role)
   | ({ kind: 'clientScope' } & ClientScope)
   | ({ kind: 'key' } & SigningKeyRecord)
-  | ({ kind: 'client' } & ClientRecord);
+  | ({ kind: 'refreshKey' } & RefreshKeyRecord)
+  | ({ kind: 'client' } & ClientRecord)
+  | ({ kind: 'pepper' } & PepperRecord);
+
+/** The realm's client-secret pepper, wrapped under the stage's secrets key (lib/clientAuth/secretPepper.ts). */
+export interface PepperRecord {
+  ciphertext: string;
+  createdAt: number;
+}
 
 export class ClientsTable {
   constructor(
@@ -60,6 +74,7 @@ export class ClientsTable {
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
     const keys: SigningKeyRecord[] = [];
+    let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
         case 'settings':
@@ -74,9 +89,14 @@ export class ClientsTable {
         case 'key':
           keys.push(item);
           break;
+        case 'refreshKey': {
+          const { kind: _kind, ...record } = item;
+          refreshKey = record;
+          break;
+        }
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys } : undefined;
+    return settings ? { settings, compositeRoles, clientScopes, keys, ...(refreshKey ? { refreshKey } : {}) } : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
@@ -86,8 +106,73 @@ export class ClientsTable {
     return out.Item ? (stripKeys<ClientRecord>(out.Item)) : undefined;
   }
 
+  async getPepper(realm: string): Promise<PepperRecord | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.pepper } }));
+    return out.Item ? { ciphertext: String(out.Item.ciphertext), createdAt: Number(out.Item.createdAt) } : undefined;
+  }
+
+  /** Stores the realm's pepper unless it has one already (a concurrent writer won); returns the one stored. */
+  async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<PepperRecord> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, { kind: 'pepper', ...pepper }), ConditionExpression: 'attribute_not_exists(sk)' }),
+      );
+      return pepper;
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return (await this.getPepper(realm))!;
+    }
+  }
+
+  /**
+   * Replaces one of a client's secret hashes, only while it is still `previous`: a legacy hash is
+   * upgraded after its secret verified, and an admin change made meanwhile always wins.
+   */
+  async upgradeSecretHash(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: realmPk(realm), sk: sk.client(clientId) },
+          UpdateExpression: 'SET #field = :next',
+          ConditionExpression: '#field = :previous',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':next': next, ':previous': previous },
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+  }
+
   async putClient(client: ClientRecord): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
+  }
+
+  /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
+  async putRefreshKeyIfAbsent(realm: string, record: RefreshKeyRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(realm, { kind: 'refreshKey', ...record }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.refreshKey }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { kind: _kind, ...record } = stripKeys<{ kind: 'refreshKey' } & RefreshKeyRecord>(out.Item);
+    return record;
   }
 
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {
@@ -217,8 +302,12 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return sk.clientScope(item.name);
     case 'key':
       return sk.key(item.kid);
+    case 'refreshKey':
+      return sk.refreshKey;
     case 'client':
       return sk.client(item.clientId);
+    case 'pepper':
+      return sk.pepper;
   }
 }
 

@@ -185,12 +185,28 @@ export interface SigningKeyRecord {
   retireAt?: number;
 }
 
+/**
+ * A realm's refresh-token key (Keycloak's HS512 "hmac-generated" key): 64 random bytes that KMS
+ * generated and that are stored only wrapped under the stage's secrets key, bound to the realm by
+ * the encryption context (lib/signing/refreshKey.ts).
+ */
+export interface RefreshKeyRecord {
+  kid: string;
+  alg: 'HS512';
+  /** The key encrypted by KMS (base64), and the KMS key that wraps it. */
+  wrappedKey: string;
+  wrappingKeyId: string;
+  createdAt: number;
+}
+
 /** Everything realm-wide that a grant needs; cached per container. */
 export interface RealmData {
   settings: RealmSettings;
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
   keys: SigningKeyRecord[];
+  /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
+  refreshKey?: RefreshKeyRecord;
 }
 
 export function emptyRoleMappings(): RoleMappings {

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { committedEarlier, itemAfterConditionFailure, newWriteId, RETURN_ITEM_ON_CONDITION_FAILURE, WRITE_ID } from './exactWrite.js';
 
 /**
  * The sessions table: every item carries `ttl` (epoch seconds) so DynamoDB deletes it once it can
@@ -8,6 +8,10 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Upd
  * - `SESSION#<id>`: a service-account session (clients with refresh tokens on).
  * - `REVOKED#<realm>#<jti>`: an access token revoked before its expiry (RFC 7009).
  * - `JTI#<realm>#<clientId>#<jti>`: a client assertion already used (RFC 7523 §3, replay).
+ * - `THROTTLE#…`: failed client authentications (lib/store/failureCounters.ts).
+ *
+ * Every conditional write is exact under the SDK's retries (lib/store/exactWrite.ts): a write
+ * whose reply was lost after it committed is recognised by its `writeId` and counts as done.
  */
 export interface SessionRecord {
   id: string;
@@ -41,66 +45,86 @@ export class SessionsTable {
     readonly tableName: string,
   ) {}
 
+  /** Stores a new session; a retry of this very write that finds it stored succeeds. */
   async create(session: SessionRecord): Promise<void> {
-    await this.doc.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { ...sessionKey(session.id), ...session, ttl: session.expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    const key = sessionKey(session.id);
+    const writeId = newWriteId();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...session, ttl: session.expiresAt, [WRITE_ID]: writeId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ...RETURN_ITEM_ON_CONDITION_FAILURE,
+        }),
+      );
+    } catch (err) {
+      if (!(await committedEarlier(err, this.doc, this.tableName, key, writeId))) throw err;
+    }
   }
 
   /** Strongly consistent: a refresh must see the rotation state the last refresh wrote. */
   async get(id: string): Promise<SessionRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: sessionKey(id), ConsistentRead: true }));
     if (!out.Item) return undefined;
-    const { pk: _pk, ttl: _ttl, ...session } = out.Item;
+    const { pk: _pk, ttl: _ttl, [WRITE_ID]: _writeId, ...session } = out.Item;
     return session as SessionRecord;
   }
 
   /**
    * Writes the session's new state only if nobody else changed it since `expectedVersion` was read;
    * false when someone did (the caller re-reads and decides again). This is what keeps two
-   * concurrent refreshes of one token from both succeeding.
+   * concurrent refreshes of one token from both succeeding. A retry that finds this very write
+   * stored answers true, as the first attempt would have.
    */
   async replace(session: SessionRecord, expectedVersion: number): Promise<boolean> {
+    const key = sessionKey(session.id);
+    const writeId = newWriteId();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...sessionKey(session.id), ...session, ttl: session.expiresAt },
+          Item: { ...key, ...session, ttl: session.expiresAt, [WRITE_ID]: writeId },
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': expectedVersion },
+          ...RETURN_ITEM_ON_CONDITION_FAILURE,
         }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      return committedEarlier(err, this.doc, this.tableName, key, writeId);
+    }
+  }
+
+  /**
+   * Records a use of a session whose refresh token does not rotate (`revokeRefreshToken` off):
+   * only `lastRefresh` moves forward, whatever else happens in parallel, so concurrent refreshes
+   * of one token never conflict. 'gone' when the session no longer exists. Setting a time is the
+   * same write however often it is repeated, so a retried request is exact by itself; a refresh
+   * that finds a later use already recorded needs no write at all.
+   */
+  async recordUse(id: string, now: number): Promise<'recorded' | 'gone'> {
+    const key = sessionKey(id);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET lastRefresh = :now',
+          ConditionExpression: 'attribute_exists(pk) AND lastRefresh <= :now',
+          ExpressionAttributeValues: { ':now': now },
+          ...RETURN_ITEM_ON_CONDITION_FAILURE,
+        }),
+      );
+      return 'recorded';
+    } catch (err) {
+      const item = await itemAfterConditionFailure(err, this.doc, this.tableName, key);
+      return item === undefined ? 'gone' : 'recorded';
     }
   }
 
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(id) }));
-  }
-
-  /**
-   * Adds one to a failed-authentication counter (created on first use, expiring at `expiresAt`)
-   * and returns the new count, so the caller learns it without a separate read.
-   */
-  async countFailure(key: string, expiresAt: number): Promise<number> {
-    const out = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: key },
-        UpdateExpression: 'ADD #count :one SET #ttl = :ttl',
-        ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': expiresAt },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(out.Attributes?.count ?? 1);
   }
 
   /** Records a revoked access token's id until the token would have expired anyway. */
@@ -118,21 +142,23 @@ export class SessionsTable {
    * false for every later attempt until `expiresAt`, across containers and concurrent requests.
    */
   async useOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    const writeId = newWriteId();
     try {
       await this.doc.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: key, ttl: expiresAt },
+          Item: { pk: key, ttl: expiresAt, [WRITE_ID]: writeId },
           // An expired marker TTL has not removed yet does not count.
           ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
           ExpressionAttributeValues: { ':now': now },
+          ...RETURN_ITEM_ON_CONDITION_FAILURE,
         }),
       );
       return true;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
+      // Our own first attempt marked it: this is still the first use.
+      return committedEarlier(err, this.doc, this.tableName, { pk: key }, writeId);
     }
   }
 }

@@ -9,7 +9,12 @@ const REMEMBERED_TOKENS = 16;
 export type RefreshDecision =
   /** Refuse with invalid_grant; `endSession` when the session must not survive (reuse, expiry). */
   | { kind: 'refuse'; description: string; endSession: boolean }
-  | { kind: 'refresh'; session: SessionRecord; refreshToken: string; refreshExpiresIn: number };
+  /**
+   * `rotated`: a new refresh token was issued and `session` must replace the stored one on the
+   * version that was read; otherwise only the use is recorded (SessionsTable.recordUse), which
+   * never conflicts with a concurrent refresh.
+   */
+  | { kind: 'refresh'; session: SessionRecord; refreshToken: string; refreshExpiresIn: number; rotated: boolean };
 
 export interface RefreshInput {
   session: SessionRecord;
@@ -29,8 +34,10 @@ export interface RefreshInput {
  *   once); presenting `current` again is allowed `refreshTokenMaxReuse` more times; presenting any
  *   older token of the session, or `current` beyond its reuse count, ends the whole session.
  *
- * Pure: the caller writes the returned session conditionally on the version it read, so two
- * concurrent refreshes can never both be decided on the same state.
+ * Pure: when the token rotates, the caller writes the returned session conditionally on the
+ * version it read, so two concurrent refreshes can never both be decided on the same state. When
+ * it does not, there is no race to decide: every valid presentation succeeds, and only the time of
+ * the last use is written.
  */
 export function decideRefresh(input: RefreshInput): RefreshDecision {
   const { session, presentedHash, realm, client, now } = input;
@@ -52,7 +59,7 @@ export function decideRefresh(input: RefreshInput): RefreshDecision {
   const base = { ...session, lastRefresh: now, version: session.version + 1 };
   const expiresIn = refreshExpiresIn(timeouts, session.started, now, now);
   if (!realm.revokeRefreshToken) {
-    return { kind: 'refresh', session: base, refreshToken: input.presentedToken, refreshExpiresIn: expiresIn };
+    return { kind: 'refresh', session: base, refreshToken: input.presentedToken, refreshExpiresIn: expiresIn, rotated: false };
   }
   if (which === 'previous') return refuse('Stale token', true);
   if (which === 'current' && session.currentTokenUses > realm.refreshTokenMaxReuse) {
@@ -70,6 +77,7 @@ export function decideRefresh(input: RefreshInput): RefreshDecision {
     session: { ...base, ...promoted, nextTokenHash: issued.hash, nextTokenIssuedAt: now, previousTokenHashes },
     refreshToken: issued.token,
     refreshExpiresIn: expiresIn,
+    rotated: true,
   };
 }
 

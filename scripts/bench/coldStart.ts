@@ -30,7 +30,7 @@ interface ServerlessConfig {
 }
 
 /** Options serverless-esbuild strips before calling esbuild (they are its own). */
-const PLUGIN_OPTIONS = new Set(['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'installExtraArgs', 'watch', 'skipBuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'nodeExternals', 'config']);
+const PLUGIN_OPTIONS = new Set(['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'installExtraArgs', 'watch', 'skipBuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'nodeExternals', 'config', 'outputWorkFolder', 'outputBuildFolder']);
 
 export async function measureColdStart(options: { samples: number; log: (line: string) => void }): Promise<ColdStartResult[]> {
   const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { createSigningKey } from '../../lib/signing/keys.js';
+import { ensureRefreshKey } from '../../lib/signing/refreshKey.js';
 import { ClientsTable, type ClientsTableItem } from '../../lib/store/clientsTable.js';
 
 /**
@@ -18,7 +19,8 @@ const issuer = `${base}/realms/envelope`;
 
 before(async () => {
   const table = new ClientsTable(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), process.env.CLIENTS_TABLE!);
-  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key');
+  // Keys are the realm's own (a refresh-token key unwraps only for the realm it was made for).
+  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key' && item.kind !== 'refreshKey');
   const copied = items.map((item): ClientsTableItem =>
     item.kind === 'settings' ? { ...item, realm: 'envelope', signingMode: 'envelope' } : item.kind === 'client' ? { ...item, realm: 'envelope' } : item,
   );
@@ -26,6 +28,7 @@ before(async () => {
   for (const alg of ['RS256', 'ES256'] as const) {
     await createSigningKey(new KMSClient({}), table, 'envelope', { alg, mode: 'envelope', wrappingKeyId: process.env.SECRETS_KEY_ID!, retainPreviousFor: 0, now: Math.floor(Date.now() / 1000) });
   }
+  await ensureRefreshKey(new KMSClient({}), table, 'envelope', process.env.SECRETS_KEY_ID!, Math.floor(Date.now() / 1000));
 });
 
 describe('envelope signing end to end (serverless offline, openid-client)', () => {

@@ -31,8 +31,11 @@ let introspectCall: ReturnType<typeof endpoint>;
 const token = (realm: string, clientId: string, secret: string) =>
   tokenCall(realm, '/token', 'grant_type=client_credentials', { authorization: basic(clientId, secret) });
 
+/** Seconds added to the stack's clock: tokens "issued earlier" without sleeping. */
+let clockOffset = 0;
+
 before(async () => {
-  stack = await freshStack({ realmCacheTtlSeconds: 0 });
+  stack = await freshStack({ realmCacheTtlSeconds: 0, now: () => Math.floor(Date.now() / 1000) + clockOffset });
   tokenCall = endpoint((request) => tokenEndpoint(stack.runtime, request, tokenGrants));
   introspectCall = endpoint((request) => introspect(stack.runtime, request));
 });
@@ -231,23 +234,44 @@ describe('signing keys', () => {
 });
 
 describe('not-before push', () => {
-  it('realm: earlier tokens become inactive, and token responses carry the new policy', async () => {
-    const early = await token('demo', 'full-scope-client', 'full-secret');
-    const full = { authorization: basic('full-scope-client', 'full-secret') };
-    const inspect = async (t: string) => (await introspectCall('demo', '/token/introspect', `token=${encodeURIComponent(t)}`, full)).body;
-    assert.equal((await inspect(early.body.access_token)).active, true);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const pushed = await json(['not-before', 'push', 'demo']);
-    assert.ok(Math.abs(pushed.notBefore - Math.floor(Date.now() / 1000)) <= 2);
-    assert.deepEqual(await inspect(early.body.access_token), { active: false });
-    const later = await token('demo', 'full-scope-client', 'full-secret');
-    assert.equal(later.body['not-before-policy'], pushed.notBefore);
-  });
+  const full = { authorization: basic('full-scope-client', 'full-secret') };
+  const inspect = async (t: string) => (await introspectCall('demo', '/token/introspect', `token=${encodeURIComponent(t)}`, full)).body;
+  /** A token issued `secondsAgo` by the stack's clock: the CLI pushes the not-before at the real time. */
+  async function issuedEarlier(clientId: string, secret: string, secondsAgo = 5) {
+    clockOffset = -secondsAgo;
+    try {
+      return (await token('demo', clientId, secret)).body.access_token as string;
+    } finally {
+      clockOffset = 0;
+    }
+  }
 
+  // The client push first: after the realm push every token issued earlier is inactive anyway.
   it('client: only that client', async () => {
+    const special = 's3cr3t:with/reserved+chars & space';
+    const earlySpecial = await issuedEarlier('special-client', special);
+    const earlyOther = await issuedEarlier('full-scope-client', 'full-secret');
+    assert.equal((await inspect(earlySpecial)).active, true);
+    assert.equal((await inspect(earlyOther)).active, true);
     const pushed = await json(['not-before', 'push', 'demo', '--client', 'special-client']);
     assert.equal(pushed.clientId, 'special-client');
     assert.equal((await stack.table.getClient('demo', 'special-client'))!.notBefore, pushed.notBefore);
+    assert.deepEqual(await inspect(earlySpecial), { active: false }, "that client's earlier token");
+    assert.equal((await inspect(earlyOther)).active, true, "another client's earlier token");
+    const later = await token('demo', 'special-client', special);
+    assert.equal(later.body['not-before-policy'], pushed.notBefore);
+    assert.equal((await inspect(later.body.access_token)).active, true);
     await fails(['not-before', 'push', 'demo', '--client', 'ghost'], 1, /client 'ghost' does not exist/);
+  });
+
+  it('realm: earlier tokens become inactive, and token responses carry the new policy', async () => {
+    const early = await issuedEarlier('full-scope-client', 'full-secret');
+    assert.equal((await inspect(early)).active, true);
+    const pushed = await json(['not-before', 'push', 'demo']);
+    assert.ok(Math.abs(pushed.notBefore - Math.floor(Date.now() / 1000)) <= 2);
+    assert.deepEqual(await inspect(early), { active: false });
+    const later = await token('demo', 'full-scope-client', 'full-secret');
+    assert.equal(later.body['not-before-policy'], pushed.notBefore);
+    assert.equal((await inspect(later.body.access_token)).active, true);
   });
 });

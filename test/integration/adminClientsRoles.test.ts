@@ -134,7 +134,9 @@ describe('client create', () => {
     await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks', join(dir, 'private.json')], 1, /private key material \(d\)/);
     await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt'], 1, /needs its public keys/);
     await fails(['client', 'create', 'demo', 'bad-jwt', '--jwks-url', 'https://x.example.com'], 1, /are for --auth client-jwt/);
-    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks-url', 'ftp://x'], 1, /http\(s\) URL/);
+    // Plain http would let anyone on the path swap the client's keys; only the local stage may use it, to loopback.
+    await fails(['client', 'create', 'demo', 'bad-jwt', '--auth', 'client-jwt', '--jwks-url', 'http://jwks.example.com/jwks.json'], 1, /must be https \(plain http only to a loopback address\)/);
+    await ok(['client', 'create', 'demo', 'jwt-loopback-client', '--auth', 'client-jwt', '--jwks-url', 'http://127.0.0.1:8443/jwks.json']);
     assert.equal(await stack.table.getClient('demo', 'bad-jwt'), undefined);
 
     // The registered key authenticates the client.
@@ -165,7 +167,7 @@ describe('client list, show, enable, disable, delete', () => {
     const show = await json(['client', 'show', 'demo', 'hmac-client']);
     const human = await output(['client', 'show', 'demo', 'hmac-client']);
     for (const text of [JSON.stringify(list), JSON.stringify(show), human]) {
-      assert.doesNotMatch(text, /sha256\$|scrypt\$|secretHash|Ciphertext/);
+      assert.doesNotMatch(text, /sha256\$|scrypt\$|hmac\$|secretHash|Ciphertext/);
     }
     assert.equal(show.hasSecret, true);
     assert.equal(show.clientId, 'hmac-client');

@@ -72,7 +72,7 @@ describe('import-realm', () => {
     const res = await grant('acme', 'product-sa-client', 'password');
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const product = (await stack.table.getClient('acme', 'product-sa-client'))!;
-    assert.match(product.secretHash!, /^scrypt\$/);
+    assert.match(product.secretHash!, /^hmac\$/, 'a chosen secret is an HMAC under the realm pepper');
     assert.equal(product.serviceAccount?.id, 'c389dcf1-ee1e-48c5-8375-1aba0fe51909');
   });
 
@@ -200,7 +200,7 @@ describe('export-realm', () => {
     const text = JSON.stringify(exported);
     for (const secret of DEMO_SECRETS.filter((s) => s !== 'password')) assert.ok(!text.includes(secret), secret);
     assert.ok(!text.includes('"password"'));
-    assert.doesNotMatch(text, /scrypt\$|sha256\$|secretHash|Ciphertext|"secret"/);
+    assert.doesNotMatch(text, /scrypt\$|sha256\$|hmac\$|secretHash|Ciphertext|"secret"|ciphertext/);
     const hmac = JSON.stringify(JSON.parse(await output(['export-realm', 'hmac'])));
     assert.doesNotMatch(hmac, /"password"|Ciphertext|"secret"/);
   });

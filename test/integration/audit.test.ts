@@ -2,7 +2,9 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { introspect } from '../../lib/grants/introspect.js';
 import { logout } from '../../lib/grants/logout.js';
+import { revoke } from '../../lib/grants/revoke.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
@@ -31,11 +33,12 @@ async function capture<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function call(endpoint: Endpoint) {
+function call(endpoint: Endpoint, sourceIp?: string) {
   const handler = httpHandler(endpoint, { noStore: true, observe: observability });
   return async (path: string, body: string, headers: Record<string, string>) => {
-    const res = await capture(() => handler(apiEvent({ path, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body })));
-    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+    const event = apiEvent({ path, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body, ...(sourceIp ? { sourceIp } : {}) });
+    const res = await capture(() => handler(event));
+    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined, requestId: event.requestContext.requestId };
   };
 }
 
@@ -85,5 +88,28 @@ describe('audit trail', () => {
     for (const secret of ['password', 'wrong-secret-123', good.body.refresh_token, refreshed.body.refresh_token, good.body.access_token.split('.')[2]]) {
       assert.ok(!all.includes(secret), `a log line contains ${secret.slice(0, 12)}…`);
     }
+  });
+
+  it('records the source address and user agent in every event, correlated with the request id of the access log', async () => {
+    lines = [];
+    const source = '203.0.113.7';
+    // A user agent is free text: bounded, and a line break cannot forge a log field.
+    const headers = { authorization: basic('product-sa-client', 'password'), 'user-agent': `audit-agent/1.0\r\nforged: x${'y'.repeat(400)}` };
+    const token = call((r) => tokenEndpoint(stack.runtime, r, tokenGrants), source);
+    const good = await token(`${OIDC}/token`, 'grant_type=client_credentials', headers);
+    const bad = await token(`${OIDC}/token`, 'grant_type=client_credentials', { ...headers, authorization: basic('product-sa-client', 'wrong') });
+    const inspected = await call((r) => introspect(stack.runtime, r), source)(`${OIDC}/token/introspect`, `token=${good.body.access_token}`, headers);
+    const revoked = await call((r) => revoke(stack.runtime, r), source)(`${OIDC}/revoke`, `token=${good.body.access_token}`, headers);
+    const out = await call((r) => logout(stack.runtime, r), source)(`${OIDC}/logout`, `refresh_token=${encodeURIComponent(good.body.refresh_token)}`, headers);
+    const requests = [good, bad, inspected, revoked, out];
+    assert.deepEqual(requests.map((r) => r.status), [200, 401, 200, 200, 204]);
+
+    const events = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, any>).filter((e) => e.event);
+    assert.deepEqual(events.map((e) => e.event), ['CLIENT_LOGIN', 'CLIENT_LOGIN_ERROR', 'INTROSPECT_TOKEN', 'REVOKE_GRANT', 'LOGOUT']);
+    events.forEach((event, i) => {
+      assert.equal(event.ipAddress, source, event.event);
+      assert.equal(event.userAgent, `audit-agent/1.0??forged: x${'y'.repeat(256 - 'audit-agent/1.0??forged: x'.length)}`, event.event);
+      assert.equal(event.correlation_id, requests[i]!.requestId, event.event);
+    });
   });
 });

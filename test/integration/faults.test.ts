@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { KMSClient, KMSInternalException } from '@aws-sdk/client-kms';
-import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
+import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { logout } from '../../lib/grants/logout.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
@@ -118,38 +118,61 @@ describe('dependency failures become 503 and leave nothing half-done', () => {
 describe('unreachable and hanging endpoints, with the production SDK settings', () => {
   let hanging: Server;
   let hangingUrl: string;
+  let connections = 0;
   before(async () => {
-    hanging = createServer(() => undefined); // accepts connections, never answers
+    hanging = createServer(() => void connections++); // accepts connections, never answers
     await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
     hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
   });
-  after(() => hanging.close());
-
-  const runtimeWith = (dynamodbEndpoint: string): Runtime =>
-    createRuntime({
-      config: stack.runtime.config,
-      dynamodb: new DynamoDBClient({ ...AWS_CLIENT_CONFIG, endpoint: dynamodbEndpoint }),
-      kms: new KMSClient({ ...AWS_CLIENT_CONFIG, endpoint: process.env.AWS_ENDPOINT_URL_KMS }),
-    });
-
-  it('an unreachable DynamoDB endpoint answers 503 quickly', async () => {
-    const token = call((r) => tokenEndpoint(runtimeWith('http://127.0.0.1:1'), r, tokenGrants));
-    const started = Date.now();
-    assertUnavailable(await token(`${OIDC}/token`, 'grant_type=client_credentials', FULL));
-    assert.ok(Date.now() - started < 5000);
+  after(() => {
+    hanging.close();
   });
 
-  it('a hanging DynamoDB endpoint answers 503 within the SDK timeouts, never hangs', async () => {
-    const token = call((r) => tokenEndpoint(runtimeWith(hangingUrl), r, tokenGrants));
-    const started = Date.now();
+  /**
+   * A runtime built as a Lambda container builds it (AWS_CLIENT_CONFIG, the deadline middleware),
+   * its DynamoDB client pointed at `dynamodbEndpoint`, counting the attempts that reach the
+   * network: the `deserialize` step runs once per attempt, inside the retry loop and after the
+   * deadline check (`finalizeRequest`).
+   */
+  function runtimeWith(dynamodbEndpoint: string) {
+    const attempts = { count: 0 };
+    const dynamodb = new DynamoDBClient({ ...AWS_CLIENT_CONFIG, endpoint: dynamodbEndpoint });
+    const counter: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => {
+      attempts.count++;
+      return next(args);
+    };
+    dynamodb.middlewareStack.add(counter as never, { step: 'deserialize', name: 'countAttempts' });
+    const runtime: Runtime = createRuntime({ config: stack.runtime.config, dynamodb, kms: new KMSClient({ ...AWS_CLIENT_CONFIG, endpoint: process.env.AWS_ENDPOINT_URL_KMS }) });
+    return { runtime, attempts };
+  }
+
+  // A generous bound on each test: without the SDK timeouts a hanging server would hold it forever.
+  const bounded = { timeout: 30_000 };
+
+  it('an unreachable DynamoDB endpoint answers 503 after the SDK\'s two attempts', bounded, async () => {
+    const { runtime, attempts } = runtimeWith('http://127.0.0.1:1');
+    const token = call((r) => tokenEndpoint(runtime, r, tokenGrants));
     assertUnavailable(await token(`${OIDC}/token`, 'grant_type=client_credentials', FULL));
-    assert.ok(Date.now() - started < 8000, `${Date.now() - started} ms`);
+    assert.equal(attempts.count, 2);
   });
 
-  it('a request out of time budget answers 503 instead of running into the Lambda timeout', async () => {
-    const token = call((r) => tokenEndpoint(runtimeWith(hangingUrl), r, tokenGrants), 500);
-    const started = Date.now();
+  it('a hanging DynamoDB endpoint answers 503 once the request timeout ends each of its two attempts', bounded, async () => {
+    const { runtime, attempts } = runtimeWith(hangingUrl);
+    const token = call((r) => tokenEndpoint(runtime, r, tokenGrants));
+    connections = 0;
     assertUnavailable(await token(`${OIDC}/token`, 'grant_type=client_credentials', FULL));
-    assert.ok(Date.now() - started < 3000, `${Date.now() - started} ms`);
+    assert.equal(attempts.count, 2);
+    assert.equal(connections, 2, 'a timed-out attempt drops its connection; the retry opens a new one');
+  });
+
+  it('a request out of time budget answers 503 without starting another attempt', bounded, async () => {
+    // The budget (500 ms) ends inside the first attempt's 1 s request timeout, so the SDK's retry
+    // finds it spent and gives up: one attempt where the SDK alone would make two.
+    const { runtime, attempts } = runtimeWith(hangingUrl);
+    const token = call((r) => tokenEndpoint(runtime, r, tokenGrants), 500);
+    connections = 0;
+    assertUnavailable(await token(`${OIDC}/token`, 'grant_type=client_credentials', FULL));
+    assert.equal(attempts.count, 1);
+    assert.equal(connections, 1);
   });
 });

@@ -32,9 +32,7 @@ import { apiEvent } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 /**
- * Runs per endpoint, tuned to keep the file well under a minute on two shared cores: a wrong
- * secret or an unknown client costs one scrypt (on purpose, so timing does not reveal which
- * clients exist), and a fair share of the requests reach it.
+ * Runs per endpoint, tuned to keep the file well under a minute on two shared cores.
  */
 const RUNS: Record<RouteName, number> = { token: 160, refresh: 80, logout: 80, revoke: 80, introspect: 80, certs: 80, discovery: 80 };
 /** Batches of 8 concurrent requests to any endpoint. */

@@ -2,14 +2,23 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { decodeJwt, exportJWK, exportSPKI, generateKeyPair, type JWK } from 'jose';
+import { demoAssertion } from '../../examples/jwt-client/assertion.js';
 import { hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
 import { encryptClientSecret } from '../../lib/clientAuth/secretCipher.js';
+import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from '../../lib/clientAuth/jwksFetcher.js';
+import { privateKeyJwt } from '../../lib/clientAuth/privateKeyJwt.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
+import { createRuntime } from '../../lib/runtime.js';
 import type { ClientRecord } from '../../lib/store/model.js';
 import { secretsKeyAlias } from '../../infra/seed.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { OAuthError } from '../../lib/http/errors.js';
+import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { apiEvent } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
@@ -25,6 +34,7 @@ let jwksServer: Server;
 let jwksUrl: string;
 let jwksMode: 'good' | 'garbage' | 'hang' | 'rotated' = 'good';
 let jwksFetches = 0;
+let jwksClockMs = Date.now();
 let rsaJwk: JWK;
 let rotatedJwk: JWK;
 const SECRET = 'hmac-secret-0123456789abcdef0123456789abcdef';
@@ -52,15 +62,30 @@ async function putClient(clientId: string, overrides: Partial<ClientRecord>) {
 const sign = (options: Partial<Parameters<typeof assertion>[0]> & { clientId?: string } = {}) =>
   assertion({ clientId: 'pkjwt-client', audience: ISSUER, key: rsa.privateKey, alg: 'RS256', kid: 'k1', ...options });
 
-const refused = async (jwt: string, description: RegExp, extra = '') => {
+/** Records the audit reason of every refusal: the wire says only what an unknown client hears. */
+class AuditReasons extends Observability {
+  readonly reasons: string[] = [];
+  override emit(type: AuditEventType, details: AuditDetails, error?: OAuthError): void {
+    if (error) this.reasons.push(error.logDescription ?? error.description ?? '');
+    super.emit(type, details, error);
+  }
+}
+const audit = new AuditReasons({ logger: new Logger({ logLevel: 'SILENT' }) });
+
+const refused = async (jwt: string, reason: RegExp, extra = '') => {
   const res = await token(assertionForm(jwt, extra));
   assert.equal(res.status, 401, JSON.stringify(res.body));
-  assert.equal(res.body.error, 'invalid_client');
-  assert.match(res.body.error_description, description);
+  assert.deepEqual(res.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+  assert.match(audit.reasons.at(-1) ?? '', reason);
 };
 
 before(async () => {
-  stack = await freshStack({ realmCacheTtlSeconds: 0 });
+  stack = await freshStack({ realmCacheTtlSeconds: 0, observability: audit });
+  // The JWKS fetcher's refetch interval runs on this clock instead of real time.
+  const methods = stack.runtime.clientAuthMethods;
+  const fetcher = new JwksFetcher(DEFAULT_JWKS_FETCHER_OPTIONS, () => jwksClockMs);
+  const useOnce = stack.runtime.sessions.useOnce.bind(stack.runtime.sessions);
+  methods[methods.findIndex((m) => m.name === 'private_key_jwt')] = privateKeyJwt({ useOnce, now: stack.runtime.now }, fetcher);
   token = call((request) => tokenEndpoint(stack.runtime, request, tokenGrants));
   rsa = await generateKeyPair('RS256', { extractable: true });
   ec = await generateKeyPair('ES256', { extractable: true });
@@ -111,10 +136,11 @@ describe('private_key_jwt', () => {
     assert.equal(results.filter((r) => r.status === 200).length, 1);
   });
 
-  it('refuses each broken rule with invalid_client naming it', async () => {
+  it('refuses each broken rule with the unknown client’s answer, the rule named in the audit log', async () => {
     const now = Math.floor(Date.now() / 1000);
     await refused(await sign({ claims: { exp: now - 60, iat: now - 90 } }), /expired/);
-    await refused(await sign({ claims: { exp: now + 120 } }), /lifetime exceeds 60/);
+    await refused(await sign({ omit: ['iat'], claims: { exp: now + 120 } }), /without iat expires more than 60 seconds/);
+    await refused(await sign({ claims: { iat: now - 120, exp: now + 3600 } }), /issued more than 60 seconds ago/);
     await refused(await sign({ claims: { iat: now + 60, exp: now + 90 } }), /future/);
     await refused(await sign({ omit: ['exp'] }), /no expiration/);
     await refused(await sign({ omit: ['jti'] }), /no jti/);
@@ -141,16 +167,19 @@ describe('private_key_jwt', () => {
     await refused('not.a.jwt', /not a valid JWT/);
   });
 
-  it('loads keys from a JWKS URL and refetches once for an unknown kid', async () => {
+  it('loads keys from a JWKS URL and refetches for an unknown kid at most once a second', async () => {
     jwksMode = 'good';
     const before = jwksFetches;
     assert.equal((await token(assertionForm(await sign({ clientId: 'url-client' })))).status, 200);
     assert.equal((await token(assertionForm(await sign({ clientId: 'url-client' })))).status, 200);
     assert.equal(jwksFetches - before, 1, 'cached after the first fetch');
     jwksMode = 'rotated';
-    // Refetches for unknown kids are rate-limited to one per second per URL.
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    assert.equal((await token(assertionForm(await sign({ clientId: 'url-client', key: other.privateKey, kid: 'k3' })))).status, 200);
+    // Within the same second an unknown kid does not refetch: the cached set still lacks k3.
+    const rotatedKey = () => sign({ clientId: 'url-client', key: other.privateKey, kid: 'k3' });
+    await refused(await rotatedKey(), /unregistered key/);
+    assert.equal(jwksFetches - before, 1, 'no refetch inside the interval');
+    jwksClockMs += 1000;
+    assert.equal((await token(assertionForm(await rotatedKey()))).status, 200);
     assert.equal(jwksFetches - before, 2, 'one refetch for the new kid');
   });
 
@@ -177,7 +206,17 @@ describe('client_secret_jwt', () => {
   });
 
   it('refuses asymmetric assertions for a secret-jwt client and HMAC for a key client', async () => {
-    await refused(await sign({ clientId: 'sjwt-client' }), /Invalid client or Invalid client credentials/);
+    // Each client holds both kinds of key material, so only its authenticator type can refuse
+    // the other kind; the same material is accepted when the type matches.
+    const ciphertext = (name: string) => encryptClientSecret(stack.kms, secretsKeyAlias('test'), 'demo', name, SECRET);
+    const jwks = { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [rsaJwk] }) };
+    await putClient('key-typed', { clientAuthenticatorType: 'client-jwt', attributes: jwks, secretCiphertext: await ciphertext('key-typed') });
+    await putClient('secret-typed', { clientAuthenticatorType: 'client-secret-jwt', attributes: jwks, secretCiphertext: await ciphertext('secret-typed') });
+
+    await refused(await hmac({ clientId: 'key-typed' }), /Invalid client or Invalid client credentials/);
+    await refused(await sign({ clientId: 'secret-typed' }), /Invalid client or Invalid client credentials/);
+    assert.equal((await token(assertionForm(await sign({ clientId: 'key-typed' })))).status, 200);
+    assert.equal((await token(assertionForm(await hmac({ clientId: 'secret-typed' })))).status, 200);
   });
 
   it('verifies the previous secret during the grace period only', async () => {
@@ -192,12 +231,31 @@ describe('client_secret_jwt', () => {
     await refused(await hmac(), /signature is invalid/);
   });
 
-  it('a ciphertext copied onto another client does not decrypt', async () => {
-    const client = (await stack.table.getClient('demo', 'sjwt-client'))!;
-    await putClient('copycat', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: client.secretCiphertext });
-    const res = await token(assertionForm(await hmac({ clientId: 'copycat' })));
-    assert.notEqual(res.status, 200);
-    assert.ok(res.status < 500 || res.status === 503, JSON.stringify(res.body));
+  it('a ciphertext copied onto another client does not decrypt, with the secret cache warm or cold', async () => {
+    const OWNER_SECRET = 'owner-hmac-secret-0123456789abcdef012345';
+    const ciphertext = await encryptClientSecret(stack.kms, secretsKeyAlias('test'), 'demo', 'sjwt-owner', OWNER_SECRET);
+    await putClient('sjwt-owner', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: ciphertext });
+    // The copy is signed with the very secret the copied ciphertext holds: only the encryption
+    // context (realm + client) that KMS checks on decryption can refuse it.
+    await putClient('copycat', { clientAuthenticatorType: 'client-secret-jwt', secretCiphertext: ciphertext });
+    const key = new TextEncoder().encode(OWNER_SECRET);
+    const owner = () => hmac({ clientId: 'sjwt-owner', key });
+    const copycat = () => hmac({ clientId: 'copycat', key });
+
+    // Warm: this runtime has just decrypted the ciphertext for its owner.
+    assert.equal((await token(assertionForm(await owner()))).status, 200);
+    const warm = await token(assertionForm(await copycat()));
+    assert.equal(warm.status, 401, JSON.stringify(warm.body));
+    assert.deepEqual(warm.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+
+    // Cold: a new container's first request is the copy, so KMS itself is asked (and refuses).
+    const cold = createRuntime({ config: stack.runtime.config, dynamodb: new DynamoDBClient({}), kms: new KMSClient({}), observability: stack.runtime.observability });
+    const coldToken = call((request) => tokenEndpoint(cold, request, tokenGrants));
+    const first = await coldToken(assertionForm(await copycat()));
+    assert.equal(first.status, 401, JSON.stringify(first.body));
+    assert.deepEqual(first.body, { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' });
+    // …and the refusal is not remembered as a secret: the owner still authenticates there.
+    assert.equal((await coldToken(assertionForm(await owner()))).status, 200);
   });
 });
 
@@ -209,7 +267,10 @@ describe('the demo realm JWT clients', () => {
     assert.ok(stored.secretCiphertext && !stored.secretCiphertext.includes('hmac-secret'));
   });
 
-  it('jwt-client accepts only its registered key', async () => {
+  it('jwt-client accepts its registered key (the demo key in examples/jwt-client) and only it', async () => {
+    const accepted = await token(assertionForm(await demoAssertion(ISSUER)));
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(decodeJwt(accepted.body.access_token).azp, 'jwt-client');
     await refused(await sign({ clientId: 'jwt-client', kid: 'jwt-client-key-1' }), /unregistered key/);
   });
 });

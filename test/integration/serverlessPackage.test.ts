@@ -1,16 +1,32 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/admin/keys.js';
 
 /** `serverless package` runs offline; the generated CloudFormation is what `deploy` would create. */
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Condition?: string };
+interface Template {
+  Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+}
 let resources: Record<string, Resource>;
+let template: Template;
+/** The same stack packaged with every security parameter set away from its default. */
+let tuned: Template;
 let outDir: string;
+const TUNED_PARAMS = {
+  issuerBaseUrl: 'https://auth.example.com',
+  tokenReservedConcurrency: 'none',
+  refreshReservedConcurrency: '25',
+  wafRateLimit: '500',
+  wafResourceArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/front/0123456789abcdef',
+};
 
 const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string }> = {
   token: { role: 'TokenRole', method: 'POST', paths: ['/realms/{realm}/protocol/openid-connect/token'] },
@@ -24,14 +40,106 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
-before(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
-  await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', outDir], {
+/** A port the OS says is free now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `npm start` as a developer runs it, on free ports and a throw-away data directory. */
+async function npmStart(): Promise<{ baseUrl: string; output: () => string; stop(): Promise<void> }> {
+  const [port, dynamodbPort, kmsPort, lambdaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const dataDir = await mkdtemp(join(tmpdir(), 'sa-token-start-'));
+  const env = { ...process.env, PORT: String(port), DYNAMODB_PORT: String(dynamodbPort), KMS_PORT: String(kmsPort), LAMBDA_PORT: String(lambdaPort), LOCAL_DATA_DIR: dataDir };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/start.ts'], { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await Promise.race([
+    new Promise<void>((resolve) => child.stdout.on('data', () => output.includes('Token service ready') && resolve())),
+    exited.then(() => Promise.reject(new Error(`npm start exited:\n${output}`))),
+  ]);
+  return {
+    baseUrl: `http://localhost:${port}`,
+    output: () => output,
+    async stop() {
+      child.kill('SIGINT'); // start.ts stops serverless offline, DynamoDB Local and the KMS
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+let running: Awaited<ReturnType<typeof npmStart>>;
+
+async function packageStack(dir: string, params: Record<string, string> = {}): Promise<Template> {
+  const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', dir, ...paramArgs], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
   });
-  resources = JSON.parse(await readFile(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+before(async () => {
+  // `npm start` runs while `serverless package` builds beside it, as a developer would do.
+  running = await npmStart();
+  outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  template = await packageStack(outDir);
+  resources = template.Resources;
+  tuned = await packageStack(join(outDir, 'tuned'), TUNED_PARAMS);
 });
+
+describe('npm start beside serverless package', () => {
+  it('still answers every endpoint after a package run in the same checkout', async () => {
+    const oidc = `${running.baseUrl}/realms/demo/protocol/openid-connect`;
+    const basic = `Basic ${Buffer.from('product-sa-client:password').toString('base64')}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
+    // The first call of each function after the package run loads its bundle from the build folder.
+    const granted = await fetch(`${oidc}/token`, { method: 'POST', headers: form, body: 'grant_type=client_credentials' });
+    const body = (await granted.json()) as { access_token: string; refresh_token: string };
+    assert.equal(granted.status, 200, JSON.stringify(body));
+    assert.equal(typeof body.access_token, 'string');
+    const refreshed = await fetch(`${oidc}/token/refresh`, { method: 'POST', headers: form, body: `grant_type=refresh_token&refresh_token=${encodeURIComponent(body.refresh_token)}` });
+    assert.equal(refreshed.status, 200, await refreshed.text());
+    const certs = await fetch(`${oidc}/certs`);
+    assert.equal(certs.status, 200);
+    assert.ok(((await certs.json()) as { keys: unknown[] }).keys.length > 0);
+    assert.doesNotMatch(running.output(), /Cannot find module/);
+  });
+});
+
+/** Evaluates a template condition (the Fn::Not / Fn::Equals / Fn::And / Condition subset the stack uses). */
+function holds(t: Template, condition: string): boolean {
+  const evaluate = (node: any): any => {
+    if (typeof node !== 'object' || node === null) return node;
+    if ('Fn::Not' in node) return !evaluate(node['Fn::Not'][0]);
+    if ('Fn::Equals' in node) return evaluate(node['Fn::Equals'][0]) === evaluate(node['Fn::Equals'][1]);
+    if ('Fn::And' in node) return node['Fn::And'].every(evaluate);
+    if ('Condition' in node) return evaluate(t.Conditions![node.Condition]);
+    throw new Error(`cannot evaluate ${JSON.stringify(node)}`);
+  };
+  assert.ok(t.Conditions?.[condition] !== undefined, `condition ${condition}`);
+  return evaluate(t.Conditions![condition]);
+}
+
+/** A property written as `Fn::If` on a condition, as the deployed stack would see it. */
+function resolveIf(t: Template, value: any): unknown {
+  if (value && typeof value === 'object' && 'Fn::If' in value) {
+    const [condition, yes, no] = value['Fn::If'];
+    const chosen = holds(t, condition) ? yes : no;
+    return chosen?.Ref === 'AWS::NoValue' ? undefined : chosen;
+  }
+  return value;
+}
+
+const statementsOf = (key: Resource): any[] => key.Properties.KeyPolicy.Statement;
+const principals = (statement: any): string[] => [statement.Principal.AWS].flat().map((p: any) => (typeof p === 'string' ? p : (p['Fn::GetAtt']?.[0] ?? JSON.stringify(p))));
+const actions = (statement: any): string[] => [statement.Action].flat();
 
 describe('serverless package (CloudFormation)', () => {
   it('has every route in both path forms, each on its own function', () => {
@@ -97,31 +205,113 @@ describe('serverless package (CloudFormation)', () => {
     }
   });
 
-  it('only the signing functions may sign, and only with the stack keys', () => {
-    const signers = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-      .filter(([, r]) => JSON.stringify(r.Properties.Policies).includes('kms:Sign'))
-      .map(([name]) => name)
-      .sort();
-    assert.deepEqual(signers, ['RefreshRole', 'TokenRole']);
+  it('grants KMS only in key policies: no role policy names a KMS action', () => {
+    for (const [name, role] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::IAM::Role')) {
+      assert.ok(!JSON.stringify(role.Properties.Policies ?? []).includes('kms:'), name);
+    }
   });
 
-  it("gives the admin function its own least-privilege role: both tables, client secrets under their encryption context, no signing", () => {
+  it("lets the account only administer each key, as lib/admin/keys.ts's realm keys do", () => {
+    const keys = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::KMS::Key');
+    assert.equal(keys.length, 3);
+    for (const [name, key] of keys) {
+      const admin = statementsOf(key).find((statement) => statement.Sid === 'AccountAdministersKey');
+      assert.deepEqual(actions(admin), [...KEY_ADMINISTRATION_ACTIONS], name);
+      // Whatever else the account may do through IAM, it is never to sign, decrypt or grant.
+      for (const statement of statementsOf(key).filter((st) => JSON.stringify(st.Principal).includes(':root'))) {
+        // Operators unwrap one thing only: realm peppers, to hash the secrets they set.
+        const peppersOnly = statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] === 'client-secret-pepper';
+        const forbidden = peppersOnly ? /^kms:(\*|Sign|CreateGrant|Create\*|ReEncrypt.*|GenerateDataKeyPair)$/ : /^kms:(\*|Sign|Decrypt|CreateGrant|Create\*|ReEncrypt.*|GenerateDataKey(Pair)?)$/;
+        for (const action of actions(statement)) assert.ok(!forbidden.test(action), `${name}: root may ${action}`);
+      }
+    }
+  });
+
+  it("lets only the token and refresh roles sign, with either stage signing key", () => {
+    for (const name of ['SigningKeyRsa', 'SigningKeyEc']) {
+      const signing = statementsOf(resources[name]!).filter((statement) => actions(statement).some((action) => action === 'kms:Sign' || action === 'kms:*'));
+      assert.equal(signing.length, 1, name);
+      assert.deepEqual(principals(signing[0]).sort(), ['RefreshRole', 'TokenRole']);
+    }
+  });
+
+  it('conditions every Decrypt on the encryption context; only signers may unwrap signing keys; certs and discovery nothing', () => {
+    const decrypts = statementsOf(resources.SecretsKey!).filter((statement) => actions(statement).includes('kms:Decrypt'));
+    assert.ok(decrypts.length >= 2);
+    for (const statement of decrypts) {
+      assert.ok(statement.Condition?.StringEquals?.['kms:EncryptionContext:purpose'], statement.Sid);
+      assert.ok(!principals(statement).includes('ReadRealmRole'), statement.Sid);
+    }
+    const purposesOf = (role: string) =>
+      decrypts.filter((statement) => principals(statement).includes(role)).flatMap((statement) => [statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat());
+    for (const role of ['TokenRole', 'RefreshRole']) assert.deepEqual(purposesOf(role).sort(), ['client-secret', 'client-secret-pepper', 'refresh-token-key', 'signing-key']);
+    for (const role of ['LogoutRole', 'RevokeRole', 'IntrospectRole']) assert.deepEqual(purposesOf(role).sort(), ['client-secret', 'client-secret-pepper', 'refresh-token-key']);
+    assert.deepEqual(purposesOf('ReadRealmRole'), []);
+    const allKeyPolicies = JSON.stringify(Object.values(resources).filter((r) => r.Type === 'AWS::KMS::Key').map((key) => key.Properties.KeyPolicy));
+    assert.ok(!allKeyPolicies.includes('ReadRealmRole'));
+  });
+
+  it("writes JSON access logs of the HTTP API stage, correlated by API Gateway's request id, nothing secret", () => {
+    const settings = resources.HttpApiStage!.Properties.AccessLogSettings;
+    assert.deepEqual(settings.DestinationArn, { 'Fn::GetAtt': ['HttpApiAccessLogs', 'Arn'] });
+    assert.equal(resources.HttpApiAccessLogs!.Type, 'AWS::Logs::LogGroup');
+    assert.ok(resources.HttpApiAccessLogs!.Properties.RetentionInDays > 0);
+    const format = JSON.parse(settings.Format) as Record<string, string>;
+    // The functions log the same id as correlation_id (lib/observability.ts startRequest).
+    assert.equal(format.requestId, '$context.requestId');
+    assert.equal(format.sourceIp, '$context.identity.sourceIp');
+    assert.equal(format.userAgent, '$context.identity.userAgent');
+    assert.equal(format.status, '$context.status');
+    assert.ok(!/authorization|header\.|requestBody|querystring/i.test(settings.Format));
+  });
+
+  it('reserves concurrency for the token function by default, per function by parameter', () => {
+    const reserved = (t: Template, fn: string) => resolveIf(t, t.Resources[logicalName(fn)]!.Properties.ReservedConcurrentExecutions);
+    assert.equal(Number(reserved(template, 'token')), 100);
+    for (const fn of Object.keys(FUNCTIONS).filter((fn) => fn !== 'token')) assert.equal(reserved(template, fn), undefined, fn);
+    assert.equal(reserved(tuned, 'token'), undefined);
+    assert.equal(Number(reserved(tuned, 'refresh')), 25);
+  });
+
+  it('adds a WAF rate-based rule only when wafRateLimit is given, associated with wafResourceArn', () => {
+    for (const name of ['WebAcl', 'WebAclAssociation']) assert.equal(holds(template, template.Resources[name]!.Condition!), false, name);
+    assert.equal(holds(tuned, 'WafEnabled'), true);
+    assert.equal(holds(tuned, 'WafAssociated'), true);
+    const rule = tuned.Resources.WebAcl!.Properties.Rules[0];
+    assert.deepEqual(rule.Action, { Block: {} });
+    assert.equal(Number(rule.Statement.RateBasedStatement.Limit), 500);
+    assert.equal(rule.Statement.RateBasedStatement.AggregateKeyType, 'IP');
+    assert.equal(tuned.Resources.WebAclAssociation!.Properties.ResourceArn, TUNED_PARAMS.wafResourceArn);
+  });
+
+  it("fixes the issuer: the HTTP API's own URL by default, the issuerBaseUrl parameter when given", () => {
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const issuer = resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL;
+      assert.deepEqual(issuer, { 'Fn::Join': ['', ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] }, fn);
+      assert.equal(tuned.Resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL, 'https://auth.example.com', fn);
+    }
+  });
+
+  it("gives the admin function its own least-privilege role: both tables, and in the secrets key's policy only client secrets, peppers and new wrapped keys", () => {
     const statements = resources.AdminRole!.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement) as any[];
-    const actions = statements.flatMap((statement) => [statement.Action].flat()).sort();
-    assert.ok(!actions.includes('kms:Sign'));
-    assert.ok(!actions.some((action: string) => /kms:(CreateKey|GenerateDataKey|ScheduleKeyDeletion)/.test(action)), actions.join());
-    const secrets = statements.find((statement) => [statement.Action].flat().includes('kms:Decrypt'));
-    assert.deepEqual([secrets.Action].flat().sort(), ['kms:Decrypt', 'kms:Encrypt']);
-    assert.deepEqual(secrets.Resource, [{ 'Fn::GetAtt': ['SecretsKey', 'Arn'] }]);
-    assert.deepEqual(secrets.Condition, { StringEquals: { 'kms:EncryptionContext:purpose': 'client-secret' } });
     const tables = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
     assert.deepEqual(tables.flatMap((statement) => statement.Resource).map((resource: any) => resource['Fn::GetAtt'][0]).sort(), ['ClientsTable', 'SessionsTable']);
-    // Only the admin role may decrypt under the client-secret context without signing: the token role unwraps, never encrypts.
-    const encrypters = Object.entries(resources)
-      .filter(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.Policies).includes('kms:Encrypt'))
-      .map(([name]) => name);
-    assert.deepEqual(encrypters, ['AdminRole']);
+    const adminKeyStatements = (key: string) => statementsOf(resources[key]!).filter((statement) => principals(statement).includes('AdminRole'));
+    assert.deepEqual(adminKeyStatements('SigningKeyRsa'), []);
+    assert.deepEqual(adminKeyStatements('SigningKeyEc'), []);
+    const granted = adminKeyStatements('SecretsKey').flatMap((statement) =>
+      actions(statement).flatMap((action) => [statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat().map((purpose: string) => `${action} ${purpose}`)),
+    );
+    assert.deepEqual(granted.sort(), [
+      'kms:Decrypt client-secret',
+      'kms:Decrypt client-secret-pepper',
+      'kms:Encrypt client-secret',
+      'kms:GenerateDataKey client-secret-pepper',
+      'kms:GenerateDataKeyPairWithoutPlaintext refresh-token-key',
+      'kms:GenerateDataKeyPairWithoutPlaintext signing-key',
+      'kms:GenerateDataKeyWithoutPlaintext refresh-token-key',
+      'kms:GenerateDataKeyWithoutPlaintext signing-key',
+    ]);
   });
 
   it('keeps every bundle at most 400 KB, and the admin code out of the token function', async () => {
@@ -139,4 +329,7 @@ describe('serverless package (CloudFormation)', () => {
   });
 });
 
-after(() => rm(outDir, { recursive: true, force: true }));
+after(async () => {
+  await running?.stop();
+  await rm(outDir, { recursive: true, force: true });
+});

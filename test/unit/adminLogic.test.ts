@@ -30,9 +30,11 @@ const client = (attributes: Record<string, string> = {}): ClientRecord => ({
 describe('signingKeyPolicy', () => {
   const policy = JSON.parse(signingKeyPolicy({ partition: 'aws', account: '123456789012', region: 'eu-west-1', stage: 'prod', service: 'sa-token-service' }));
 
-  test("the account administers the key (AWS's default statement, so IAM policies apply)", () => {
+  test('the account administers the key but cannot sign with it, nor grant itself the right', () => {
     const admin = policy.Statement.find((s: { Sid: string }) => s.Sid === 'AccountAdministersKey');
-    assert.deepEqual(admin, { Sid: 'AccountAdministersKey', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'kms:*', Resource: '*' });
+    assert.deepEqual(admin.Principal, { AWS: 'arn:aws:iam::123456789012:root' });
+    assert.ok(admin.Action.includes('kms:ScheduleKeyDeletion') && admin.Action.includes('kms:PutKeyPolicy') === false && admin.Action.includes('kms:Put*'));
+    for (const action of ['kms:*', 'kms:Sign', 'kms:Decrypt', 'kms:Create*', 'kms:CreateGrant']) assert.ok(!admin.Action.includes(action), action);
   });
 
   test("only the stage's token and refresh roles may sign, and only sign", () => {

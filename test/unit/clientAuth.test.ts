@@ -4,14 +4,19 @@ import { authenticateClient } from '../../lib/clientAuth/authenticate.js';
 import { clientSecretBasic, parseBasic } from '../../lib/clientAuth/clientSecretBasic.js';
 import { clientSecretPost } from '../../lib/clientAuth/clientSecretPost.js';
 import { publicClient } from '../../lib/clientAuth/publicClient.js';
-import { generateSecret, hashChosenSecret, hashGeneratedSecret, verifySecret } from '../../lib/clientAuth/secretHash.js';
-import { SecretVerifier } from '../../lib/clientAuth/secretVerifier.js';
+import { exportJWK, generateKeyPair } from 'jose';
+import { JwksFetcher } from '../../lib/clientAuth/jwksFetcher.js';
+import { privateKeyJwt } from '../../lib/clientAuth/privateKeyJwt.js';
+import { generateSecret, hashChosenSecret, hashFormat, hashGeneratedSecret, hashWithPepper, verifyNothing, verifySecret } from '../../lib/clientAuth/secretHash.js';
+import { SecretVerifier, type HashWork } from '../../lib/clientAuth/secretVerifier.js';
+import { assertion, assertionForm } from '../support/assertions.js';
 import { OAuthError } from '../../lib/http/errors.js';
 import { fromApiGatewayEvent } from '../../lib/http/request.js';
 import { parseUrlEncoded } from '../../lib/http/form.js';
 import type { ClientRecord } from '../../lib/store/model.js';
 import { apiEvent, basic } from '../support/events.js';
 
+const ISSUER = 'http://x/realms/demo';
 const client = (overrides: Partial<ClientRecord>): ClientRecord => ({
   realm: 'demo',
   clientId: 'app',
@@ -30,60 +35,155 @@ const client = (overrides: Partial<ClientRecord>): ClientRecord => ({
   ...overrides,
 });
 
+const PEPPER = Buffer.alloc(32, 7);
+const peppers = { get: async (realm: string) => (realm === 'demo' ? PEPPER : undefined) };
+
 describe('secret hashes', () => {
   it('generated secrets have 256 bits and verify against their SHA-256', async () => {
     const secret = generateSecret();
     assert.equal(Buffer.from(secret, 'base64url').length, 32);
-    assert.ok(await verifySecret(hashGeneratedSecret(secret), secret));
-    assert.ok(!(await verifySecret(hashGeneratedSecret(secret), `${secret}x`)));
+    assert.ok(await verifySecret(hashGeneratedSecret(secret), secret, { clientId: 'app' }));
+    assert.ok(!(await verifySecret(hashGeneratedSecret(secret), `${secret}x`, { clientId: 'app' })));
   });
 
-  it('chosen secrets are scrypt with parameters in the string, never the secret', async () => {
+  it('chosen secrets are an HMAC under the realm pepper, bound to their client, never the secret', async () => {
+    const stored = hashWithPepper(PEPPER, 'app', 'password');
+    assert.match(stored, /^hmac\$[A-Za-z0-9_-]{43}$/);
+    assert.ok(!stored.includes('password') && !stored.includes(Buffer.from('password').toString('base64url')));
+    assert.ok(await verifySecret(stored, 'password', { pepper: PEPPER, clientId: 'app' }));
+    assert.ok(!(await verifySecret(stored, 'Password', { pepper: PEPPER, clientId: 'app' })));
+    assert.ok(!(await verifySecret(stored, 'password', { pepper: PEPPER, clientId: 'other' })), 'copied onto another client it does not verify');
+    assert.ok(!(await verifySecret(stored, 'password', { pepper: Buffer.alloc(32, 8), clientId: 'app' })), 'without the pepper nothing can be checked');
+    assert.ok(!(await verifySecret(stored, 'password', { clientId: 'app' })));
+    assert.ok(!(await verifySecret('garbage', 'password', { pepper: PEPPER, clientId: 'app' })));
+  });
+
+  it('legacy scrypt hashes still verify', async () => {
     const stored = await hashChosenSecret('password');
     assert.match(stored, /^scrypt\$\d+\$\d+\$\d+\$/);
-    assert.ok(!stored.includes('password'));
-    assert.ok(await verifySecret(stored, 'password'));
-    assert.ok(!(await verifySecret(stored, 'Password')));
-    assert.ok(!(await verifySecret('garbage', 'password')));
+    assert.ok(await verifySecret(stored, 'password', { clientId: 'app' }));
+    assert.ok(!(await verifySecret(stored, 'Password', { clientId: 'app' })));
   });
 
   it('honours the previous secret only until the grace period ends', async () => {
     let now = 1000;
-    const verifier = new SecretVerifier(() => now);
-    const c = client({ secretHash: hashGeneratedSecret('new'), rotatedSecretHash: hashGeneratedSecret('old'), rotatedSecretExpiresAt: 2000 });
-    assert.ok(await verifier.verify(c, 'new'));
-    assert.ok(await verifier.verify(c, 'old'));
+    const verifier = new SecretVerifier({ now: () => now, peppers });
+    const c = client({ secretHash: hashGeneratedSecret('new'), rotatedSecretHash: hashWithPepper(PEPPER, 'app', 'old'), rotatedSecretExpiresAt: 2000 });
+    assert.ok(await verifier.verify('demo', 'app', c, 'new'));
+    assert.ok(await verifier.verify('demo', 'app', c, 'old'));
     now = 2000;
-    assert.ok(!(await verifier.verify(c, 'old')));
-    assert.ok(await verifier.verify(c, 'new'));
+    assert.ok(!(await verifier.verify('demo', 'app', c, 'old')));
+    assert.ok(await verifier.verify('demo', 'app', c, 'new'));
   });
 });
 
-describe('verification work does not reveal which clients exist', () => {
-  it('an unknown client costs one scrypt verification, like a known client with a chosen secret', async () => {
-    const checked: string[] = [];
-    const verifier = new SecretVerifier(() => 0, async (stored) => {
-      checked.push(stored.split('$')[0]!);
-      return false;
-    });
-    const known = client({ secretHash: await hashChosenSecret('right') });
-    assert.equal(await verifier.verify(undefined, 'guess'), false);
-    assert.equal(await verifier.verify(known, 'guess'), false);
-    assert.deepEqual(checked, ['scrypt', 'scrypt']);
+/** Records which hash work each verification does. */
+function countingWork() {
+  const done: string[] = [];
+  const work: HashWork = {
+    verify: async (stored, presented, key) => {
+      done.push(hashFormat(stored));
+      return verifySecret(stored, presented, key);
+    },
+    nothing: (key, presented) => {
+      done.push('hmac');
+      return verifyNothing(key, presented);
+    },
+  };
+  return { done, work };
+}
+
+describe('verification work does not reveal which clients exist', async () => {
+  const { done, work } = countingWork();
+  const upgrades: string[] = [];
+  let legacy = client({ clientId: 'legacy', secretHash: await hashChosenSecret('legacy-secret') });
+  const upgrade = async (_realm: string, clientId: string, _field: string, previous: string, next: string) => {
+    if (legacy.secretHash === previous) legacy = { ...legacy, secretHash: next };
+    upgrades.push(clientId);
+  };
+  const secrets = new SecretVerifier({ now: () => 0, peppers, upgrade, work });
+  const rsa = await generateKeyPair('RS256');
+  const registered = { ...(await exportJWK(rsa.publicKey)), kid: 'k1', alg: 'RS256' };
+  const stored = (): Map<string, ClientRecord> =>
+    new Map([
+      ['generated', client({ clientId: 'generated', secretHash: hashGeneratedSecret('generated-secret') })],
+      ['imported', client({ clientId: 'imported', secretHash: hashWithPepper(PEPPER, 'imported', 'imported-secret') })],
+      ['rotating', client({ clientId: 'rotating', secretHash: hashGeneratedSecret('new'), rotatedSecretHash: hashWithPepper(PEPPER, 'rotating', 'old'), rotatedSecretExpiresAt: 10 })],
+      ['legacy', legacy],
+      ['disabled', client({ clientId: 'disabled', enabled: false, secretHash: hashGeneratedSecret('disabled-secret') })],
+      ['jwt', client({ clientId: 'jwt', clientAuthenticatorType: 'client-jwt', attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [registered] }) } })],
+    ]);
+  const jwtDeps = { useOnce: async () => true, now: () => Math.floor(Date.now() / 1000) };
+  const deps = {
+    methods: [clientSecretBasic(secrets), clientSecretPost(secrets), privateKeyJwt(jwtDeps, new JwksFetcher()), publicClient],
+    lookup: async (_realm: string, id: string) => stored().get(id),
+    recordFailure: async () => undefined,
+  };
+  const answer = async (headers: Record<string, string>, body: string) => {
+    done.length = 0;
+    try {
+      await authenticateClient(deps, { request: fromApiGatewayEvent(apiEvent({ path: '/t', headers, body })), form: parseUrlEncoded(body), realm: 'demo', issuer: ISSUER });
+      return { ok: true, work: [...done] };
+    } catch (err) {
+      assert.ok(err instanceof OAuthError);
+      return { wire: JSON.stringify([err.status, err.error, err.description, err.headers]), work: [...done], reason: err.logDescription };
+    }
+  };
+  const viaBasic = (clientId: string, secret: string) => answer({ authorization: basic(clientId, secret) }, '');
+  const viaPost = (clientId: string, secret: string) => answer({}, `client_id=${clientId}&client_secret=${secret}`);
+  const viaAssertion = async (key: Parameters<typeof assertion>[0]['key'], claims: Record<string, unknown> = {}) =>
+    answer({}, assertionForm(await assertion({ clientId: 'jwt', audience: ISSUER, key, alg: 'RS256', kid: 'k1', claims })));
+
+  it('a wrong secret for every kind of stored secret answers like an unknown client, after one keyed hash', async () => {
+    const unknown = await viaBasic('nobody', 'guess');
+    assert.deepEqual(unknown.work, ['hmac']);
+    const cases = {
+      'generated (sha256)': await viaBasic('generated', 'guess'),
+      'imported (hmac under the pepper)': await viaBasic('imported', 'guess'),
+      'disabled client': await viaBasic('disabled', 'disabled-secret'),
+      'a client that has no secret (client-jwt)': await viaBasic('jwt', 'guess'),
+    };
+    for (const [kind, result] of Object.entries(cases)) {
+      assert.equal(result.wire, unknown.wire, kind);
+      assert.equal(result.work.length, 1, `${kind}: ${result.work}`);
+      assert.ok(!result.work.includes('scrypt'), kind);
+    }
+    // A rotated secret in its grace period is a second cheap hash, never a slow one.
+    assert.equal((await viaBasic('rotating', 'guess')).wire, unknown.wire);
+    assert.deepEqual(done, ['sha256', 'hmac']);
+    // Without HTTP Basic the answers match each other too (no WWW-Authenticate).
+    assert.equal((await viaPost('generated', 'guess')).wire, (await viaPost('nobody', 'guess')).wire);
+  });
+
+  it('a JWT client with a bad signature or a broken client rule answers like an unknown client; the rule goes to the audit reason', async () => {
+    const other = await generateKeyPair('RS256');
+    const unknown = await viaBasic('nobody', 'guess');
+    const badSignature = await viaAssertion(other.privateKey);
+    assert.equal(badSignature.wire, (await viaPost('nobody', 'guess')).wire);
+    assert.match(String(badSignature.reason), /signature/);
+    const tooLong = await viaAssertion(rsa.privateKey, { iat: undefined, exp: Math.floor(Date.now() / 1000) + 3600 });
+    assert.equal(tooLong.wire, badSignature.wire);
+    assert.match(String(tooLong.reason), /without iat/);
+    assert.notEqual(unknown.wire, badSignature.wire, 'only the Basic challenge header differs, as RFC 6749 §5.2 asks');
+    assert.ok((await viaAssertion(rsa.privateKey)).ok);
+  });
+
+  it('a legacy scrypt hash is the one slow check, and is rewritten under the pepper the first time its secret verifies', async () => {
+    assert.deepEqual((await viaBasic('legacy', 'guess')).work, ['scrypt']);
+    assert.ok((await viaBasic('legacy', 'legacy-secret')).ok);
+    assert.deepEqual(upgrades, ['legacy']);
+    assert.match(legacy.secretHash!, /^hmac\$/);
+    const after = await viaBasic('legacy', 'guess');
+    assert.deepEqual(after.work, ['hmac']);
+    assert.equal(after.wire, (await viaBasic('nobody', 'guess')).wire);
+    assert.ok((await viaBasic('legacy', 'legacy-secret')).ok);
   });
 
   it('a verified secret is remembered per container: the next request does no hashing', async () => {
-    let calls = 0;
-    const verifier = new SecretVerifier(() => 0, async (stored, presented) => {
-      calls++;
-      return verifySecret(stored, presented);
-    });
-    const known = client({ secretHash: hashGeneratedSecret('right') });
-    assert.ok(await verifier.verify(known, 'right'));
-    assert.ok(await verifier.verify(known, 'right'));
-    assert.equal(calls, 1);
-    assert.ok(!(await verifier.verify(known, 'wrong')));
-    assert.equal(calls, 2);
+    assert.ok((await viaBasic('imported', 'imported-secret')).ok);
+    const again = await viaBasic('imported', 'imported-secret');
+    assert.ok(again.ok);
+    assert.deepEqual(again.work, []);
   });
 });
 
@@ -101,7 +201,7 @@ describe('HTTP Basic client credentials (RFC 6749 §2.3.1)', () => {
 });
 
 describe('authenticateClient', () => {
-  const secrets = new SecretVerifier(() => 0);
+  const secrets = new SecretVerifier({ now: () => 0, peppers });
   const stored = new Map([
     ['app', client({ secretHash: hashGeneratedSecret('right') })],
     ['off', client({ clientId: 'off', enabled: false, secretHash: hashGeneratedSecret('right') })],
@@ -141,8 +241,15 @@ describe('authenticateClient', () => {
   });
 
   it('refuses two methods at once and bearer-only clients', async () => {
-    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=right'), fails(400, 'invalid_request'));
+    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=other'), fails(400, 'invalid_request'));
+    await assert.rejects(attempt({ authorization: basic('app', 'right') }, 'client_id=pub&client_secret=right'), fails(400, 'invalid_request'));
     await assert.rejects(attempt({ authorization: basic('bearer', 'right') }, ''), fails(400, 'invalid_client', 'Bearer-only not allowed'));
+  });
+
+  it("takes the same secret in the header and the form as Basic (Keycloak's admin client refreshes so)", async () => {
+    assert.equal((await attempt({ authorization: basic('app', 'right') }, 'client_secret=right')).method, 'client_secret_basic');
+    assert.equal((await attempt({ authorization: basic('app', 'right') }, 'client_id=app&client_secret=right')).method, 'client_secret_basic');
+    await assert.rejects(attempt({ authorization: basic('app', 'wrong') }, 'client_secret=wrong'), fails(401, 'invalid_client'));
   });
 
   it('identifies a public client by client_id alone', async () => {
