@@ -1,4 +1,5 @@
-import type { ClientRecord, RoleMappings } from '../store/model.js';
+import type { ClientRecord, Role, RoleMappings } from '../store/model.js';
+import { RoleGraph } from '../tokens/roles.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -51,6 +52,21 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
   }
   if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
   return { clientId, ...result, roles: mappings };
+}
+
+/**
+ * The roles held through these mappings (Keycloak's RoleMapperModel.hasRole, and a client's
+ * ScopeContainerModel.hasScope): each mapped role and, transitively, what its composites contain,
+ * as `describeRole` keys. The same expansion a token's roles go through.
+ */
+export function effectiveRoles(mappings: RoleMappings, roles: readonly Role[]): Set<string> {
+  const graph = new RoleGraph(roles.filter((role) => role.composite).map((role) => ({ client: role.client, name: role.name, composites: role.composites ?? { realm: [], client: {} } })));
+  return new Set([...graph.expand(mappings).values()].map(describeRole));
+}
+
+/** Whether the role is mapped directly (Keycloak's hasDirectRole). */
+export function mapsDirectly(mappings: RoleMappings, role: RoleName): boolean {
+  return has(mappings, role);
 }
 
 function mappingsOf(client: ClientRecord, target: MappingTarget): RoleMappings {

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
@@ -15,6 +14,7 @@ import {
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
+import { derivedUuid } from './ids.js';
 import { findRealm } from './lookup.js';
 
 /**
@@ -932,19 +932,6 @@ async function finishClients(
 
 function definedFields<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
-}
-
-/**
- * A UUID-shaped id derived from names, for files without Keycloak's ids (hand-written, or exported
- * without users): re-importing the same file gives the same ids, so a service account's `sub`
- * stays stable. RFC 9562 version 8 (custom) from SHA-256.
- */
-function derivedUuid(kind: 'client' | 'user', realm: string, name: string): string {
-  const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
