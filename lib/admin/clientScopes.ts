@@ -47,7 +47,7 @@ export async function findClientScopeByName(ctx: AdminContext, realm: string, na
   return (await listClientScopes(ctx, realm)).find((scope) => scope.name === name);
 }
 
-export async function requireClientScope(ctx: AdminContext, realm: string, id: string): Promise<ClientScope> {
+export async function requireClientScopeById(ctx: AdminContext, realm: string, id: string): Promise<ClientScope> {
   const scope = await findClientScopeById(ctx, realm, id);
   if (!scope) throw new AdminError(`no client scope with id '${id}' in realm '${realm}'`, 'not-found');
   return scope;
@@ -83,7 +83,7 @@ export async function createClientScope(
  * client's default and optional scope lists and the realm's default lists.
  */
 export async function updateClientScope(ctx: AdminContext, realm: string, id: string, fields: ClientScopeFields): Promise<ClientScope> {
-  const stored = await requireClientScope(ctx, realm, id);
+  const stored = await requireClientScopeById(ctx, realm, id);
   const renamed = fields.name !== undefined && fields.name !== stored.name;
   if (renamed) {
     checkName(fields.name!);
@@ -112,7 +112,7 @@ export async function updateClientScope(ctx: AdminContext, realm: string, id: st
  */
 export async function deleteClientScope(ctx: AdminContext, realm: string, id: string): Promise<ClientScope> {
   const settings = await requireRealm(ctx.table, realm);
-  const scope = await requireClientScope(ctx, realm, id);
+  const scope = await requireClientScopeById(ctx, realm, id);
   const inRealmDefaults = settings.defaultDefaultClientScopes.includes(scope.name) || settings.defaultOptionalClientScopes.includes(scope.name);
   const clients = (await ctx.table.listRealmItems(realm, 'CLIENT#')).filter(
     (item) => item.kind === 'client' && (item.defaultClientScopes.includes(scope.name) || item.optionalClientScopes.includes(scope.name)),
