@@ -56,7 +56,7 @@ export async function createClient(
   if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
     throw new AdminError('a client id is 1 to 255 characters without control characters');
   }
-  if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`);
+  if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
   const attributes: Record<string, string> = { ...jwksAttributes(auth, options) };
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';

@@ -63,7 +63,7 @@ export interface CreatedRealm {
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
 export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}): Promise<CreatedRealm> {
   if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
-  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`);
+  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
     realm,
     enabled: true,

@@ -6,6 +6,8 @@ export interface HttpRequest {
   method: string;
   /** The raw path, e.g. `/auth/realms/demo/protocol/openid-connect/token`. */
   path: string;
+  /** The raw query string without `?` (the Admin REST API reads `clientId`, `first`, `max`, …). */
+  query?: string;
   realm: string;
   /** Header names lower-cased. API Gateway HTTP APIs join repeated headers with a comma. */
   headers: Record<string, string>;
@@ -43,6 +45,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
   return {
     method: event.requestContext?.http?.method ?? 'GET',
     path,
+    query: event.rawQueryString ?? '',
     realm: event.pathParameters?.realm ?? '',
     headers,
     body,

@@ -1,0 +1,11 @@
+import type { AdminRoute } from './route.js';
+import { serverInfoRoutes } from './serverInfo.js';
+
+/**
+ * Every path family's route table, one per Keycloak admin resource class
+ * (services/…/resources/admin/: ServerInfoAdminResource, RealmsAdminResource, ClientsResource,
+ * RoleContainerResource, RoleMapperResource, ClientScopeResource, ProtocolMappersResource,
+ * ScopeMappedResource, …). To add a family: export an `AdminRoute[]` from its module and list it
+ * here; the router (lib/adminApi/router.ts) refuses two routes with the same method and path.
+ */
+export const ADMIN_ROUTES: readonly AdminRoute[] = [...serverInfoRoutes];
