@@ -89,7 +89,7 @@ export async function listRoles(ctx: AdminContext, realm: string, owner?: string
 
 /**
  * Deletes a role and every reference to it, as Keycloak does when a role is removed: from
- * service-account role mappings, client and client-scope scope mappings, and other roles'
+ * service-account and group role mappings, client and client-scope scope mappings, and other roles'
  * composites. The realm's default role cannot be deleted (Keycloak refuses it too).
  */
 export async function deleteRole(ctx: AdminContext, realm: string, role: RoleName): Promise<{ referencesRemoved: number }> {
@@ -137,6 +137,10 @@ function rewriteItem(item: ClientsTableItem, rewrite: (role: RoleName) => RoleNa
     case 'clientScope': {
       const scopeMappings = mapMappings(item.scopeMappings, rewrite);
       return scopeMappings ? { ...item, scopeMappings } : undefined;
+    }
+    case 'group': {
+      const roles = filterMappings(item.roles, matches);
+      return roles ? { ...item, roles } : undefined;
     }
     case 'client': {
       const scopeMappings = mapMappings(item.scopeMappings, rewrite);

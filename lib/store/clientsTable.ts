@@ -10,6 +10,7 @@ import type {
   ClientRecord,
   ClientScope,
   CompositeRole,
+  Group,
   RealmData,
   RealmSettings,
   Role,
@@ -20,7 +21,7 @@ import type {
  * The clients table: one partition per realm (`pk = REALM#<realm>`).
  *
  * Sort keys are chosen so that everything realm-wide a grant needs is one Query on the `META#`
- * prefix (settings, composite roles, client scopes, keys), while per-client data is one GetItem.
+ * prefix (settings, composite roles, client scopes with their protocol mappers, groups, keys), while per-client data is one GetItem.
  * Plain (non-composite) roles live under `ROLE#`: a token can name them without reading them, so
  * they stay off the hot path even in realms with tens of thousands of clients.
  */
@@ -29,6 +30,8 @@ export const sk = {
   compositeRole: (role: { client?: string; name: string }) => `META#ROLE#${roleSortKey(role)}`,
   plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
   clientScope: (name: string) => `META#SCOPE#${name}`,
+  /** By id, not path: renaming a group must not move its item. */
+  group: (id: string) => `META#GROUP#${id}`,
   key: (kid: string) => `META#KEY#${kid}`,
   client: (clientId: string) => `CLIENT#${clientId}`,
 };
@@ -44,6 +47,7 @@ export type ClientsTableItem =
   | ({ kind: 'settings' } & RealmSettings)
   | ({ kind: 'role' } & Role)
   | ({ kind: 'clientScope' } & ClientScope)
+  | ({ kind: 'group' } & Group)
   | ({ kind: 'key' } & SigningKeyRecord)
   | ({ kind: 'client' } & ClientRecord);
 
@@ -58,6 +62,7 @@ export class ClientsTable {
     let settings: RealmSettings | undefined;
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
+    const groups: Group[] = [];
     const keys: SigningKeyRecord[] = [];
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
@@ -70,12 +75,15 @@ export class ClientsTable {
         case 'clientScope':
           clientScopes.push(item);
           break;
+        case 'group':
+          groups.push(item);
+          break;
         case 'key':
           keys.push(item);
           break;
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys } : undefined;
+    return settings ? { settings, compositeRoles, clientScopes, groups, keys } : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
@@ -160,6 +168,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return item.composite ? sk.compositeRole(item) : sk.plainRole(item);
     case 'clientScope':
       return sk.clientScope(item.name);
+    case 'group':
+      return sk.group(item.id);
     case 'key':
       return sk.key(item.kid);
     case 'client':

@@ -190,6 +190,8 @@ export interface RealmData {
   settings: RealmSettings;
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
+  /** Every group of the realm: few, and a service account's roles and attributes may come through them. */
+  groups: Group[];
   keys: SigningKeyRecord[];
 }
 
