@@ -139,7 +139,7 @@ function rewriteItem(item: ClientsTableItem, rewrite: (role: RoleName) => RoleNa
       return scopeMappings ? { ...item, scopeMappings } : undefined;
     }
     case 'group': {
-      const roles = filterMappings(item.roles, matches);
+      const roles = mapMappings(item.roles, rewrite);
       return roles ? { ...item, roles } : undefined;
     }
     case 'client': {
