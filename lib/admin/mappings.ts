@@ -1,4 +1,4 @@
-import type { ClientRecord, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
@@ -62,6 +62,28 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
 export function effectiveRoles(mappings: RoleMappings, roles: readonly Role[]): Set<string> {
   const graph = new RoleGraph(roles.filter((role) => role.composite).map((role) => ({ client: role.client, name: role.name, composites: role.composites ?? { realm: [], client: {} } })));
   return new Set([...graph.expand(mappings).values()].map(describeRole));
+}
+
+/**
+ * A service account's role mappings with those of its groups and their parent groups added
+ * (Keycloak's UserModel.hasRole looks through group membership, a subgroup inheriting its parents').
+ */
+export function withGroupRoles(account: ServiceAccountUser, groups: readonly Group[]): RoleMappings {
+  const paths = new Set<string>();
+  for (const path of account.groups ?? []) {
+    const parts = path.split('/').filter((part) => part !== '');
+    for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  const merged: RoleMappings = clone(account.roles);
+  for (const group of groups) {
+    if (!paths.has(group.path)) continue;
+    for (const name of group.roles.realm) if (!merged.realm.includes(name)) merged.realm.push(name);
+    for (const [owner, names] of Object.entries(group.roles.client)) {
+      const list = (merged.client[owner] ??= []);
+      for (const name of names) if (!list.includes(name)) list.push(name);
+    }
+  }
+  return merged;
 }
 
 /** Whether the role is mapped directly (Keycloak's hasDirectRole). */

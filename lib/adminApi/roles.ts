@@ -1,0 +1,146 @@
+import { AdminError } from '../admin/errors.js';
+import { findRole, type RoleName } from '../admin/lookup.js';
+import { createRole, deleteRole, listRoles, updateRole } from '../admin/roles.js';
+import type { ClientRecord, Role } from '../store/model.js';
+import { badRequest, conflict, notFound, plainBadRequest } from './errors.js';
+import { clientByUuid, clientIdExists, containersFor, flag, page, refuseInternalChange } from './roleContainers.js';
+import type { Right } from './rights.js';
+import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from './rolesRepresentation.js';
+
+/**
+ * Realm roles (`/realms/{realm}/roles`) and client roles (`/realms/{realm}/clients/{id}/roles`):
+ * Keycloak's RoleContainerResource, one set of endpoints for either container. Realm roles need
+ * the realm rights, client roles the client rights (reference §2); `realm-management`'s roles are
+ * read-only (internal client).
+ */
+
+interface Container {
+  /** undefined for the realm, else the owning client. */
+  client?: ClientRecord;
+}
+
+const realmContainer = async (): Promise<Container> => ({});
+const clientContainer = async (call: AdminCall): Promise<Container> => ({ client: await clientByUuid(call, call.params.id!) });
+
+function roleName(container: Container, name: string): RoleName {
+  return container.client === undefined ? { name } : { client: container.client.clientId, name };
+}
+
+/** GET: `search` (case-insensitive part of the name), `first`/`max`, `briefRepresentation` (default true). */
+async function list(call: AdminCall, container: Container) {
+  const roles = await listRoles(call.admin, call.realm!.realm, container.client?.clientId);
+  const own = container.client === undefined ? roles.filter((role) => role.client === undefined) : roles;
+  const search = (call.query.get('search') ?? '').trim().toLowerCase();
+  const found = search === '' ? own : own.filter((role) => role.name.toLowerCase().includes(search));
+  const containers = await containersFor(call, found, container.client ? [container.client] : []);
+  const represent = flag(call.query, 'briefRepresentation', true) ? briefRoleRepresentation : fullRoleRepresentation;
+  return ok(page(found, call.query).map((role) => represent(role, containers)));
+}
+
+async function create(call: AdminCall, container: Container) {
+  refuseInternalChange(container.client?.clientId);
+  const input = parseRoleInput(call.body('object') as Record<string, unknown>);
+  // RoleContainerResource.createRole: a bare BadRequestException without a name.
+  if (input.name === undefined) throw plainBadRequest();
+  const role = roleName(container, input.name);
+  try {
+    await createRole(call.admin, call.realm!.realm, role, {
+      ...(input.description === null ? {} : { description: input.description }),
+      ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
+    });
+  } catch (err) {
+    throw keycloakError(err, input.name);
+  }
+  const path = container.client === undefined ? ['roles'] : ['clients', container.client.id, 'roles'];
+  return created(call.url('realms', call.realm!.realm, ...path, input.name));
+}
+
+async function requireNamed(call: AdminCall, container: Container): Promise<Role> {
+  const role = await findRole(call.admin.table, call.realm!.realm, roleName(container, call.params.name!));
+  if (!role) throw notFound('Could not find role');
+  return role;
+}
+
+async function get(call: AdminCall, container: Container) {
+  const role = await requireNamed(call, container);
+  return ok(fullRoleRepresentation(role, await containersFor(call, [role, ...compositeOwners(role)], container.client ? [container.client] : [])));
+}
+
+async function update(call: AdminCall, container: Container) {
+  const role = await requireNamed(call, container);
+  refuseInternalChange(role.client);
+  await updateRoleFrom(call, role);
+  return noContent();
+}
+
+async function remove(call: AdminCall, container: Container) {
+  const role = await requireNamed(call, container);
+  refuseInternalChange(role.client);
+  await deleteRoleChecked(call, role);
+  return noContent();
+}
+
+/**
+ * PUT of a RoleRepresentation (RoleResource.updateRole): a new `name` renames, `description` is
+ * set to what is sent (absent clears it), `attributes` replace the stored ones when sent.
+ */
+export async function updateRoleFrom(call: AdminCall, role: Role): Promise<void> {
+  const input = parseRoleInput(call.body('object') as Record<string, unknown>);
+  try {
+    await updateRole(call.admin, call.realm!.realm, role, {
+      ...(input.name === undefined ? {} : { name: input.name }),
+      description: input.description,
+      ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
+    });
+  } catch (err) {
+    throw keycloakError(err, input.name ?? role.name);
+  }
+}
+
+/** DELETE of a role: the realm's default role is refused as Keycloak words it. */
+export async function deleteRoleChecked(call: AdminCall, role: Role): Promise<void> {
+  if (role.client === undefined && role.name === call.realm!.defaultRole) {
+    throw badRequest(`${role.name} is default role of the realm and cannot be removed.`);
+  }
+  await deleteRole(call.admin, call.realm!.realm, role);
+}
+
+/** lib/admin's errors in Keycloak's words for roles (`ErrorResponse.exists`). */
+function keycloakError(err: unknown, name: string): unknown {
+  if (err instanceof AdminError && err.kind === 'conflict') return conflict(`Role with name ${name} already exists`);
+  return err;
+}
+
+/** Placeholder roles for the owners of a composite's client roles, so their uuids are read too. */
+function compositeOwners(role: Role): Role[] {
+  return Object.keys(role.composites?.client ?? {}).map((client) => ({ client, name: '', composite: false }));
+}
+
+/** The right a role needs: the realm's for realm roles, the clients' for client roles. */
+export const roleRight = (role: { client?: string }, change: boolean): Right =>
+  role.client === undefined ? (change ? 'manage-realm' : 'view-realm') : change ? 'manage-clients' : 'view-clients';
+
+type Handler = (call: AdminCall, container: Container) => Promise<AdminResponse>;
+
+function routes(base: string, container: (call: AdminCall) => Promise<Container>, view: Right, manage: Right, exists?: AdminRoute['exists']): AdminRoute[] {
+  const route = (method: AdminRoute['method'], path: string, right: Right, handler: Handler): AdminRoute => ({
+    method,
+    path,
+    right,
+    ...(exists ? { exists } : {}),
+    handle: async (call) => handler(call, await container(call)),
+  });
+  return [
+    route('GET', base, view, list),
+    route('POST', base, manage, create),
+    route('GET', `${base}/{name}`, view, get),
+    route('PUT', `${base}/{name}`, manage, update),
+    route('DELETE', `${base}/{name}`, manage, remove),
+  ];
+}
+
+export const roleRoutes: AdminRoute[] = [
+  ...routes('/realms/{realm}/roles', realmContainer, 'view-realm', 'manage-realm'),
+  ...routes('/realms/{realm}/clients/{id}/roles', clientContainer, 'view-clients', 'manage-clients', clientIdExists),
+];
