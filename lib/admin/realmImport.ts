@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
@@ -14,11 +15,7 @@ import {
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
-import { derivedUuid } from './ids.js';
 import { findRealm } from './lookup.js';
-import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
-
-export type { ImportProblem } from './realmImportReader.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -35,6 +32,11 @@ export type { ImportProblem } from './realmImportReader.js';
  * (`generateSecrets`), else it is a problem.
  */
 
+export interface ImportProblem {
+  /** Where in the file, e.g. `clients[3].secret` or `users[2].clientRoles.product-api[0]`. */
+  path: string;
+  message: string;
+}
 
 export class RealmImportError extends AdminError {
   constructor(readonly problems: ImportProblem[]) {
@@ -308,6 +310,111 @@ async function removeStaleRoleForms(table: ClientsTable, parsed: ParsedRealm, st
   }
   // Composite roles are few (default-roles-<realm> and a handful more), so a blind delete is cheaper than listing every plain role.
   for (const role of roles.filter((role) => role.composite)) await table.deleteItem(parsed.realm, sk.plainRole(role));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading typed values, recording a problem for each one that is wrong
+
+type JsonObject = Record<string, unknown>;
+
+/** A value from the file and its JSON path. */
+interface Located<T> {
+  value: T;
+  path: string;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function join(path: string, key: string): string {
+  return path === '' ? key : `${path}.${key}`;
+}
+
+/**
+ * Reads fields of the export. A wrong value becomes a problem and reads as absent (or the
+ * default), so reading goes on and the operator sees every problem at once. Messages never
+ * repeat a value: it could be a secret.
+ */
+class ExportReader {
+  readonly problems: ImportProblem[] = [];
+
+  problem(path: string, message: string): void {
+    this.problems.push({ path, message });
+  }
+
+  /** undefined for an absent field; Keycloak's exporter leaves out null fields, so null counts as absent. */
+  private field(obj: JsonObject, key: string): unknown {
+    return obj[key] ?? undefined;
+  }
+
+  string(obj: JsonObject, key: string, path: string): string | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || typeof value === 'string') return value;
+    this.problem(join(path, key), 'must be a string');
+    return undefined;
+  }
+
+  requiredName(obj: JsonObject, key: string, path: string): string | undefined {
+    if (this.field(obj, key) === undefined) {
+      this.problem(join(path, key), 'is required');
+      return undefined;
+    }
+    const value = this.string(obj, key, path);
+    if (value === '') this.problem(join(path, key), 'must not be empty');
+    return value || undefined;
+  }
+
+  boolean(obj: JsonObject, key: string, path: string, fallback: boolean): boolean {
+    const value = this.field(obj, key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'boolean') return value;
+    this.problem(join(path, key), 'must be true or false');
+    return fallback;
+  }
+
+  /** A whole number of seconds (or uses), at least `min`. */
+  count(obj: JsonObject, key: string, path: string, fallback: number, min = 0): number {
+    const value = this.field(obj, key);
+    if (value === undefined) return fallback;
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min) return value;
+    this.problem(join(path, key), `must be a whole number of at least ${min}`);
+    return fallback;
+  }
+
+  object(obj: JsonObject, key: string, path: string): JsonObject | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || isObject(value)) return value;
+    this.problem(join(path, key), 'must be an object');
+    return undefined;
+  }
+
+  /** The objects of an array field, each with its path; [] when the field is absent. */
+  objects(obj: JsonObject, key: string, path: string): Located<JsonObject>[] {
+    return (this.list(obj, key, path) ?? []).flatMap((value, i) => {
+      const at = `${join(path, key)}[${i}]`;
+      if (isObject(value)) return [{ value, path: at }];
+      this.problem(at, 'must be an object');
+      return [];
+    });
+  }
+
+  /** The strings of an array field, each with its path; undefined when the field is absent. */
+  names(obj: JsonObject, key: string, path: string): Located<string>[] | undefined {
+    return this.list(obj, key, path)?.flatMap((value, i) => {
+      const at = `${join(path, key)}[${i}]`;
+      if (typeof value === 'string') return [{ value, path: at }];
+      this.problem(at, 'must be a string');
+      return [];
+    });
+  }
+
+  private list(obj: JsonObject, key: string, path: string): unknown[] | undefined {
+    const value = this.field(obj, key);
+    if (value === undefined || Array.isArray(value)) return value;
+    this.problem(join(path, key), 'must be an array');
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -825,6 +932,19 @@ async function finishClients(
 
 function definedFields<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
+ * A UUID-shaped id derived from names, for files without Keycloak's ids (hand-written, or exported
+ * without users): re-importing the same file gives the same ids, so a service account's `sub`
+ * stays stable. RFC 9562 version 8 (custom) from SHA-256.
+ */
+function derivedUuid(kind: 'client' | 'user', realm: string, name: string): string {
+  const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
