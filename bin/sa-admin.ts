@@ -14,12 +14,14 @@ import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
+import { bootstrapAdminService } from '../lib/admin/bootstrap.js';
 import { AdminError } from '../lib/admin/errors.js';
 import { listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
 import { describeRole, type RoleName } from '../lib/admin/lookup.js';
 import { pushNotBefore } from '../lib/admin/notBefore.js';
 import { exportRealm } from '../lib/admin/realmExport.js';
 import { importRealmExport, RealmImportError } from '../lib/admin/realmImport.js';
+import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../lib/admin/realms.js';
 import { createRole, deleteRole, listRoles, updateRole } from '../lib/admin/roles.js';
 import type { ClientAuthenticatorType, Role, RoleMappings, SignatureAlgorithm, SigningMode } from '../lib/store/model.js';
@@ -192,7 +194,8 @@ Examples:
   sa-admin --local import-realm realm-export.json
   sa-admin --local client create demo billing --service-accounts
   sa-admin --local sa grant demo billing read --client product-api
-  sa-admin --stage prod keys rotate demo`,
+  sa-admin --stage prod keys rotate demo
+  KC_BOOTSTRAP_ADMIN_CLIENT_SECRET=… sa-admin --local bootstrap-admin service --client-id temp-admin`,
   );
 
 /** A command group (`realm`, `client`, …): a missing or unknown subcommand is a one-line usage error. */
@@ -581,10 +584,45 @@ keys
     ]);
   });
 
+// bootstrap-admin, upgrade ----------------------------------------------------------------------
+
+group('bootstrap-admin', "create a temporary admin for the Admin REST API (Keycloak 26's kc.sh bootstrap-admin)")
+  .command('service')
+  .description("create the master realm if missing and a confidential client whose service account holds master's admin")
+  .requiredOption('--client-id <id>', 'the admin client id (Keycloak: KC_BOOTSTRAP_ADMIN_CLIENT_ID, default temp-admin)')
+  .option('--client-secret-env <var>', 'read the secret from this environment variable (Keycloak spells it --client-secret:env=VAR)', 'KC_BOOTSTRAP_ADMIN_CLIENT_SECRET')
+  .option('--force-secret', 'when the client exists, set this secret instead of failing')
+  .action(async (opts: { clientId: string; clientSecretEnv: string; forceSecret?: boolean }, cmd: Command) => {
+    // Never from an argument: a secret on the command line lands in shell history and `ps`.
+    const secret = process.env[opts.clientSecretEnv];
+    if (!secret) usage(`the environment variable ${opts.clientSecretEnv} holds no secret`);
+    const result = await bootstrapAdminService(context(cmd), opts.clientId, secret, { forceSecret: opts.forceSecret ?? false });
+    print(cmd, result, () => [
+      ...(result.realmCreated ? ['created realm master'] : []),
+      result.secretReplaced
+        ? `set a new secret for admin client ${result.clientId} (realm master)`
+        : `created admin client ${result.clientId} in realm master; its service account holds master's admin role`,
+    ]);
+  });
+
+realm
+  .command('upgrade')
+  .description("add what the Admin REST API needs to a realm made before it (realm-management client and roles); idempotent")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    await showRealm(ctx, realmName);
+    const added = await ensureAdministration(ctx, realmName);
+    print(cmd, { realm: realmName, added }, () => (added.length === 0 ? [`realm ${realmName} is up to date`] : added.map((what) => `added ${what}`)));
+  });
+
 // ---------------------------------------------------------------------------------------------
 
+// Keycloak's spelling `--client-secret:env=VAR` (kc.sh bootstrap-admin), as this parser knows it.
+const argv = process.argv.map((arg) => arg.replace(/^--client-secret:env(?==|$)/, '--client-secret-env'));
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // Commander already wrote its message (or the help). Help asked for is success; the rest is usage.

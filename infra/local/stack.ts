@@ -106,6 +106,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   const args = ['offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment'];
+  // serverless.yml's provider environment wins over the process environment under serverless offline,
+  // so the zero cache times of `env` above reach the functions only as stage params.
+  args.push('--param', `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, '--param', `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`);
   const child = spawn(bin, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;

@@ -115,17 +115,3 @@ export async function allRoles(table: ClientsTable, realm: string): Promise<Role
 export async function findRoleById(table: ClientsTable, realm: string, id: string): Promise<Role | undefined> {
   return (await allRoles(table, realm)).find((role) => roleId(realm, role) === id);
 }
-
-/**
- * A client by Keycloak's internal id (the UUID the Admin REST API names clients by). The sort key
- * holds the clientId, so this reads the realm's clients.
- */
-export async function findClientById(table: ClientsTable, realm: string, id: string): Promise<ClientRecord | undefined> {
-  for (const item of await table.listRealmItems(realm, 'CLIENT#')) {
-    if (item.kind === 'client' && item.id === id) {
-      const { kind: _kind, ...client } = item;
-      return client;
-    }
-  }
-  return undefined;
-}

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
@@ -20,6 +22,10 @@ export type RealmChanges = Partial<
     | 'refreshTokenMaxReuse'
     | 'defaultSignatureAlgorithm'
     | 'signingMode'
+    | 'notBefore'
+    | 'defaultDefaultClientScopes'
+    | 'defaultOptionalClientScopes'
+    | 'extra'
   >
 >;
 
@@ -36,22 +42,26 @@ const REALM_NAME = /^[^/#\s]{1,255}$/;
 function newRealmItems(settings: RealmSettings): ClientsTableItem[] {
   const inScopeClaim = new Set(['profile', 'email', 'address', 'phone', 'offline_access', 'microprofile-jwt', 'organization']);
   const scopes: ClientScope[] = [...KEYCLOAK_DEFAULT_CLIENT_SCOPES, ...KEYCLOAK_OPTIONAL_CLIENT_SCOPES].map((name) => ({
+    id: randomUUID(),
     name,
     protocol: 'openid-connect',
     includeInTokenScope: inScopeClaim.has(name),
     scopeMappings: name === 'offline_access' ? { realm: ['offline_access'], client: {} } : emptyRoleMappings(),
   }));
   return [
-    { kind: 'role', name: 'offline_access', description: '${role_offline-access}', composite: false },
-    { kind: 'role', name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'offline_access', description: '${role_offline-access}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
     {
       kind: 'role',
+      id: randomUUID(),
       name: settings.defaultRole,
       description: '${role_default-roles}',
       composite: true,
       composites: { realm: ['offline_access', 'uma_authorization'], client: {} },
     },
     ...scopes.map((scope): ClientsTableItem => ({ kind: 'clientScope', ...scope })),
+    // Keycloak's admin roles: `realm-management` and its roles, or master's `admin` and `create-realm`.
+    ...administrationItems(settings.realm),
   ];
 }
 
@@ -61,10 +71,11 @@ export interface CreatedRealm {
 }
 
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
-export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}): Promise<CreatedRealm> {
+export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}, options: { id?: string } = {}): Promise<CreatedRealm> {
   if (!REALM_NAME.test(realm)) throw new AdminError(`'${realm}' is not a valid realm name: 1 to 255 characters, no '/', '#' or spaces`);
   if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
+    id: options.id ?? randomUUID(),
     realm,
     enabled: true,
     // Keycloak's defaults for a new realm.
@@ -106,6 +117,11 @@ export async function showRealm(ctx: AdminContext, realm: string): Promise<Realm
   };
 }
 
+/** Every realm's settings (the Admin API's realm list). */
+export async function listRealms(ctx: AdminContext): Promise<RealmSettings[]> {
+  return ctx.table.listRealmSettings();
+}
+
 export async function updateRealm(ctx: AdminContext, realm: string, changes: RealmChanges): Promise<RealmSettings> {
   if (Object.keys(changes).length === 0) throw new AdminError('nothing to update: give at least one setting (see --help)');
   const settings = checkSettings({ ...(await requireRealm(ctx.table, realm)), ...changes });
@@ -121,6 +137,8 @@ export async function updateRealm(ctx: AdminContext, realm: string, changes: Rea
  */
 export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?: (deleted: number, total: number) => void): Promise<number> {
   await requireRealm(ctx.table, realm);
+  // Keycloak's RealmsAdminResource: the admin realm holds every admin's rights.
+  if (realm === MASTER_REALM) throw new AdminError("Can't remove master realm");
   const items = await allRealmItems(ctx.table, realm);
   const keys = items.map((item) => sortKeyOf(item)).sort((a, b) => Number(b === sk.settings) - Number(a === sk.settings));
   let deleted = 0;
@@ -136,5 +154,11 @@ export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?:
 
 function checkSettings(settings: RealmSettings): RealmSettings {
   if (settings.accessTokenLifespan < 1) throw new AdminError('--access-token-lifespan must be at least 1 second');
+  for (const key of ['ssoSessionIdleTimeout', 'ssoSessionMaxLifespan', 'clientSessionIdleTimeout', 'clientSessionMaxLifespan', 'refreshTokenMaxReuse', 'notBefore'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 0) throw new AdminError(`${key} must be a whole number, 0 or more`);
+  }
+  if (settings.defaultSignatureAlgorithm !== 'RS256' && settings.defaultSignatureAlgorithm !== 'ES256') {
+    throw new AdminError('defaultSignatureAlgorithm must be RS256 or ES256');
+  }
   return settings;
 }

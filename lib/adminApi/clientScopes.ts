@@ -1,7 +1,7 @@
 import { createClientScope, deleteClientScope, findClientScopeById, listClientScopes, updateClientScope } from '../admin/clientScopes.js';
 import { AdminError } from '../admin/errors.js';
 import type { ClientScope } from '../store/model.js';
-import { badRequest, conflict, forbidden, notFound } from './errors.js';
+import { badRequest, conflictAs, forbidden, notFound } from './errors.js';
 import { clientScopeRepresentation, parseClientScope } from './clientScopesRepresentation.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
@@ -26,11 +26,6 @@ export const clientScopeExists = async (call: AdminCall): Promise<void> => {
 const unexpectedName = (name: string) => badRequest(`Unexpected name "${name}" for ClientScope`);
 const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-function keycloakError(err: unknown, name: string | undefined): unknown {
-  if (err instanceof AdminError && err.kind === 'conflict') return conflict(`Client Scope ${name} already exists`);
-  return err;
-}
-
 export const clientScopeRoutes: AdminRoute[] = [
   {
     method: 'GET',
@@ -52,12 +47,8 @@ export const clientScopeRoutes: AdminRoute[] = [
       // Only OpenID Connect is served here (ClientScopeResource.validateClientScopeProtocol).
       if (input.protocol !== undefined && input.protocol !== 'openid-connect') throw badRequest('Unexpected protocol');
       const { protocolMappers, ...fields } = input;
-      try {
-        const scope = await createClientScope(call.admin, realm, { ...fields, name: input.name }, protocolMappers);
-        return created(call.url('realms', realm, 'client-scopes', scope.id!));
-      } catch (err) {
-        throw keycloakError(err, input.name);
-      }
+      const scope = await conflictAs(`Client Scope ${input.name} already exists`, () => createClientScope(call.admin, realm, { ...fields, name: input.name! }, protocolMappers));
+      return created(call.url('realms', realm, 'client-scopes', scope.id!));
     },
   },
   {
@@ -79,11 +70,7 @@ export const clientScopeRoutes: AdminRoute[] = [
       if (input.protocol !== undefined && input.protocol !== 'openid-connect') throw badRequest('Unexpected protocol');
       // Mappers are changed through …/protocol-mappers, never by a scope update (RepresentationToModel.updateClientScope).
       const { protocolMappers: _ignored, ...fields } = input;
-      try {
-        await updateClientScope(call.admin, call.params.realm!, scope.id!, fields);
-      } catch (err) {
-        throw keycloakError(err, input.name);
-      }
+      await conflictAs(`Client Scope ${input.name} already exists`, () => updateClientScope(call.admin, call.params.realm!, scope.id!, fields));
       return noContent();
     },
   },

@@ -1,3 +1,5 @@
+import { AdminError } from '../admin/errors.js';
+
 /**
  * The one error type of the Admin REST API, and the one place it becomes a response.
  *
@@ -50,3 +52,16 @@ export const cannotParseJson = (wrongType = false) =>
 /** An OAuth-style refusal inside the API, e.g. `invalid_request` for a parameterized default scope. */
 export const oauthStyle = (error: string, description: string, status = 400) =>
   new AdminApiError(status, { error, error_description: description });
+
+/**
+ * Runs a lib/admin operation and words its conflict as Keycloak does (`Client x already exists`),
+ * where lib/admin's own message is written for sa-admin's operator.
+ */
+export async function conflictAs<T>(message: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof AdminError && err.kind === 'conflict') throw conflict(message);
+    throw err;
+  }
+}

@@ -1,5 +1,7 @@
+import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
+import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
 import { roleRoutes } from './roles.js';
 import { roleByIdRoutes } from './rolesById.js';
@@ -17,6 +19,8 @@ import { userRoutes } from './users.js';
  */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...serverInfoRoutes,
+  ...realmRoutes,
+  ...clientRoutes,
   ...roleRoutes,
   ...roleByIdRoutes,
   ...userRoutes,

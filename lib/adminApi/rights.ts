@@ -1,49 +1,20 @@
+import {
+  CREATE_REALM_ROLE,
+  MASTER_ADMIN_ROLE,
+  MASTER_REALM,
+  REALM_ADMIN_ROLE,
+  REALM_MANAGEMENT_CLIENT,
+  REALM_MANAGEMENT_ROLES,
+} from '../admin/realmManagement.js';
+
+export { MASTER_REALM, REALM_MANAGEMENT_CLIENT };
+
 /**
  * Who may do what through the Admin REST API: Keycloak's admin roles turned into rights, and the
  * order in which Keycloak checks them (services/…/resources/admin/AdminRoot, RealmsAdminResource,
  * fgap/RealmPermissions, ClientPermissions, RolePermissions). Pure: the caller's roles are read
  * server-side by lib/adminApi/auth.ts and handed in, composites already expanded.
  */
-
-/** The master realm: its `admin` role administers every realm (Keycloak's Config.getAdminRealm()). */
-export const MASTER_REALM = 'master';
-
-/** Every realm but master has this internal client holding the admin roles (Constants.REALM_MANAGEMENT_CLIENT_ID). */
-export const REALM_MANAGEMENT_CLIENT = 'realm-management';
-
-/** Master's realm roles (AdminRoles.ADMIN, AdminRoles.CREATE_REALM). */
-export const MASTER_ADMIN_ROLE = 'admin';
-export const CREATE_REALM_ROLE = 'create-realm';
-
-/** Keycloak's AdminRoles.ALL_REALM_ROLES: the client roles of `realm-management`. */
-export const REALM_ADMIN_ROLE = 'realm-admin';
-export const REALM_MANAGEMENT_ROLES = [
-  'view-realm',
-  'manage-realm',
-  'view-clients',
-  'manage-clients',
-  'query-clients',
-  'create-client',
-  'view-users',
-  'manage-users',
-  'query-users',
-  'query-groups',
-  'query-realms',
-  'view-events',
-  'manage-events',
-  'view-identity-providers',
-  'manage-identity-providers',
-  'view-authorization',
-  'manage-authorization',
-  'impersonation',
-] as const;
-
-/** Composites Keycloak gives the admin roles (RealmManager.setupRealmAdminManagement). */
-export const REALM_MANAGEMENT_COMPOSITES: Record<string, readonly string[]> = {
-  [REALM_ADMIN_ROLE]: REALM_MANAGEMENT_ROLES,
-  'view-clients': ['query-clients'],
-  'view-users': ['query-users', 'query-groups'],
-};
 
 /** The rights the API checks; each route names one. */
 export type Right =

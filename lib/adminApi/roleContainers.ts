@@ -1,4 +1,4 @@
-import { findClientById } from '../admin/lookup.js';
+import { findClientById } from '../admin/clients.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
@@ -19,7 +19,7 @@ export const realmIdOf = (settings: RealmSettings): string => settings.id ?? set
  * 404 `Could not find client` when the caller may list clients, else 403, so ids cannot be probed.
  */
 export async function clientByUuid(call: AdminCall, id: string): Promise<ClientRecord> {
-  const client = await findClientById(call.admin.table, call.params.realm!, id);
+  const client = await findClientById(call.admin, call.params.realm!, id);
   if (client) return client;
   throw call.may('list-clients') ? notFound('Could not find client') : forbidden();
 }

@@ -1,4 +1,5 @@
-import { allRoles, describeRole, findClientById, type RoleName } from '../admin/lookup.js';
+import { findClientById } from '../admin/clients.js';
+import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings, withGroupRoles } from '../admin/mappings.js';
 import { roleId } from '../admin/ids.js';
 import type { ClientRecord, Role } from '../store/model.js';
@@ -31,7 +32,7 @@ async function target(call: AdminCall): Promise<Target> {
   const holder = await serviceAccountByUserId(call);
   let owner: ClientRecord | undefined;
   if (call.params.client !== undefined) {
-    owner = await findClientById(call.admin.table, call.params.realm!, call.params.client);
+    owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Client not found');
   }
   return { holder, ...(owner ? { owner } : {}), roles: await allRoles(call.admin.table, call.params.realm!) };

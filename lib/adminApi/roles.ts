@@ -1,8 +1,7 @@
-import { AdminError } from '../admin/errors.js';
 import { findRole, type RoleName } from '../admin/lookup.js';
 import { createRole, deleteRole, listRoles, updateRole } from '../admin/roles.js';
 import type { ClientRecord, Role } from '../store/model.js';
-import { badRequest, conflict, notFound, plainBadRequest } from './errors.js';
+import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
 import { clientByUuid, clientIdExists, containersFor, flag, page, refuseInternalChange } from './roleContainers.js';
 import type { Right } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
@@ -44,14 +43,12 @@ async function create(call: AdminCall, container: Container) {
   // RoleContainerResource.createRole: a bare BadRequestException without a name.
   if (input.name === undefined) throw plainBadRequest();
   const role = roleName(container, input.name);
-  try {
-    await createRole(call.admin, call.realm!.realm, role, {
+  await conflictAs(`Role with name ${input.name} already exists`, () =>
+    createRole(call.admin, call.realm!.realm, role, {
       ...(input.description === null ? {} : { description: input.description }),
       ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
-    });
-  } catch (err) {
-    throw keycloakError(err, input.name);
-  }
+    }),
+  );
   const path = container.client === undefined ? ['roles'] : ['clients', container.client.id, 'roles'];
   return created(call.url('realms', call.realm!.realm, ...path, input.name));
 }
@@ -87,15 +84,13 @@ async function remove(call: AdminCall, container: Container) {
  */
 export async function updateRoleFrom(call: AdminCall, role: Role): Promise<void> {
   const input = parseRoleInput(call.body('object') as Record<string, unknown>);
-  try {
-    await updateRole(call.admin, call.realm!.realm, role, {
+  await conflictAs(`Role with name ${input.name ?? role.name} already exists`, () =>
+    updateRole(call.admin, call.realm!.realm, role, {
       ...(input.name === undefined ? {} : { name: input.name }),
       description: input.description,
       ...(input.attributes === undefined ? {} : { attributes: input.attributes }),
-    });
-  } catch (err) {
-    throw keycloakError(err, input.name ?? role.name);
-  }
+    }),
+  );
 }
 
 /** DELETE of a role: the realm's default role is refused as Keycloak words it. */
@@ -104,12 +99,6 @@ export async function deleteRoleChecked(call: AdminCall, role: Role): Promise<vo
     throw badRequest(`${role.name} is default role of the realm and cannot be removed.`);
   }
   await deleteRole(call.admin, call.realm!.realm, role);
-}
-
-/** lib/admin's errors in Keycloak's words for roles (`ErrorResponse.exists`). */
-function keycloakError(err: unknown, name: string): unknown {
-  if (err instanceof AdminError && err.kind === 'conflict') return conflict(`Role with name ${name} already exists`);
-  return err;
 }
 
 /** Placeholder roles for the owners of a composite's client roles, so their uuids are read too. */

@@ -73,11 +73,11 @@ export interface AdminCall {
 }
 
 export type AdminResponse =
-  | { status: 200; body: unknown }
+  | { status: 200; body: unknown; headers?: Record<string, string> }
   | { status: 201; location: string }
   | { status: 204 };
 
-export const ok = (body: unknown): AdminResponse => ({ status: 200, body });
+export const ok = (body: unknown, headers?: Record<string, string>): AdminResponse => (headers ? { status: 200, body, headers } : { status: 200, body });
 
 /** 201, no body, `Location` ending in the new item's key (the admin client and the provider read the id from it). */
 export const created = (location: string): AdminResponse => ({ status: 201, location });

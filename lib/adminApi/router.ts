@@ -154,7 +154,7 @@ function asAdminApiError(err: unknown): AdminApiError | undefined {
 function render(response: AdminResponse): HttpResponse {
   switch (response.status) {
     case 200:
-      return { statusCode: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(response.body) };
+      return { statusCode: 200, headers: { ...response.headers, ...JSON_HEADERS }, body: JSON.stringify(response.body) };
     case 201:
       return { statusCode: 201, headers: { Location: response.location, 'Cache-Control': 'no-cache' }, body: '' };
     case 204:

@@ -1,5 +1,6 @@
 import { roleId } from '../admin/ids.js';
-import { allRoles, describeRole, findClientById, type RoleName } from '../admin/lookup.js';
+import { findClientById } from '../admin/clients.js';
+import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings } from '../admin/mappings.js';
 import type { ClientRecord, Role } from '../store/model.js';
 import { notFound } from './errors.js';
@@ -27,7 +28,7 @@ async function target(call: AdminCall): Promise<Target> {
   const client = await clientByUuid(call, call.params.id!);
   let owner: ClientRecord | undefined;
   if (call.params.client !== undefined) {
-    owner = await findClientById(call.admin.table, call.params.realm!, call.params.client);
+    owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Could not find client');
   }
   return { client, ...(owner ? { owner } : {}), roles: await allRoles(call.admin.table, call.params.realm!) };

@@ -2,7 +2,7 @@ import type { ClientRecord } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { flag, page } from './roleContainers.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
-import { serviceAccountUserRepresentation, type UserAccess } from './usersRepresentation.js';
+import { serviceAccountRepresentation } from './clients.js';
 
 /**
  * Users (`/realms/{realm}/users`), Keycloak's UsersResource reduced to the only users this
@@ -38,7 +38,7 @@ export const userExists = async (call: AdminCall): Promise<void> => {
 };
 
 /** What the caller may do with a user (UserPermissions.getAccess); service accounts cannot be impersonated. */
-export function userAccess(call: AdminCall): UserAccess {
+export function userAccess(call: AdminCall) {
   const manage = call.may('map-roles');
   return { manageGroupMembership: manage, view: call.may('view-users'), mapRoles: manage, impersonate: false, manage };
 }
@@ -67,6 +67,12 @@ function matches(call: AdminCall, client: ClientRecord): boolean {
   });
 }
 
+/** `briefRepresentation=true` (ModelToRepresentation.toBriefRepresentation): no attributes, credentials, actions or access. */
+function briefUser(client: ClientRecord) {
+  const { attributes: _a, totp: _t, disableableCredentialTypes: _d, requiredActions: _r, notBefore: _n, ...brief } = serviceAccountRepresentation(client);
+  return brief;
+}
+
 export const userRoutes: AdminRoute[] = [
   {
     method: 'GET',
@@ -77,7 +83,7 @@ export const userRoutes: AdminRoute[] = [
       const brief = flag(call.query, 'briefRepresentation', false);
       const found = (await serviceAccountClients(call)).filter((client) => matches(call, client));
       const access = userAccess(call);
-      return ok(page(found, call.query, 100).map((client) => serviceAccountUserRepresentation(client, { brief, access })));
+      return ok(page(found, call.query, 100).map((client) => (brief ? briefUser(client) : serviceAccountRepresentation(client, { access }))));
     },
   },
   {
@@ -85,6 +91,6 @@ export const userRoutes: AdminRoute[] = [
     path: '/realms/{realm}/users/{userId}',
     right: 'view-users',
     exists: userExists,
-    handle: async (call) => ok(serviceAccountUserRepresentation(await serviceAccountByUserId(call), { access: userAccess(call) })),
+    handle: async (call) => ok(serviceAccountRepresentation(await serviceAccountByUserId(call), { access: userAccess(call) })),
   },
 ];

@@ -5,6 +5,7 @@ import {
   BatchWriteCommand,
   PutCommand,
   DeleteCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   ClientRecord,
@@ -123,6 +124,60 @@ export class ClientsTable {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /**
+   * The client with Keycloak's internal id `id` (the Admin REST API addresses clients by it). One
+   * Query of the realm's clients, filtered server-side so only the match crosses the network; the
+   * read cost is the realm's client items (the Admin API is not on the token path).
+   */
+  async findClientById(realm: string, id: string): Promise<ClientRecord | undefined> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: '#id = :id',
+          ExpressionAttributeNames: { '#id': 'id' },
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':id': id },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const found = page.Items?.[0];
+      if (found) {
+        const { kind: _kind, ...client } = stripKeys<{ kind: 'client' } & ClientRecord>(found);
+        return client;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  /**
+   * Every realm's settings: a Scan for the settings items (the table has no list of realms, and
+   * realms are made by imports, the CLI and the API alike). Reads the whole table; only
+   * `GET /admin/realms` calls it.
+   */
+  async listRealmSettings(): Promise<RealmSettings[]> {
+    const realms: RealmSettings[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :settings',
+          ExpressionAttributeValues: { ':settings': sk.settings },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const { kind: _kind, ...settings } = stripKeys<{ kind: 'settings' } & RealmSettings>(raw);
+        realms.push(settings);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return realms.sort((a, b) => a.realm.localeCompare(b.realm));
   }
 
   /**

@@ -20,6 +20,7 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
   introspect: { role: 'IntrospectRole', method: 'POST', paths: ['/realms/{realm}/protocol/openid-connect/token/introspect'] },
   certs: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/protocol/openid-connect/certs'] },
   discovery: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/.well-known/openid-configuration'] },
+  admin: { role: 'AdminRole', method: 'ANY', paths: ['/admin/{proxy+}'] },
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
@@ -103,6 +104,38 @@ describe('serverless package (CloudFormation)', () => {
       .map(([name]) => name)
       .sort();
     assert.deepEqual(signers, ['RefreshRole', 'TokenRole']);
+  });
+
+  it("gives the admin function its own least-privilege role: both tables, client secrets under their encryption context, no signing", () => {
+    const statements = resources.AdminRole!.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement) as any[];
+    const actions = statements.flatMap((statement) => [statement.Action].flat()).sort();
+    assert.ok(!actions.includes('kms:Sign'));
+    assert.ok(!actions.some((action: string) => /kms:(CreateKey|GenerateDataKey|ScheduleKeyDeletion)/.test(action)), actions.join());
+    const secrets = statements.find((statement) => [statement.Action].flat().includes('kms:Decrypt'));
+    assert.deepEqual([secrets.Action].flat().sort(), ['kms:Decrypt', 'kms:Encrypt']);
+    assert.deepEqual(secrets.Resource, [{ 'Fn::GetAtt': ['SecretsKey', 'Arn'] }]);
+    assert.deepEqual(secrets.Condition, { StringEquals: { 'kms:EncryptionContext:purpose': 'client-secret' } });
+    const tables = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
+    assert.deepEqual(tables.flatMap((statement) => statement.Resource).map((resource: any) => resource['Fn::GetAtt'][0]).sort(), ['ClientsTable', 'SessionsTable']);
+    // Only the admin role may decrypt under the client-secret context without signing: the token role unwraps, never encrypts.
+    const encrypters = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r.Properties.Policies).includes('kms:Encrypt'))
+      .map(([name]) => name);
+    assert.deepEqual(encrypters, ['AdminRole']);
+  });
+
+  it('keeps every bundle at most 400 KB, and the admin code out of the token function', async () => {
+    const sizes: Record<string, number> = {};
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const listing = (await promisify(execFile)('unzip', ['-l', join(outDir, `${fn}.zip`)])).stdout;
+      const line = listing.split('\n').find((l) => l.trim().endsWith(`functions/${fn}.mjs`))!;
+      sizes[fn] = Number(line.trim().split(/\s+/)[0]);
+      assert.ok(sizes[fn]! > 0 && sizes[fn]! <= 400 * 1024, `${fn}: ${sizes[fn]} bytes`);
+    }
+    const token = (await promisify(execFile)('unzip', ['-p', join(outDir, 'token.zip'), 'functions/token.mjs'], { maxBuffer: 8 * 1024 * 1024 })).stdout;
+    // Strings only the Admin API holds (lib/adminApi/errors.ts, lib/admin/realmManagement.ts).
+    for (const marker of ['HTTP 401 Unauthorized', 'Cannot parse the JSON', 'realm-management']) assert.ok(!token.includes(marker), marker);
+    assert.ok(sizes.admin! > sizes.token!, 'the admin bundle holds the admin code');
   });
 });
 

@@ -127,6 +127,9 @@ describe('composites by id and role mappings', () => {
     assert.equal((await get(`${R}/users?search=work`)).length, 1);
     assert.equal((await get(`${R}/users?search=nobody`)).length, 0);
     assert.equal((await get(`${R}/users/${IDS.workerUser}`, 'r-users-viewer')).access.mapRoles, false);
+    const [brief] = await get(`${R}/users?briefRepresentation=true&max=1`);
+    assert.deepEqual(Object.keys(brief).sort(), ['createdTimestamp', 'emailVerified', 'enabled', 'id', 'serviceAccountClientId', 'username']);
+    assert.deepEqual(await get(`${R}/users?first=1`), []);
   });
 });
 

@@ -6,8 +6,7 @@ import { clientScopeRepresentation, parseClientScope } from '../../lib/adminApi/
 import { parseProtocolMapper, protocolMapperRepresentation } from '../../lib/adminApi/protocolMappersRepresentation.js';
 import { mappingsRepresentation } from '../../lib/adminApi/roleMappingsRepresentation.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput, parseRoleReferences, type RoleContainers } from '../../lib/adminApi/rolesRepresentation.js';
-import { serviceAccountUserRepresentation } from '../../lib/adminApi/usersRepresentation.js';
-import type { ClientRecord, Role } from '../../lib/store/model.js';
+import type { Role } from '../../lib/store/model.js';
 
 const containers: RoleContainers = { realm: 'r', realmId: 'realm-id', clientUuid: (clientId) => ({ api: 'api-uuid' })[clientId] };
 const wrongType = (fn: () => unknown) =>
@@ -122,33 +121,5 @@ describe('ClientScopeRepresentation and ProtocolMapperRepresentation', () => {
     assert.equal(parseProtocolMapper({ id: 'keep', name: 'n', protocolMapper: 't' }).id, 'keep');
     wrongType(() => parseProtocolMapper({ name: 'n', protocolMapper: 't', consentRequired: 'yes' }));
     wrongType(() => parseProtocolMapper([mapper]));
-  });
-});
-
-describe('UserRepresentation of a service account', () => {
-  const client = {
-    clientId: 'Worker',
-    serviceAccount: { id: 'u1', username: 'service-account-worker', roles: { realm: [], client: {} }, createdTimestamp: 1700000000000 },
-  } as unknown as ClientRecord;
-  const access = { manageGroupMembership: false, view: true, mapRoles: false, impersonate: false, manage: false };
-
-  test('full: the fields Keycloak writes for a service account, serviceAccountClientId the clientId', () => {
-    assert.deepEqual(serviceAccountUserRepresentation(client, { access }), {
-      id: 'u1',
-      username: 'service-account-worker',
-      emailVerified: false,
-      createdTimestamp: 1700000000000,
-      enabled: true,
-      totp: false,
-      serviceAccountClientId: 'Worker',
-      disableableCredentialTypes: [],
-      requiredActions: [],
-      notBefore: 0,
-      access,
-    });
-  });
-
-  test('brief: no credentials, actions or access', () => {
-    assert.deepEqual(Object.keys(serviceAccountUserRepresentation(client, { brief: true, access })), ['id', 'username', 'emailVerified', 'createdTimestamp', 'enabled', 'serviceAccountClientId']);
   });
 });
