@@ -1,7 +1,8 @@
 import { findRole, type RoleName } from '../admin/lookup.js';
-import { createRole, deleteRole, listRoles, updateRole } from '../admin/roles.js';
+import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
 import type { ClientRecord, Role } from '../store/model.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
+import { compositeMembers, listComposites } from './roleComposites.js';
 import { clientByUuid, clientIdExists, containersFor, flag, page, refuseInternalChange } from './roleContainers.js';
 import type { Right } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
@@ -126,6 +127,26 @@ function routes(base: string, container: (call: AdminCall) => Promise<Container>
     route('GET', `${base}/{name}`, view, get),
     route('PUT', `${base}/{name}`, manage, update),
     route('DELETE', `${base}/{name}`, manage, remove),
+    // Composites by the composite's name (LATER in the reference; the admin client's roles.createComposite…ByName).
+    route('GET', `${base}/{name}/composites`, view, async (call, c) => listComposites(call, await requireNamed(call, c), () => true)),
+    route('GET', `${base}/{name}/composites/realm`, view, async (call, c) => listComposites(call, await requireNamed(call, c), (m) => m.client === undefined)),
+    route('GET', `${base}/{name}/composites/clients/{clientUuid}`, view, async (call, c) => {
+      const role = await requireNamed(call, c);
+      const owner = await clientByUuid(call, call.params.clientUuid!);
+      return listComposites(call, role, (m) => m.client === owner.clientId);
+    }),
+    route('POST', `${base}/{name}/composites`, manage, async (call, c) => {
+      const role = await requireNamed(call, c);
+      refuseInternalChange(role.client);
+      await addComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, true));
+      return noContent();
+    }),
+    route('DELETE', `${base}/{name}/composites`, manage, async (call, c) => {
+      const role = await requireNamed(call, c);
+      refuseInternalChange(role.client);
+      await removeComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, false));
+      return noContent();
+    }),
   ];
 }
 

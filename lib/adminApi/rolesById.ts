@@ -1,12 +1,11 @@
-import { allRoles, findRoleById, type RoleName } from '../admin/lookup.js';
-import { addComposites, mappingRefs, removeComposites } from '../admin/roles.js';
-import { roleId } from '../admin/ids.js';
+import { findRoleById } from '../admin/lookup.js';
+import { addComposites, removeComposites } from '../admin/roles.js';
 import type { Role } from '../store/model.js';
-import { forbidden, notFound } from './errors.js';
-import { mayMapRole } from './rights.js';
-import { clientByUuid, containersFor, page, refuseInternalChange } from './roleContainers.js';
+import { notFound } from './errors.js';
+import { compositeMembers, listComposites } from './roleComposites.js';
+import { clientByUuid, containersFor, refuseInternalChange } from './roleContainers.js';
 import { deleteRoleChecked, roleRight, updateRoleFrom } from './roles.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
+import { fullRoleRepresentation } from './rolesRepresentation.js';
 import { noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
@@ -28,37 +27,6 @@ async function requireRole(call: AdminCall, change: boolean): Promise<Role> {
   call.require(roleRight(role, change));
   if (change) refuseInternalChange(role.client);
   return role;
-}
-
-/** Brief representations of a composite's members, with `search` and `first`/`max` as Keycloak reads them. */
-async function composites(call: AdminCall, role: Role, keep: (member: RoleName) => boolean) {
-  const members = mappingRefs(role.composites ?? { realm: [], client: {} }).filter(keep);
-  const roles = await allRoles(call.admin.table, call.realm!.realm);
-  const byKey = new Map(roles.map((r) => [`${r.client ?? ''}\u0000${r.name}`, r]));
-  const search = (call.query.get('search') ?? '').trim().toLowerCase();
-  const found = members
-    .flatMap((member) => byKey.get(`${member.client ?? ''}\u0000${member.name}`) ?? [])
-    .filter((member) => search === '' || member.name.toLowerCase().includes(search));
-  const containers = await containersFor(call, found);
-  return ok(page(found, call.query).map((member) => briefRoleRepresentation(member, containers)));
-}
-
-/**
- * The roles a composites body names, each by `id` (RoleResource.addComposites): an unknown or
- * missing id is 404 `Could not find composite role`; one of Keycloak's admin roles needs the
- * caller to hold it when added (RolePermissions.requireMapComposite).
- */
-async function members(call: AdminCall, adding: boolean): Promise<Role[]> {
-  const body = call.body('array');
-  const refs = parseRoleReferences((body ?? []) as unknown[]);
-  const roles = await allRoles(call.admin.table, call.realm!.realm);
-  const realm = call.realm!.realm;
-  return refs.map((ref) => {
-    const member = ref.id === undefined ? undefined : roles.find((role) => roleId(realm, role) === ref.id);
-    if (!member) throw notFound('Could not find composite role');
-    if (adding && !mayMapRole(call.caller, realm, member)) throw forbidden();
-    return member;
-  });
 }
 
 export const roleByIdRoutes: AdminRoute[] = [
@@ -94,7 +62,7 @@ export const roleByIdRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/realms/{realm}/roles-by-id/{roleId}/composites',
     right: null,
-    handle: async (call) => composites(call, await requireRole(call, false), () => true),
+    handle: async (call) => listComposites(call, await requireRole(call, false), () => true),
   },
   {
     method: 'POST',
@@ -102,7 +70,7 @@ export const roleByIdRoutes: AdminRoute[] = [
     right: null,
     handle: async (call) => {
       const role = await requireRole(call, true);
-      await addComposites(call.admin, call.realm!.realm, role, await members(call, true));
+      await addComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, true));
       return noContent();
     },
   },
@@ -112,7 +80,7 @@ export const roleByIdRoutes: AdminRoute[] = [
     right: null,
     handle: async (call) => {
       const role = await requireRole(call, true);
-      await removeComposites(call.admin, call.realm!.realm, role, await members(call, false));
+      await removeComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, false));
       return noContent();
     },
   },
@@ -120,7 +88,7 @@ export const roleByIdRoutes: AdminRoute[] = [
     method: 'GET',
     path: '/realms/{realm}/roles-by-id/{roleId}/composites/realm',
     right: null,
-    handle: async (call) => composites(call, await requireRole(call, false), (member) => member.client === undefined),
+    handle: async (call) => listComposites(call, await requireRole(call, false), (member) => member.client === undefined),
   },
   {
     method: 'GET',
@@ -129,7 +97,7 @@ export const roleByIdRoutes: AdminRoute[] = [
     handle: async (call) => {
       const role = await requireRole(call, false);
       const client = await clientByUuid(call, call.params.clientUuid!);
-      return composites(call, role, (member) => member.client === client.clientId);
+      return listComposites(call, role, (member) => member.client === client.clientId);
     },
   },
 ];

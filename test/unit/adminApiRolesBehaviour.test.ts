@@ -99,6 +99,18 @@ describe('composites by id and role mappings', () => {
     assert.equal((await get(`${R}/roles/reader`)).composite, false);
   });
 
+  test('composites by the role name (realm and client containers), as the admin client sends them', async () => {
+    await send('POST', `${R}/roles/reader/composites`, [{ id: IDS.apiRead }]);
+    assert.deepEqual(names(await get(`${R}/roles/reader/composites`)), ['read']);
+    assert.deepEqual(await get(`${R}/roles/reader/composites/realm`), []);
+    assert.deepEqual(names(await get(`${R}/roles/reader/composites/clients/${IDS.api}`)), ['read']);
+    await send('POST', `${R}/clients/${IDS.api}/roles/read/composites`, [{ id: IDS.reader }]);
+    assert.deepEqual(names(await get(`${R}/clients/${IDS.api}/roles/read/composites`)), ['reader']);
+    await send('DELETE', `${R}/roles/reader/composites`, [{ id: IDS.apiRead }]);
+    assert.equal((await get(`${R}/roles/reader`)).composite, false);
+    assert.equal((await api.call('POST', `${R}/roles/ghost/composites`, { body: [] })).status, 404);
+  });
+
   test('role mappings: all, realm, clients, available and composite (composites and the default role expanded)', async () => {
     const M = `${R}/users/${IDS.workerUser}/role-mappings`;
     await send('POST', `${R}/roles-by-id/${IDS.reader}/composites`, [{ id: IDS.apiRead }]);
