@@ -27,8 +27,8 @@ export async function serviceAccountClients(call: AdminCall): Promise<ClientReco
  * 404 `User not found` when the caller may query users, else 403.
  */
 export async function serviceAccountByUserId(call: AdminCall): Promise<ClientRecord> {
-  const client = (await serviceAccountClients(call)).find((c) => c.serviceAccount!.id === call.params.userId);
-  if (client) return client;
+  const client = await call.admin.table.findClientByServiceAccountId(call.params.realm!, call.params.userId!);
+  if (client?.serviceAccountsEnabled && client.serviceAccount) return client;
   throw call.may('list-users') ? notFound('User not found') : forbidden();
 }
 

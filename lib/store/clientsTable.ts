@@ -132,15 +132,24 @@ export class ClientsTable {
    * read cost is the realm's client items (the Admin API is not on the token path).
    */
   async findClientById(realm: string, id: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#id = :value', { '#id': 'id' }, id);
+  }
+
+  /** The client whose service-account user has the id `userId` (the Admin REST API's `users/{id}`), read as findClientById. */
+  async findClientByServiceAccountId(realm: string, userId: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#account.#id = :value', { '#account': 'serviceAccount', '#id': 'id' }, userId);
+  }
+
+  private async findClientWhere(realm: string, filter: string, names: Record<string, string>, value: string): Promise<ClientRecord | undefined> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#id = :id',
-          ExpressionAttributeNames: { '#id': 'id' },
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':id': id },
+          FilterExpression: filter,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':value': value },
           ExclusiveStartKey: startKey,
         }),
       );

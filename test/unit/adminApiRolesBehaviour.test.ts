@@ -131,6 +131,22 @@ describe('composites by id and role mappings', () => {
     assert.deepEqual(await get(`${M}/realm/composite`), []);
   });
 
+  test('reads count their table operations: a role-mapping or role-by-id read is a fixed number of Queries, no per-role reads', async () => {
+    const count = async (path: string) => {
+      for (const key of Object.keys(api.counts)) delete api.counts[key];
+      await get(path);
+      return { ...api.counts };
+    };
+    // The realm settings, the service account by its id, the realm's roles (two sort-key prefixes).
+    assert.deepEqual(await count(`${R}/users/${IDS.workerUser}/role-mappings/realm`), { QueryCommand: 4 });
+    assert.deepEqual(await count(`${R}/users/${IDS.workerUser}/role-mappings`), { QueryCommand: 4 });
+    // The realm settings and the roles.
+    assert.deepEqual(await count(`${R}/roles-by-id/${IDS.reader}`), { QueryCommand: 3 });
+    // Client roles also read their client's uuid once per owning client: one GetItem.
+    await send('POST', `${R}/users/${IDS.workerUser}/role-mappings/clients/${IDS.api}`, [{ id: IDS.apiRead, name: 'read' }]);
+    assert.deepEqual(await count(`${R}/users/${IDS.workerUser}/role-mappings`), { QueryCommand: 4, GetCommand: 1 });
+  });
+
   test('users: the service accounts, by exact username, by search, with access', async () => {
     const found = await get(`${R}/users?username=SERVICE-ACCOUNT-WORKER&exact=true`);
     assert.deepEqual(found.map((u: { id: string; serviceAccountClientId: string }) => [u.id, u.serviceAccountClientId]), [[IDS.workerUser, 'worker']]);
