@@ -1,4 +1,4 @@
-import type { ClientRecord, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
@@ -26,21 +26,51 @@ export interface MappingChange {
 export async function addMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
-  const mappings = clone(mappingsOf(client, target));
+  const change = await added(ctx, realm, mappingsOf(client, target), roles);
+  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  return { clientId, ...change };
+}
+
+export async function removeMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  const change = removed(mappingsOf(client, target), roles);
+  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  return { clientId, ...change };
+}
+
+/**
+ * A client scope's scope mappings (Keycloak's ClientScopeResource.getScopeMappedResource): the
+ * roles a client with `fullScopeAllowed` false may put in its tokens while the scope is in effect.
+ * On the scope's item, read with the realm.
+ */
+export async function addClientScopeMappings(ctx: AdminContext, realm: string, scope: ClientScope, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const change = await added(ctx, realm, scope.scopeMappings, roles);
+  if (change.changed.length > 0) await ctx.table.putItem(realm, { kind: 'clientScope', ...scope, scopeMappings: change.roles });
+  return change;
+}
+
+export async function removeClientScopeMappings(ctx: AdminContext, realm: string, scope: ClientScope, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const change = removed(scope.scopeMappings, roles);
+  if (change.changed.length > 0) await ctx.table.putItem(realm, { kind: 'clientScope', ...scope, scopeMappings: change.roles });
+  return change;
+}
+
+/** The mappings with the roles added (each must exist), and which were new. */
+async function added(ctx: AdminContext, realm: string, current: RoleMappings, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const mappings = clone(current);
   const result = partition(roles, (role) => !has(mappings, role));
   for (const role of result.changed) {
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
     else (mappings.client[role.client] ??= []).push(role.name);
   }
-  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
-  return { clientId, ...result, roles: mappings };
+  return { ...result, roles: mappings };
 }
 
-export async function removeMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
-  await requireRealm(ctx.table, realm);
-  const client = await requireClient(ctx.table, realm, clientId);
-  const mappings = clone(mappingsOf(client, target));
+/** The mappings without the roles, and which were there. */
+function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingChange, 'clientId'> {
+  const mappings = clone(current);
   const result = partition(roles, (role) => has(mappings, role));
   for (const role of result.changed) {
     if (role.client === undefined) mappings.realm = mappings.realm.filter((name) => name !== role.name);
@@ -50,8 +80,7 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
       else delete mappings.client[role.client];
     }
   }
-  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
-  return { clientId, ...result, roles: mappings };
+  return { ...result, roles: mappings };
 }
 
 /**

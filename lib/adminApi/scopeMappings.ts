@@ -1,8 +1,9 @@
 import { roleId } from '../admin/ids.js';
 import { findClientById } from '../admin/clients.js';
 import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
-import { addMappings, effectiveRoles, mapsDirectly, removeMappings } from '../admin/mappings.js';
-import type { ClientRecord, Role } from '../store/model.js';
+import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, removeClientScopeMappings, removeMappings } from '../admin/mappings.js';
+import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
+import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
 import { clientByUuid, clientIdExists, containersFor, flag, refuseInternalChange } from './roleContainers.js';
 import { mappingsRepresentation } from './roleMappingsRepresentation.js';
@@ -10,47 +11,65 @@ import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } 
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 
 /**
- * A client's scope mappings (`/realms/{realm}/clients/{id}/scope-mappings`), Keycloak's
- * ScopeMappedResource and ScopeMappedClientResource: the roles a client with `fullScopeAllowed`
- * false may put in its tokens. Reading needs view-clients, changing manage-clients. Realm roles
- * in a body are found by `id` (any role of the realm, as `realm.getRoleById`), a client's roles by
- * `name`; an unknown one is 404 `Role not found` and nothing is written.
+ * Scope mappings of a client (`/realms/{realm}/clients/{id}/scope-mappings`) or of a client scope
+ * (`/realms/{realm}/client-scopes/{scopeId}/scope-mappings`), Keycloak's ScopeMappedResource and
+ * ScopeMappedClientResource: the roles a client with `fullScopeAllowed` false may put in its
+ * tokens. Reading needs view-clients, changing manage-clients. Realm roles in a body are found by
+ * `id` (any role of the realm, as `realm.getRoleById`), a client's roles by `name`; an unknown one
+ * is 404 `Role not found` and nothing is written.
  */
 
+/** Whose scope mappings: a client, or a client scope. */
+type Holder = { client: ClientRecord } | { scope: ClientScope };
+
 interface Target {
-  client: ClientRecord;
+  holder: Holder;
   /** For `clients/{client}`: the client owning the roles. */
   owner?: ClientRecord;
   roles: Role[];
 }
 
+const mappingsOf = (holder: Holder): RoleMappings => ('client' in holder ? holder.client.scopeMappings : holder.scope.scopeMappings);
+
 async function target(call: AdminCall): Promise<Target> {
-  const client = await clientByUuid(call, call.params.id!);
+  const holder: Holder = call.params.scopeId === undefined ? { client: await clientByUuid(call, call.params.id!) } : { scope: await clientScopeById(call, call.params.scopeId) };
   let owner: ClientRecord | undefined;
   if (call.params.client !== undefined) {
     owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Could not find client');
   }
-  return { client, ...(owner ? { owner } : {}), roles: await allRoles(call.admin.table, call.params.realm!) };
+  return { holder, ...(owner ? { owner } : {}), roles: await allRoles(call.admin.table, call.params.realm!) };
 }
 
 const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
 
 async function represent(call: AdminCall, t: Target, roles: Role[], full = false): Promise<AdminResponse> {
-  const containers = await containersFor(call, roles, [t.client, ...(t.owner ? [t.owner] : [])]);
+  const containers = await containersFor(call, roles, t.owner ? [t.owner] : []);
   return ok(roles.map((role) => (full ? fullRoleRepresentation : briefRoleRepresentation)(role, containers)));
 }
 
-const direct = (t: Target) => t.roles.filter((role) => mapsDirectly(t.client.scopeMappings, role));
+const direct = (t: Target) => t.roles.filter((role) => mapsDirectly(mappingsOf(t.holder), role));
 
 /**
- * Keycloak's ClientModel.hasScope: every role with full scope; else the client's own roles and
- * its scope mappings, composites expanded.
+ * Keycloak's hasScope: for a client every role with full scope, else its own roles and its scope
+ * mappings, composites expanded (ClientModel.hasScope); for a client scope its scope mappings,
+ * composites expanded.
  */
 function inScope(t: Target): (role: Role) => boolean {
-  if (t.client.fullScopeAllowed) return () => true;
-  const held = effectiveRoles(t.client.scopeMappings, t.roles);
-  return (role) => role.client === t.client.clientId || held.has(describeRole(role));
+  const client = 'client' in t.holder ? t.holder.client : undefined;
+  if (client?.fullScopeAllowed) return () => true;
+  const held = effectiveRoles(mappingsOf(t.holder), t.roles);
+  return (role) => (client !== undefined && role.client === client.clientId) || held.has(describeRole(role));
+}
+
+async function change(call: AdminCall, t: Target, roles: Role[], add: boolean): Promise<void> {
+  const realm = call.params.realm!;
+  if ('client' in t.holder) {
+    refuseInternalChange(t.holder.client.clientId);
+    await (add ? addMappings : removeMappings)(call.admin, realm, t.holder.client.clientId, 'scope', names(roles));
+  } else {
+    await (add ? addClientScopeMappings : removeClientScopeMappings)(call.admin, realm, t.holder.scope, names(roles));
+  }
 }
 
 function bodyRoles(call: AdminCall, t: Target): Role[] {
@@ -71,18 +90,15 @@ const names = (roles: Role[]): RoleName[] => roles.map((role) => (role.client ==
 type Handler = (call: AdminCall, t: Target) => Promise<AdminResponse>;
 
 const handlers: Record<'all' | 'list' | 'add' | 'remove' | 'available' | 'composite', Handler> = {
-  all: async (call, t) => ok(mappingsRepresentation(direct(t), await containersFor(call, direct(t), [t.client]))),
+  all: async (call, t) => ok(mappingsRepresentation(direct(t), await containersFor(call, direct(t)))),
   list: async (call, t) => represent(call, t, direct(t).filter(inContainer(t))),
   add: async (call, t) => {
-    refuseInternalChange(t.client.clientId);
-    await addMappings(call.admin, call.params.realm!, t.client.clientId, 'scope', names(bodyRoles(call, t)));
+    await change(call, t, bodyRoles(call, t), true);
     return noContent();
   },
   /** No body removes every scope mapping of the container. */
   remove: async (call, t) => {
-    refuseInternalChange(t.client.clientId);
-    const roles = call.body('array') === undefined ? direct(t).filter(inContainer(t)) : bodyRoles(call, t);
-    await removeMappings(call.admin, call.params.realm!, t.client.clientId, 'scope', names(roles));
+    await change(call, t, call.body('array') === undefined ? direct(t).filter(inContainer(t)) : bodyRoles(call, t), false);
     return noContent();
   },
   available: async (call, t) => {
@@ -95,27 +111,32 @@ const handlers: Record<'all' | 'list' | 'add' | 'remove' | 'available' | 'compos
   },
 };
 
-function route(method: AdminRoute['method'], path: string, handler: Handler): AdminRoute {
-  return {
+function routes(base: string, holderExists: AdminRoute['exists']): AdminRoute[] {
+  const route = (method: AdminRoute['method'], path: string, handler: Handler): AdminRoute => ({
     method,
-    path: `/realms/{realm}/clients/{id}/scope-mappings${path}`,
+    path: `${base}/scope-mappings${path}`,
     right: method === 'GET' ? 'view-clients' : 'manage-clients',
-    // The client, then the role-owning client, are looked up before the right is checked.
-    exists: path.startsWith('/clients/') ? async (call) => void (await target(call)) : clientIdExists,
+    // The client or scope, then the role-owning client, are looked up before the right is checked.
+    exists: path.startsWith('/clients/') ? async (call) => void (await target(call)) : holderExists,
     handle: async (call) => handler(call, await target(call)),
-  };
+  });
+  return [
+    route('GET', '', handlers.all),
+    route('GET', '/realm', handlers.list),
+    route('POST', '/realm', handlers.add),
+    route('DELETE', '/realm', handlers.remove),
+    route('GET', '/realm/available', handlers.available),
+    route('GET', '/realm/composite', handlers.composite),
+    route('GET', '/clients/{client}', handlers.list),
+    route('POST', '/clients/{client}', handlers.add),
+    route('DELETE', '/clients/{client}', handlers.remove),
+    route('GET', '/clients/{client}/available', handlers.available),
+    route('GET', '/clients/{client}/composite', handlers.composite),
+  ];
 }
 
 export const scopeMappingRoutes: AdminRoute[] = [
-  route('GET', '', handlers.all),
-  route('GET', '/realm', handlers.list),
-  route('POST', '/realm', handlers.add),
-  route('DELETE', '/realm', handlers.remove),
-  route('GET', '/realm/available', handlers.available),
-  route('GET', '/realm/composite', handlers.composite),
-  route('GET', '/clients/{client}', handlers.list),
-  route('POST', '/clients/{client}', handlers.add),
-  route('DELETE', '/clients/{client}', handlers.remove),
-  route('GET', '/clients/{client}/available', handlers.available),
-  route('GET', '/clients/{client}/composite', handlers.composite),
+  ...routes('/realms/{realm}/clients/{id}', clientIdExists),
+  // LATER in the reference (the provider's keycloak_generic_role_mapper with client_scope_id).
+  ...routes('/realms/{realm}/client-scopes/{scopeId}', clientScopeExists),
 ];

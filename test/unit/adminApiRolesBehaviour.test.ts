@@ -216,4 +216,18 @@ describe('client scopes, protocol mappers, scope mappings', () => {
     await send('DELETE', `${S}/realm`);
     assert.deepEqual(await get(S), {});
   });
+
+  test('scope mappings of a client scope: stored on the scope, read back, in scope by composites', async () => {
+    const S = `${R}/client-scopes/${IDS.unused}/scope-mappings`;
+    await send('POST', `${R}/roles-by-id/${IDS.reader}/composites`, [{ id: IDS.apiRead }]);
+    await send('POST', `${S}/realm`, [{ id: IDS.reader }]);
+    assert.deepEqual(names(await get(`${S}/realm`)), ['reader']);
+    assert.deepEqual(names(await get(`${S}/clients/${IDS.api}/composite`)), ['read']);
+    assert.deepEqual(await get(`${S}/clients/${IDS.api}`), []);
+    const [stored] = (await api.table.listRealmItems('r', 'META#SCOPE#unused')) as { scopeMappings: unknown }[];
+    assert.deepEqual(stored!.scopeMappings, { realm: ['reader'], client: {} });
+    await send('DELETE', `${S}/realm`, [{ id: IDS.reader }]);
+    assert.deepEqual(await get(S), {});
+    assert.equal((await api.call('GET', `${R}/client-scopes/ghost/scope-mappings/realm`, { token: 'r-clients-viewer' })).status, 404);
+  });
 });
