@@ -75,8 +75,8 @@ const handlers: Record<'list' | 'create' | 'addModels' | 'byProtocol' | 'get' | 
   get: async (call, owner) => ok(protocolMapperRepresentation(await mapperById(call, owner))),
   /** PUT replaces the name, consent flag and config with what is sent (RepresentationToModel.toModel). */
   update: async (call, owner) => {
-    const current = await mapperById(call, owner);
     refuseInternalChange(owner.clientId);
+    const current = await mapperById(call, owner);
     const input = parseProtocolMapper(call.body('object'));
     const changed: ProtocolMapperInput = { ...input, name: input.name === '' ? current.name : input.name, protocolMapper: input.protocolMapper === '' ? current.protocolMapper : input.protocolMapper };
     checkNew(changed, await listProtocolMappers(call.admin, call.params.realm!, owner.owner), current.id);
@@ -89,8 +89,8 @@ const handlers: Record<'list' | 'create' | 'addModels' | 'byProtocol' | 'get' | 
     return noContent();
   },
   remove: async (call, owner) => {
-    const current = await mapperById(call, owner);
     refuseInternalChange(owner.clientId);
+    const current = await mapperById(call, owner);
     await removeProtocolMapper(call.admin, call.params.realm!, owner.owner, current.id);
     return noContent();
   },

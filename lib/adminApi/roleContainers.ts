@@ -1,4 +1,5 @@
 import { findClientById } from '../admin/clients.js';
+import type { RoleName } from '../admin/lookup.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
@@ -63,3 +64,7 @@ export function flag(query: URLSearchParams, name: string, fallback: boolean): b
   const value = query.get(name);
   return value === null ? fallback : value.toLowerCase() === 'true';
 }
+
+/** Stored roles as the names lib/admin's mapping operations take. */
+export const roleNames = (roles: readonly Role[]): RoleName[] =>
+  roles.map((role) => (role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }));

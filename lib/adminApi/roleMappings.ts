@@ -1,11 +1,11 @@
 import { findClientById } from '../admin/clients.js';
-import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
+import { allRoles, describeRole } from '../admin/lookup.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings, withGroupRoles } from '../admin/mappings.js';
 import { roleId } from '../admin/ids.js';
 import type { ClientRecord, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
-import { containersFor, flag } from './roleContainers.js';
+import { containersFor, flag, roleNames } from './roleContainers.js';
 import { mappingsRepresentation } from './roleMappingsRepresentation.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
@@ -63,13 +63,11 @@ function bodyRoles(call: AdminCall, t: Target): Role[] {
   });
 }
 
-const names = (roles: Role[]): RoleName[] => roles.map((role) => (role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }));
-
 const handlers = {
   list: async (call: AdminCall, t: Target) => represent(call, t, direct(t).filter(inContainer(t))),
   add: async (call: AdminCall, t: Target) => {
     const roles = bodyRoles(call, t);
-    await addMappings(call.admin, call.params.realm!, t.holder.clientId, 'serviceAccount', names(roles));
+    await addMappings(call.admin, call.params.realm!, t.holder.clientId, 'serviceAccount', roleNames(roles));
     return noContent();
   },
   /** No body removes every role of the container (each one the caller may map). */
@@ -77,7 +75,7 @@ const handlers = {
     const given = call.body('array');
     const roles = given === undefined ? direct(t).filter(inContainer(t)) : bodyRoles(call, t);
     if (given === undefined && roles.some((role) => !mayMapRole(call.caller, call.params.realm!, role))) throw forbidden();
-    await removeMappings(call.admin, call.params.realm!, t.holder.clientId, 'serviceAccount', names(roles));
+    await removeMappings(call.admin, call.params.realm!, t.holder.clientId, 'serviceAccount', roleNames(roles));
     return noContent();
   },
   /** Roles of the container the caller may map and the account does not map directly. */

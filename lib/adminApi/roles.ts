@@ -66,15 +66,15 @@ async function get(call: AdminCall, container: Container) {
 }
 
 async function update(call: AdminCall, container: Container) {
+  refuseInternalChange(container.client?.clientId);
   const role = await requireNamed(call, container);
-  refuseInternalChange(role.client);
   await updateRoleFrom(call, role);
   return noContent();
 }
 
 async function remove(call: AdminCall, container: Container) {
+  refuseInternalChange(container.client?.clientId);
   const role = await requireNamed(call, container);
-  refuseInternalChange(role.client);
   await deleteRoleChecked(call, role);
   return noContent();
 }
@@ -136,14 +136,14 @@ function routes(base: string, container: (call: AdminCall) => Promise<Container>
       return listComposites(call, role, (m) => m.client === owner.clientId);
     }),
     route('POST', `${base}/{name}/composites`, manage, async (call, c) => {
+      refuseInternalChange(c.client?.clientId);
       const role = await requireNamed(call, c);
-      refuseInternalChange(role.client);
       await addComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, true));
       return noContent();
     }),
     route('DELETE', `${base}/{name}/composites`, manage, async (call, c) => {
+      refuseInternalChange(c.client?.clientId);
       const role = await requireNamed(call, c);
-      refuseInternalChange(role.client);
       await removeComposites(call.admin, call.realm!.realm, role, await compositeMembers(call, false));
       return noContent();
     }),

@@ -1,11 +1,11 @@
 import { roleId } from '../admin/ids.js';
 import { findClientById } from '../admin/clients.js';
-import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
+import { allRoles, describeRole } from '../admin/lookup.js';
 import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, removeClientScopeMappings, removeMappings } from '../admin/mappings.js';
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
-import { clientByUuid, clientIdExists, containersFor, flag, refuseInternalChange } from './roleContainers.js';
+import { clientByUuid, clientIdExists, containersFor, flag, refuseInternalChange, roleNames } from './roleContainers.js';
 import { mappingsRepresentation } from './roleMappingsRepresentation.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
@@ -62,13 +62,17 @@ function inScope(t: Target): (role: Role) => boolean {
   return (role) => (client !== undefined && role.client === client.clientId) || held.has(describeRole(role));
 }
 
+/** `realm-management`'s scope mappings cannot change: refused before the body is read, as Keycloak checks the right first. */
+function refuseInternal(t: Target): void {
+  if ('client' in t.holder) refuseInternalChange(t.holder.client.clientId);
+}
+
 async function change(call: AdminCall, t: Target, roles: Role[], add: boolean): Promise<void> {
   const realm = call.params.realm!;
   if ('client' in t.holder) {
-    refuseInternalChange(t.holder.client.clientId);
-    await (add ? addMappings : removeMappings)(call.admin, realm, t.holder.client.clientId, 'scope', names(roles));
+    await (add ? addMappings : removeMappings)(call.admin, realm, t.holder.client.clientId, 'scope', roleNames(roles));
   } else {
-    await (add ? addClientScopeMappings : removeClientScopeMappings)(call.admin, realm, t.holder.scope, names(roles));
+    await (add ? addClientScopeMappings : removeClientScopeMappings)(call.admin, realm, t.holder.scope, roleNames(roles));
   }
 }
 
@@ -85,19 +89,19 @@ function bodyRoles(call: AdminCall, t: Target): Role[] {
   });
 }
 
-const names = (roles: Role[]): RoleName[] => roles.map((role) => (role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }));
-
 type Handler = (call: AdminCall, t: Target) => Promise<AdminResponse>;
 
 const handlers: Record<'all' | 'list' | 'add' | 'remove' | 'available' | 'composite', Handler> = {
   all: async (call, t) => ok(mappingsRepresentation(direct(t), await containersFor(call, direct(t)))),
   list: async (call, t) => represent(call, t, direct(t).filter(inContainer(t))),
   add: async (call, t) => {
+    refuseInternal(t);
     await change(call, t, bodyRoles(call, t), true);
     return noContent();
   },
   /** No body removes every scope mapping of the container. */
   remove: async (call, t) => {
+    refuseInternal(t);
     await change(call, t, call.body('array') === undefined ? direct(t).filter(inContainer(t)) : bodyRoles(call, t), false);
     return noContent();
   },

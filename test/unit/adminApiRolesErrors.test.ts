@@ -66,6 +66,10 @@ describe('roles (realm and client containers)', () => {
     await expectError(403, forbidden, 'GET', `${R}/roles`, { token: 'other-admin' });
     await expectError(403, forbidden, 'POST', `${R}/clients/${IDS.realmManagement}/roles`, { body: { name: 'x' } });
     await expectError(403, forbidden, 'DELETE', `${R}/clients/${IDS.realmManagement}/roles/manage-users`);
+    // Refused before the role or the body is looked at, as Keycloak checks the right first.
+    await expectError(403, forbidden, 'PUT', `${R}/clients/${IDS.realmManagement}/roles/ghost`, { body: {} });
+    await expectError(403, forbidden, 'DELETE', `${R}/clients/${IDS.realmManagement}/protocol-mappers/models/ghost`);
+    await expectError(403, forbidden, 'POST', `${R}/clients/${IDS.realmManagement}/scope-mappings/realm`, { body: [{ id: 'ghost' }] });
     await expectError(403, forbidden, 'PUT', `${R}/roles-by-id/${IDS.manageUsers}`, { body: { name: 'manage-users', description: 'x' } });
     assert.equal((await api.call('GET', `${R}/clients/${IDS.realmManagement}/roles`, { token: 'r-clients-viewer' })).status, 200);
     await expectError(404, { error: 'Realm not found.' }, 'GET', '/admin/realms/nowhere/roles');
