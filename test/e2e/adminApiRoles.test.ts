@@ -14,6 +14,7 @@ import { tableNames } from '../../infra/local/tables.js';
 import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
+import { createRealm } from '../../lib/admin/realms.js';
 
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
 const adminId = `roles-admin-${randomUUID().slice(0, 8)}`;
@@ -63,7 +64,9 @@ before(async () => {
   kc = new KcAdminClient({ baseUrl: base, realmName: 'master' });
   await kc.auth({ grantType: 'client_credentials', clientId: adminId, clientSecret: adminSecret });
   adminToken = kc.accessToken!;
-  await kc.realms.create({ realm, enabled: true });
+  // The realm comes from lib/admin directly (POST /admin/realms is tested in adminApi.test.ts): it
+  // makes KMS keys, the slowest admin request, and this file is about what goes into a realm.
+  await createRealm(ctx(), realm);
   kc.setConfig({ realmName: realm });
   ({ id: worker.uuid } = await kc.clients.create({ clientId: 'worker', serviceAccountsEnabled: true, publicClient: false, standardFlowEnabled: false }));
   worker.secret = (await kc.clients.getClientSecret({ id: worker.uuid })).value!;
