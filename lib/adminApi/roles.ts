@@ -2,9 +2,12 @@ import { findRole, type RoleName } from '../admin/lookup.js';
 import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
 import type { ClientRecord, Role } from '../store/model.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
+import { mapsDirectly } from '../admin/mappings.js';
+import { serviceAccountRepresentation } from './clients.js';
 import { compositeMembers, listComposites } from './roleComposites.js';
 import { clientByUuid, clientIdExists, containersFor, flag, page, refuseInternalChange } from './roleContainers.js';
 import type { Right } from './rights.js';
+import { serviceAccountClients } from './users.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from './rolesRepresentation.js';
 
@@ -127,6 +130,12 @@ function routes(base: string, container: (call: AdminCall) => Promise<Container>
     route('GET', `${base}/{name}`, view, get),
     route('PUT', `${base}/{name}`, manage, update),
     route('DELETE', `${base}/{name}`, manage, remove),
+    // The service accounts holding the role directly (LATER; the provider's role data sources): `first`, `max` (default 100).
+    route('GET', `${base}/{name}/users`, view, async (call, c) => {
+      const role = await requireNamed(call, c);
+      const holders = (await serviceAccountClients(call)).filter((client) => mapsDirectly(client.serviceAccount!.roles, role));
+      return ok(page(holders, call.query, 100).map((client) => serviceAccountRepresentation(client)));
+    }),
     // Composites by the composite's name (LATER in the reference; the admin client's roles.createComposite…ByName).
     route('GET', `${base}/{name}/composites`, view, async (call, c) => listComposites(call, await requireNamed(call, c), () => true)),
     route('GET', `${base}/{name}/composites/realm`, view, async (call, c) => listComposites(call, await requireNamed(call, c), (m) => m.client === undefined)),

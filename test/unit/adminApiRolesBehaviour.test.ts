@@ -66,6 +66,12 @@ describe('roles', () => {
     assert.deepEqual((await get(`${R}/roles-by-id/${bossId}`)).composites, { realm: ['auditor'] });
   });
 
+  test('the service accounts holding a role directly (…/roles/{name}/users)', async () => {
+    assert.deepEqual((await get(`${R}/roles/default-roles-r/users`)).map((u: { username: string }) => u.username), ['service-account-worker']);
+    assert.deepEqual(await get(`${R}/roles/offline_access/users`), [], 'through a composite is not directly');
+    assert.equal((await api.call('GET', `${R}/roles/ghost/users`)).status, 404);
+  });
+
   test('list: briefRepresentation (default true), search, first and max', async () => {
     const all = await get(`${R}/roles`);
     assert.deepEqual(names(all), ['default-roles-r', 'offline_access', 'reader']);
