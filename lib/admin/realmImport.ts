@@ -17,6 +17,7 @@ import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
+import { ensureAdministration } from './realmManagement.js';
 
 export type { ImportProblem } from './realmImportReader.js';
 
@@ -182,6 +183,7 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   if (options.dryRun) return report;
   await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
   const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? 'kms');
+  await ensureAdministration(ctx, parsed.realm);
   report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));
   return report;
 }

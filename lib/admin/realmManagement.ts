@@ -67,7 +67,6 @@ function realmManagementClient(realm: string): ClientRecord {
     attributes: {},
     notBefore: 0,
     scopeMappings: emptyRoleMappings(),
-    extra: { name: '${client_realm-management}', standardFlowEnabled: true, frontchannelLogout: false, protocol: 'openid-connect' },
   };
 }
 

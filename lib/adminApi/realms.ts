@@ -1,6 +1,6 @@
 import { findRole } from '../admin/lookup.js';
 import { importRealmExport } from '../admin/realmImport.js';
-import { ensureAdministration, MASTER_REALM } from '../admin/realmManagement.js';
+import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
 import { badRequest, conflict, forbidden } from './errors.js';
@@ -143,8 +143,8 @@ async function create(call: AdminCall) {
   if (await call.admin.table.loadRealm(name)) throw conflict('Conflict detected. See logs for details');
   if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
     // A whole realm export: import-realm's rules (ids kept, secrets hashed, the rest as sa-admin imports it).
+    // import-realm's rules, realm-management included.
     await importRealmExport(call.admin, body);
-    await ensureAdministration(call.admin, name);
     const imported = await call.admin.table.loadRealm(name);
     const extra = realmExtras(body);
     if (imported && Object.keys(extra).length > 0) {
