@@ -78,10 +78,14 @@ const handlers = {
     await removeMappings(call.admin, call.params.realm!, t.holder.clientId, 'serviceAccount', roleNames(roles));
     return noContent();
   },
-  /** Roles of the container the caller may map and the account does not map directly. */
+  /**
+   * Roles of the container the caller may map and the account does not map directly: none for a
+   * caller without manage-users (RolePermissions.canMapRole).
+   */
   available: async (call: AdminCall, t: Target) => {
     const mappings = t.holder.serviceAccount!.roles;
-    const roles = t.roles.filter((role) => inContainer(t)(role) && !mapsDirectly(mappings, role) && mayMapRole(call.caller, call.params.realm!, role));
+    const mayMap = call.may('map-roles');
+    const roles = t.roles.filter((role) => mayMap && inContainer(t)(role) && !mapsDirectly(mappings, role) && mayMapRole(call.caller, call.params.realm!, role));
     return represent(call, t, roles);
   },
   /** Roles of the container the account holds, directly, through composites or through groups. */

@@ -127,6 +127,7 @@ describe('composites by id and role mappings', () => {
     assert.deepEqual(names(all.realmMappings), ['default-roles-r', 'reader']);
     assert.equal(all.clientMappings, undefined);
     assert.deepEqual(names(await get(`${M}/realm/available`)), ['offline_access']);
+    assert.deepEqual(await get(`${M}/realm/available`, 'r-users-viewer'), [], 'only a caller who may map roles has any available');
     assert.deepEqual(names(await get(`${M}/realm/composite`)), ['default-roles-r', 'offline_access', 'reader']);
     assert.deepEqual(names(await get(`${M}/clients/${IDS.api}/composite`)), ['read']);
     assert.deepEqual(await get(`${M}/clients/${IDS.api}`), []);
