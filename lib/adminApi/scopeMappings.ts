@@ -105,9 +105,11 @@ const handlers: Record<'all' | 'list' | 'add' | 'remove' | 'available' | 'compos
     await change(call, t, call.body('array') === undefined ? direct(t).filter(inContainer(t)) : bodyRoles(call, t), false);
     return noContent();
   },
+  /** Roles not in scope yet; none for a caller without manage-clients (RolePermissions.canMapClientScope). */
   available: async (call, t) => {
     const has = inScope(t);
-    return represent(call, t, t.roles.filter((role) => inContainer(t)(role) && !has(role)));
+    const mayMap = call.may('manage-clients');
+    return represent(call, t, t.roles.filter((role) => mayMap && inContainer(t)(role) && !has(role)));
   },
   composite: async (call, t) => {
     const has = inScope(t);

@@ -218,6 +218,7 @@ describe('client scopes, protocol mappers, scope mappings', () => {
     const stored = (await api.table.getClient('r', 'worker'))!;
     await api.table.putClient({ ...stored, fullScopeAllowed: false });
     assert.deepEqual(names(await get(`${S}/realm/available`)), ['default-roles-r', 'offline_access']);
+    assert.deepEqual(await get(`${S}/realm/available`, 'r-clients-viewer'), []);
     assert.deepEqual(names(await get(`${S}/realm/composite`)), ['reader']);
     await send('DELETE', `${S}/clients/${IDS.api}`, [{ name: 'read' }]);
     await send('DELETE', `${S}/realm`);
