@@ -24,6 +24,7 @@ import { exportRealm } from '../lib/admin/realmExport.js';
 import { importRealmExport, RealmImportError } from '../lib/admin/realmImport.js';
 import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../lib/admin/realms.js';
+import { createClientScope, deleteClientScope, findClientScopeByName, listClientScopes, updateClientScope } from '../lib/admin/clientScopes.js';
 import { createRole, deleteRole, listRoles, updateRole } from '../lib/admin/roles.js';
 import type { ClientAuthenticatorType, Role, RoleMappings, SignatureAlgorithm, SigningMode } from '../lib/store/model.js';
 
@@ -463,6 +464,20 @@ interface RoleFlags {
   compositeOf?: string[];
   plain?: boolean;
   description?: string;
+  rename?: string;
+  attribute?: string[];
+}
+
+/** `KEY=VALUE` pairs, a key given twice holding several values (Keycloak role attributes are lists). */
+function roleAttributes(pairs: string[] | undefined): Record<string, string[]> | undefined {
+  if (pairs === undefined) return undefined;
+  const attributes: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) usage(`--attribute ${pair}: expected KEY=VALUE`);
+    (attributes[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
+  }
+  return attributes;
 }
 
 role
@@ -490,12 +505,19 @@ role
   .addOption(new Option('--composite-of <roles...>', 'replace its composites: ROLE (realm) or CLIENT:ROLE').conflicts('plain'))
   .option('--plain', 'remove all its composites')
   .option('--description <text>')
+  .option('--rename <name>', 'a new name; every mapping, composite and scope mapping of the role follows')
+  .option('--attribute <KEY=VALUE...>', "replace the role's attributes (a key given twice holds both values)")
   .action(async (realmName: string, name: string, opts: RoleFlags, cmd: Command) => {
     const compositeOf = opts.plain ? [] : opts.compositeOf;
-    if (compositeOf === undefined && opts.description === undefined) usage('role update: give --composite-of, --plain or --description');
+    const attributes = roleAttributes(opts.attribute);
+    if (compositeOf === undefined && opts.description === undefined && opts.rename === undefined && attributes === undefined) {
+      usage('role update: give --composite-of, --plain, --description, --rename or --attribute');
+    }
     const updated = await updateRole(context(cmd), realmName, roleName(name, opts.client), {
       ...(compositeOf === undefined ? {} : { compositeOf }),
       ...(opts.description === undefined ? {} : { description: opts.description }),
+      ...(opts.rename === undefined ? {} : { name: opts.rename }),
+      ...(attributes === undefined ? {} : { attributes }),
     });
     print(cmd, updated, () => [`updated ${roleLine(updated)}`]);
   });
@@ -520,6 +542,79 @@ role
     const target = roleName(name, opts.client);
     const result = await deleteRole(context(cmd), realmName, target);
     print(cmd, { ...target, ...result }, () => [`deleted ${describeRole(target)} (${result.referencesRemoved} items that named it updated)`]);
+  });
+
+// client-scope -----------------------------------------------------------------------------------
+
+const clientScope = group('client-scope', 'create, update, list or delete client scopes');
+
+/** Keycloak's attribute that puts a scope's name in the `scope` claim. */
+const scopeAttributes = (opts: { inTokenScope?: boolean; attribute?: string[] }): Record<string, string> | undefined => {
+  const pairs = roleAttributes(opts.attribute);
+  if (pairs === undefined && opts.inTokenScope === undefined) return undefined;
+  const attributes = Object.fromEntries(Object.entries(pairs ?? {}).map(([key, values]) => [key, values.at(-1)!]));
+  return { ...attributes, ...(opts.inTokenScope === undefined ? {} : { 'include.in.token.scope': String(opts.inTokenScope) }) };
+};
+
+clientScope
+  .command('list')
+  .description("list a realm's client scopes with their ids")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: object, cmd: Command) => {
+    const scopes = await listClientScopes(context(cmd), realmName);
+    print(cmd, scopes, () => scopes.map((scope) => `${scope.name} (${scope.id})${scope.includeInTokenScope ? '' : ', not in the scope claim'}`));
+  });
+
+clientScope
+  .command('create')
+  .description('create a client scope (OpenID Connect)')
+  .argument('<realm>')
+  .argument('<name>')
+  .option('--description <text>')
+  .option('--no-in-token-scope', "leave the scope's name out of the scope claim")
+  .option('--attribute <KEY=VALUE...>', 'other Keycloak client scope attributes')
+  .action(async (realmName: string, name: string, opts: { description?: string; inTokenScope?: boolean; attribute?: string[] }, cmd: Command) => {
+    const created = await createClientScope(context(cmd), realmName, {
+      name,
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+      attributes: scopeAttributes(opts) ?? { 'include.in.token.scope': 'true' },
+    });
+    print(cmd, created, () => [`created client scope ${created.name} (${created.id})`]);
+  });
+
+clientScope
+  .command('update')
+  .description("change a client scope's name, description or attributes; clients and realm defaults follow a rename")
+  .argument('<realm>')
+  .argument('<name>')
+  .option('--rename <name>')
+  .option('--description <text>')
+  .option('--in-token-scope <yes>', 'true or false: whether the name goes in the scope claim', (value) => value === 'true')
+  .option('--attribute <KEY=VALUE...>', 'replace the attributes')
+  .action(async (realmName: string, name: string, opts: { rename?: string; description?: string; inTokenScope?: boolean; attribute?: string[] }, cmd: Command) => {
+    const ctx = context(cmd);
+    const scope = await findClientScopeByName(ctx, realmName, name);
+    if (!scope) throw new AdminError(`client scope '${name}' does not exist in realm '${realmName}'`, 'not-found');
+    const given = scopeAttributes(opts);
+    const updated = await updateClientScope(ctx, realmName, scope.id!, {
+      ...(opts.rename === undefined ? {} : { name: opts.rename }),
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+      ...(given === undefined ? {} : { attributes: opts.attribute === undefined ? { ...scope.attributes, ...given } : given }),
+    });
+    print(cmd, updated, () => [`updated client scope ${updated.name} (${updated.id})`]);
+  });
+
+clientScope
+  .command('delete')
+  .description('delete a client scope that no client and no realm default list names')
+  .argument('<realm>')
+  .argument('<name>')
+  .action(async (realmName: string, name: string, _opts: object, cmd: Command) => {
+    const ctx = context(cmd);
+    const scope = await findClientScopeByName(ctx, realmName, name);
+    if (!scope) throw new AdminError(`client scope '${name}' does not exist in realm '${realmName}'`, 'not-found');
+    await deleteClientScope(ctx, realmName, scope.id!);
+    print(cmd, { name, id: scope.id }, () => [`deleted client scope ${name}`]);
   });
 
 // sa, scope --------------------------------------------------------------------------------------

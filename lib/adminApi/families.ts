@@ -1,7 +1,14 @@
 import { clientRoutes } from './clients.js';
+import { clientScopeRoutes } from './clientScopes.js';
+import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
+import { roleMappingRoutes } from './roleMappings.js';
+import { roleRoutes } from './roles.js';
+import { roleByIdRoutes } from './rolesById.js';
 import type { AdminRoute } from './route.js';
+import { scopeMappingRoutes } from './scopeMappings.js';
 import { serverInfoRoutes } from './serverInfo.js';
+import { userRoutes } from './users.js';
 
 /**
  * Every path family's route table, one per Keycloak admin resource class
@@ -14,4 +21,11 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...serverInfoRoutes,
   ...realmRoutes,
   ...clientRoutes,
+  ...roleRoutes,
+  ...roleByIdRoutes,
+  ...userRoutes,
+  ...roleMappingRoutes,
+  ...clientScopeRoutes,
+  ...protocolMapperRoutes,
+  ...scopeMappingRoutes,
 ];

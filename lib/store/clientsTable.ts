@@ -13,6 +13,7 @@ import type {
   ClientRecord,
   ClientScope,
   CompositeRole,
+  Group,
   RealmData,
   RealmSettings,
   RefreshKeyRecord,
@@ -24,7 +25,7 @@ import type {
  * The clients table: one partition per realm (`pk = REALM#<realm>`).
  *
  * Sort keys are chosen so that everything realm-wide a grant needs is one Query on the `META#`
- * prefix (settings, composite roles, client scopes, keys), while per-client data is one GetItem.
+ * prefix (settings, composite roles, client scopes with their protocol mappers, groups, keys), while per-client data is one GetItem.
  * Plain (non-composite) roles live under `ROLE#`: a token can name them without reading them, so
  * they stay off the hot path even in realms with tens of thousands of clients.
  */
@@ -33,6 +34,8 @@ export const sk = {
   compositeRole: (role: { client?: string; name: string }) => `META#ROLE#${roleSortKey(role)}`,
   plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
   clientScope: (name: string) => `META#SCOPE#${name}`,
+  /** By id, not path: renaming a group must not move its item. */
+  group: (id: string) => `META#GROUP#${id}`,
   key: (kid: string) => `META#KEY#${kid}`,
   /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
   refreshKey: 'META#REFRESH_KEY',
@@ -51,6 +54,7 @@ export type ClientsTableItem =
   | ({ kind: 'settings' } & RealmSettings)
   | ({ kind: 'role' } & Role)
   | ({ kind: 'clientScope' } & ClientScope)
+  | ({ kind: 'group' } & Group)
   | ({ kind: 'key' } & SigningKeyRecord)
   | ({ kind: 'refreshKey' } & RefreshKeyRecord)
   | ({ kind: 'client' } & ClientRecord)
@@ -73,6 +77,7 @@ export class ClientsTable {
     let settings: RealmSettings | undefined;
     const compositeRoles: CompositeRole[] = [];
     const clientScopes: ClientScope[] = [];
+    const groups: Group[] = [];
     const keys: SigningKeyRecord[] = [];
     let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
@@ -86,6 +91,9 @@ export class ClientsTable {
         case 'clientScope':
           clientScopes.push(item);
           break;
+        case 'group':
+          groups.push(item);
+          break;
         case 'key':
           keys.push(item);
           break;
@@ -96,7 +104,7 @@ export class ClientsTable {
         }
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, keys, ...(refreshKey ? { refreshKey } : {}) } : undefined;
+    return settings ? { settings, compositeRoles, clientScopes, groups, keys, ...(refreshKey ? { refreshKey } : {}) } : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
@@ -209,15 +217,24 @@ export class ClientsTable {
    * read cost is the realm's client items (the Admin API is not on the token path).
    */
   async findClientById(realm: string, id: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#id = :value', { '#id': 'id' }, id);
+  }
+
+  /** The client whose service-account user has the id `userId` (the Admin REST API's `users/{id}`), read as findClientById. */
+  async findClientByServiceAccountId(realm: string, userId: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#account.#id = :value', { '#account': 'serviceAccount', '#id': 'id' }, userId);
+  }
+
+  private async findClientWhere(realm: string, filter: string, names: Record<string, string>, value: string): Promise<ClientRecord | undefined> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#id = :id',
-          ExpressionAttributeNames: { '#id': 'id' },
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':id': id },
+          FilterExpression: filter,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':value': value },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -300,6 +317,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return item.composite ? sk.compositeRole(item) : sk.plainRole(item);
     case 'clientScope':
       return sk.clientScope(item.name);
+    case 'group':
+      return sk.group(item.id);
     case 'key':
       return sk.key(item.kid);
     case 'refreshKey':

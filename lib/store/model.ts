@@ -204,6 +204,8 @@ export interface RealmData {
   settings: RealmSettings;
   compositeRoles: CompositeRole[];
   clientScopes: ClientScope[];
+  /** Every group of the realm: few, and a service account's roles and attributes may come through them. */
+  groups: Group[];
   keys: SigningKeyRecord[];
   /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
   refreshKey?: RefreshKeyRecord;

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { sk } from '../store/clientsTable.js';
+import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
+
+/**
+ * Realm groups (Keycloak's GroupsResource, GroupResource, UserResource.groups): create, list,
+ * delete, attributes, role mappings, and service-account membership. Groups are realm-wide items
+ * under `META#GROUP#<id>`, read by every realm load, so a service account's roles and attributes
+ * through groups reach its tokens without another read. Paths are `/parent/child`.
+ */
+
+export async function listGroups(ctx: AdminContext, realm: string): Promise<Group[]> {
+  await requireRealm(ctx.table, realm);
+  return (await groupsOf(ctx, realm)).sort((a, b) => a.path.localeCompare(b.path));
+}
+
+export async function getGroup(ctx: AdminContext, realm: string, path: string): Promise<Group> {
+  await requireRealm(ctx.table, realm);
+  return requireGroup(await groupsOf(ctx, realm), normalPath(path));
+}
+
+/** A group at `path` (`/ops` or `/ops/payments`); its parent must exist. `id` lets an import or the Admin API keep one. */
+export async function createGroup(
+  ctx: AdminContext,
+  realm: string,
+  path: string,
+  options: { id?: string; attributes?: Record<string, string[]> } = {},
+): Promise<Group> {
+  await requireRealm(ctx.table, realm);
+  const normal = normalPath(path);
+  const groups = await groupsOf(ctx, realm);
+  if (groups.some((g) => g.path === normal)) throw new AdminError(`group '${normal}' already exists in realm '${realm}'`);
+  const { name, parentPath } = split(normal);
+  if (parentPath !== undefined) requireGroup(groups, parentPath);
+  if (options.id !== undefined && groups.some((g) => g.id === options.id)) throw new AdminError(`a group with id '${options.id}' already exists`);
+  const group: Group = {
+    id: options.id ?? randomUUID(),
+    name,
+    path: normal,
+    ...(parentPath === undefined ? {} : { parentPath }),
+    attributes: checkedAttributes(options.attributes ?? {}),
+    roles: emptyRoleMappings(),
+  };
+  await ctx.table.putItem(realm, { kind: 'group', ...group });
+  return group;
+}
+
+/** Deletes a group, its subgroups, and every service account's membership of them (Keycloak does the same). */
+export async function deleteGroup(ctx: AdminContext, realm: string, path: string): Promise<{ groupsDeleted: number; membershipsRemoved: number }> {
+  await requireRealm(ctx.table, realm);
+  const groups = await groupsOf(ctx, realm);
+  const group = requireGroup(groups, normalPath(path));
+  const doomed = groups.filter((g) => g.path === group.path || g.path.startsWith(`${group.path}/`));
+  const paths = new Set(doomed.map((g) => g.path));
+  let membershipsRemoved = 0;
+  for (const client of await serviceAccountClients(ctx, realm)) {
+    const kept = client.serviceAccount!.groups?.filter((p) => !paths.has(p)) ?? [];
+    if (kept.length !== (client.serviceAccount!.groups?.length ?? 0)) {
+      membershipsRemoved++;
+      await ctx.table.putClient({ ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
+    }
+  }
+  for (const g of doomed) await ctx.table.deleteItem(realm, sk.group(g.id));
+  return { groupsDeleted: doomed.length, membershipsRemoved };
+}
+
+/** Sets (or with an empty list removes) one attribute of a group. */
+export async function setGroupAttribute(ctx: AdminContext, realm: string, path: string, name: string, values: string[]): Promise<Group> {
+  const group = await getGroup(ctx, realm, path);
+  const attributes = { ...group.attributes };
+  if (values.length === 0) delete attributes[name];
+  else attributes[name] = [...values];
+  const updated = { ...group, attributes: checkedAttributes(attributes) };
+  await ctx.table.putItem(realm, { kind: 'group', ...updated });
+  return updated;
+}
+
+export interface GroupRoleChange {
+  path: string;
+  changed: RoleName[];
+  unchanged: RoleName[];
+  roles: RoleMappings;
+}
+
+/** Grants roles to a group: every member (and member of a subgroup) holds them. */
+export async function grantGroupRoles(ctx: AdminContext, realm: string, path: string, roles: RoleName[]): Promise<GroupRoleChange> {
+  const group = await getGroup(ctx, realm, path);
+  const mappings = clone(group.roles);
+  const changed: RoleName[] = [];
+  const unchanged: RoleName[] = [];
+  for (const role of unique(roles)) {
+    if (has(mappings, role)) {
+      unchanged.push(role);
+      continue;
+    }
+    await requireRole(ctx.table, realm, role);
+    if (role.client === undefined) mappings.realm.push(role.name);
+    else (mappings.client[role.client] ??= []).push(role.name);
+    changed.push(role);
+  }
+  if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
+  return { path: group.path, changed, unchanged, roles: mappings };
+}
+
+export async function revokeGroupRoles(ctx: AdminContext, realm: string, path: string, roles: RoleName[]): Promise<GroupRoleChange> {
+  const group = await getGroup(ctx, realm, path);
+  const mappings = clone(group.roles);
+  const changed: RoleName[] = [];
+  const unchanged: RoleName[] = [];
+  for (const role of unique(roles)) {
+    if (!has(mappings, role)) {
+      unchanged.push(role);
+      continue;
+    }
+    if (role.client === undefined) mappings.realm = mappings.realm.filter((n) => n !== role.name);
+    else {
+      const kept = (mappings.client[role.client] ?? []).filter((n) => n !== role.name);
+      if (kept.length > 0) mappings.client[role.client] = kept;
+      else delete mappings.client[role.client];
+    }
+    changed.push(role);
+  }
+  if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
+  return { path: group.path, changed, unchanged, roles: mappings };
+}
+
+/** Makes a client's service account a member of a group (Keycloak: PUT users/{id}/groups/{groupId}). */
+export async function addServiceAccountToGroup(ctx: AdminContext, realm: string, clientId: string, path: string): Promise<{ clientId: string; groups: string[]; changed: boolean }> {
+  const { client, account } = await serviceAccountOf(ctx, realm, clientId);
+  const group = requireGroup(await groupsOf(ctx, realm), normalPath(path));
+  const groups = account.groups ?? [];
+  if (groups.includes(group.path)) return { clientId, groups, changed: false };
+  const next = [...groups, group.path];
+  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  return { clientId, groups: next, changed: true };
+}
+
+export async function removeServiceAccountFromGroup(ctx: AdminContext, realm: string, clientId: string, path: string): Promise<{ clientId: string; groups: string[]; changed: boolean }> {
+  const { client, account } = await serviceAccountOf(ctx, realm, clientId);
+  const normal = normalPath(path);
+  const groups = account.groups ?? [];
+  if (!groups.includes(normal)) return { clientId, groups, changed: false };
+  const next = groups.filter((p) => p !== normal);
+  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  return { clientId, groups: next, changed: true };
+}
+
+/** The clientIds whose service accounts are direct members of the group. */
+export async function listGroupMembers(ctx: AdminContext, realm: string, path: string): Promise<string[]> {
+  const group = await getGroup(ctx, realm, path);
+  return (await serviceAccountClients(ctx, realm)).filter((c) => c.serviceAccount!.groups?.includes(group.path)).map((c) => c.clientId);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** `ops/payments` and `/ops/payments/` both mean `/ops/payments`. */
+export function normalPath(path: string): string {
+  const parts = path.split('/').filter((part) => part !== '');
+  if (parts.length === 0) throw new AdminError(`'${path}' is not a group path (like /parent/child)`);
+  if (parts.some((part) => /[\u0000-\u001f]/.test(part))) throw new AdminError('a group name must not hold control characters');
+  return `/${parts.join('/')}`;
+}
+
+function split(path: string): { name: string; parentPath?: string } {
+  const i = path.lastIndexOf('/');
+  return i === 0 ? { name: path.slice(1) } : { name: path.slice(i + 1), parentPath: path.slice(0, i) };
+}
+
+async function groupsOf(ctx: AdminContext, realm: string): Promise<Group[]> {
+  return (await ctx.table.listRealmItems(realm, 'META#GROUP#')).flatMap((item) => {
+    if (item.kind !== 'group') return [];
+    const { kind: _kind, ...group } = item;
+    return [group];
+  });
+}
+
+function requireGroup(groups: Group[], path: string): Group {
+  const group = groups.find((g) => g.path === path);
+  if (!group) throw new AdminError(`group '${path}' does not exist`);
+  return group;
+}
+
+async function serviceAccountOf(ctx: AdminContext, realm: string, clientId: string) {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  if (!client.serviceAccountsEnabled || !client.serviceAccount) throw new AdminError(`client '${clientId}' has no service account`);
+  return { client, account: client.serviceAccount };
+}
+
+async function serviceAccountClients(ctx: AdminContext, realm: string): Promise<ClientRecord[]> {
+  return (await ctx.table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => {
+    if (item.kind !== 'client' || !item.serviceAccount) return [];
+    const { kind: _kind, ...client } = item;
+    return [client];
+  });
+}
+
+function checkedAttributes(attributes: Record<string, string[]>): Record<string, string[]> {
+  for (const [name, values] of Object.entries(attributes)) {
+    if (name === '' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new AdminError(`attribute '${name}' must be a name with a list of strings`);
+  }
+  return attributes;
+}
+
+function has(mappings: RoleMappings, role: RoleName): boolean {
+  return (role.client === undefined ? mappings.realm : (mappings.client[role.client] ?? [])).includes(role.name);
+}
+
+function unique(roles: RoleName[]): RoleName[] {
+  return roles.filter((role, i) => roles.findIndex((other) => describeRole(other) === describeRole(role)) === i);
+}
+
+function clone(mappings: RoleMappings): RoleMappings {
+  return { realm: [...mappings.realm], client: Object.fromEntries(Object.entries(mappings.client).map(([owner, names]) => [owner, [...names]])) };
+}

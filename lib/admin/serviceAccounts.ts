@@ -1,0 +1,61 @@
+import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { requireClient, requireRealm } from './lookup.js';
+
+/**
+ * A client's service-account user beyond its roles (lib/admin/mappings.ts): attributes, email and
+ * names, which protocol mappers put in tokens. Keycloak lets a service account hold attributes the
+ * user profile does not declare (org.keycloak.userprofile.ServiceAccountAttributes), so any name goes.
+ */
+
+export async function getServiceAccount(ctx: AdminContext, realm: string, clientId: string): Promise<ServiceAccountUser> {
+  return (await serviceAccountClient(ctx, realm, clientId)).serviceAccount!;
+}
+
+/** Sets one attribute to these values; an empty list removes it. */
+export async function setServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string, values: string[]): Promise<ServiceAccountUser> {
+  if (name === '' || /[\u0000-\u001f]/.test(name)) throw new AdminError('an attribute name must not be empty or hold control characters');
+  const client = await serviceAccountClient(ctx, realm, clientId);
+  const attributes = { ...(client.serviceAccount!.attributes ?? {}) };
+  if (values.length === 0) delete attributes[name];
+  else attributes[name] = [...values];
+  return save(ctx, client, { ...client.serviceAccount!, attributes });
+}
+
+export async function removeServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string): Promise<ServiceAccountUser> {
+  return setServiceAccountAttribute(ctx, realm, clientId, name, []);
+}
+
+export interface ServiceAccountProfile {
+  email?: string;
+  emailVerified?: boolean;
+  firstName?: string;
+  lastName?: string;
+}
+
+/** Sets email, names or emailVerified; an empty string clears a field. */
+export async function updateServiceAccountProfile(ctx: AdminContext, realm: string, clientId: string, profile: ServiceAccountProfile): Promise<ServiceAccountUser> {
+  const client = await serviceAccountClient(ctx, realm, clientId);
+  const account: ServiceAccountUser = { ...client.serviceAccount! };
+  for (const key of ['email', 'firstName', 'lastName'] as const) {
+    const value = profile[key];
+    if (value === undefined) continue;
+    if (value === '') delete account[key];
+    else account[key] = value;
+  }
+  if (profile.emailVerified !== undefined) account.emailVerified = profile.emailVerified;
+  return save(ctx, client, account);
+}
+
+async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: string): Promise<ClientRecord> {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  if (!client.serviceAccountsEnabled || !client.serviceAccount) throw new AdminError(`client '${clientId}' has no service account`);
+  return client;
+}
+
+async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
+  await ctx.table.putClient({ ...client, serviceAccount: account });
+  return account;
+}

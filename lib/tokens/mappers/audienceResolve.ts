@@ -1,0 +1,18 @@
+import type { MapperType } from './types.js';
+
+/**
+ * `oidc-audience-resolve-mapper` (AudienceResolveProtocolMapper, priority 30, the `roles` scope):
+ * every client that has a role among the resolved roles becomes an audience, except the client
+ * asking for the token. Runs after the role-name and hardcoded-role mappers, so it sees their edits.
+ */
+export const audienceResolve: MapperType = {
+  id: 'oidc-audience-resolve-mapper',
+  priority: 30,
+  tokens: ['access', 'introspection'],
+  onByDefault: true,
+  map({ roles, client }) {
+    return [...roles.clients]
+      .filter(([owner, names]) => owner !== client.clientId && names.size > 0)
+      .map(([owner]) => ({ kind: 'audience', audience: owner }));
+  },
+};

@@ -1,0 +1,19 @@
+import type { MapperType } from './types.js';
+import { claimProblems } from './validation.js';
+
+/**
+ * `oidc-group-membership-mapper` (GroupMembershipMapper): the user's direct groups, as full paths
+ * (`/parent/child`) when `full.path` is "true", else by name. Always multivalued, so always an array.
+ */
+export const groupMembership: MapperType = {
+  id: 'oidc-group-membership-mapper',
+  priority: 0,
+  tokens: ['access', 'id', 'introspection'],
+  map({ config, memberships }) {
+    const name = config['claim.name'];
+    if (!name || memberships.length === 0) return [];
+    const fullPath = config['full.path'] === 'true';
+    return [{ kind: 'claim', name, value: memberships.map(({ group }) => (fullPath ? group.path : group.name)), multivalued: true }];
+  },
+  validate: claimProblems,
+};

@@ -1,0 +1,20 @@
+import type { MapperType } from './types.js';
+import { parseRoleRef, required } from './validation.js';
+
+/**
+ * `oidc-role-name-mapper` (RoleNameMapper, priority 10): when the resolved roles hold `role`, it is
+ * replaced by `new.role.name` (`newname` a realm role, `client.newname` that client's role).
+ */
+export const roleName: MapperType = {
+  id: 'oidc-role-name-mapper',
+  priority: 10,
+  tokens: ['access', 'id', 'introspection'],
+  ignoresFlags: true,
+  map({ config, roles }) {
+    if (!config.role || !config['new.role.name']) return [];
+    const from = parseRoleRef(config.role);
+    const held = from.client === undefined ? roles.realm.has(from.name) : (roles.clients.get(from.client)?.has(from.name) ?? false);
+    return held ? [{ kind: 'renameRole', from, to: parseRoleRef(config['new.role.name']) }] : [];
+  },
+  validate: (config) => required(config, 'role', 'new.role.name'),
+};

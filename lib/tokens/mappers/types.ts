@@ -1,0 +1,73 @@
+import type { ClientRecord, Group, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { RoleRef } from '../roles.js';
+
+/**
+ * What a protocol mapper can write to (Keycloak's OIDCAccessTokenMapper, OIDCIDTokenMapper,
+ * TokenIntrospectionTokenMapper and OIDCAccessTokenResponseMapper interfaces).
+ */
+export type TokenKind = 'access' | 'id' | 'introspection' | 'tokenResponse';
+
+/**
+ * The roles a request's mappers see (Keycloak's RoleResolveUtil): the service account's roles in
+ * scope, which the role-name and hardcoded-role mappers edit before the role mappers read them.
+ */
+export interface ResolvedRoles {
+  realm: ReadonlySet<string>;
+  clients: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** A group the user is a member of, with its ancestors, nearest first. */
+export interface Membership {
+  group: Group;
+  ancestors: Group[];
+}
+
+/** Everything about the request a mapper may read. */
+export interface MapperSubject {
+  user: ServiceAccountUser;
+  /** The user's direct group memberships, in the order its record lists them. */
+  memberships: Membership[];
+  client: ClientRecord;
+  realm: RealmSettings;
+  /**
+   * User-session notes (Keycloak's ClientCredentialsGrantType sets client_id, clientId, clientHost
+   * and clientAddress); empty when introspection rebuilds a session-less token.
+   */
+  notes: Readonly<Record<string, string>>;
+}
+
+export interface MapperInput extends MapperSubject {
+  /** The mapper's own settings, as stored (every value a string). */
+  config: Readonly<Record<string, string>>;
+  roles: ResolvedRoles;
+}
+
+/**
+ * One change a mapper asks for. Mappers are pure: they return writes, and lib/tokens/tokenClaims.ts
+ * applies them with Keycloak's rules (claim paths, reserved names, merging).
+ */
+export type ClaimWrite =
+  /**
+   * A claim at `claim.name` (dots nest, `\.` escapes). `multivalued` merges with what is there;
+   * `addAll` extends an existing collection without removing duplicates (role mappers on a custom path).
+   */
+  | { kind: 'claim'; name: string; value: unknown; multivalued: boolean; addAll?: boolean }
+  | { kind: 'audience'; audience: string }
+  | { kind: 'addRole'; role: RoleRef }
+  | { kind: 'renameRole'; from: RoleRef; to: RoleRef };
+
+export interface MapperType {
+  /** Keycloak's provider id (`protocolMapper` in an export). */
+  id: string;
+  /** ProtocolMapper.getPriority(): lower runs first; 0 unless Keycloak says otherwise. */
+  priority: number;
+  /** The tokens this type can write to; its flags are read only for these. */
+  tokens: readonly TokenKind[];
+  /** An absent `access.token.claim` / `introspection.token.claim` means yes (audience resolve, allowed origins). */
+  onByDefault?: boolean;
+  /** Runs for every token whatever its flags say (hardcoded role, role name): it only edits the resolved roles. */
+  ignoresFlags?: boolean;
+  map(input: MapperInput): ClaimWrite[];
+  /** Problems with a configuration, for import and the admin operations; none when it can be applied. */
+  validate?(config: Readonly<Record<string, string>>): string[];
+}
