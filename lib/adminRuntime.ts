@@ -7,9 +7,8 @@ import type { AdminApiDeps } from './adminApi/router.js';
 import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import type { HttpRequest } from './http/request.js';
-import { Observability } from './observability.js';
 import type { RealmContext } from './realmContext.js';
-import { AWS_CLIENT_CONFIG, issuersFor, type Runtime } from './runtime.js';
+import { issuersFor, type Runtime } from './runtime.js';
 import { KeyRing, SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import type { SignatureAlgorithm } from './store/model.js';
@@ -24,8 +23,22 @@ import { RoleGraph } from './tokens/roles.js';
 export interface AdminRuntime {
   config: Config;
   deps: AdminApiDeps;
-  observability: Observability;
+  /** One JSON line per entry on stdout (CloudWatch); never a body, a secret or a token. */
+  log(entry: Record<string, unknown>): void;
 }
+
+/**
+ * The admin API is not on the token path: creating a realm generates key pairs and data keys in
+ * KMS, which can take longer than the token functions' one-second attempts allow
+ * (lib/runtime.ts AWS_CLIENT_CONFIG). serverless.yml gives the function 29 s, the HTTP API's limit.
+ */
+const ADMIN_AWS_CLIENT_CONFIG = {
+  maxAttempts: 3,
+  requestHandler: { connectionTimeout: 1000, requestTimeout: 5000, throwOnRequestTimeout: true },
+} as const;
+
+/** The per-request time budget (lib/deadline.ts), inside the function's 29 s timeout. */
+export const ADMIN_BUDGET_MS = 25_000;
 
 export interface AdminRuntimeOverrides {
   env?: NodeJS.ProcessEnv;
@@ -39,8 +52,8 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
   const config = loadConfig(env);
   if (!config.secretsKeyId) throw new Error('SECRETS_KEY_ID is not set');
   const now = overrides.now ?? (() => Math.floor(Date.now() / 1000));
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(AWS_CLIENT_CONFIG);
-  const kms = overrides.kms ?? new KMSClient(AWS_CLIENT_CONFIG);
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(ADMIN_AWS_CLIENT_CONFIG);
+  const kms = overrides.kms ?? new KMSClient(ADMIN_AWS_CLIENT_CONFIG);
   const deadline = { step: 'finalizeRequest', name: 'requestDeadline', priority: 'low' } as const;
   dynamodb.middlewareStack.add(deadlineMiddleware as never, deadline);
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
@@ -70,10 +83,16 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
     issuers: (request: HttpRequest, realm: string) => issuersFor(issuerRuntime, request, realm),
     now,
   };
+  // Plain JSON lines rather than Powertools: the admin bundle stays under 400 KB without its logger and metrics.
+  const log = (entry: Record<string, unknown>) => console.log(JSON.stringify({ timestamp: new Date().toISOString(), ...entry }));
   return {
     config,
-    observability: new Observability(),
-    deps: { admin, authenticate: (request) => authenticateBearer(bearer, request) },
+    log,
+    deps: {
+      admin,
+      authenticate: (request) => authenticateBearer(bearer, request),
+      audit: (event) => log({ level: 'INFO', message: 'admin event', ...event }),
+    },
   };
 }
 

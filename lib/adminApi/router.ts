@@ -22,6 +22,22 @@ export interface AdminApiDeps {
   /** The caller of a request, or 401 (lib/adminApi/auth.ts authenticateBearer). */
   authenticate(request: HttpRequest): Promise<AdminCaller>;
   admin: AdminContext;
+  /** Records a successful write (Keycloak's admin events); absent in tests that do not look. */
+  audit?(event: AdminEvent): void;
+}
+
+/**
+ * Keycloak's AdminEvent, as far as it is safe to log: who (the token's realm and client), what
+ * (`CREATE`, `UPDATE`, `DELETE`, `ACTION`) and where (the resource path under the realm). Never
+ * the representation: it may hold a secret.
+ */
+export interface AdminEvent {
+  operationType: 'CREATE' | 'UPDATE' | 'DELETE' | 'ACTION';
+  realm?: string;
+  resourcePath: string;
+  authRealm: string;
+  authClientId: string;
+  status: number;
 }
 
 /** Keycloak's admin resources answer JSON in UTF-8 and forbid caching (AdminRoot's CacheControl). */
@@ -63,7 +79,9 @@ export class AdminRouter {
 
   async handle(deps: AdminApiDeps, request: HttpRequest): Promise<HttpResponse> {
     try {
-      return render(await this.dispatch(deps, request));
+      const { response, event } = await this.dispatch(deps, request);
+      if (event) deps.audit?.(event);
+      return render(response);
     } catch (err) {
       const known = asAdminApiError(err);
       if (!known) throw err; // a failing dependency or a bug: lib/http/handler.ts answers 503 or 500
@@ -71,7 +89,7 @@ export class AdminRouter {
     }
   }
 
-  private async dispatch(deps: AdminApiDeps, request: HttpRequest): Promise<AdminResponse> {
+  private async dispatch(deps: AdminApiDeps, request: HttpRequest): Promise<{ response: AdminResponse; event?: AdminEvent }> {
     const prefix = PREFIXES.find((p) => request.path === p || request.path.startsWith(`${p}/`));
     if (!prefix) throw notFound();
     const segments = decodeSegments(request.path.slice(prefix.length));
@@ -120,7 +138,15 @@ export class AdminRouter {
     } else if (route.right !== null && !holds(caller, route.right, caller.realm)) {
       throw forbidden();
     }
-    return route.handle(call);
+    const response = await route.handle(call);
+    if (request.method === 'GET') return { response };
+    // Keycloak's OperationType: a POST that creates is CREATE, any other POST (regenerate a secret, push revocation) ACTION.
+    const operationType = request.method === 'PUT' ? 'UPDATE' : request.method === 'DELETE' ? 'DELETE' : response.status === 201 ? 'CREATE' : 'ACTION';
+    const resourcePath = (realmName === undefined ? segments : segments.slice(2)).map(encodeURIComponent).join('/');
+    return {
+      response,
+      event: { operationType, ...(realmName === undefined ? {} : { realm: realmName }), resourcePath, authRealm: caller.realm, authClientId: caller.clientId, status: response.status },
+    };
   }
 }
 

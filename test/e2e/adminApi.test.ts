@@ -123,6 +123,38 @@ describe('Admin REST API: the Terraform apply flow with the Keycloak admin clien
     assert.match(user.id!, /^[0-9a-f-]{36}$/);
   });
 
+  it('creates realm and client roles, maps them to the service account, attaches an audience and a hardcoded-claim mapper: the token shows them', async () => {
+    await kc.roles.create({ realm: realmName, name: 'billing-reader', description: 'Reads billing' });
+    const { id: apiUuid } = await kc.clients.create({ realm: realmName, clientId: 'billing-api', bearerOnly: true });
+    await kc.clients.createRole({ realm: realmName, id: apiUuid, name: 'invoices:write' });
+    const realmRole = (await kc.roles.findOneByName({ realm: realmName, name: 'billing-reader' }))!;
+    const clientRole = (await kc.clients.findRole({ realm: realmName, id: apiUuid, roleName: 'invoices:write' }))!;
+    assert.match(realmRole.id!, /^[0-9a-f-]{36}$/);
+    const user = await kc.clients.getServiceAccountUser({ realm: realmName, id: clientUuid });
+    // What keycloak_openid_client_service_account_realm_role and …_service_account_role send.
+    await kc.users.addRealmRoleMappings({ realm: realmName, id: user.id!, roles: [{ id: realmRole.id!, name: realmRole.name! }] });
+    await kc.users.addClientRoleMappings({ realm: realmName, id: user.id!, clientUniqueId: apiUuid, roles: [{ id: clientRole.id!, name: clientRole.name! }] });
+    const composite = await kc.users.listCompositeRealmRoleMappings({ realm: realmName, id: user.id! });
+    assert.ok(composite.some((role) => role.name === 'billing-reader'));
+    // keycloak_openid_audience_protocol_mapper and keycloak_openid_hardcoded_claim_protocol_mapper.
+    await kc.clients.addProtocolMapper(
+      { realm: realmName, id: clientUuid },
+      { name: 'billing-api audience', protocol: 'openid-connect', protocolMapper: 'oidc-audience-mapper', config: { 'included.client.audience': 'billing-api', 'access.token.claim': 'true', 'id.token.claim': 'false' } },
+    );
+    await kc.clients.addProtocolMapper(
+      { realm: realmName, id: clientUuid },
+      { name: 'tenant', protocol: 'openid-connect', protocolMapper: 'oidc-hardcoded-claim-mapper', config: { 'claim.name': 'tenant.id', 'claim.value': '42', 'jsonType.label': 'long', 'access.token.claim': 'true' } },
+    );
+    const mappers = await kc.clients.listProtocolMappers({ realm: realmName, id: clientUuid });
+    assert.deepEqual(mappers.map((mapper) => mapper.name).sort(), ['billing-api audience', 'tenant']);
+
+    const claims = decodeJwt((await token(realmName, 'billing', secret)).body.access_token as string) as Record<string, any>;
+    assert.ok(claims.realm_access.roles.includes('billing-reader'), JSON.stringify(claims.realm_access));
+    assert.deepEqual(claims.resource_access['billing-api'].roles, ['invoices:write']);
+    assert.ok([claims.aud].flat().includes('billing-api'), `aud ${JSON.stringify(claims.aud)}`);
+    assert.deepEqual(claims.tenant, { id: 42 });
+  });
+
   it('regenerates the secret: the new one works, the old one stops at once', async () => {
     const fresh = await kc.clients.generateNewClientSecret({ realm: realmName, id: clientUuid });
     assert.notEqual(fresh.value, secret);

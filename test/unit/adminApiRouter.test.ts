@@ -184,6 +184,20 @@ describe('Admin API router: conventions and the four error bodies', () => {
     assert.deepEqual([res.status, res.body], [400, { error: 'invalid_request', error_description: "Can't assign a Parameterized Scope to a Client as a Default Scope" }]);
   });
 
+  test("successful writes are audited under Keycloak's admin operation types, without the body; reads and refusals are not", async () => {
+    const events: unknown[] = [];
+    const audited = { ...deps, audit: (event: unknown) => events.push(event) };
+    await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'master-admin', body: '{"name":"n","secret":"s3cret"}' }));
+    await router.handle(audited, request('DELETE', '/auth/admin/realms/r/things/known', { token: 'master-admin' }));
+    await router.handle(audited, request('GET', '/admin/realms/r/things', { token: 'master-admin' }));
+    await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'r-viewer', body: '{}' }));
+    assert.deepEqual(events, [
+      { operationType: 'CREATE', realm: 'r', resourcePath: 'things', authRealm: 'master', authClientId: 'boot', status: 201 },
+      { operationType: 'DELETE', realm: 'r', resourcePath: 'things/known', authRealm: 'master', authClientId: 'boot', status: 204 },
+    ]);
+    assert.ok(!JSON.stringify(events).includes('s3cret'));
+  });
+
   test('routes without a realm; a duplicate route is refused at startup', async () => {
     assert.equal((await call('GET', '/admin/whoami/', { token: 'r-nothing' })).body, 'n');
     assert.throws(() => new AdminRouter([routes[0]!, { ...routes[0]!, path: '/realms/{x}/things' }]), /two admin routes/);
