@@ -11,6 +11,8 @@ export interface RealmContext {
   roles: RoleGraph;
   clientScopes: Map<string, ClientScope>;
   keys: KeyRing;
+  /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
+  pepperCiphertext?: string;
   /** Signs and verifies the realm's JWT refresh tokens; absent until the realm has its key. */
   refreshKey?: RefreshTokenKey;
 }
@@ -56,6 +58,7 @@ export class RealmCache {
       roles: new RoleGraph(data.compositeRoles),
       clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
       keys: new KeyRing(realm, data.keys, this.signers),
+      pepperCiphertext: data.pepperCiphertext,
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
     if (this.options.warmSigners) context.keys.warm();

@@ -79,17 +79,18 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const clients = new ClientsTable(doc, config.clientsTable);
   const secrets = new SecretVerifier({
     now,
-    peppers: new PepperCache(clients, kms),
+    peppers: new PepperCache(kms, async (realm) => (await realms.get(realm)).pepperCiphertext),
     upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
   });
   const sessions = new SessionsTable(doc, config.sessionsTable);
+  const realms = new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true });
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
   return {
     config,
     kms,
     clients,
     sessions,
-    realms: new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true }),
+    realms,
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [
       clientSecretBasic(secrets),

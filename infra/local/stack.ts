@@ -50,6 +50,18 @@ export interface LocalStack {
 }
 
 /**
+ * The endpoints `npm start` uses instead of starting its own DynamoDB Local or local KMS: the
+ * standard AWS SDK variables, when already set (a fault proxy, a dev stage's tables in AWS).
+ */
+export function endpointsFromEnvironment(env: NodeJS.ProcessEnv): LocalStackOptions['endpoints'] {
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
+    ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
+  };
+  return Object.keys(endpoints).length > 0 ? endpoints : undefined;
+}
+
+/**
  * The AWS SDK finds the endpoints through the standard variables. Credentials are dummies (the
  * local services accept any), unless `inherit` (the caller's environment, when it gave an
  * endpoint of its own, which may be real AWS) has a region or credentials of its own.
@@ -134,8 +146,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
-  // serverless.yml's provider.environment takes the cache lifetimes from `params`, and under
-  // serverless offline it wins over the process environment (--localEnvironment); a CLI
+  // So are the cache lifetimes: serverless.yml's provider.environment takes them from `params`, and
+  // under serverless offline it wins over the process environment (--localEnvironment); a CLI
   // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
   const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
   const args = [

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
 import { secretsKeyAlias, signingKeyAliases } from '../seed.js';
-import { PROJECT_ROOT, startLocalStack } from './stack.js';
+import { endpointsFromEnvironment, PROJECT_ROOT, startLocalStack } from './stack.js';
 import { tableNames } from './tables.js';
 
 /**
@@ -13,12 +13,9 @@ import { tableNames } from './tables.js';
  */
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
-const endpoints = {
-  ...(env.AWS_ENDPOINT_URL_DYNAMODB ? { dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB } : {}),
-  ...(env.AWS_ENDPOINT_URL_KMS ? { kms: env.AWS_ENDPOINT_URL_KMS } : {}),
-};
+const endpoints = endpointsFromEnvironment(env);
 const stack = await startLocalStack({
-  ...(Object.keys(endpoints).length > 0 ? { endpoints } : {}),
+  ...(endpoints ? { endpoints } : {}),
   ...(env.ISSUER_BASE_URL ? { issuerBaseUrl: env.ISSUER_BASE_URL } : {}),
   port,
   dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),

@@ -76,22 +76,6 @@ export async function ensureRealmKeys(ctx: AdminContext, realm: string, mode: Si
   return created;
 }
 
-/**
- * A KMS signing key of one realm. Costs $1 a month while it exists (KMS pricing), plus its
- * requests: kms:Sign per token at the asymmetric rate. `envelope` realms cost nothing per realm.
- */
-async function createRealmKmsKey(ctx: AdminContext, realm: string, alg: SignatureAlgorithm, policy: string): Promise<string> {
-  const key = await ctx.kms.send(
-    new CreateKeyCommand({
-      KeySpec: alg === 'RS256' ? 'RSA_2048' : 'ECC_NIST_P256',
-      KeyUsage: 'SIGN_VERIFY',
-      Policy: policy,
-      Description: `${ctx.names.service}-${ctx.names.stage} realm ${realm} token signing key (${alg})`,
-    }),
-  );
-  return key.KeyMetadata!.Arn!;
-}
-
 export interface EnsureResult {
   /** Signing keys made because the realm had no active key for an algorithm. */
   created: KeyView[];
@@ -111,6 +95,22 @@ export async function ensureKeys(ctx: AdminContext, realm: string): Promise<Ensu
     created: views.filter((view) => signing.some((key) => key.kid === view.kid && key.alg === view.alg)),
     refreshKey: { kid: refresh.record.kid, alg: 'HS512', created: refresh.created },
   };
+}
+
+/**
+ * A KMS signing key of one realm. Costs $1 a month while it exists (KMS pricing), plus its
+ * requests: kms:Sign per token at the asymmetric rate. `envelope` realms cost nothing per realm.
+ */
+async function createRealmKmsKey(ctx: AdminContext, realm: string, alg: SignatureAlgorithm, policy: string): Promise<string> {
+  const key = await ctx.kms.send(
+    new CreateKeyCommand({
+      KeySpec: alg === 'RS256' ? 'RSA_2048' : 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      Policy: policy,
+      Description: `${ctx.names.service}-${ctx.names.stage} realm ${realm} token signing key (${alg})`,
+    }),
+  );
+  return key.KeyMetadata!.Arn!;
 }
 
 export interface RotateOptions {

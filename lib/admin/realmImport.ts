@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
-import { pepperedHasher } from '../clientAuth/secretPepper.js';
+import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -199,6 +199,8 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   };
   if (options.dryRun) return report;
   await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
+  // Every imported realm has its client-secret pepper, whether or not this file needed it yet.
+  await ensureRealmPepper(ctx.kms, ctx.table, ctx.names.secretsKeyId, parsed.realm);
   const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? options.signingMode ?? 'kms');
   await ensureAdministration(ctx, parsed.realm);
   report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));

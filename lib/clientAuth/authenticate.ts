@@ -8,18 +8,19 @@ const MAX_CLIENT_ID_LENGTH = 255;
 
 export interface ClientAuthDeps {
   methods: ClientAuthMethod[];
-  /** Reads the client (the request's one DynamoDB read); may refuse with 429 when its source is throttled. */
+  /** Reads the client (the request's one DynamoDB read); refuses with 429 when this client, from this source, is over its failure limit. */
   lookup(realm: string, clientId: string, sourceIp: string): Promise<ClientRecord | undefined>;
-  /** Counts a failed authentication against the brute-force limits; throws 429 once a limit is passed. */
+  /** Counts a failed authentication against the brute-force limits (lib/clientAuth/throttle.ts); throws 429 once a limit is passed. */
   recordFailure(realm: string, clientId: string, sourceIp: string): Promise<void>;
 }
 
 /**
  * Finds the one method the request uses, reads the client it names (the grant's one DynamoDB
  * read, or a cache hit) and lets the method verify the proof. Mirrors Keycloak's client
- * authentication flow, with differences on purpose: every failure is a 401 invalid_client (secret
- * failures all with the same description, so client ids cannot be enumerated; assertion failures
- * naming the rule broken), and failures are counted against the brute-force limits.
+ * authentication flow, with differences on purpose: until a secret or an assertion signature has
+ * verified, every failure is the same 401 invalid_client as for an unknown client, after the same
+ * work (so neither the answer nor its time tells which client ids exist; a rule an assertion
+ * broke goes to the audit log only), and failures are counted against the brute-force limits.
  */
 export async function authenticateClient(deps: ClientAuthDeps, input: ClientAuthInput): Promise<AuthenticatedClient> {
   let claimedId = '';

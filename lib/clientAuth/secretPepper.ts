@@ -37,35 +37,31 @@ async function unwrapPepper(kms: KMSClient, realm: string, ciphertext: string): 
 }
 
 /**
- * Per-container cache of unwrapped peppers: one GetItem and one Decrypt per realm and container
- * every `ttlMs` (a realm deleted and created again under its name gets a new pepper, seen within
- * that time). A realm without a pepper is remembered as such for `absentTtlMs`, so one that an
- * admin tool creates is seen soon; a failed read or unwrap is not remembered.
+ * Per-container cache of unwrapped peppers. The wrapped pepper comes with the realm's one Query
+ * (`ciphertextOf`, the realm cache), so reading it costs nothing; unwrapping it costs one KMS
+ * Decrypt per realm and container, the first time a secret needs it. Keyed by the ciphertext
+ * too, so a realm deleted and created again under its name is seen with its new pepper as soon as
+ * the realm cache reloads. A failed unwrap is not remembered.
  */
 export class PepperCache {
-  private readonly peppers = new Map<string, { expires: number; pepper: Promise<Buffer | undefined> }>();
+  private readonly peppers = new Map<string, Promise<Buffer>>();
 
   constructor(
-    private readonly table: ClientsTable,
     private readonly kms: KMSClient,
-    private readonly ttlMs = 600_000,
-    private readonly absentTtlMs = 60_000,
-    private readonly nowMs: () => number = Date.now,
+    private readonly ciphertextOf: (realm: string) => Promise<string | undefined>,
   ) {}
 
-  get(realm: string): Promise<Buffer | undefined> {
-    const cached = this.peppers.get(realm);
-    if (cached && cached.expires > this.nowMs()) return cached.pepper;
-    const pepper = this.table.getPepper(realm).then((stored) => (stored ? unwrapPepper(this.kms, realm, stored.ciphertext) : undefined));
-    const entry = { expires: this.nowMs() + this.ttlMs, pepper };
-    if (this.peppers.size >= 1000) this.peppers.delete(this.peppers.keys().next().value!);
-    this.peppers.set(realm, entry);
-    pepper.then(
-      (value) => {
-        if (value === undefined) entry.expires = this.nowMs() + this.absentTtlMs;
-      },
-      () => this.peppers.delete(realm),
-    );
+  async get(realm: string): Promise<Buffer | undefined> {
+    const ciphertext = await this.ciphertextOf(realm);
+    if (ciphertext === undefined) return undefined;
+    const key = `${realm}\u0000${ciphertext}`;
+    let pepper = this.peppers.get(key);
+    if (!pepper) {
+      pepper = unwrapPepper(this.kms, realm, ciphertext);
+      if (this.peppers.size >= 1000) this.peppers.delete(this.peppers.keys().next().value!);
+      this.peppers.set(key, pepper);
+      pepper.catch(() => this.peppers.delete(key));
+    }
     return pepper;
   }
 }

@@ -44,21 +44,29 @@ export class SecretVerifier {
 
   /** Current secret, or the previous one while its rotation grace period lasts (Keycloak's secret-rotation policy). */
   async verify(realm: string, clientId: string, client: ClientRecord | undefined, presented: string): Promise<boolean> {
-    const key: HashKey = { pepper: await this.deps.peppers.get(realm), clientId };
-    if (!client?.secretHash) return this.work.nothing(key, presented);
-    if (await this.check(client, 'secretHash', client.secretHash, presented, key)) return true;
+    const pepper = () => this.deps.peppers.get(realm);
+    if (!client?.secretHash) return this.work.nothing({ clientId, pepper: await pepper() }, presented);
+    if (await this.check(client, 'secretHash', client.secretHash, presented, pepper)) return true;
     const graceEnds = client.rotatedSecretExpiresAt ?? 0;
     return (
       client.rotatedSecretHash !== undefined &&
       this.deps.now() < graceEnds &&
-      (await this.check(client, 'rotatedSecretHash', client.rotatedSecretHash, presented, key))
+      (await this.check(client, 'rotatedSecretHash', client.rotatedSecretHash, presented, pepper))
     );
   }
 
-  private async check(client: ClientRecord, field: 'secretHash' | 'rotatedSecretHash', storedHash: string, presented: string, key: HashKey): Promise<boolean> {
+  private async check(
+    client: ClientRecord,
+    field: 'secretHash' | 'rotatedSecretHash',
+    storedHash: string,
+    presented: string,
+    pepper: () => Promise<Buffer | undefined>,
+  ): Promise<boolean> {
     const digest = createHmac('sha256', this.memoKey).update(presented, 'utf8').digest();
     const remembered = this.memo.get(storedHash);
     if (remembered && timingSafeEqual(remembered, digest)) return true;
+    // A generated secret's SHA-256 needs no pepper: no KMS call for it, even in a cold container.
+    const key: HashKey = { clientId: client.clientId, pepper: hashFormat(storedHash) === 'sha256' ? undefined : await pepper() };
     if (!(await this.work.verify(storedHash, presented, key))) return false;
     if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(storedHash, digest);

@@ -79,6 +79,7 @@ export class ClientsTable {
     const clientScopes: ClientScope[] = [];
     const groups: Group[] = [];
     const keys: SigningKeyRecord[] = [];
+    let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
       switch (item.kind) {
@@ -97,6 +98,9 @@ export class ClientsTable {
         case 'key':
           keys.push(item);
           break;
+        case 'pepper':
+          pepperCiphertext = item.ciphertext;
+          break;
         case 'refreshKey': {
           const { kind: _kind, ...record } = item;
           refreshKey = record;
@@ -104,7 +108,9 @@ export class ClientsTable {
         }
       }
     }
-    return settings ? { settings, compositeRoles, clientScopes, groups, keys, ...(refreshKey ? { refreshKey } : {}) } : undefined;
+    return settings
+      ? { settings, compositeRoles, clientScopes, groups, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
+      : undefined;
   }
 
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {

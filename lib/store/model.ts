@@ -207,6 +207,8 @@ export interface RealmData {
   /** Every group of the realm: few, and a service account's roles and attributes may come through them. */
   groups: Group[];
   keys: SigningKeyRecord[];
+  /** The realm's client-secret pepper, wrapped (lib/clientAuth/secretPepper.ts); read with the rest. */
+  pepperCiphertext?: string;
   /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
   refreshKey?: RefreshKeyRecord;
 }

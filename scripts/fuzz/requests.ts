@@ -4,6 +4,7 @@
  * real credentials and tokens so that the deeper code (client authentication, grants, sessions,
  * token verification) is reached too. Shared by the in-process property tests and the HTTP fuzz run.
  */
+import { createHmac, createPrivateKey, sign, type JsonWebKeyInput } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { JWT_BEARER } from '../../lib/clientAuth/clientAssertion.js';
@@ -118,9 +119,37 @@ function mutatedToken(tokens: string[]): fc.Arbitrary<string> {
 /** Well-formed refresh tokens of sessions that never existed. */
 const madeUpRefreshToken = fc.tuple(fc.uuid({ version: 4 }), fc.base64String({ minLength: 44, maxLength: 44 })).map(([id, random]) => `${id}.${random.replace(/[+/=]/g, '_').slice(0, 43)}`);
 
+/** The demo realm's `jwt-client` key (a demo key, public in examples/jwt-client). */
+const DEMO_JWT_CLIENT_KEY = new URL('../../examples/jwt-client/demo-private-key.jwk.json', import.meta.url);
+/** A few fixed assertion ids: a second assertion drawing one of them is a replay. */
+export const REPLAYED_JTIS = ['fuzz-jti-1', 'fuzz-jti-2'];
+
 /**
- * Client assertions from well-formed (audience right, not expired, subject a real client) to
- * nonsense: any JSON in header and claims (an `alg` that is a number, an object, `none`; a `sub`
+ * Validly signed client assertions (RFC 7523) of the demo realm's JWT clients: `jwt-client` with
+ * RS256 and its demo key, `secret-jwt-client` with HS256 and its secret. They pass every rule, so
+ * the single-use `jti` rule is reached: a fresh id is accepted once, a drawn fixed id may be a
+ * replay. Signed when drawn (synchronously, with node:crypto), so they are not expired when sent.
+ */
+export function signedClientAssertion(ctx: Pick<FuzzContext, 'clients' | 'issuer'>): fc.Arbitrary<string> {
+  const hmacSecret = ctx.clients.find((client) => client.clientId === 'secret-jwt-client')?.secret;
+  const rsaJwk = JSON.parse(readFileSync(DEMO_JWT_CLIENT_KEY, 'utf8')) as JsonWebKeyInput['key'] & { kid: string };
+  const rsaKey = createPrivateKey({ key: rsaJwk, format: 'jwk' });
+  const signers = [
+    { clientId: 'jwt-client', header: { alg: 'RS256', typ: 'JWT', kid: rsaJwk.kid }, sign: (input: string) => sign('sha256', Buffer.from(input), rsaKey).toString('base64url') },
+    ...(hmacSecret ? [{ clientId: 'secret-jwt-client', header: { alg: 'HS256', typ: 'JWT' }, sign: (input: string) => createHmac('sha256', hmacSecret).update(input).digest('base64url') }] : []),
+  ];
+  const audience = fc.constantFrom(ctx.issuer, `${ctx.issuer}/protocol/openid-connect/token`);
+  const jti = fc.oneof(fc.uuid(), fc.constantFrom(...REPLAYED_JTIS));
+  return fc.tuple(fc.constantFrom(...signers), audience, jti).map(([signer, aud, id]) => {
+    const now = Math.floor(Date.now() / 1000);
+    const input = `${b64url(JSON.stringify(signer.header))}.${b64url(JSON.stringify({ iss: signer.clientId, sub: signer.clientId, aud, jti: id, iat: now, exp: now + 30 }))}`;
+    return `${input}.${signer.sign(input)}`;
+  });
+}
+
+/**
+ * Client assertions from validly signed ones and well-formed ones (audience right, not expired,
+ * subject a real client, signature made up) to nonsense: any JSON in header and claims (an `alg` that is a number, an object, `none`; a `sub`
  * that is not a string; an `aud` list), broken segments, and not a JWT at all.
  */
 export function clientAssertion(ctx: Pick<FuzzContext, 'clients' | 'issuer' | 'accessTokens'>): fc.Arbitrary<string> {
@@ -163,7 +192,13 @@ export function clientAssertion(ctx: Pick<FuzzContext, 'clients' | 'issuer' | 'a
     fc.tuple(header, claims).map(([h, c]) => `${b64url(JSON.stringify(h))}.${b64url(JSON.stringify(c))}.x.y.z`),
     fc.string({ maxLength: 40 }).map((text) => `${b64url(text)}.${b64url(text)}.${b64url(text)}`),
   );
-  return fc.oneof({ weight: 5, arbitrary: jwt }, { weight: 2, arbitrary: broken }, { weight: 1, arbitrary: junk }, { weight: 1, arbitrary: fc.constantFrom(...ctx.accessTokens, 'x') });
+  return fc.oneof(
+    { weight: 5, arbitrary: jwt },
+    { weight: 4, arbitrary: signedClientAssertion(ctx) },
+    { weight: 2, arbitrary: broken },
+    { weight: 1, arbitrary: junk },
+    { weight: 1, arbitrary: fc.constantFrom(...ctx.accessTokens, 'x') },
+  );
 }
 
 /** A value for a parameter: mostly plausible for that parameter, sometimes junk or huge. */

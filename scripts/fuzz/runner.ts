@@ -52,11 +52,9 @@ export interface FuzzReport {
   /** Requests still in flight when the time bound was reached. */
   cutOff: number;
   /**
-   * Answers that are the local Lambda emulator's, not a handler's: the invocation timed out, or
-   * the function's bundle was missing (serverless-esbuild builds into one .esbuild directory per
-   * checkout, which another serverless offline starting or stopping there replaces). On AWS these
-   * would be 5xx of the platform; here they say the machine or the stack was in trouble, so they
-   * are reported apart from violations, with the first one's details.
+   * Answers that are the local Lambda emulator's, not a handler's: the invocation timed out (a
+   * handler that hangs) or the function's bundle was missing. On AWS these would be 5xx of the
+   * platform, so each one is also a violation; the count and the first one's details are kept here.
    */
   runtimeFailures: { count: number; first?: string };
   /**
@@ -121,7 +119,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         if (failure) {
           report.runtimeFailures.count++;
           report.runtimeFailures.first ??= failure;
-          continue;
         }
         if (outcome.kind === 'answered' && overloaded(outcome.response)) report.overloaded++;
         const status = outcome.kind === 'answered' ? String(outcome.response.status) : 'no response';
@@ -129,7 +126,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         const routed = matchRoute(request.method, request.path);
         report.byRoute[routed?.route ?? 'unrouted'] = (report.byRoute[routed?.route ?? 'unrouted'] ?? 0) + 1;
         if (report.requests % 250 === 0) log(`${report.requests} requests, ${found.size} distinct violations`);
-        const problems = outcome.kind === 'answered' ? judge(request, outcome.response) : [outcome.error];
+        const problems = failure ? [`the Lambda emulator answered, not the handler: ${failure}`] : outcome.kind === 'answered' ? judge(request, outcome.response) : [outcome.error];
         if (problems.length === 0) continue;
         const response = outcome.kind === 'answered' ? outcome.response : { status: 0, headers: {}, body: '' };
         const key = signature(request, response, problems);
@@ -190,7 +187,7 @@ const parsed = (body: string): Record<string, unknown> | undefined => {
   }
 };
 
-/** The emulator's own Lambda failures that say nothing about the handlers (see FuzzReport.runtimeFailures). */
+/** The emulator's own Lambda failures: a handler that timed out, or a missing bundle (see FuzzReport.runtimeFailures). */
 function runtimeFailure(response: HttpResult): string | undefined {
   const body = parsed(response.body);
   if (!body || typeof body.errorMessage !== 'string') return undefined;
@@ -344,8 +341,8 @@ export function formatReport(report: FuzzReport): string {
     `requests: ${report.requests}  (unsendable ${report.unsendable}, cut off ${report.cutOff})`,
     `by status: ${Object.entries(report.byStatus).sort().map(([status, count]) => `${status}×${count}`).join('  ')}`,
     `by route:  ${Object.entries(report.byRoute).sort().map(([route, count]) => `${route}×${count}`).join('  ')}`,
-    ...(report.overloaded > 0 ? [`503 temporarily_unavailable (time budget, not counted): ${report.overloaded}`] : []),
-    ...(report.runtimeFailures.count > 0 ? [`emulator failures (not counted): ${report.runtimeFailures.count}, first: ${report.runtimeFailures.first}`] : []),
+    ...(report.overloaded > 0 ? [`503 temporarily_unavailable (time budget ran out; well-formed, not violations): ${report.overloaded}`] : []),
+    ...(report.runtimeFailures.count > 0 ? [`emulator failures (violations): ${report.runtimeFailures.count}, first: ${report.runtimeFailures.first}`] : []),
     `violations: ${report.violations.length === 0 ? 'none' : report.violations.reduce((sum, v) => sum + v.occurrences, 0)}`,
   ];
   for (const [i, violation] of report.violations.entries()) {

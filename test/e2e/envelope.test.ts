@@ -5,6 +5,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { pepperedHasher } from '../../lib/clientAuth/secretPepper.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
 import { ensureRefreshKey } from '../../lib/signing/refreshKey.js';
 import { ClientsTable, type ClientsTableItem } from '../../lib/store/clientsTable.js';
@@ -19,12 +20,16 @@ const issuer = `${base}/realms/envelope`;
 
 before(async () => {
   const table = new ClientsTable(DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } }), process.env.CLIENTS_TABLE!);
-  // Keys are the realm's own (a refresh-token key unwraps only for the realm it was made for).
-  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key' && item.kind !== 'refreshKey');
+  // Keys and the secret pepper are the realm's own: each unwraps only for the realm it was made for.
+  const items = (await table.listRealmItems('demo')).filter((item) => item.kind !== 'key' && item.kind !== 'refreshKey' && item.kind !== 'pepper');
   const copied = items.map((item): ClientsTableItem =>
     item.kind === 'settings' ? { ...item, realm: 'envelope', signingMode: 'envelope' } : item.kind === 'client' ? { ...item, realm: 'envelope' } : item,
   );
   await table.batchPut('envelope', copied);
+  // So product-sa-client's secret is hashed again, with the envelope realm's pepper.
+  const product = (await table.getClient('envelope', 'product-sa-client'))!;
+  const hash = pepperedHasher(new KMSClient({}), table, process.env.SECRETS_KEY_ID!, 'envelope');
+  await table.putClient({ ...product, secretHash: await hash('product-sa-client', 'password') });
   for (const alg of ['RS256', 'ES256'] as const) {
     await createSigningKey(new KMSClient({}), table, 'envelope', { alg, mode: 'envelope', wrappingKeyId: process.env.SECRETS_KEY_ID!, retainPreviousFor: 0, now: Math.floor(Date.now() / 1000) });
   }

@@ -3,28 +3,33 @@ import assert from 'node:assert/strict';
 import { formatReport, runFuzz } from '../../scripts/fuzz.js';
 
 /**
- * Issue 7's fuzz run through serverless offline: ~2000 hostile requests to every route, bounded
- * to a minute, and not one may break the invariants of scripts/fuzz/invariants.ts.
- * FUZZ_SEED replays a run.
+ * The fuzz run through serverless offline: 2,000 hostile requests to every route, and not one may
+ * break the invariants of scripts/fuzz/invariants.ts. A handler that hangs (the emulator's time-out)
+ * is a violation like a 5xx. The time bound only keeps a stuck run from holding `npm test` forever:
+ * nearly every request must be answered, however loaded the machine is. FUZZ_SEED replays a run.
  */
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
+const REQUESTS = 2000;
 
 describe('fuzz run against the local stack (serverless offline)', () => {
-  it('answers 2000 hostile requests without one 5xx, malformed error or leak', async () => {
+  it('answers 2,000 hostile requests without one 5xx, hang, malformed error or leak', async () => {
     const report = await runFuzz({
       baseUrl: base,
-      requests: 2000,
-      seconds: 60,
-      concurrency: 8,
+      requests: REQUESTS,
+      seconds: 900,
+      // serverless offline starts a new (cold) Lambda instance for each request that finds the others
+      // busy; two at a time keeps that, and the wait for the CPU, far below the 10 s function timeout.
+      concurrency: 2,
       seed: process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED),
     });
     const summary = formatReport(report);
     console.log(summary);
-    // Enough of the run happened to mean something, even on a loaded machine.
-    assert.ok(report.requests >= 300, `only ${report.requests} requests answered\n${summary}`);
     assert.equal(report.violations.length, 0, summary);
-    // Time-budget 503s and emulator timeouts are the machine's load, not a handler's answer; a
-    // few are fine, a flood says the stack is not healthy enough for the run to mean anything.
-    assert.ok(report.overloaded + report.runtimeFailures.count <= report.requests / 10, summary);
+    assert.equal(report.runtimeFailures.count, 0, summary);
+    assert.equal(report.stoppedByTime, false, `the run did not finish\n${summary}`);
+    // Only requests Node refuses to send as generated (a few per thousand) go unanswered.
+    assert.ok(report.requests >= REQUESTS * 0.99, `only ${report.requests} of ${REQUESTS} requests answered\n${summary}`);
+    // A time-budget 503 is well-formed, but on DynamoDB Local it means a request waited 8 s: a few at most.
+    assert.ok(report.overloaded <= REQUESTS * 0.01, summary);
   });
 });

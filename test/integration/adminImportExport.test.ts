@@ -39,7 +39,8 @@ async function itemsOf(realm: string, options: { withoutSecrets?: boolean; witho
   const items: ClientsTableItem[] = [];
   for (const prefix of ['META#', 'ROLE#', 'CLIENT#']) items.push(...(await stack.table.listRealmItems(realm, prefix)));
   const map = new Map<string, unknown>();
-  for (const item of items.filter((i) => i.kind !== 'key')) {
+  // Signing keys, the refresh-token key and the pepper are each realm's own, made by KMS for it.
+  for (const item of items.filter((i) => i.kind !== 'key' && i.kind !== 'refreshKey' && i.kind !== 'pepper')) {
     const copy: Record<string, unknown> = { ...item };
     if (options.withoutSecrets) for (const field of SECRET_FIELDS) delete copy[field];
     if (options.withoutRealm) delete copy.realm;

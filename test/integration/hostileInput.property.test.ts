@@ -1,6 +1,7 @@
 /**
  * Issue 7, "Hostile input", in process: fast-check properties through every endpoint's handler,
- * built as functions/*.ts build them but on DynamoDB Local and the local KMS (freshStack). Random
+ * built as functions/*.ts build them but on DynamoDB Local and the local KMS (freshStack); certs and
+ * discovery are the functions/ modules themselves. Random
  * and broken methods, paths, header maps, content types and bodies, mixed with requests that carry
  * the demo clients' real credentials and real tokens so that authentication, grants, sessions and
  * token verification are reached too. Every response must be a well-formed OAuth answer below 500
@@ -16,17 +17,14 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import fc from 'fast-check';
 import { JWT_BEARER } from '../../lib/clientAuth/clientAssertion.js';
-import { discoveryDocument } from '../../lib/discovery.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { logout } from '../../lib/grants/logout.js';
 import { revoke } from '../../lib/grants/revoke.js';
 import { refreshGrants, tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { json } from '../../lib/http/response.js';
 import { Observability } from '../../lib/observability.js';
-import { issuerFor } from '../../lib/runtime.js';
 import { checkLog, checkResponse } from '../../scripts/fuzz/invariants.js';
-import { basicAuthorization, demoClients, hostileRequest, hostileRequestFor, type FuzzContext, type HostileRequest } from '../../scripts/fuzz/requests.js';
+import { basicAuthorization, demoClients, hostileRequest, hostileRequestFor, REPLAYED_JTIS, signedClientAssertion, type FuzzContext, type HostileRequest } from '../../scripts/fuzz/requests.js';
 import { lenientDecode, ROUTE_NAMES, ROUTES, routePath, type RouteName } from '../../scripts/fuzz/routes.js';
 import { apiEvent } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
@@ -103,6 +101,8 @@ before(async () => {
   // enough that 429 answers are among those checked (most requests come from other addresses).
   stack = await freshStack({ observability: new Observability({ logger: new KeepingLogger({ logLevel: 'INFO' }) }), authFailureLimits: [12, 5] });
   const { runtime } = stack;
+  process.env.CLIENTS_TABLE = runtime.config.clientsTable;
+  process.env.SESSIONS_TABLE = runtime.config.sessionsTable;
   const observe = runtime.observability;
   const log = (entry: Record<string, unknown>) => void logged.push(entry);
   // As functions/*.ts build them, with this stack's runtime.
@@ -112,21 +112,11 @@ before(async () => {
     logout: httpHandler((request) => logout(runtime, request), { noStore: true, observe, log }),
     revoke: httpHandler((request) => revoke(runtime, request), { noStore: true, observe, log }),
     introspect: httpHandler((request) => introspect(runtime, request), { noStore: true, observe, log }),
-    certs: httpHandler(
-      async (request) => {
-        const realm = await runtime.realms.get(request.realm);
-        return json(200, realm.keys.jwks(runtime.now()), { 'Cache-Control': 'no-cache' });
-      },
-      { observe, log },
-    ),
-    discovery: httpHandler(
-      async (request) => {
-        const realm = await runtime.realms.get(request.realm);
-        const authMethods = [...new Set(runtime.clientAuthMethods.map((method) => method.name).filter((name) => name !== 'none'))];
-        return json(200, discoveryDocument(issuerFor(runtime, request, request.realm), realm, Object.keys(tokenGrants), authMethods));
-      },
-      { observe, log },
-    ),
+    // functions/certs.ts and functions/discovery.ts hold their endpoint's logic themselves: the
+    // modules are loaded as Lambda loads them, their runtime reading this stack's tables from the
+    // environment (their log lines go to their own logger, not to `logged`).
+    certs: (await import('../../functions/certs.js')).handler,
+    discovery: (await import('../../functions/discovery.js')).handler,
   };
 
   // Real tokens, so that refresh, logout, revocation and introspection get past "unknown token".
@@ -211,6 +201,33 @@ describe('hostile input through every endpoint (DynamoDB Local, local KMS)', () 
         assert.equal((JSON.parse(res.body) as { error: string }).error, 'invalid_client');
       }
     }
+  });
+
+  // The generators' validly signed assertions pass every rule, so the properties above reach the
+  // single-use jti rule: the same assertion is accepted once, then refused as a replay.
+  it('the generated signed assertions are accepted once, and a replay is refused', async () => {
+    const assertions = fc.sample(signedClientAssertion(ctx), { numRuns: 6, seed: 7 });
+    const subjects = new Set<string>();
+    for (const [i, assertion] of assertions.entries()) {
+      const request: HostileRequest = {
+        route: 'token',
+        method: 'POST',
+        path: routePath('token', 'demo', false),
+        headers: [['host', 'localhost:3000'], ['content-type', 'application/x-www-form-urlencoded']],
+        body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent(JWT_BEARER)}&client_assertion=${assertion}`,
+        base64: false,
+        sourceIp: `198.51.100.${i + 1}`,
+      };
+      const { jti, sub } = JSON.parse(Buffer.from(assertion.split('.')[1]!, 'base64url').toString()) as { jti: string; sub: string };
+      subjects.add(sub);
+      const first = await send(request);
+      // A fixed id may already have been used by the properties above: then it is a replay at once.
+      if (!REPLAYED_JTIS.includes(jti)) assert.equal(first.status, 200, first.body);
+      const again = await send(request);
+      assert.equal(again.status, 401, again.body);
+      assert.deepEqual(JSON.parse(again.body), { error: 'invalid_client', error_description: 'Token reuse detected' });
+    }
+    assert.deepEqual([...subjects].sort(), ['jwt-client', 'secret-jwt-client'], 'both JWT methods');
   });
 
   if (stats) after(() => console.log([...stats].sort().map(([key, count]) => `${String(count).padStart(5)} ${key}`).join('\n')));

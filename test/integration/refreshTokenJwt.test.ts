@@ -20,6 +20,9 @@ import { ensureRefreshKey, refreshKeyContext } from '../../lib/signing/refreshKe
 import { sk, realmPk } from '../../lib/store/clientsTable.js';
 import type { RealmSettings, RefreshKeyRecord } from '../../lib/store/model.js';
 import { hashRefreshToken, newRefreshToken, newSessionId } from '../../lib/tokens/refreshToken.js';
+import { readFile } from 'node:fs/promises';
+import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
+import { adminCli } from '../support/adminCli.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
@@ -106,16 +109,30 @@ describe('refresh tokens are JWTs as Keycloak issues them', () => {
     assert.ok(!storedSession.includes(jti!) && !storedSession.includes(body.refresh_token.split('.')[2]));
   });
 
-  it('unwraps the key once per container and adds no AWS call to a warm grant', async () => {
-    // A container of its own (its caches empty), with the realm cached as deployed stages do.
+  it('unwraps the key once per container, across realm reloads, and adds no AWS call to a warm grant', async () => {
+    // A container of its own (its caches empty) that reloads the realm on every request.
+    const reloading = await freshStack({ realmCacheTtlSeconds: 0, now: () => clock });
+    const unwrapped: string[] = [];
+    reloading.kms.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'DecryptCommand') unwrapped.push(String((args.input as { EncryptionContext?: { purpose?: string } }).EncryptionContext?.purpose));
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordUnwraps' },
+    );
+    const grantThere = call((request) => tokenEndpoint(reloading.runtime, request, tokenGrants));
+    let rt = (await grantThere(`${OIDC}/token`, 'grant_type=client_credentials')).body.refresh_token;
+    for (let i = 0; i < 3; i++) rt = (await grantThere(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`)).body.refresh_token;
+    assert.equal(reloading.counts.QueryCommand, 4);
+    assert.deepEqual(unwrapped.filter((purpose) => purpose === 'refresh-token-key'), ['refresh-token-key'], unwrapped.join(' '));
+
+    // One that caches the realm as deployed stages do: a warm grant costs the client read, the
+    // session write and the access token's signature, nothing for the refresh token.
     const own = await freshStack({ realmCacheTtlSeconds: 60, now: () => clock });
     const grantOwn = call((request) => tokenEndpoint(own.runtime, request, tokenGrants));
-    let rt = (await grantOwn(`${OIDC}/token`, 'grant_type=client_credentials')).body.refresh_token;
-    for (let i = 0; i < 3; i++) rt = (await grantOwn(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`)).body.refresh_token;
-    assert.equal(own.counts.DecryptCommand, 1, JSON.stringify(own.counts));
+    assert.equal((await grantOwn(`${OIDC}/token`, 'grant_type=client_credentials')).status, 200);
     own.resetCounts();
     assert.equal((await grantOwn(`${OIDC}/token`, 'grant_type=client_credentials')).status, 200);
-    // Warm: the client read, the session write and the access token's signature, nothing for the refresh token.
     assert.deepEqual(own.counts, { GetItemCommand: 1, PutItemCommand: 1, SignCommand: 1 });
   });
 
@@ -298,5 +315,23 @@ describe('opaque refresh tokens issued before the change', () => {
       await stack.table.deleteItem('demo', sk.refreshKey);
       await stack.table.putItem('demo', { kind: 'refreshKey', ...record });
     }
+  });
+});
+
+describe('where a realm gets its refresh-token key', () => {
+  const { ok, output } = adminCli(() => stack.table.tableName);
+
+  it('realm creation, realm import, and `sa-admin keys ensure` for a realm made before', async () => {
+    await ok(['realm', 'create', 'made-here']);
+    assert.equal((await stack.table.getRefreshKey('made-here'))?.alg, 'HS512');
+    const exported = { ...JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')), realm: 'imported-here' };
+    await ok(['import-realm', '-'], { input: JSON.stringify(exported) });
+    const imported = (await stack.table.getRefreshKey('imported-here'))!;
+    assert.notEqual(imported.kid, (await stack.table.getRefreshKey('made-here'))!.kid);
+    // A realm from before: no key until `keys ensure`, which makes it once.
+    await stack.table.deleteItem('imported-here', sk.refreshKey);
+    assert.match(await output(['keys', 'ensure', 'imported-here']), /^refresh-token key [0-9a-f-]{36} \(HS512\): created$/m);
+    const made = (await stack.table.getRefreshKey('imported-here'))!;
+    assert.match(await output(['keys', 'ensure', 'imported-here']), new RegExp(`^refresh-token key ${made.kid} \\(HS512\\): already there$`, 'm'));
   });
 });

@@ -7,8 +7,10 @@ import { revoke } from '../../lib/grants/revoke.js';
 import { refreshGrants, tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import type { RealmSettings } from '../../lib/store/model.js';
+import { hashRefreshToken } from '../../lib/tokens/refreshToken.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
+import { copiesIn } from '../support/secretScan.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const OIDC = '/realms/demo/protocol/openid-connect';
@@ -62,7 +64,10 @@ describe('sessions for clients with refresh tokens on', () => {
     const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
     const raw = await stack.dynamodb.send(new GetItemCommand({ TableName: stack.runtime.sessions.tableName, Key: { pk: { S: `SESSION#${body.session_state}` } } }));
     const stored = JSON.stringify(raw.Item);
-    assert.ok(!stored.includes(body.refresh_token.split('.')[1]));
+    // Not the token nor its random part, as they are or encoded (base64, hex…); its SHA-256 is there.
+    const [, random] = body.refresh_token.split('.');
+    assert.deepEqual(copiesIn(stored, [{ name: 'refresh token', secret: body.refresh_token }, { name: 'its random part', secret: random }, { name: 'its random bytes', secret: Buffer.from(random, 'base64url') }]), []);
+    assert.ok(stored.includes(hashRefreshToken(body.refresh_token)));
     assert.ok(raw.Item!.ttl!.N);
   });
 
