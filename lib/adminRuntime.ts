@@ -65,7 +65,8 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
       stage: env.STAGE ?? '',
       service: env.SERVICE_NAME ?? 'sa-token-service',
       clientsTable: config.clientsTable,
-      signingKeyAliases: { RS256: required(env, 'SIGNING_KEY_RS256'), ES256: required(env, 'SIGNING_KEY_ES256') } satisfies Record<SignatureAlgorithm, string>,
+      // Only `kms`-mode key operations name the stage keys; realms made here use envelope keys.
+      signingKeyAliases: { RS256: env.SIGNING_KEY_RS256 ?? '', ES256: env.SIGNING_KEY_ES256 ?? '' } satisfies Record<SignatureAlgorithm, string>,
       secretsKeyId: config.secretsKeyId,
     },
     table,
