@@ -167,7 +167,8 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
   const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
-    logFile?.write(chunk);
+    // The child's pipes can still deliver output after it exited and the log was closed.
+    if (logFile && !logFile.writableEnded) logFile.write(chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);

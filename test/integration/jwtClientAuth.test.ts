@@ -83,7 +83,8 @@ before(async () => {
   stack = await freshStack({ realmCacheTtlSeconds: 0, observability: audit });
   // The JWKS fetcher's refetch interval runs on this clock instead of real time.
   const methods = stack.runtime.clientAuthMethods;
-  const fetcher = new JwksFetcher(DEFAULT_JWKS_FETCHER_OPTIONS, () => jwksClockMs);
+  // The local stage: the test's JWKS server is plain http on loopback (lib/clientAuth/jwksUrl.ts).
+  const fetcher = new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: true }, () => jwksClockMs);
   const useOnce = stack.runtime.sessions.useOnce.bind(stack.runtime.sessions);
   methods[methods.findIndex((m) => m.name === 'private_key_jwt')] = privateKeyJwt({ useOnce, now: stack.runtime.now }, fetcher);
   token = call((request) => tokenEndpoint(stack.runtime, request, tokenGrants));

@@ -123,7 +123,7 @@ describe('refresh tokens are JWTs as Keycloak issues them', () => {
     const grantThere = call((request) => tokenEndpoint(reloading.runtime, request, tokenGrants));
     let rt = (await grantThere(`${OIDC}/token`, 'grant_type=client_credentials')).body.refresh_token;
     for (let i = 0; i < 3; i++) rt = (await grantThere(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`)).body.refresh_token;
-    assert.equal(reloading.counts.QueryCommand, 4);
+    assert.ok(reloading.counts.QueryCommand! >= 4, 'the realm was loaded again for every request');
     assert.deepEqual(unwrapped.filter((purpose) => purpose === 'refresh-token-key'), ['refresh-token-key'], unwrapped.join(' '));
 
     // One that caches the realm as deployed stages do: a warm grant costs the client read, the

@@ -64,10 +64,11 @@ describe('sessions for clients with refresh tokens on', () => {
     const { GetItemCommand } = await import('@aws-sdk/client-dynamodb');
     const raw = await stack.dynamodb.send(new GetItemCommand({ TableName: stack.runtime.sessions.tableName, Key: { pk: { S: `SESSION#${body.session_state}` } } }));
     const stored = JSON.stringify(raw.Item);
-    // Not the token nor its random part, as they are or encoded (base64, hex…); its SHA-256 is there.
-    const [, random] = body.refresh_token.split('.');
-    assert.deepEqual(copiesIn(stored, [{ name: 'refresh token', secret: body.refresh_token }, { name: 'its random part', secret: random }, { name: 'its random bytes', secret: Buffer.from(random, 'base64url') }]), []);
-    assert.ok(stored.includes(hashRefreshToken(body.refresh_token)));
+    // Not the token nor the random part of its credential (`jti`), as they are or encoded (base64,
+    // hex…); the SHA-256 of the credential `<sid>.<jti>` is there (docs/refresh-tokens.md).
+    const { sid, jti } = decodeJwt(body.refresh_token) as { sid: string; jti: string };
+    assert.deepEqual(copiesIn(stored, [{ name: 'refresh token', secret: body.refresh_token }, { name: 'its random part', secret: jti }, { name: 'its random bytes', secret: Buffer.from(jti, 'base64url') }]), []);
+    assert.ok(stored.includes(hashRefreshToken(`${sid}.${jti}`)));
     assert.ok(raw.Item!.ttl!.N);
   });
 
