@@ -135,9 +135,3 @@ class VerificationRealms {
     };
   }
 }
-
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}

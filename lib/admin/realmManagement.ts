@@ -73,8 +73,9 @@ function realmManagementClient(realm: string): ClientRecord {
 function realmManagementRoles(): Role[] {
   return [REALM_ADMIN_ROLE, ...REALM_MANAGEMENT_ROLES].map((name) => {
     const composites = REALM_MANAGEMENT_COMPOSITES[name];
+    // No stored id: lib/admin/ids.ts derives a stable one from the realm and name, which survives an
+    // export and re-import by this service (whose export does not carry role ids yet).
     return {
-      id: randomUUID(),
       client: REALM_MANAGEMENT_CLIENT,
       name,
       description: description(name),
@@ -86,9 +87,9 @@ function realmManagementRoles(): Role[] {
 
 function masterRoles(): Role[] {
   return [
-    { id: randomUUID(), name: CREATE_REALM_ROLE, description: description('create-realm'), composite: false },
+    { name: CREATE_REALM_ROLE, description: description('create-realm'), composite: false },
     // Keycloak's master `admin` is composite of create-realm and every realm's `<realm>-realm` roles (LATER here).
-    { id: randomUUID(), name: MASTER_ADMIN_ROLE, description: description('admin'), composite: true, composites: { realm: [CREATE_REALM_ROLE], client: {} } },
+    { name: MASTER_ADMIN_ROLE, description: description('admin'), composite: true, composites: { realm: [CREATE_REALM_ROLE], client: {} } },
   ];
 }
 
