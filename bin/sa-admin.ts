@@ -26,7 +26,31 @@ import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../lib/admin/realms.js';
 import { createClientScope, deleteClientScope, findClientScopeByName, listClientScopes, updateClientScope } from '../lib/admin/clientScopes.js';
 import { createRole, deleteRole, listRoles, updateRole } from '../lib/admin/roles.js';
-import type { ClientAuthenticatorType, Role, RoleMappings, SignatureAlgorithm, SigningMode } from '../lib/store/model.js';
+import {
+  addServiceAccountToGroup,
+  createGroup,
+  deleteGroup,
+  grantGroupRoles,
+  listGroupMembers,
+  listGroups,
+  removeServiceAccountFromGroup,
+  revokeGroupRoles,
+  setGroupAttribute,
+  type GroupRoleChange,
+} from '../lib/admin/groups.js';
+import {
+  addProtocolMapper,
+  describeOwner,
+  listProtocolMappers,
+  mapperTemplates,
+  removeProtocolMapper,
+  type MapperFlags,
+  type MapperOwner,
+  type NewProtocolMapper,
+} from '../lib/admin/protocolMappers.js';
+import { getServiceAccount, setServiceAccountAttribute, updateServiceAccountProfile } from '../lib/admin/serviceAccounts.js';
+import { previewToken } from '../lib/admin/tokenPreview.js';
+import type { ClientAuthenticatorType, ProtocolMapper, Role, RoleMappings, SignatureAlgorithm, SigningMode } from '../lib/store/model.js';
 
 const SERVICE = 'sa-token-service';
 
@@ -207,6 +231,8 @@ Examples:
   sa-admin --local import-realm realm-export.json
   sa-admin --local client create demo billing --service-accounts
   sa-admin --local sa grant demo billing read --client product-api
+  sa-admin --local mapper audience demo --client billing --audience product-api
+  sa-admin --local token preview demo billing
   sa-admin --stage prod keys rotate demo
   KC_BOOTSTRAP_ADMIN_CLIENT_SECRET=… sa-admin --local bootstrap-admin service --client-id temp-admin`,
   );
@@ -238,10 +264,10 @@ program
         show[phase](done, total);
       },
     }).finally(() => (show.secrets.end(), show.items.end()));
-    const { clients, roles, clientScopes, serviceAccounts } = report.counts;
+    const { clients, roles, clientScopes, serviceAccounts, groups, protocolMappers } = report.counts;
     print(cmd, report, () => [
       `${report.dryRun ? 'dry run, nothing written: would import' : 'imported'} realm ${report.realm}: ${clients} clients, ${roles} roles, ` +
-        `${clientScopes} client scopes, ${serviceAccounts} service accounts (${report.items} items)`,
+        `${clientScopes} client scopes, ${groups} groups, ${protocolMappers} protocol mappers, ${serviceAccounts} service accounts (${report.items} items)`,
       ...report.notes.map((note) => `note: ${note}`),
       ...report.skipped.map((what) => `skipped: ${what}`),
       ...report.keysCreated.map((key) => `created signing key ${key.kid} (${key.alg})`),
@@ -642,6 +668,285 @@ function mappingCommands(cmd: Command, target: MappingTarget, verbs: { add: stri
 
 mappingCommands(group('sa', "grant or revoke a client's service-account roles"), 'serviceAccount', { add: 'grant', remove: 'revoke' }, 'service-account roles');
 mappingCommands(group('scope', "add or remove a client's scope mappings (used when full scope is off)"), 'scope', { add: 'add', remove: 'remove' }, 'scope mappings');
+
+// sa attributes and profile ----------------------------------------------------------------------
+
+const sa = program.commands.find((c) => c.name() === 'sa')!;
+
+sa.command('show')
+  .description("show a client's service-account user: id, roles, groups, attributes, email and names")
+  .argument('<realm>')
+  .argument('<clientId>')
+  .action(async (realmName: string, clientId: string, _opts: unknown, cmd: Command) => {
+    const account = await getServiceAccount(context(cmd), realmName, clientId);
+    print(cmd, account, () => fields(account));
+  });
+
+sa.command('set-attribute')
+  .description('set a service-account attribute (mappers can put it in tokens); no value removes it')
+  .argument('<realm>')
+  .argument('<clientId>')
+  .argument('<name>')
+  .argument('[values...]')
+  .action(async (realmName: string, clientId: string, name: string, values: string[], _opts: unknown, cmd: Command) => {
+    const account = await setServiceAccountAttribute(context(cmd), realmName, clientId, name, values);
+    print(cmd, account, () => [values.length === 0 ? `removed attribute ${name} of ${account.username}` : `${account.username}: ${name} = ${values.join(', ')}`]);
+  });
+
+sa.command('set-profile')
+  .description("set the service account's email or names (an empty value clears one)")
+  .argument('<realm>')
+  .argument('<clientId>')
+  .option('--email <email>')
+  .option('--first-name <name>')
+  .option('--last-name <name>')
+  .addOption(new Option('--email-verified', 'mark the email verified').conflicts('emailNotVerified'))
+  .option('--email-not-verified', 'mark the email not verified')
+  .action(async (realmName: string, clientId: string, opts: { email?: string; firstName?: string; lastName?: string; emailVerified?: boolean; emailNotVerified?: boolean }, cmd: Command) => {
+    const emailVerified = opts.emailVerified ? true : opts.emailNotVerified ? false : undefined;
+    if ([opts.email, opts.firstName, opts.lastName, emailVerified].every((v) => v === undefined)) usage('sa set-profile: give --email, --first-name, --last-name or --email-verified');
+    const account = await updateServiceAccountProfile(context(cmd), realmName, clientId, {
+      ...(opts.email === undefined ? {} : { email: opts.email }),
+      ...(opts.firstName === undefined ? {} : { firstName: opts.firstName }),
+      ...(opts.lastName === undefined ? {} : { lastName: opts.lastName }),
+      ...(emailVerified === undefined ? {} : { emailVerified }),
+    });
+    print(cmd, account, () => [`updated ${account.username}`]);
+  });
+
+// mapper -----------------------------------------------------------------------------------------
+
+const mapper = group('mapper', 'list, add or remove protocol mappers of a client or a client scope');
+
+interface OwnerFlags {
+  client?: string;
+  clientScope?: string;
+}
+
+function ownerOf(opts: OwnerFlags): MapperOwner {
+  if ((opts.client === undefined) === (opts.clientScope === undefined)) usage('give --client CLIENT_ID or --client-scope SCOPE (one of them)');
+  return opts.client !== undefined ? { client: opts.client } : { clientScope: opts.clientScope! };
+}
+
+function ownerOptions(cmd: Command): Command {
+  return cmd.option('--client <clientId>', "the client's own (dedicated) mappers").option('--client-scope <scope>', 'the mappers of a client scope');
+}
+
+interface FlagOptions {
+  accessToken?: boolean;
+  idToken?: boolean;
+  introspection?: boolean;
+  lightweight?: boolean;
+  name?: string;
+}
+
+/** --[no-]access-token, --[no-]id-token, --[no-]introspection, --[no-]lightweight: override the type's defaults. */
+function flagOptions(cmd: Command): Command {
+  for (const [flag, what] of [['access-token', 'the access token'], ['id-token', 'the ID token'], ['introspection', 'the introspection response'], ['lightweight', 'lightweight access tokens']]) {
+    cmd.option(`--${flag}`, `add the claim to ${what}`).option(`--no-${flag}`, `leave it out of ${what}`);
+  }
+  return cmd.option('--name <name>', 'the mapper name (default from the claim)');
+}
+
+function mapperFlags(opts: FlagOptions): MapperFlags {
+  return Object.fromEntries(
+    (['accessToken', 'idToken', 'introspection', 'lightweight'] as const).filter((key) => opts[key] !== undefined).map((key) => [key, opts[key]]),
+  ) as MapperFlags;
+}
+
+const mapperRow = (m: ProtocolMapper) => [m.name, m.protocolMapper, Object.entries(m.config).map(([k, v]) => `${k}=${v}`).join(' ')];
+
+async function addMapper(cmd: Command, realmName: string, opts: OwnerFlags, input: NewProtocolMapper): Promise<void> {
+  const owner = ownerOf(opts);
+  const added = await addProtocolMapper(context(cmd), realmName, owner, input);
+  print(cmd, added, () => [`added protocol mapper '${added.name}' (${added.protocolMapper}) to ${describeOwner(owner)}`]);
+}
+
+ownerOptions(mapper.command('list').description('list the protocol mappers of a client or a client scope').argument('<realm>')).action(
+  async (realmName: string, opts: OwnerFlags, cmd: Command) => {
+    const mappers = await listProtocolMappers(context(cmd), realmName, ownerOf(opts));
+    print(cmd, mappers, () => (mappers.length === 0 ? ['(no protocol mappers)'] : table([['NAME', 'TYPE', 'CONFIG'], ...mappers.map(mapperRow)])));
+  },
+);
+
+flagOptions(
+  ownerOptions(mapper.command('audience').description("add an audience mapper: a client id (--audience) or any string (--custom) in 'aud'").argument('<realm>'))
+    .addOption(new Option('--audience <clientId>', 'the client id to add to aud').conflicts('custom'))
+    .option('--custom <audience>', 'any string to add to aud'),
+).action(async (realmName: string, opts: OwnerFlags & FlagOptions & { audience?: string; custom?: string }, cmd: Command) => {
+  if (opts.audience === undefined && opts.custom === undefined) usage('mapper audience: give --audience CLIENT_ID or --custom AUDIENCE');
+  await addMapper(cmd, realmName, opts, mapperTemplates.audience({
+    ...mapperFlags(opts),
+    ...(opts.name === undefined ? {} : { name: opts.name }),
+    ...(opts.audience === undefined ? {} : { clientAudience: opts.audience }),
+    ...(opts.custom === undefined ? {} : { customAudience: opts.custom }),
+  }));
+});
+
+flagOptions(
+  ownerOptions(mapper.command('hardcoded-claim').description('add a hardcoded claim').argument('<realm>').argument('<claim>', 'the claim name (dots nest, \\. escapes)').argument('<value>'))
+    .option('--type <jsonType>', 'String (default), long, int, boolean or JSON', choice(['String', 'long', 'int', 'boolean', 'JSON'] as const)),
+).action(async (realmName: string, claim: string, value: string, opts: OwnerFlags & FlagOptions & { type?: string }, cmd: Command) => {
+  await addMapper(cmd, realmName, opts, mapperTemplates.hardcodedClaim({
+    ...mapperFlags(opts),
+    ...(opts.name === undefined ? {} : { name: opts.name }),
+    claim,
+    value,
+    ...(opts.type === undefined ? {} : { jsonType: opts.type }),
+  }));
+});
+
+flagOptions(
+  ownerOptions(mapper.command('user-attribute').description("add a claim from a service-account attribute (or its groups')").argument('<realm>').argument('<attribute>'))
+    .option('--claim <name>', 'the claim name (default: the attribute name)')
+    .option('--type <jsonType>', 'String (default), long, int, boolean or JSON', choice(['String', 'long', 'int', 'boolean', 'JSON'] as const))
+    .option('--multivalued', 'every value, as an array')
+    .option('--aggregate', "with the groups' values too"),
+).action(async (realmName: string, attribute: string, opts: OwnerFlags & FlagOptions & { claim?: string; type?: string; multivalued?: boolean; aggregate?: boolean }, cmd: Command) => {
+  await addMapper(cmd, realmName, opts, mapperTemplates.userAttribute({
+    ...mapperFlags(opts),
+    ...(opts.name === undefined ? {} : { name: opts.name }),
+    attribute,
+    ...(opts.claim === undefined ? {} : { claim: opts.claim }),
+    ...(opts.type === undefined ? {} : { jsonType: opts.type }),
+    multivalued: opts.multivalued ?? false,
+    aggregate: opts.aggregate ?? false,
+  }));
+});
+
+function configPair(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const i = value.indexOf('=');
+  if (i <= 0) throw new InvalidArgumentError('expected key=value');
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+}
+
+ownerOptions(
+  mapper
+    .command('add')
+    .description("add a mapper of any supported type by Keycloak's provider id, e.g. --type oidc-group-membership-mapper --config claim.name=groups")
+    .argument('<realm>')
+    .requiredOption('--name <name>', 'the mapper name')
+    .requiredOption('--type <providerId>', "Keycloak's protocol mapper type (oidc-…-mapper)")
+    .option('--config <key=value>', 'a config entry (repeat for more)', configPair),
+).action(async (realmName: string, opts: OwnerFlags & { name: string; type: string; config?: Record<string, string> }, cmd: Command) => {
+  await addMapper(cmd, realmName, opts, { name: opts.name, protocolMapper: opts.type, config: opts.config ?? {} });
+});
+
+ownerOptions(mapper.command('remove').description('remove a protocol mapper (by name or id)').argument('<realm>').argument('<mapper>')).action(
+  async (realmName: string, name: string, opts: OwnerFlags, cmd: Command) => {
+    const owner = ownerOf(opts);
+    const removed = await removeProtocolMapper(context(cmd), realmName, owner, name);
+    print(cmd, removed, () => [`removed protocol mapper '${removed.name}' from ${describeOwner(owner)}`]);
+  },
+);
+
+// group ------------------------------------------------------------------------------------------
+
+const groups = group('group', 'create, list or delete groups; add service accounts; grant roles; set attributes');
+
+groups
+  .command('create')
+  .description('create a group; a path like /parent/child makes a subgroup')
+  .argument('<realm>')
+  .argument('<path>')
+  .action(async (realmName: string, path: string, _opts: unknown, cmd: Command) => {
+    const created = await createGroup(context(cmd), realmName, path);
+    print(cmd, created, () => [`created group ${created.path}`]);
+  });
+
+groups
+  .command('list')
+  .description("list a realm's groups with their roles")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const list = await listGroups(context(cmd), realmName);
+    print(cmd, list, () => (list.length === 0 ? ['(no groups)'] : table([['PATH', 'ROLES', 'ATTRIBUTES'], ...list.map((g) => [g.path, mappingsText(g.roles), JSON.stringify(g.attributes)])])));
+  });
+
+groups
+  .command('delete')
+  .description('delete a group, its subgroups and their memberships')
+  .argument('<realm>')
+  .argument('<path>')
+  .action(async (realmName: string, path: string, _opts: unknown, cmd: Command) => {
+    const result = await deleteGroup(context(cmd), realmName, path);
+    print(cmd, { path, ...result }, () => [`deleted ${result.groupsDeleted} groups (${result.membershipsRemoved} service accounts left them)`]);
+  });
+
+groups
+  .command('members')
+  .description('list the clients whose service accounts are members of a group')
+  .argument('<realm>')
+  .argument('<path>')
+  .action(async (realmName: string, path: string, _opts: unknown, cmd: Command) => {
+    const members = await listGroupMembers(context(cmd), realmName, path);
+    print(cmd, members, () => (members.length === 0 ? ['(no members)'] : members));
+  });
+
+for (const [verb, add] of [['add-member', true], ['remove-member', false]] as const) {
+  groups
+    .command(verb)
+    .description(`${add ? 'make' : 'stop'} a client's service account ${add ? 'a member' : 'being a member'} of a group`)
+    .argument('<realm>')
+    .argument('<path>')
+    .argument('<clientId>')
+    .action(async (realmName: string, path: string, clientId: string, _opts: unknown, cmd: Command) => {
+      const result = await (add ? addServiceAccountToGroup : removeServiceAccountFromGroup)(context(cmd), realmName, clientId, path);
+      print(cmd, result, () => [`${clientId} groups: ${result.groups.length === 0 ? '(none)' : result.groups.join(', ')}${result.changed ? '' : ' (unchanged)'}`]);
+    });
+}
+
+for (const [verb, add] of [['grant', true], ['revoke', false]] as const) {
+  groups
+    .command(verb)
+    .description(`${verb} roles ${add ? 'to' : 'from'} a group (realm roles, or roles of the client given with --client)`)
+    .argument('<realm>')
+    .argument('<path>')
+    .argument('<roles...>')
+    .option('--client <owner>', 'the roles are client roles of this clientId')
+    .action(async (realmName: string, path: string, names: string[], opts: { client?: string }, cmd: Command) => {
+      const change: GroupRoleChange = await (add ? grantGroupRoles : revokeGroupRoles)(context(cmd), realmName, path, names.map((name) => roleName(name, opts.client)));
+      print(cmd, change, () => [
+        ...(change.changed.length > 0 ? [`${verb}: ${change.changed.map(describeRole).join(', ')}`] : []),
+        ...(change.unchanged.length > 0 ? [`${add ? 'already there' : 'not there'}: ${change.unchanged.map(describeRole).join(', ')}`] : []),
+        `${change.path} roles: ${mappingsText(change.roles)}`,
+      ]);
+    });
+}
+
+groups
+  .command('set-attribute')
+  .description("set a group attribute (members' attribute mappers fall back to it); no value removes it")
+  .argument('<realm>')
+  .argument('<path>')
+  .argument('<name>')
+  .argument('[values...]')
+  .action(async (realmName: string, path: string, name: string, values: string[], _opts: unknown, cmd: Command) => {
+    const updated = await setGroupAttribute(context(cmd), realmName, path, name, values);
+    print(cmd, updated, () => [`${updated.path}: ${name} = ${values.length === 0 ? '(removed)' : values.join(', ')}`]);
+  });
+
+// token preview ----------------------------------------------------------------------------------
+
+group('token', "show what a client's tokens would contain")
+  .command('preview')
+  .description("print the claims a client's client-credentials grant would get, without signing anything (Keycloak's Evaluate tab)")
+  .argument('<realm>')
+  .argument('<clientId>')
+  .option('--scope <scope>', "the scope parameter, e.g. 'openid phone'")
+  .option('--issuer <url>', 'the issuer to show (default: the local stack, http://localhost:3000/realms/<realm>)')
+  .action(async (realmName: string, clientId: string, opts: { scope?: string; issuer?: string }, cmd: Command) => {
+    const preview = await previewToken(context(cmd), realmName, clientId, {
+      ...(opts.scope === undefined ? {} : { scope: opts.scope }),
+      ...(opts.issuer === undefined ? {} : { issuer: opts.issuer }),
+    });
+    print(cmd, preview, () => [
+      `access token of ${clientId} (scope "${preview.scope}"; not signed, jti/iat/exp illustrative):`,
+      JSON.stringify(preview.accessToken, null, 2),
+      ...(preview.idToken ? ['ID token:', JSON.stringify(preview.idToken, null, 2)] : []),
+      ...(Object.keys(preview.tokenResponse).length > 0 ? ['token response adds:', JSON.stringify(preview.tokenResponse, null, 2)] : []),
+    ]);
+  });
 
 // not-before, keys -------------------------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/response.js';
-import { createRuntime } from '../lib/runtime.js';
+import { createRuntime, preloadRealms } from '../lib/runtime.js';
 
 const runtime = createRuntime();
+await preloadRealms(runtime);
 
 /** GET /realms/{realm}/protocol/openid-connect/certs: the realm's public signing keys (RFC 7517). */
 export const handler = httpHandler(async (request) => {

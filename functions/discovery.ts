@@ -2,9 +2,10 @@ import { discoveryDocument } from '../lib/discovery.js';
 import { tokenGrants } from '../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { json } from '../lib/http/response.js';
-import { createRuntime, issuerFor } from '../lib/runtime.js';
+import { createRuntime, preloadRealms, issuerFor } from '../lib/runtime.js';
 
 const runtime = createRuntime();
+await preloadRealms(runtime);
 
 /** GET /realms/{realm}/.well-known/openid-configuration */
 export const handler = httpHandler(async (request) => {

@@ -1,8 +1,9 @@
 import { refreshGrants, tokenEndpoint } from '../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../lib/http/handler.js';
-import { createRuntime } from '../lib/runtime.js';
+import { createRuntime, preloadRealms } from '../lib/runtime.js';
 
 const runtime = createRuntime({ signsTokens: true });
+await preloadRealms(runtime, { signsTokens: true, authenticatesClients: true });
 
 /**
  * POST /realms/{realm}/protocol/openid-connect/token/refresh: the refresh grant as a Lambda of its

@@ -13,7 +13,7 @@ import { KeyRing, SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import type { SignatureAlgorithm } from './store/model.js';
 import { SessionsTable } from './store/sessionsTable.js';
-import { RoleGraph } from './tokens/roles.js';
+import { tokenRealm } from './tokens/tokenContext.js';
 
 /**
  * What the admin function builds once per container: the stores, KMS, the admin operations'
@@ -127,11 +127,6 @@ class VerificationRealms {
   private async load(realm: string): Promise<RealmContext | undefined> {
     const data = await this.table.loadRealm(realm);
     if (!data) return undefined;
-    return {
-      settings: data.settings,
-      roles: new RoleGraph(data.compositeRoles),
-      clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
-      keys: new KeyRing(realm, data.keys, this.signers),
-    };
+    return { ...tokenRealm(data), keys: new KeyRing(realm, data.keys, this.signers) };
   }
 }

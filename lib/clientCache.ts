@@ -19,6 +19,15 @@ export class ClientCache {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
+  /** Puts a realm's clients in the cache, read at init (PRELOAD_REALMS); nothing when caching is off. */
+  prime(realm: string, clients: ClientRecord[]): void {
+    if (this.ttlSeconds === 0) return;
+    const expires = this.nowMs() + this.ttlSeconds * 1000;
+    for (const client of clients.slice(0, MAX_ENTRIES - this.entries.size)) {
+      this.entries.set(`${realm}\u0000${client.clientId}`, { expires, client: Promise.resolve(client) });
+    }
+  }
+
   get(realm: string, clientId: string): Promise<ClientRecord | undefined> {
     if (this.ttlSeconds === 0) return this.table.getClient(realm, clientId);
     const key = `${realm}\u0000${clientId}`;

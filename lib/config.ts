@@ -32,6 +32,11 @@ export interface Config {
   /** Failed client authentications allowed per minute from one address, and for one client from one address. */
   authFailuresPerSource: number;
   authFailuresPerClientAndSource: number;
+  /**
+   * PRELOAD_REALMS: realms (comma-separated) a container loads at init, before its first request:
+   * settings, roles, scopes, keys (envelope keys unwrapped) and clients. Unset: none.
+   */
+  preloadRealms?: string[];
 }
 
 /** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
@@ -56,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
     authFailuresPerSource: positiveInteger(env, 'AUTH_FAILURES_PER_SOURCE', 30),
     authFailuresPerClientAndSource: positiveInteger(env, 'AUTH_FAILURES_PER_CLIENT_AND_SOURCE', 10),
+    preloadRealms: [...new Set((env.PRELOAD_REALMS ?? '').split(',').map((realm) => realm.trim()).filter((realm) => realm !== ''))],
   };
 }
 

@@ -72,7 +72,8 @@ export class Observability {
   }
 
   startRequest(requestId: string): void {
-    this.logger.resetKeys();
+    // correlation_id is the only per-request key, and appending it replaces the last request's:
+    // no resetKeys() per request (a third of the cost, measured by `npm run bench`).
     this.logger.appendKeys({ correlation_id: requestId });
   }
 

@@ -2,14 +2,13 @@ import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
 import type { RefreshTokenKey } from './signing/refreshKey.js';
 import type { ClientsTable } from './store/clientsTable.js';
-import type { ClientScope, RealmSettings } from './store/model.js';
-import { RoleGraph } from './tokens/roles.js';
+import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
 
-/** A realm's rarely-changing data, indexed for the grants. */
-export interface RealmContext {
-  settings: RealmSettings;
-  roles: RoleGraph;
-  clientScopes: Map<string, ClientScope>;
+/**
+ * A realm's rarely-changing data, indexed for the grants: roles, client scopes with their
+ * protocol mappers compiled, groups, and signing keys.
+ */
+export interface RealmContext extends TokenRealm {
   keys: KeyRing;
   /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
   pepperCiphertext?: string;
@@ -54,9 +53,7 @@ export class RealmCache {
     const data = await this.table.loadRealm(realm);
     if (!data) return undefined;
     const context = {
-      settings: data.settings,
-      roles: new RoleGraph(data.compositeRoles),
-      clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
+      ...tokenRealm(data),
       keys: new KeyRing(realm, data.keys, this.signers),
       pepperCiphertext: data.pepperCiphertext,
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),

@@ -38,6 +38,8 @@ export interface Runtime {
   observability: Observability;
   throttle: Throttle;
   clientCache: ClientCache;
+  /** Each realm's client-secret pepper, unwrapped once per container (read by client authentication). */
+  peppers: PepperCache;
   /** Epoch seconds. */
   now(): number;
 }
@@ -77,9 +79,10 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);
   const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
   const clients = new ClientsTable(doc, config.clientsTable);
+  const peppers = new PepperCache(kms);
   const secrets = new SecretVerifier({
     now,
-    peppers: new PepperCache(kms, async (realm) => (await realms.get(realm)).pepperCiphertext),
+    peppers,
     upgrade: (realm, clientId, field, previous, next) => clients.upgradeSecretHash(realm, clientId, field, previous, next),
   });
   const sessions = new SessionsTable(doc, config.sessionsTable);
@@ -105,6 +108,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       new FailureCounters(doc, config.sessionsTable),
     ),
     clientCache: new ClientCache(clients, config.clientCacheTtlSeconds),
+    peppers,
     now,
   };
 }
@@ -134,4 +138,40 @@ export function issuerFor(runtime: Runtime, request: HttpRequest, realm: string)
 export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string): string[] {
   const plain = issuerFor(runtime, { ...request, legacyAuthPrefix: false }, realm);
   return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
+}
+
+/** What a function does with a preloaded realm beyond reading it, so it preloads only what it may and will use. */
+export interface PreloadScope {
+  /** Signs tokens: unwrap the realm's envelope signing keys (only the token and refresh functions may: infra/kms.yml). */
+  signsTokens?: boolean;
+  /** Authenticates clients: cache the realm's clients, unwrap its client-secret pepper and refresh-token key. */
+  authenticatesClients?: boolean;
+}
+
+/**
+ * PRELOAD_REALMS, at container init (top-level await in the function modules, so inside Lambda's
+ * init phase): each realm's settings, roles, scopes and keys, and as the function needs them its
+ * clients, its client-secret pepper and its unwrapped signing and refresh-token keys, so the first
+ * request after a cold start makes no DynamoDB or KMS call for these realms. A failure only logs:
+ * the first request then loads what it needs itself, as without preloading. Unset by default:
+ * which realms is the deployment's choice (serverless.yml `preloadRealms`), because every cold
+ * start of every function pays for every realm listed, hot or not.
+ */
+export async function preloadRealms(runtime: Runtime, scope: PreloadScope = {}): Promise<void> {
+  const realms = runtime.config.preloadRealms ?? [];
+  // Each part on its own: a KMS failure still leaves the realm and its clients loaded.
+  const parts = realms.flatMap((realm) => [
+    runtime.realms.get(realm).then((context) =>
+      Promise.all([scope.signsTokens ? context.keys.ready() : undefined, scope.authenticatesClients ? context.refreshKey?.ready() : undefined]),
+    ),
+    scope.authenticatesClients ? runtime.clients.listClients(realm).then((clients) => runtime.clientCache.prime(realm, clients)) : undefined,
+    // The realm's pepper comes with the realm's Query; unwrapping it is the part that costs a KMS call.
+    scope.authenticatesClients ? runtime.realms.get(realm).then((context) => runtime.peppers.get(realm, context.pepperCiphertext)) : undefined,
+  ]);
+  const results = await Promise.allSettled(parts);
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') return;
+    const err = result.reason as Error | undefined;
+    runtime.observability.log({ level: 'WARN', message: 'realm preload failed', realm: realms[Math.floor(i / 3)], errorName: err?.name, errorMessage: err?.message });
+  });
 }

@@ -80,6 +80,7 @@ try {
   result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], {
     ...stack.env,
     TEST_BASE_URL: stack.baseUrl,
+    ...(stack.albBaseUrl ? { TEST_ALB_BASE_URL: stack.albBaseUrl } : {}),
     TEST_OFFLINE_LOG: join(dataDir, 'offline.log'),
     // In-process handlers would print EMF metrics to the test output; tests that read them opt in.
     POWERTOOLS_METRICS_DISABLED: 'true',

@@ -22,6 +22,8 @@ export interface LocalStackOptions {
   dynamodbPort: number;
   kmsPort: number;
   lambdaPort: number;
+  /** serverless offline's ALB port (the `alb` front door served beside the HTTP API); 0 or unset = one the OS picks. */
+  albPort?: number;
   /** Where DynamoDB Local and the local KMS keep their data; undefined = in memory / a temp dir. */
   dataDir: string;
   stage: string;
@@ -46,6 +48,8 @@ export interface LocalStack {
   /** The environment a process needs to reach this stack with the unmodified AWS SDK. */
   env: Record<string, string>;
   baseUrl: string;
+  /** The same functions behind serverless offline's ALB emulation (ALB events), when offline runs. */
+  albBaseUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -128,22 +132,26 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),
     };
     const baseUrl = `http://localhost:${options.port}`;
+    let albBaseUrl: string | undefined;
     if (options.port !== 0) {
       // A server left on the port would answer the readiness check in our place.
       await assertPortFree(options.port);
       await assertPortFree(options.lambdaPort);
-      const offline = startServerlessOffline(options, env, options.issuerBaseUrl ?? baseUrl);
+      const albPort = options.albPort || (await freePort());
+      await assertPortFree(albPort);
+      const offline = startServerlessOffline(options, albPort, env, options.issuerBaseUrl ?? baseUrl);
       stops.push(offline.stop);
       await waitForReady(`${baseUrl}/realms/demo/.well-known/openid-configuration`, offline.child, offline.output);
+      albBaseUrl = `http://localhost:${albPort}`;
     }
-    return { env, baseUrl, stop };
+    return { env, baseUrl, albBaseUrl, stop };
   } catch (err) {
     await stop();
     throw err;
   }
 }
 
-function startServerlessOffline(options: LocalStackOptions, env: Record<string, string>, issuerBaseUrl: string) {
+function startServerlessOffline(options: LocalStackOptions, albPort: number, env: Record<string, string>, issuerBaseUrl: string) {
   const bin = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
   // The issuer is a serverless.yml parameter (its default, the HTTP API's URL, exists only in AWS).
   // So are the cache lifetimes: serverless.yml's provider.environment takes them from `params`, and
@@ -151,7 +159,7 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
   // `--param` wins over serverless.yml's params, so the functions get this stack's lifetimes.
   const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
   const args = [
-    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--host', '127.0.0.1', '--localEnvironment',
+    'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--albPort', String(albPort), '--host', '127.0.0.1', '--localEnvironment',
     ...params.flatMap((param) => ['--param', param]),
   ];
   // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,
@@ -185,6 +193,18 @@ function startServerlessOffline(options: LocalStackOptions, env: Record<string, 
       await rm(buildDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function assertPortFree(port: number): Promise<void> {

@@ -7,7 +7,8 @@ import { tableNames } from './tables.js';
 
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
- * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002).
+ * PORT (3000, serverless offline), DYNAMODB_PORT (8000), KMS_PORT (4599), LAMBDA_PORT (3002),
+ * ALB_PORT (serverless offline's ALB emulation; unset: a free port, printed).
  * ISSUER_BASE_URL fixes the issuer (default: http://localhost:PORT). AWS_ENDPOINT_URL_DYNAMODB
  * or AWS_ENDPOINT_URL_KMS, when set, are used instead of starting DynamoDB Local or the local KMS.
  */
@@ -21,6 +22,8 @@ const stack = await startLocalStack({
   dynamodbPort: Number(env.DYNAMODB_PORT ?? 8000),
   kmsPort: Number(env.KMS_PORT ?? 4599),
   lambdaPort: Number(env.LAMBDA_PORT ?? 3002),
+  // Unset: a port the OS picks (printed below), so it never collides with the others.
+  albPort: Number(env.ALB_PORT ?? 0),
   dataDir: env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local'),
   stage: 'local',
   log: (line) => console.log(line),
@@ -64,6 +67,7 @@ Token service ready on ${base} (issuer base ${env.ISSUER_BASE_URL || base})
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs
   admin API   ${base}/admin/realms   (Keycloak's Admin REST API, docs/admin-api.md)
   (every path is also served under Keycloak's legacy /auth prefix)
+  ALB         ${stack.albBaseUrl} (the same functions behind the alb front door's events)
 
 Admin REST API client (master realm, service account holding master's admin role):
   client id     ${adminClientId}      (KC_BOOTSTRAP_ADMIN_CLIENT_ID)

@@ -17,6 +17,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { allRealmItems, requireClient, requireRealm } from './lookup.js';
 import { removeRoleReferences } from './roles.js';
+import { serviceAccountClaims } from './serviceAccounts.js';
 
 /**
  * Clients: registration with Keycloak's defaults, listing, changing, deleting, and secrets. A
@@ -125,7 +126,10 @@ export async function createClient(
     serviceAccountsEnabled: options.serviceAccounts ?? false,
     fullScopeAllowed: options.fullScopeAllowed ?? true,
     clientAuthenticatorType: auth,
-    defaultClientScopes: [...(options.defaultClientScopes ?? settings.defaultDefaultClientScopes)],
+    // Keycloak's service-account scope (or its note mappers) unless the caller chose the default scopes.
+    ...(options.defaultClientScopes
+      ? { defaultClientScopes: [...options.defaultClientScopes] }
+      : await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, options.serviceAccounts ?? false)),
     optionalClientScopes: [...(options.optionalClientScopes ?? settings.defaultOptionalClientScopes)],
     attributes,
     notBefore: options.notBefore ?? 0,

@@ -1,5 +1,5 @@
 import type { ClientsTable } from '../store/clientsTable.js';
-import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, ProtocolMapper, Role, RoleMappings } from '../store/model.js';
 import { allRealmItems, requireRealm } from './lookup.js';
 
 /**
@@ -9,6 +9,8 @@ import { allRealmItems, requireRealm } from './lookup.js';
  * out without `secret`; importing the file again keeps the secrets the target already holds, and
  * a new target generates them only when asked (`import-realm --generate-secrets`).
  * Signing keys are not exported (Keycloak exports its own keys as components; these live in KMS).
+ * Ids, protocol mappers, groups, full service-account users and the representation fields this
+ * service keeps without using (`extra`) come back as they were imported.
  */
 
 type Json = Record<string, unknown>;
@@ -25,11 +27,14 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
   const roles = items.flatMap((item) => (item.kind === 'role' ? [item] : []));
   const scopes = items.flatMap((item) => (item.kind === 'clientScope' ? [item] : []));
   const clients = items.flatMap((item) => (item.kind === 'client' ? [item] : []));
+  const groups = items.flatMap((item) => (item.kind === 'group' ? [item] : []));
 
   const rolesByClient: Record<string, Json[]> = Object.fromEntries(clients.map((client) => [client.clientId, []]));
   for (const role of roles.filter((r) => r.client !== undefined)) (rolesByClient[role.client!] ??= []).push(roleJson(role));
 
   return {
+    ...(settings.extra ?? {}),
+    ...(settings.id === undefined ? {} : { id: settings.id }),
     realm,
     enabled: settings.enabled,
     accessTokenLifespan: settings.accessTokenLifespan,
@@ -43,6 +48,7 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     defaultSignatureAlgorithm: settings.defaultSignatureAlgorithm,
     roles: { realm: roles.filter((r) => r.client === undefined).map(roleJson), client: rolesByClient },
     defaultRole: { name: settings.defaultRole, composite: true, clientRole: false },
+    groups: groupTree(groups),
     clients: clients.map(clientJson),
     users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUser(client)] : [])),
     scopeMappings: [
@@ -58,11 +64,13 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
 
 function roleJson(role: Role): Json {
   return {
+    ...(role.id === undefined ? {} : { id: role.id }),
     name: role.name,
     ...(role.description === undefined ? {} : { description: role.description }),
     composite: role.composite,
     clientRole: role.client !== undefined,
     ...(role.composite ? { composites: compositesJson(role.composites ?? { realm: [], client: {} }) } : {}),
+    attributes: role.attributes ?? {},
   };
 }
 
@@ -76,6 +84,7 @@ function compositesJson(composites: RoleMappings): Json {
 
 function clientJson(client: ClientRecord): Json {
   return {
+    ...(client.extra ?? {}),
     id: client.id,
     clientId: client.clientId,
     enabled: client.enabled,
@@ -89,8 +98,38 @@ function clientJson(client: ClientRecord): Json {
     fullScopeAllowed: client.fullScopeAllowed,
     defaultClientScopes: client.defaultClientScopes,
     optionalClientScopes: client.optionalClientScopes,
+    ...(client.protocolMappers && client.protocolMappers.length > 0 ? { protocolMappers: client.protocolMappers.map(mapperJson) } : {}),
   };
 }
+
+function mapperJson(mapper: ProtocolMapper): Json {
+  return {
+    id: mapper.id,
+    name: mapper.name,
+    protocol: mapper.protocol,
+    protocolMapper: mapper.protocolMapper,
+    consentRequired: mapper.consentRequired ?? false,
+    config: mapper.config,
+  };
+}
+
+/** Keycloak's nested GroupRepresentation: top-level groups with their subGroups, paths as Keycloak writes them. */
+function groupTree(groups: Group[]): Json[] {
+  const children = new Map<string | undefined, Group[]>();
+  for (const group of groups) children.set(group.parentPath, [...(children.get(group.parentPath) ?? []), group]);
+  const json = (group: Group): Json => ({
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    subGroups: (children.get(group.path) ?? []).sort(byName).map(json),
+    attributes: group.attributes,
+    realmRoles: group.roles.realm,
+    clientRoles: group.roles.client,
+  });
+  return (children.get(undefined) ?? []).sort(byName).map(json);
+}
+
+const byName = (a: Group, b: Group) => a.name.localeCompare(b.name);
 
 /** Keycloak's service-account user: `serviceAccountClientId` ties it to its client. */
 function serviceAccountUser(client: ClientRecord): Json {
@@ -98,10 +137,17 @@ function serviceAccountUser(client: ClientRecord): Json {
   return {
     id: account.id,
     username: account.username,
+    ...(account.email === undefined ? {} : { email: account.email }),
+    ...(account.firstName === undefined ? {} : { firstName: account.firstName }),
+    ...(account.lastName === undefined ? {} : { lastName: account.lastName }),
+    emailVerified: account.emailVerified ?? false,
+    ...(account.createdTimestamp === undefined ? {} : { createdTimestamp: account.createdTimestamp }),
     enabled: true,
     serviceAccountClientId: client.clientId,
+    ...(account.attributes === undefined ? {} : { attributes: account.attributes }),
     realmRoles: account.roles.realm,
     clientRoles: account.roles.client,
+    groups: account.groups ?? [],
   };
 }
 
@@ -120,8 +166,11 @@ function clientScopeMappings(clients: ClientRecord[], scopes: ClientScope[]): Re
 
 function clientScopeJson(scope: ClientScope): Json {
   return {
+    ...(scope.id === undefined ? {} : { id: scope.id }),
     name: scope.name,
+    ...(scope.description === undefined ? {} : { description: scope.description }),
     protocol: scope.protocol,
-    attributes: { 'include.in.token.scope': String(scope.includeInTokenScope) },
+    attributes: { ...(scope.attributes ?? {}), 'include.in.token.scope': String(scope.includeInTokenScope) },
+    ...(scope.protocolMappers && scope.protocolMappers.length > 0 ? { protocolMappers: scope.protocolMappers.map(mapperJson) } : {}),
   };
 }

@@ -4,11 +4,13 @@ import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
+import { builtInClientScopes, hasDedicatedNoteMappers, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import {
   emptyRoleMappings,
   type ClientAuthenticatorType,
   type ClientRecord,
   type ClientScope,
+  type Group,
   type RealmSettings,
   type Role,
   type RoleMappings,
@@ -19,6 +21,7 @@ import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
+import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, type MapperReport } from './realmImportMappers.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
 import { ensureAdministration } from './realmManagement.js';
 import { realmNameProblem } from './realmName.js';
@@ -27,8 +30,11 @@ export type { ImportProblem } from './realmImportReader.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
- * export) into the clients table: realm settings, roles, client scopes, and clients with their
- * scope mappings and service-account users.
+ * export) into the clients table: realm settings, roles, client scopes, groups, and clients with
+ * their protocol mappers, scope mappings and service-account users (attributes, names, groups).
+ * Ids are kept (derived from names where the file has none, so a re-import keeps them), and the
+ * representation fields this service does not use are kept as sent (`extra`) for the export and the
+ * Admin REST API; secrets, registration tokens and key material never are.
  *
  * parseRealmExport checks the whole file before anything is written and reports every problem at
  * once, each with its JSON path, so an operator fixes a file in one round. Keycloak exports client
@@ -82,7 +88,7 @@ export interface ParsedRealm {
   skipped: string[];
   /** What the importer decided for the operator to know (defaults filled in, references ignored). */
   notes: string[];
-  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number };
+  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number };
   /** Clients without a secret in the file that keep the one stored in the target realm. */
   keptSecrets: string[];
   /** Generated secrets (`generateSecrets`), in clear: to be shown once and never stored as such. */
@@ -130,7 +136,23 @@ const READ_KEYS = new Set([
   'users',
   'scopeMappings',
   'clientScopeMappings',
+  'groups',
+  'id',
 ]);
+
+/**
+ * Top-level fields never kept in the realm's `extra`: people are not imported, and these can hold
+ * secrets or private keys in clear (key providers' private keys, identity-provider client secrets,
+ * the SMTP password).
+ */
+const NOT_KEPT = new Set(['users', 'federatedUsers', 'components', 'identityProviders', 'identityProviderMappers', 'smtpServer']);
+
+/** Client fields read into the model (or deliberately dropped: the secret is hashed, a registration access token is a credential). */
+const CLIENT_READ_KEYS = new Set([
+  'id', 'clientId', 'enabled', 'publicClient', 'bearerOnly', 'serviceAccountsEnabled', 'fullScopeAllowed', 'clientAuthenticatorType',
+  'defaultClientScopes', 'optionalClientScopes', 'attributes', 'notBefore', 'secret', 'protocol', 'protocolMappers',
+]);
+const CLIENT_NOT_KEPT = new Set(['registrationAccessToken']);
 
 /** scrypt runs on libuv's thread pool (4 threads by default); 8 in flight keep it busy without queueing every secret at once. */
 const SECRET_HASH_CONCURRENCY = 8;
@@ -243,17 +265,19 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
   const realm = readRealmName(reader, json);
-  const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options };
+  const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options, mappers: newMapperReport() };
 
   const clientEntries = declareClients(ctx, json);
   const defaultRole = readDefaultRoleName(ctx, json);
   const roles = readRoles(ctx, json, defaultRole);
   const scopes = readClientScopes(ctx, json);
   const scopeMappings = readScopeMappings(ctx, json);
+  const groups = readGroups(ctx, json);
   const settings = readSettings(ctx, json, defaultRole);
   const clients = readClients(ctx, clientEntries, settings);
-  const users = readServiceAccountUsers(ctx, json, clients.drafts);
+  const users = readServiceAccountUsers(ctx, json, clients.drafts, new Set(groups.map((g) => g.path)));
   if (reader.problems.length > 0) throw new RealmImportError(reader.problems);
+  ctx.notes.push(...ctx.mappers.notes, ...unknownTypesNote(ctx.mappers));
 
   const serviceAccounts = resolveServiceAccounts(ctx, clients.drafts, users, defaultRole);
   const newSecrets = assignSecrets(ctx, clients.drafts);
@@ -265,6 +289,7 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
       ...scope,
       scopeMappings: scopeMappings.clientScope.get(scope.name) ?? emptyRoleMappings(),
     })),
+    ...groups.map((group): ClientsTableItem => ({ kind: 'group', ...group })),
     ...clientRecords.map((client): ClientsTableItem => ({ kind: 'client', ...client })),
     // Last: loadRealm treats a realm without settings as nonexistent, so on a first import the
     // realm only becomes visible once everything its settings refer to is written.
@@ -280,6 +305,8 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
       roles: roles.length,
       clientScopes: scopes.length,
       serviceAccounts: serviceAccounts.size,
+      groups: groups.length,
+      protocolMappers: ctx.mappers.count,
     },
     keptSecrets: clients.drafts.filter((draft) => draft.stored !== undefined).map((draft) => draft.record.clientId),
     newSecrets,
@@ -345,6 +372,9 @@ interface Context {
   /** Client scope name → protocol. */
   clientScopes: Map<string, string>;
   options: ParseOptions;
+  mappers: MapperReport;
+  /** The file had no `clientScopes`: Keycloak's built-in ones were created for it. */
+  builtInScopes?: boolean;
 }
 
 /** The realm is a URL path segment (`/realms/{realm}`) and part of the table's partition key (`REALM#<realm>`). */
@@ -414,7 +444,7 @@ function readRoles(ctx: Context, json: JsonObject, defaultRole: string): Role[] 
   // Keycloak 13) still needs one, since new service accounts are given it.
   const created: Role[] = [];
   if (ctx.roles.add(undefined, defaultRole)) {
-    created.push({ name: defaultRole, composite: true, composites: emptyRoleMappings() });
+    created.push({ id: derivedUuid('role', ctx.realm, `\u0000${defaultRole}`), name: defaultRole, composite: true, composites: emptyRoleMappings() });
     ctx.notes.push(`realm role '${defaultRole}' is not in the file: created as a composite of no roles`);
   }
   // Composites are read once every role is declared: a composite may name a role listed after it.
@@ -453,10 +483,13 @@ function readRole(ctx: Context, { owner, name, entry }: DeclaredRole): Role {
   const composites = ctx.reader.object(entry.value, 'composites', entry.path);
   // Keycloak derives `composite` from having composites; a hand-edited file may set only one of them.
   const composite = ctx.reader.boolean(entry.value, 'composite', entry.path, false) || composites !== undefined;
+  const attributes = readMultiAttributes(ctx, entry);
   return {
+    id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('role', ctx.realm, `${owner ?? ''}\u0000${name}`),
     ...(owner === undefined ? {} : { client: owner }),
     name,
     ...(description === undefined ? {} : { description }),
+    ...(attributes === undefined ? {} : { attributes }),
     composite,
     ...(composite
       ? { composites: readRoleMappings(ctx, composites ?? {}, join(entry.path, 'composites'), { realm: 'realm', client: 'client' }) }
@@ -496,7 +529,16 @@ function roleRefs(ctx: Context, owner: string | undefined, obj: JsonObject, key:
 
 type ClientScopeDraft = Omit<ClientScope, 'scopeMappings'>;
 
+
 function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
+  // Keycloak's RealmManager.importRealm creates its built-in scopes only when the file has no `clientScopes` at all.
+  if (json.clientScopes === undefined || json.clientScopes === null) {
+    const builtIn = builtInClientScopes((kind, name) => derivedUuid(kind, ctx.realm, kind === 'mapper' ? `scope\u0000${name}` : name));
+    for (const scope of builtIn) ctx.clientScopes.set(scope.name, scope.protocol);
+    ctx.builtInScopes = true;
+    ctx.notes.push(`no clientScopes in the file: created Keycloak's built-in client scopes with their protocol mappers (${builtIn.map((s) => s.name).join(', ')})`);
+    return builtIn.map(({ scopeMappings: _mappings, ...scope }) => scope);
+  }
   const scopes: ClientScopeDraft[] = [];
   for (const entry of ctx.reader.objects(json, 'clientScopes', '')) {
     const name = ctx.reader.requiredName(entry.value, 'name', entry.path);
@@ -508,10 +550,67 @@ function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
     const protocol = ctx.reader.string(entry.value, 'protocol', entry.path) ?? 'openid-connect';
     ctx.clientScopes.set(name, protocol);
     const attributes = readAttributes(ctx, entry);
-    // Keycloak puts a scope's name in the `scope` claim unless this attribute is exactly "false".
-    scopes.push({ name, protocol, includeInTokenScope: attributes['include.in.token.scope'] !== 'false' });
+    const description = ctx.reader.string(entry.value, 'description', entry.path);
+    scopes.push({
+      id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('clientScope', ctx.realm, name),
+      name,
+      ...(description === undefined ? {} : { description }),
+      protocol,
+      // Keycloak puts a scope's name in the `scope` claim unless this attribute is exactly "false".
+      includeInTokenScope: attributes['include.in.token.scope'] !== 'false',
+      attributes,
+      protocolMappers: readProtocolMappers(ctx.reader, entry, ctx.mappers, (mapper) => derivedUuid('mapper', ctx.realm, `scope\u0000${name}\u0000${mapper}`)),
+    });
   }
   return scopes;
+}
+
+/** Keycloak's multi-valued attributes (roles, groups, users): name → list of strings; a lone string counts as a list of one. */
+function readMultiAttributes(ctx: Context, entry: Located<JsonObject>): Record<string, string[]> | undefined {
+  const attributes = ctx.reader.object(entry.value, 'attributes', entry.path);
+  if (attributes === undefined) return undefined;
+  const out: Record<string, string[]> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
+    if (values === undefined) ctx.reader.problem(join(join(entry.path, 'attributes'), name), 'must be a list of strings');
+    else out[name] = values;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups (GroupRepresentation, nested through subGroups), flattened with their paths
+
+function readGroups(ctx: Context, json: JsonObject): Group[] {
+  const groups: Group[] = [];
+  const visit = (entries: Located<JsonObject>[], parentPath: string | undefined) => {
+    const siblings = new Set<string>();
+    for (const entry of entries) {
+      const name = ctx.reader.requiredName(entry.value, 'name', entry.path);
+      if (name === undefined) continue;
+      if (name.includes('/')) {
+        ctx.reader.problem(join(entry.path, 'name'), "must not contain '/'");
+        continue;
+      }
+      if (siblings.has(name)) {
+        ctx.reader.problem(join(entry.path, 'name'), `a second group named '${name}' under ${parentPath ?? 'the realm'}`);
+        continue;
+      }
+      siblings.add(name);
+      const path = `${parentPath ?? ''}/${name}`;
+      groups.push({
+        id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('group', ctx.realm, path),
+        name,
+        path,
+        ...(parentPath === undefined ? {} : { parentPath }),
+        attributes: readMultiAttributes(ctx, entry) ?? {},
+        roles: readRoleMappings(ctx, entry.value, entry.path, { realm: 'realmRoles', client: 'clientRoles' }),
+      });
+      visit(ctx.reader.objects(entry.value, 'subGroups', entry.path), path);
+    }
+  };
+  visit(ctx.reader.objects(json, 'groups', ''), undefined);
+  return groups;
 }
 
 /** Keycloak's attributes are strings (Map<String, String>); anything else is left out. */
@@ -593,7 +692,9 @@ function readScopeMappingTarget(ctx: Context, entry: Located<JsonObject>): Scope
 
 function readSettings(ctx: Context, json: JsonObject, defaultRole: string): RealmSettings {
   const r = ctx.reader;
+  const extra = extraFields(json, READ_KEYS, NOT_KEPT);
   return {
+    id: r.string(json, 'id', '') ?? derivedUuid('realm', ctx.realm, ctx.realm),
     realm: ctx.realm,
     enabled: r.boolean(json, 'enabled', '', true),
     accessTokenLifespan: r.count(json, 'accessTokenLifespan', '', 300, 1),
@@ -608,6 +709,7 @@ function readSettings(ctx: Context, json: JsonObject, defaultRole: string): Real
     defaultRole,
     defaultDefaultClientScopes: readScopeList(ctx, json, 'defaultDefaultClientScopes', '', existingScopes(ctx, KEYCLOAK_DEFAULT_CLIENT_SCOPES)),
     defaultOptionalClientScopes: readScopeList(ctx, json, 'defaultOptionalClientScopes', '', existingScopes(ctx, KEYCLOAK_OPTIONAL_CLIENT_SCOPES)),
+    ...(extra === undefined ? {} : { extra }),
   };
 }
 
@@ -693,7 +795,11 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
     optionalClientScopes: readScopeList(ctx, raw, 'optionalClientScopes', path, oidcScopes(ctx, settings.defaultOptionalClientScopes)),
     attributes,
     notBefore: r.count(raw, 'notBefore', path, 0),
+    protocolMappers: readProtocolMappers(r, entry, ctx.mappers, (mapper) => derivedUuid('mapper', ctx.realm, `client\u0000${clientId}\u0000${mapper}`)),
   };
+  const extra = extraFields(raw, CLIENT_READ_KEYS, CLIENT_NOT_KEPT);
+  if (extra !== undefined) record.extra = extra;
+  addServiceAccountScope(ctx, record);
   if (!usesSecret(record)) return { path, record };
   const secret = readSecret(ctx, entry);
   if (typeof secret === 'string') {
@@ -716,6 +822,20 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
       : `confidential client has no secret (a console partial export masks secrets): ${fix}`,
   );
   return { path, record };
+}
+
+/**
+ * Keycloak 26.1 gives every client with service accounts on the `service_account` scope (its
+ * client_id, clientHost and clientAddress claims; MigrateTo26_1_0 adds it to existing clients too).
+ * Only for a file without client scopes (hand-written, or too old to have that scope), whose
+ * built-in scopes this import created: an export that has client scopes says what each client
+ * has, and one older than 26.1 carries those claims as dedicated mappers.
+ */
+function addServiceAccountScope(ctx: Context, record: ClientDraft['record']): void {
+  if (!ctx.builtInScopes || !record.serviceAccountsEnabled) return;
+  if (record.defaultClientScopes.includes(SERVICE_ACCOUNT_SCOPE) || record.optionalClientScopes.includes(SERVICE_ACCOUNT_SCOPE)) return;
+  if (hasDedicatedNoteMappers(record.protocolMappers)) return;
+  record.defaultClientScopes = [...record.defaultClientScopes, SERVICE_ACCOUNT_SCOPE];
 }
 
 function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenticatorType {
@@ -857,7 +977,7 @@ function definedFields<T extends object>(fields: T): Partial<T> {
  * without users): re-importing the same file gives the same ids, so a service account's `sub`
  * stays stable. RFC 9562 version 8 (custom) from SHA-256.
  */
-function derivedUuid(kind: 'client' | 'user', realm: string, name: string): string {
+function derivedUuid(kind: 'realm' | 'client' | 'user' | 'role' | 'clientScope' | 'mapper' | 'group', realm: string, name: string): string {
   const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x80;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
@@ -879,7 +999,7 @@ interface ServiceAccountUsers {
   people: number;
 }
 
-function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: ClientDraft[]): ServiceAccountUsers {
+function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: ClientDraft[], groupPaths: Set<string>): ServiceAccountUsers {
   const users = ctx.reader.objects(json, 'users', '');
   const withServiceAccounts = new Set(clients.filter((c) => c.record.serviceAccountsEnabled).map((c) => c.record.clientId));
   const accounts = new Map<string, ServiceAccount>();
@@ -890,7 +1010,7 @@ function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: Client
       people++;
       continue;
     }
-    const account = readServiceAccountUser(ctx, user, clientId);
+    const account = readServiceAccountUser(ctx, user, clientId, groupPaths);
     const at = join(user.path, 'serviceAccountClientId');
     if (!ctx.clientIds.has(clientId)) ctx.reader.problem(at, `no client '${clientId}' in clients`);
     else if (!withServiceAccounts.has(clientId)) ctx.reader.problem(at, `client '${clientId}' does not have serviceAccountsEnabled`);
@@ -900,19 +1020,36 @@ function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: Client
   return { accounts, inFile: users.length > 0, people };
 }
 
-function readServiceAccountUser(ctx: Context, user: Located<JsonObject>, clientId: string): ServiceAccount {
+/**
+ * The service-account user in full: role mappings, group memberships (paths, each of which must be
+ * a group of the file, as Keycloak's import requires), attributes, email and names.
+ */
+function readServiceAccountUser(ctx: Context, user: Located<JsonObject>, clientId: string, groupPaths: Set<string>): ServiceAccount {
+  const r = ctx.reader;
   // Keycloak names the user `service-account-<clientId>` and keeps every username in lower case.
-  const username = (ctx.reader.string(user.value, 'username', user.path) ?? `service-account-${clientId}`).toLowerCase();
-  const groups = ctx.reader.names(user.value, 'groups', user.path) ?? [];
-  if (groups.length > 0) {
-    ctx.notes.push(
-      `${user.path} (${username}): group memberships are not imported, so roles it had only through groups ${groups.map((g) => `'${g.value}'`).join(', ')} are not in its tokens`,
-    );
+  const username = (r.string(user.value, 'username', user.path) ?? `service-account-${clientId}`).toLowerCase();
+  const groups: string[] = [];
+  for (const ref of r.names(user.value, 'groups', user.path) ?? []) {
+    const path = ref.value.startsWith('/') ? ref.value : `/${ref.value}`;
+    if (!groupPaths.has(path)) r.problem(ref.path, `no group '${ref.value}' in groups`);
+    else if (!groups.includes(path)) groups.push(path);
   }
+  const attributes = readMultiAttributes(ctx, user);
+  const email = r.string(user.value, 'email', user.path);
+  const firstName = r.string(user.value, 'firstName', user.path);
+  const lastName = r.string(user.value, 'lastName', user.path);
+  const createdTimestamp = user.value.createdTimestamp;
   return {
-    id: ctx.reader.string(user.value, 'id', user.path) ?? derivedUuid('user', ctx.realm, username),
+    id: r.string(user.value, 'id', user.path) ?? derivedUuid('user', ctx.realm, username),
     username,
     roles: readRoleMappings(ctx, user.value, user.path, { realm: 'realmRoles', client: 'clientRoles' }),
+    ...(email === undefined || email === '' ? {} : { email }),
+    emailVerified: r.boolean(user.value, 'emailVerified', user.path, false),
+    ...(firstName === undefined || firstName === '' ? {} : { firstName }),
+    ...(lastName === undefined || lastName === '' ? {} : { lastName }),
+    ...(typeof createdTimestamp === 'number' && Number.isFinite(createdTimestamp) ? { createdTimestamp } : {}),
+    ...(attributes === undefined || Object.keys(attributes).length === 0 ? {} : { attributes }),
+    ...(groups.length === 0 ? {} : { groups }),
   };
 }
 
@@ -974,8 +1111,6 @@ function reportSkipped(
   }
   if (settings.length > 0) skipped.push(`${plural(settings.length, 'realm setting', 'realm settings')}: ${settings.join(', ')}`);
 
-  const mappers = countProtocolMappers(clients, Array.isArray(json.clientScopes) ? json.clientScopes : []);
-  if (mappers.length > 0) skipped.push(`protocolMappers: ${mappers.join(', ')} (this service builds Keycloak's standard claims itself)`);
   const withAuthorization = clients.filter((client) => isObject(client.value.authorizationSettings)).length;
   if (withAuthorization > 0) skipped.push(`authorizationSettings: on ${plural(withAuthorization, 'client', 'clients')} (Authorization Services)`);
   for (const [protocol, count] of otherProtocols) {
@@ -983,18 +1118,6 @@ function reportSkipped(
   }
   if (people > 0) skipped.push(`users: ${plural(people, 'user that is not a service account', 'users that are not service accounts')}`);
   return skipped;
-}
-
-function countProtocolMappers(clients: ClientEntry[], scopes: unknown[]): string[] {
-  const count = (owners: unknown[], one: string, many: string): string | undefined => {
-    const lists = owners.map((owner) => (isObject(owner) && Array.isArray(owner.protocolMappers) ? owner.protocolMappers.length : 0));
-    const mappers = lists.reduce((sum, n) => sum + n, 0);
-    return mappers === 0 ? undefined : `${mappers} on ${plural(lists.filter((n) => n > 0).length, one, many)}`;
-  };
-  return [
-    count(clients.map((client) => client.value), 'client', 'clients'),
-    count(scopes, 'client scope', 'client scopes'),
-  ].filter((line) => line !== undefined);
 }
 
 function plural(n: number, one: string, many: string): string {

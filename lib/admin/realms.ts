@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
 import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
-import { emptyRoleMappings, type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
+import { type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { realmNameProblem } from './realmName.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
@@ -34,19 +35,10 @@ export type RealmChanges = Partial<
 /**
  * What Keycloak gives a new realm, reduced to what a service-account token uses: the roles
  * `offline_access` and `uma_authorization` in the composite `default-roles-<realm>`, and the
- * built-in OpenID Connect client scopes (only profile, email, address, phone, offline_access,
- * microprofile-jwt and organization put their name in the `scope` claim; the
- * `offline_access` scope maps the `offline_access` role).
+ * built-in OpenID Connect client scopes with their protocol mappers (lib/tokens/builtInScopes.ts).
  */
 function newRealmItems(settings: RealmSettings): ClientsTableItem[] {
-  const inScopeClaim = new Set(['profile', 'email', 'address', 'phone', 'offline_access', 'microprofile-jwt', 'organization']);
-  const scopes: ClientScope[] = [...KEYCLOAK_DEFAULT_CLIENT_SCOPES, ...KEYCLOAK_OPTIONAL_CLIENT_SCOPES].map((name) => ({
-    id: randomUUID(),
-    name,
-    protocol: 'openid-connect',
-    includeInTokenScope: inScopeClaim.has(name),
-    scopeMappings: name === 'offline_access' ? { realm: ['offline_access'], client: {} } : emptyRoleMappings(),
-  }));
+  const scopes: ClientScope[] = builtInClientScopes();
   return [
     { kind: 'role', id: randomUUID(), name: 'offline_access', description: '${role_offline-access}', composite: false },
     { kind: 'role', id: randomUUID(), name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },

@@ -1,4 +1,7 @@
-import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import { randomUUID } from 'node:crypto';
+import { sk } from '../store/clientsTable.js';
+import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
+import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
@@ -58,4 +61,23 @@ async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: 
 async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
   await ctx.table.putClient({ ...client, serviceAccount: account });
   return account;
+}
+
+/**
+ * What a new client with service accounts gets for the `client_id`, `clientHost` and
+ * `clientAddress` claims (ClientManager.enableServiceAccount): in a realm with the
+ * `service_account` scope (Keycloak 26.1+), that scope as a default scope; in an older realm, the
+ * three note mappers as the client's own, as Keycloak 26.0 and earlier did.
+ */
+export async function serviceAccountClaims(
+  ctx: AdminContext,
+  realm: string,
+  defaults: string[],
+  serviceAccounts: boolean,
+): Promise<{ defaultClientScopes: string[]; protocolMappers?: ProtocolMapper[] }> {
+  if (!serviceAccounts || defaults.includes(SERVICE_ACCOUNT_SCOPE)) return { defaultClientScopes: [...defaults] };
+  const scope = await ctx.table.listRealmItems(realm, sk.clientScope(SERVICE_ACCOUNT_SCOPE));
+  if (scope.some((item) => item.kind === 'clientScope' && item.name === SERVICE_ACCOUNT_SCOPE)) return { defaultClientScopes: [...defaults, SERVICE_ACCOUNT_SCOPE] };
+  const notes = builtInClientScopes().find((s) => s.name === SERVICE_ACCOUNT_SCOPE)!.protocolMappers!;
+  return { defaultClientScopes: [...defaults], protocolMappers: notes.map((mapper) => ({ ...mapper, id: randomUUID() })) };
 }

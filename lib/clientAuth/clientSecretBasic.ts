@@ -15,7 +15,7 @@ export function clientSecretBasic(secrets: SecretVerifier): ClientAuthMethod {
       const credentials = parseBasic(input.request.headers.authorization ?? '');
       return credentials ?? { clientId: '', proof: '' };
     },
-    verify: (client, claimed, input) => secrets.verify(input.realm, claimed.clientId, client, claimed.proof),
+    verify: (client, claimed, input) => secrets.verify(input.realm, claimed.clientId, client, claimed.proof, input.pepperCiphertext),
   };
 }
 

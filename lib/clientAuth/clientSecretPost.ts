@@ -8,6 +8,6 @@ export function clientSecretPost(secrets: SecretVerifier): ClientAuthMethod {
     authenticatorType: 'client-secret',
     present: (input) => input.form.has('client_secret'),
     claim: (input) => ({ clientId: input.form.get('client_id') ?? '', proof: input.form.get('client_secret') ?? '' }),
-    verify: (client, claimed, input) => secrets.verify(input.realm, claimed.clientId, client, claimed.proof),
+    verify: (client, claimed, input) => secrets.verify(input.realm, claimed.clientId, client, claimed.proof, input.pepperCiphertext),
   };
 }

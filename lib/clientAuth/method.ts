@@ -8,6 +8,8 @@ export interface ClientAuthInput {
   realm: string;
   /** The realm's issuer, a valid audience for JWT assertions. */
   issuer: string;
+  /** The realm's wrapped client-secret pepper, from the realm already loaded (lib/clientAuth/secretPepper.ts). */
+  pepperCiphertext?: string;
   /** Told which client the request names (if it exists) and how it authenticates, before verification (for the audit trail). */
   onClaim?: (clientId: string, method: ClientAuthMethod['name']) => void;
 }

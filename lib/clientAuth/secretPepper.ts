@@ -1,4 +1,4 @@
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, InvalidCiphertextException, type KMSClient } from '@aws-sdk/client-kms';
 import type { ClientsTable } from '../store/clientsTable.js';
 import { hashWithPepper } from './secretHash.js';
 
@@ -38,26 +38,28 @@ async function unwrapPepper(kms: KMSClient, realm: string, ciphertext: string): 
 
 /**
  * Per-container cache of unwrapped peppers. The wrapped pepper comes with the realm's one Query
- * (`ciphertextOf`, the realm cache), so reading it costs nothing; unwrapping it costs one KMS
- * Decrypt per realm and container, the first time a secret needs it. Keyed by the ciphertext
+ * (the realm cache hands it to the request), so reading it costs nothing; unwrapping it costs one
+ * KMS Decrypt per realm and container, the first time a secret needs it. Keyed by the ciphertext
  * too, so a realm deleted and created again under its name is seen with its new pepper as soon as
  * the realm cache reloads. A failed unwrap is not remembered.
  */
 export class PepperCache {
-  private readonly peppers = new Map<string, Promise<Buffer>>();
+  private readonly peppers = new Map<string, Promise<Buffer | undefined>>();
 
-  constructor(
-    private readonly kms: KMSClient,
-    private readonly ciphertextOf: (realm: string) => Promise<string | undefined>,
-  ) {}
+  constructor(private readonly kms: KMSClient) {}
 
-  async get(realm: string): Promise<Buffer | undefined> {
-    const ciphertext = await this.ciphertextOf(realm);
+  async get(realm: string, ciphertext: string | undefined): Promise<Buffer | undefined> {
     if (ciphertext === undefined) return undefined;
     const key = `${realm}\u0000${ciphertext}`;
     let pepper = this.peppers.get(key);
     if (!pepper) {
-      pepper = unwrapPepper(this.kms, realm, ciphertext);
+      // A pepper that KMS refuses to unwrap for this realm (an item copied from another realm) is no
+      // pepper: its hashes never verify, and the request gets invalid_client, not a 5xx. Any other
+      // KMS failure propagates (503) and is tried again on the next request.
+      pepper = unwrapPepper(this.kms, realm, ciphertext).catch((err: unknown) => {
+        if (err instanceof InvalidCiphertextException) return undefined;
+        throw err;
+      });
       if (this.peppers.size >= 1000) this.peppers.delete(this.peppers.keys().next().value!);
       this.peppers.set(key, pepper);
       pepper.catch(() => this.peppers.delete(key));

@@ -14,7 +14,7 @@ export interface HashWork {
 export interface SecretVerifierDeps {
   now(): number;
   /** The realm's unwrapped pepper, if it has one (lib/clientAuth/secretPepper.ts). */
-  peppers: { get(realm: string): Promise<Buffer | undefined> };
+  peppers: { get(realm: string, ciphertext: string | undefined): Promise<Buffer | undefined> };
   /** Replaces a legacy hash whose secret just verified; failures are ignored (the legacy hash keeps working). */
   upgrade?(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void>;
   work?: HashWork;
@@ -43,8 +43,8 @@ export class SecretVerifier {
   }
 
   /** Current secret, or the previous one while its rotation grace period lasts (Keycloak's secret-rotation policy). */
-  async verify(realm: string, clientId: string, client: ClientRecord | undefined, presented: string): Promise<boolean> {
-    const pepper = () => this.deps.peppers.get(realm);
+  async verify(realm: string, clientId: string, client: ClientRecord | undefined, presented: string, pepperCiphertext?: string): Promise<boolean> {
+    const pepper = () => this.deps.peppers.get(realm, pepperCiphertext);
     if (!client?.secretHash) return this.work.nothing({ clientId, pepper: await pepper() }, presented);
     if (await this.check(client, 'secretHash', client.secretHash, presented, pepper)) return true;
     const graceEnds = client.rotatedSecretExpiresAt ?? 0;

@@ -9,6 +9,7 @@ import type { SessionRecord } from '../store/sessionsTable.js';
 import { hashRefreshToken, isRefreshTokenShaped, readRefreshToken } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
 import { refreshExpiresIn, sessionTimeouts } from '../tokens/sessionPolicy.js';
+import { introspectionClaims } from '../tokens/introspection.js';
 import { notBeforePolicy } from '../tokens/tokenResponse.js';
 import { verifyAccessToken } from '../tokens/verifyAccessToken.js';
 import { clientRequest } from './clientRequest.js';
@@ -51,7 +52,7 @@ async function accessTokenInfo(runtime: Runtime, realm: RealmContext, request: H
   if (!isUsable(owner) || revoked) return undefined;
   if ((claims.iat ?? 0) < notBeforePolicy(realm, owner)) return undefined;
   if (typeof claims.sid === 'string' && (!session || !sessionAlive(realm, owner, session, now))) return undefined;
-  return { ...claims, client_id: claims.azp, username: claims.preferred_username, token_type: 'Bearer', active: true };
+  return introspectionClaims(realm, owner, claims);
 }
 
 async function refreshTokenInfo(runtime: Runtime, realm: RealmContext, request: HttpRequest, token: string) {

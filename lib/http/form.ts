@@ -36,6 +36,8 @@ export function parseUrlEncoded(body: string): Map<string, string> {
 }
 
 export function decodeComponent(text: string): string {
+  // Most names and values (grant_type=client_credentials) have nothing to decode.
+  if (!/[%+]/.test(text)) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {

@@ -1,8 +1,7 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { withDeadline } from '../deadline.js';
 import { OAuthError, temporarilyUnavailable } from './errors.js';
-import { fromApiGatewayEvent, type HttpRequest } from './request.js';
-import { json, NO_STORE, type HttpResponse } from './response.js';
+import { fromLambdaEvent, requestIdOf, type HttpRequest, type LambdaHttpEvent } from './request.js';
+import { json, NO_STORE, toLambdaResult, type HttpResponse, type LambdaHttpResult } from './response.js';
 
 export type Endpoint = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -19,23 +18,25 @@ export interface HandlerOptions {
 export const DEFAULT_BUDGET_MS = 8000;
 
 /**
- * Adapts an endpoint to a Lambda handler for API Gateway HTTP APIs, and is the one place where
+ * Adapts an endpoint to a Lambda handler behind either front door (API Gateway HTTP API or an
+ * Application Load Balancer, answered in the shape of the event that came in), and is the one place where
  * errors become HTTP responses: OAuthError as its OAuth body, a failing dependency as 503
  * temporarily_unavailable, anything else as a bare 500 that reveals nothing.
  */
 export function httpHandler(endpoint: Endpoint, options: HandlerOptions = {}) {
   const log = options.log ?? (options.observe ? (entry: Record<string, unknown>) => options.observe!.log(entry) : (entry) => console.error(JSON.stringify(entry)));
-  return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
-    options.observe?.startRequest(event.requestContext?.requestId ?? '');
+  return async (event: LambdaHttpEvent): Promise<LambdaHttpResult> => {
+    const requestId = requestIdOf(event);
+    options.observe?.startRequest(requestId);
     let response: HttpResponse;
     try {
-      response = await withDeadline(options.budgetMs ?? DEFAULT_BUDGET_MS, () => endpoint(fromApiGatewayEvent(event)));
+      response = await withDeadline(options.budgetMs ?? DEFAULT_BUDGET_MS, () => endpoint(fromLambdaEvent(event)));
     } catch (err) {
-      response = renderError(err, log, event.requestContext?.requestId);
+      response = renderError(err, log, requestId);
     }
     if (options.noStore) response.headers = { ...response.headers, ...NO_STORE };
     options.observe?.endRequest();
-    return response;
+    return toLambdaResult(response, event);
   };
 }
 

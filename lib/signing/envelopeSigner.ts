@@ -25,9 +25,9 @@ export class EnvelopeSigner implements JwtSigner {
     this.alg = record.alg;
   }
 
-  /** Unwraps the key now, so the first request does not wait for it. Failures surface on sign. */
-  warm(): void {
-    void this.key().catch(() => undefined);
+  /** Unwraps the key now, so the first request does not wait for it. A failure is retried on sign. */
+  async ready(): Promise<void> {
+    await this.key();
   }
 
   async sign(payload: Record<string, unknown>): Promise<string> {

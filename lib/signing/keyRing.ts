@@ -65,10 +65,17 @@ export class KeyRing {
 
   /** Starts unwrapping envelope keys so the first token does not wait for kms:Decrypt. */
   warm(): void {
+    void this.ready().catch(() => undefined);
+  }
+
+  /** Resolves once every active envelope key is unwrapped (kms signers have nothing to prepare). */
+  async ready(): Promise<void> {
+    const unwraps: Promise<unknown>[] = [];
     for (const record of this.active.values()) {
       const signer = this.signers.get(this.realm, record);
-      if (signer instanceof EnvelopeSigner) signer.warm();
+      if (signer instanceof EnvelopeSigner) unwraps.push(signer.ready());
     }
+    await Promise.all(unwraps);
   }
 
   jwks(now: number): { keys: PublicJwk[] } {

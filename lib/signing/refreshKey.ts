@@ -75,6 +75,11 @@ export class RefreshTokenKey {
     return parseSegment(payload);
   }
 
+  /** Unwraps the key now (PRELOAD_REALMS), so the first refresh token does not wait for kms:Decrypt. */
+  async ready(): Promise<void> {
+    await this.key();
+  }
+
   private async mac(input: string): Promise<string> {
     return createHmac('sha512', await this.key()).update(input, 'utf8').digest('base64url');
   }

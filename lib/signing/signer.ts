@@ -9,8 +9,20 @@ export interface JwtSigner {
 
 /** The JWS signing input `base64url(header) "." base64url(payload)`, with Keycloak's header fields. */
 export function signingInput(alg: SignatureAlgorithm, kid: string, payload: Record<string, unknown>): string {
-  const header = { alg, typ: 'JWT', kid };
-  return `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  return `${encodedHeader(alg, kid)}.${b64url(JSON.stringify(payload))}`;
+}
+
+/** A key's header never changes: encoded once per key and container, not per token. */
+const headers = new Map<string, string>();
+function encodedHeader(alg: SignatureAlgorithm, kid: string): string {
+  const cacheKey = `${alg}.${kid}`;
+  let header = headers.get(cacheKey);
+  if (header === undefined) {
+    header = b64url(JSON.stringify({ alg, typ: 'JWT', kid }));
+    if (headers.size >= 1000) headers.clear();
+    headers.set(cacheKey, header);
+  }
+  return header;
 }
 
 const b64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');

@@ -120,6 +120,12 @@ export class ClientsTable {
     return out.Item ? (stripKeys<ClientRecord>(out.Item)) : undefined;
   }
 
+  /** Every client of a realm (one paginated Query). */
+  async listClients(realm: string): Promise<ClientRecord[]> {
+    const items = await this.listRealmItems(realm, 'CLIENT#');
+    return items.flatMap((item) => (item.kind === 'client' ? [item as ClientRecord] : []));
+  }
+
   async getPepper(realm: string): Promise<PepperRecord | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.pepper } }));
     return out.Item ? { ciphertext: String(out.Item.ciphertext), createdAt: Number(out.Item.createdAt) } : undefined;

@@ -1,47 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientRecord } from '../store/model.js';
-import { accessClaims, type RoleRef } from './roles.js';
+import { ClaimWriter } from './claimWriter.js';
+import { runMappers, type TokenContext } from './tokenContext.js';
 
 export interface AccessTokenInput {
   issuer: string;
-  client: ClientRecord;
-  roles: RoleRef[];
-  scope: string;
   issuedAt: number;
   lifespan: number;
-  sourceIp: string;
   /** The stored session's id, when the client has refresh tokens on. */
   sessionId?: string;
 }
 
+/** Keycloak's AccessToken field order; mapper claims follow in the order they were written. */
+export const ACCESS_TOKEN_ORDER = [
+  'exp', 'iat', 'auth_time', 'jti', 'iss', 'aud', 'sub', 'typ', 'azp', 'nonce', 'sid', 'acr', 'allowed-origins', 'realm_access', 'resource_access', 'scope',
+] as const;
+
 /**
- * The access token's claims, in the order and shape Keycloak writes them for a service account.
- * `aud` names every client whose roles the token carries except the client itself (Keycloak's
- * audience-resolve mapper); one audience is a string, several an array. No `auth_time`, no `nbf`.
+ * The access token of a service account (Keycloak's TokenManager.initToken, then the protocol
+ * mappers): `exp iat jti iss typ azp scope`, `sid` with a stored session, and `sub` only when there
+ * is none (a transient session; with refresh tokens on `sub` comes only from the `basic` scope's
+ * sub mapper). Everything else — roles, `aud`, `acr`, `preferred_username`, `client_id`, … — is
+ * mapper output, so a client without the standard scopes gets none of it, as in Keycloak.
+ * A lightweight client runs only the mappers flagged `lightweight.claim`.
  */
-export function accessTokenClaims(input: AccessTokenInput): Record<string, unknown> {
-  const { client, roles } = input;
-  const audience = [...new Set(roles.flatMap((role) => (role.client && role.client !== client.clientId ? [role.client] : [])))];
-  const username = client.serviceAccount?.username ?? `service-account-${client.clientId.toLowerCase()}`;
-  return {
+export function accessTokenClaims(ctx: TokenContext, input: AccessTokenInput): Record<string, unknown> {
+  const writer = new ClaimWriter('access', {
     exp: input.issuedAt + input.lifespan,
     iat: input.issuedAt,
     jti: randomUUID(),
     iss: input.issuer,
-    ...(audience.length === 1 ? { aud: audience[0] } : audience.length > 1 ? { aud: audience } : {}),
-    sub: client.serviceAccount?.id ?? client.id,
+    ...(input.sessionId ? {} : { sub: ctx.user.id }),
     typ: 'Bearer',
-    azp: client.clientId,
+    azp: ctx.client.clientId,
     ...(input.sessionId ? { sid: input.sessionId } : {}),
-    acr: '1',
-    ...accessClaims(roles),
-    scope: input.scope,
-    clientHost: input.sourceIp,
-    email_verified: false,
-    preferred_username: username,
-    clientAddress: input.sourceIp,
-    client_id: client.clientId,
-  };
+    scope: ctx.scope,
+  });
+  runMappers(ctx, 'access', writer, ctx.lightweight);
+  return writer.result(ACCESS_TOKEN_ORDER);
 }
 
 /** Access-token lifespan: client attribute `access.token.lifespan`, else the realm's. */

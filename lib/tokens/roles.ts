@@ -6,7 +6,7 @@ export interface RoleRef {
   name: string;
 }
 
-const keyOf = (role: RoleRef) => (role.client === undefined ? `\u0000${role.name}` : `${role.client}\u0000${role.name}`);
+export const roleKey = (role: RoleRef) => (role.client === undefined ? `\u0000${role.name}` : `${role.client}\u0000${role.name}`);
 
 function refsOf(mappings: RoleMappings): RoleRef[] {
   return [
@@ -20,7 +20,7 @@ export class RoleGraph {
   private readonly composites = new Map<string, RoleRef[]>();
 
   constructor(compositeRoles: CompositeRole[]) {
-    for (const role of compositeRoles) this.composites.set(keyOf(role), refsOf(role.composites));
+    for (const role of compositeRoles) this.composites.set(roleKey(role), refsOf(role.composites));
   }
 
   /** The roles and, transitively, everything their composites contain (Keycloak's RoleUtils.expandCompositeRoles). */
@@ -29,7 +29,7 @@ export class RoleGraph {
     const pending = refsOf(mappings);
     while (pending.length > 0) {
       const role = pending.shift()!;
-      const key = keyOf(role);
+      const key = roleKey(role);
       if (seen.has(key)) continue; // composites may form cycles
       seen.set(key, role);
       pending.push(...(this.composites.get(key) ?? []));
@@ -44,8 +44,12 @@ export class RoleGraph {
  * only those the client may see: its own client roles, its scope mappings and those of the
  * client scopes in effect, composites expanded too (ClientModel.hasScope).
  */
-export function tokenRoles(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[]): RoleRef[] {
-  const granted = graph.expand(client.serviceAccount?.roles ?? { realm: [], client: {} });
+export function tokenRoles(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], mappings?: RoleMappings): RoleRef[] {
+  return rolesInScope(graph, client, scopes, graph.expand(mappings ?? client.serviceAccount?.roles ?? { realm: [], client: {} }));
+}
+
+/** tokenRoles for roles already expanded (`granted`: what the service account holds, groups included). */
+export function rolesInScope(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], granted: Map<string, RoleRef>): RoleRef[] {
   if (client.fullScopeAllowed) return [...granted.values()];
   const allowed = graph.expand(client.scopeMappings);
   for (const scope of scopes) for (const [key, role] of graph.expand(scope.scopeMappings)) allowed.set(key, role);

@@ -16,14 +16,31 @@ export interface ResolvedScope {
  */
 export function resolveScope(requested: string | undefined, client: ClientRecord, realmScopes: Map<string, ClientScope>): ResolvedScope {
   const names = (requested ?? '').split(' ').filter((name) => name !== '');
-  const openid = names.includes('openid');
   const optional = new Set(client.optionalClientScopes);
   const defaults = new Set(client.defaultClientScopes);
   for (const name of names) {
     if (name !== 'openid' && !optional.has(name) && !defaults.has(name)) throw invalidScope(`Invalid scopes: ${requested}`);
   }
+  return scopesNamed(names, client, realmScopes);
+}
+
+/**
+ * The client scopes in effect for these names, without checking them (introspection rebuilds a
+ * token from its own `scope`): the client's defaults plus the optional ones named.
+ */
+export function scopesNamed(names: string[], client: ClientRecord, realmScopes: Map<string, ClientScope>): ResolvedScope {
+  const openid = names.includes('openid');
+  const defaults = new Set(client.defaultClientScopes);
   const inEffect = [...client.defaultClientScopes, ...client.optionalClientScopes.filter((name) => names.includes(name) && !defaults.has(name))];
   const clientScopes = inEffect.flatMap((name) => realmScopes.get(name) ?? []);
-  const scope = [...(openid ? ['openid'] : []), ...clientScopes.filter((s) => s.includeInTokenScope).map((s) => s.name)].join(' ');
-  return { clientScopes, scope, openid };
+  return { clientScopes, scope: scopeClaim(openid, clientScopes), openid };
+}
+
+/**
+ * The `scope` claim: `openid` first when asked for, then the scopes in effect whose attribute
+ * `include.in.token.scope` is not "false". Scopes that fail the permission filter are left out
+ * by the caller first (lib/tokens/tokenContext.ts).
+ */
+export function scopeClaim(openid: boolean, scopes: readonly ClientScope[]): string {
+  return [...(openid ? ['openid'] : []), ...scopes.filter((s) => s.includeInTokenScope).map((s) => s.name)].join(' ');
 }

@@ -2,9 +2,10 @@ import { OAuthError } from '../http/errors.js';
 import type { RealmContext } from '../realmContext.js';
 import type { ClientRecord, SignatureAlgorithm } from '../store/model.js';
 import { accessTokenClaims, accessTokenLifespan } from './accessToken.js';
+import { ClaimWriter } from './claimWriter.js';
 import { idTokenClaims } from './idToken.js';
-import { tokenRoles } from './roles.js';
 import type { ResolvedScope } from './scope.js';
+import { clientCredentialsNotes, runMappers, tokenContext } from './tokenContext.js';
 
 /** The token endpoint's success body, fields in Keycloak's order; absent fields are omitted. */
 export interface TokenResponse {
@@ -17,6 +18,8 @@ export interface TokenResponse {
   'not-before-policy': number;
   session_state?: string;
   scope: string;
+  /** Members added by token-response mappers (`access.tokenResponse.claim`). */
+  [claim: string]: unknown;
 }
 
 export interface IssueInput {
@@ -43,18 +46,13 @@ export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
   let lifespan = accessTokenLifespan(client, realm.settings.accessTokenLifespan);
   // Keycloak never lets an access token outlive its session.
   if (input.session) lifespan = Math.max(0, Math.min(lifespan, input.session.expiresAt - input.issuedAt));
-  const claims = accessTokenClaims({
-    issuer: input.issuer,
-    client,
-    roles: tokenRoles(realm.roles, client, input.scope.clientScopes),
-    scope: input.scope.scope,
-    issuedAt: input.issuedAt,
-    lifespan,
-    sourceIp: input.sourceIp,
-    sessionId: input.session?.id,
-  });
+  // Mappers, roles and scopes are worked out once for the access token, the ID token and the response.
+  const ctx = tokenContext(realm, client, input.scope, clientCredentialsNotes(client.clientId, input.sourceIp));
+  const claims = accessTokenClaims(ctx, { issuer: input.issuer, issuedAt: input.issuedAt, lifespan, sessionId: input.session?.id });
   const accessToken = await signer.sign(claims);
-  const idToken = input.scope.openid ? await signer.sign(idTokenClaims(claims, accessToken)) : undefined;
+  const idToken = ctx.openid ? await signer.sign(idTokenClaims(ctx, claims, accessToken)) : undefined;
+  const extra = new ClaimWriter('tokenResponse', {});
+  runMappers(ctx, 'tokenResponse', extra);
   const response: TokenResponse = {
     access_token: accessToken,
     expires_in: lifespan,
@@ -64,7 +62,8 @@ export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
     ...(idToken ? { id_token: idToken } : {}),
     'not-before-policy': notBeforePolicy(realm, client),
     ...(input.session ? { session_state: input.session.id } : {}),
-    scope: input.scope.scope,
+    scope: ctx.scope,
+    ...extra.result([]),
   };
   return { response, claims };
 }

@@ -18,8 +18,7 @@ import { httpHandler } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 import { costPerMillion, type CostBreakdown, type OperationUsage } from './cost.js';
-import { LAMBDA_MEMORY_MB } from './prices.js';
-import { BENCH_CLIENT, BENCH_REFRESH_CLIENT, realmFor } from './setup.js';
+import { BENCH_CLIENT, BENCH_REFRESH_CLIENT, deployedMemoryMb, realmFor } from './setup.js';
 
 export type Operation = 'grant' | 'grant with refresh token' | 'refresh' | 'logout' | 'introspection';
 
@@ -33,6 +32,8 @@ export interface OperationResult {
   calls: Record<string, number>;
   usage: OperationUsage;
   costPerMillion: CostBreakdown;
+  /** One request and its response as HTTP/1.1 would carry them (request line, headers, body; TLS not counted). */
+  wireBytes: number;
 }
 
 export interface AwsCallsOptions {
@@ -110,15 +111,19 @@ export async function measureAwsCalls(options: AwsCallsOptions): Promise<Operati
     introspect: httpHandler((request) => introspect(runtime, request), { noStore: true }),
   };
   const routes = await routesFromServerlessYml(PROJECT_ROOT);
+  let lastWireBytes = 0;
   const call = async (fn: keyof typeof handlers, realm: string, path: string, clientId: string, body: string) => {
-    const result = await handlers[fn](postEvent(routes, `/realms/${realm}/protocol/openid-connect/${path}`, clientId, options.secret, body));
+    const event = postEvent(routes, `/realms/${realm}/protocol/openid-connect/${path}`, clientId, options.secret, body);
+    const result = await handlers[fn](event);
     if (result.statusCode !== 200 && result.statusCode !== 204) throw new Error(`${path} in ${realm} answered ${result.statusCode}: ${result.body}`);
+    lastWireBytes = wireBytes(event, result);
     return result.body ? (JSON.parse(result.body) as Record<string, string>) : {};
   };
   const grant = (realm: string, clientId: string) => call('token', realm, 'token', clientId, 'grant_type=client_credentials');
 
   const results: OperationResult[] = [];
   const n = options.repetitions;
+  const memoryMb = await deployedMemoryMb();
   const measure = async (operation: Operation, mode: SigningMode, alg: SignatureAlgorithm, prepare: () => Promise<(i: number) => Promise<unknown>>) => {
     const run = await prepare();
     for (let i = 0; i < Math.min(5, n); i++) await run(i); // warm: realm cached, envelope key unwrapped
@@ -134,7 +139,7 @@ export async function measureAwsCalls(options: AwsCallsOptions): Promise<Operati
     const signs = calls.SignCommand ?? 0;
     const usage: OperationUsage = {
       durationMs: elapsedMs / n,
-      memoryMb: LAMBDA_MEMORY_MB,
+      memoryMb,
       readRequestUnits: tally.readUnits / n,
       writeRequestUnits: tally.writeUnits / n,
       kmsSymmetricRequests: (calls.DecryptCommand ?? 0) + (calls.EncryptCommand ?? 0) + (calls.GenerateDataKeyCommand ?? 0),
@@ -142,7 +147,7 @@ export async function measureAwsCalls(options: AwsCallsOptions): Promise<Operati
       kmsEccSigns: alg === 'ES256' ? signs : 0,
     };
     const issuesToken = operation === 'grant' || operation === 'grant with refresh token' || operation === 'refresh';
-    results.push({ operation, mode, alg, issuesToken, calls, usage, costPerMillion: costPerMillion(usage) });
+    results.push({ operation, mode, alg, issuesToken, calls, usage, costPerMillion: costPerMillion(usage), wireBytes: lastWireBytes });
   };
 
   for (const [mode, alg, all] of [
@@ -177,6 +182,19 @@ export async function measureAwsCalls(options: AwsCallsOptions): Promise<Operati
   kms.destroy();
   return results;
 }
+
+/** What the client sent (not the X-Forwarded-* headers the front door adds) and what it got back, with Content-Length and Date. */
+function wireBytes(event: APIGatewayProxyEventV2, result: APIGatewayProxyStructuredResultV2): number {
+  const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').length : 0;
+  const sent = Object.entries(event.headers).flatMap(([name, value]) => (value === undefined || /^x-(forwarded-|amzn-)/.test(name) ? [] : [[name, value]]));
+  const request = `${event.requestContext.http.method} ${event.rawPath} HTTP/1.1\r\n`.length + headerBytes([...sent, ['content-length', String(body)]]) + body;
+  const responseBody = Buffer.byteLength(result.body ?? '');
+  const received = [...Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]), ['content-length', String(responseBody)], ['date', new Date().toUTCString()]];
+  const response = `HTTP/1.1 ${result.statusCode} OK\r\n`.length + headerBytes(received) + responseBody;
+  return request + response;
+}
+
+const headerBytes = (headers: string[][]) => headers.reduce((sum, [name, value]) => sum + `${name}: ${value}\r\n`.length, 0) + 2;
 
 function postEvent(routes: Route[], path: string, clientId: string, secret: string, body: string): APIGatewayProxyEventV2 {
   const matched = matchRoute(routes, 'POST', path);

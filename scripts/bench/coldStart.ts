@@ -23,6 +23,31 @@ export interface ColdStartResult {
   samples: number;
 }
 
+/**
+ * Cold start as a client sees it (issue 13, target 3): a fresh `node` imports the token bundle
+ * (module load and init, PRELOAD_REALMS included: the function awaits it at top level) and
+ * answers its first grant, against the bench stack. Medians of `samples` fresh processes.
+ */
+export interface FirstGrantResult {
+  preload: boolean;
+  /** Import of the bundle: module load + init (+ preload). */
+  initMs: number;
+  /** The first grant, after init. */
+  firstGrantMs: number;
+  /** initMs + firstGrantMs of the same process, median over processes. */
+  totalMs: number;
+  samples: number;
+}
+
+export interface FirstGrantOptions {
+  /** The stack's environment, as the function gets it. */
+  env: Record<string, string>;
+  /** The realm to preload, the one the event asks a token from. */
+  realm: string;
+  /** A client_credentials event for that realm (API Gateway payload 2.0). */
+  event: unknown;
+}
+
 interface ServerlessConfig {
   provider: { environment?: Record<string, unknown> };
   custom: { esbuild: Record<string, unknown> };
@@ -32,7 +57,11 @@ interface ServerlessConfig {
 /** Options serverless-esbuild strips before calling esbuild (they are its own). */
 const PLUGIN_OPTIONS = new Set(['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'installExtraArgs', 'watch', 'skipBuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'nodeExternals', 'config', 'outputWorkFolder', 'outputBuildFolder']);
 
-export async function measureColdStart(options: { samples: number; log: (line: string) => void }): Promise<ColdStartResult[]> {
+export async function measureColdStart(options: {
+  samples: number;
+  log: (line: string) => void;
+  firstGrant?: FirstGrantOptions;
+}): Promise<{ bundles: ColdStartResult[]; firstGrant?: FirstGrantResult[] }> {
   const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
   const esbuildConfig = config.custom.esbuild;
   const buildOptions: BuildOptions = Object.fromEntries(Object.entries(esbuildConfig).filter(([name]) => !PLUGIN_OPTIONS.has(name)));
@@ -62,7 +91,23 @@ export async function measureColdStart(options: { samples: number; log: (line: s
       options.log(`cold start: ${name} ${bundleKb.toFixed(0)} KB`);
       results.push({ function: name, bundleKb, sourceMapKb, loadMs: median(withMaps), loadMsWithoutSourceMaps: median(without), samples: options.samples });
     }
-    return results;
+    let firstGrant: FirstGrantResult[] | undefined;
+    if (options.firstGrant) {
+      firstGrant = [];
+      for (const preload of [false, true]) {
+        const runs: { initMs: number; firstGrantMs: number }[] = [];
+        for (let i = 0; i < options.samples; i++) runs.push(firstGrantTime(join(outdir, `token${extension}`), nodeOptions, options.firstGrant, preload));
+        options.log(`cold start: token, first grant ${preload ? 'with' : 'without'} PRELOAD_REALMS`);
+        firstGrant.push({
+          preload,
+          initMs: median(runs.map((run) => run.initMs)),
+          firstGrantMs: median(runs.map((run) => run.firstGrantMs)),
+          totalMs: median(runs.map((run) => run.initMs + run.firstGrantMs)),
+          samples: options.samples,
+        });
+      }
+    }
+    return { bundles: results, firstGrant };
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
@@ -88,6 +133,38 @@ function importTime(bundle: string, nodeOptions: string): number {
   });
   if (out.status !== 0) throw new Error(`importing ${bundle} failed: ${out.stderr}`);
   return Number(out.stdout);
+}
+
+/** Import + first grant of the bundle in a fresh `node`, with the stack's environment and the deployed cache settings. */
+function firstGrantTime(bundle: string, nodeOptions: string, options: FirstGrantOptions, preload: boolean): { initMs: number; firstGrantMs: number } {
+  const script = [
+    `const t0=performance.now();`,
+    `const { handler } = await import(${JSON.stringify(pathToFileURL(bundle).href)});`,
+    `const t1=performance.now();`,
+    `const result = await handler(JSON.parse(process.env.BENCH_EVENT));`,
+    `const t2=performance.now();`,
+    // The handler's own log lines share stdout; the measurement is the last line.
+    `process.stdout.write(String.fromCharCode(10) + 'BENCH ' + JSON.stringify({ status: result.statusCode, initMs: t1 - t0, firstGrantMs: t2 - t1 }) + String.fromCharCode(10));`,
+    `process.exit(0);`,
+  ].join('');
+  const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_OPTIONS: nodeOptions,
+      ...options.env,
+      REALM_CACHE_TTL_SECONDS: '60',
+      CLIENT_CACHE_TTL_SECONDS: '30',
+      PRELOAD_REALMS: preload ? options.realm : '',
+      BENCH_EVENT: JSON.stringify(options.event),
+    },
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const line = out.stdout.split('\n').reverse().find((l) => l.startsWith('BENCH '));
+  if (out.status !== 0 || !line) throw new Error(`first grant from ${bundle} failed: ${out.stderr.slice(-2000)}`);
+  const result = JSON.parse(line.slice(6)) as { status: number; initMs: number; firstGrantMs: number };
+  if (result.status !== 200) throw new Error(`first grant answered ${result.status}`);
+  return result;
 }
 
 function median(values: number[]): number {

@@ -6,14 +6,17 @@
  */
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { buildEvent, matchRoute, routesFromServerlessYml } from '../../infra/local/apiGateway.js';
+import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
-import { BENCH_CLIENT, realmFor } from './setup.js';
+import { percentile } from './memory.js';
+import { BENCH_CLIENT, grantEvent, realmFor } from './setup.js';
 
 export interface HandlerCostCase {
   mode: SigningMode;
   alg: SignatureAlgorithm;
+  /** Another bench client than BENCH_CLIENT (the copy of the demo's product-sa-client). */
+  client?: string;
 }
 
 export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
@@ -25,6 +28,7 @@ export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
 export interface HandlerCostResult {
   mode: SigningMode;
   alg: SignatureAlgorithm;
+  client?: string;
   grants: number;
   cpuSeconds: number;
   wallSeconds: number;
@@ -34,6 +38,10 @@ export interface HandlerCostResult {
   bareSignsPerCpuSecond: number;
   /** grantsPerCpuSecond / bareSignsPerCpuSecond. */
   ratio: number;
+  /** CPU per grant minus CPU per bare signature of the same input: what a grant costs beyond signing (issue 13, target 1). */
+  overheadMicros: number;
+  /** Envelope cases: CPU time of single grants, measured one by one after the rate (memory model input). */
+  samples?: { count: number; p50Micros: number; p99Micros: number; micros: number[] };
 }
 
 export interface HandlerCostOptions {
@@ -43,6 +51,10 @@ export interface HandlerCostOptions {
   durationMs: number;
   /** Grants in flight at once; 1 is a Lambda container's (one event at a time). */
   concurrency: number;
+  /** Single grants timed one by one for the memory model. */
+  samples: number;
+  /** Only these cases (`mode-alg[-client]`, e.g. `envelope-ES256`); default all. */
+  cases?: string[];
   log: (line: string) => void;
 }
 
@@ -53,31 +65,12 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
   Object.assign(process.env, options.env);
   const { handler } = (await import('../../functions/token.js')) as { handler: Handler };
   const routes = await routesFromServerlessYml(PROJECT_ROOT);
-  const bare = new Map<SignatureAlgorithm, number>();
   const results: HandlerCostResult[] = [];
 
-  for (const { mode, alg } of HANDLER_COST_CASES) {
-    const path = `/realms/${realmFor(mode, alg)}/protocol/openid-connect/token`;
-    const matched = matchRoute(routes, 'POST', path)!;
-    const eventJson = JSON.stringify(
-      buildEvent(
-        {
-          method: 'POST',
-          url: path,
-          rawHeaders: [
-            'Host', 'localhost:8443',
-            'Authorization', `Basic ${Buffer.from(`${BENCH_CLIENT}:${options.secret}`).toString('base64')}`,
-            'Content-Type', 'application/x-www-form-urlencoded',
-            'User-Agent', 'bench',
-          ],
-          body: Buffer.from('grant_type=client_credentials'),
-          sourceIp: '127.0.0.1',
-          localPort: 8443,
-        },
-        matched.route,
-        matched.pathParameters,
-      ),
-    );
+  const caseName = ({ mode, alg, client }: HandlerCostCase) => [mode, alg, client].filter(Boolean).join('-');
+  const cases = HANDLER_COST_CASES.filter((c) => !options.cases || options.cases.includes(caseName(c)));
+  for (const { mode, alg, client } of cases) {
+    const eventJson = JSON.stringify(grantEvent(routes, realmFor(mode, alg), client ?? BENCH_CLIENT, options.secret));
     // Each invocation parses the event and serialises the result, as the Lambda runtime does.
     const invoke = async () => {
       const result = await handler(JSON.parse(eventJson) as APIGatewayProxyEventV2);
@@ -90,17 +83,31 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
     const sample = JSON.parse(JSON.parse(await invoke()).body as string) as { access_token: string };
     await runFor(invoke, options.warmupMs, options.concurrency);
 
-    if (!bare.has(alg)) {
-      const signingInput = sample.access_token.slice(0, sample.access_token.lastIndexOf('.'));
-      bare.set(alg, bareSignRate(alg, signingInput, Math.min(options.durationMs, 3000)));
-    }
+    const signingInput = sample.access_token.slice(0, sample.access_token.lastIndexOf('.'));
+    const bareSign = bareSigner(alg, signingInput);
     options.log(`handler cost: ${mode} ${alg} measuring`);
-    const run = await runFor(invoke, options.durationMs, options.concurrency);
-    const bareRate = bare.get(alg)!;
+    // Grants and bare signatures in alternating slices, so both see the same machine: on a shared
+    // machine the load changes from second to second, and the overhead is their difference.
+    const run = { count: 0, cpuSeconds: 0, wallSeconds: 0 };
+    const signs = { count: 0, cpuSeconds: 0 };
+    const slices = Math.max(1, Math.round(options.durationMs / SLICE_MS));
+    for (let i = 0; i < slices; i++) {
+      const grants = await runFor(invoke, options.durationMs / slices, options.concurrency);
+      run.count += grants.count;
+      run.cpuSeconds += grants.cpuSeconds;
+      run.wallSeconds += grants.wallSeconds;
+      const bareSlice = bareSign(options.durationMs / slices / 2);
+      signs.count += bareSlice.count;
+      signs.cpuSeconds += bareSlice.cpuSeconds;
+    }
+    const bareRate = signs.count / signs.cpuSeconds;
     const grantsPerCpuSecond = run.count / run.cpuSeconds;
+    // Grant by grant, apart from the rate above: the two cpuUsage() calls around each grant are not in it.
+    const samples = mode === 'envelope' && client === undefined ? await sampleCpu(invoke, options.samples) : undefined;
     results.push({
       mode,
       alg,
+      client,
       grants: run.count,
       cpuSeconds: run.cpuSeconds,
       wallSeconds: run.wallSeconds,
@@ -108,9 +115,24 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
       cpuMicrosPerGrant: (run.cpuSeconds / run.count) * 1e6,
       bareSignsPerCpuSecond: bareRate,
       ratio: grantsPerCpuSecond / bareRate,
+      overheadMicros: (run.cpuSeconds / run.count) * 1e6 - 1e6 / bareRate,
+      samples,
     });
   }
   return results;
+}
+
+/** CPU time (user + system, µs) of `n` single calls, one after another. */
+async function sampleCpu(fn: () => Promise<unknown>, n: number) {
+  const micros: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = process.cpuUsage();
+    await fn();
+    const used = process.cpuUsage(start);
+    micros.push(used.user + used.system);
+  }
+  const sorted = [...micros].sort((a, b) => a - b);
+  return { count: n, p50Micros: percentile(sorted, 50), p99Micros: percentile(sorted, 99), micros };
 }
 
 /** Calls `fn` with `concurrency` calls in flight until `ms` of wall time have passed; CPU is this process's user+system. */
@@ -130,25 +152,32 @@ async function runFor(fn: () => Promise<unknown>, ms: number, concurrency: numbe
   return { count, cpuSeconds: (cpu.user + cpu.system) / 1e6, wallSeconds: Number(process.hrtime.bigint() - wallStart) / 1e9 };
 }
 
+/** Length of one slice of grants (and half as long of bare signatures) in the alternation. */
+const SLICE_MS = 500;
+
 /**
  * `crypto.sign` over a real token's signing input, as EnvelopeSigner calls it (RS256: PKCS#1 v1.5
- * with an RSA-2048 key; ES256: P-256 with the JWS r||s encoding), per CPU-second.
+ * with an RSA-2048 key; ES256: P-256 with the JWS r||s encoding): a function that signs for `ms`
+ * and says how many signatures took how much CPU.
  */
-export function bareSignRate(alg: SignatureAlgorithm, signingInput: string, ms: number): number {
+export function bareSigner(alg: SignatureAlgorithm, signingInput: string): (ms: number) => { count: number; cpuSeconds: number } {
   const key = signingKey(alg);
   const input = Buffer.from(signingInput, 'utf8');
   const signOnce = alg === 'ES256' ? () => sign('sha256', input, { key, dsaEncoding: 'ieee-p1363' }) : () => sign('sha256', input, key);
   for (let i = 0; i < 50; i++) signOnce();
-  const cpuStart = process.cpuUsage();
-  const deadline = performance.now() + ms;
-  let count = 0;
-  while (performance.now() < deadline) {
-    for (let i = 0; i < 10; i++) signOnce();
-    count += 10;
-  }
-  const cpu = process.cpuUsage(cpuStart);
-  return count / ((cpu.user + cpu.system) / 1e6);
+  return (ms) => {
+    const cpuStart = process.cpuUsage();
+    const deadline = performance.now() + ms;
+    let count = 0;
+    while (performance.now() < deadline) {
+      for (let i = 0; i < 10; i++) signOnce();
+      count += 10;
+    }
+    const cpu = process.cpuUsage(cpuStart);
+    return { count, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  };
 }
+
 
 function signingKey(alg: SignatureAlgorithm): KeyObject {
   return alg === 'RS256'

@@ -1,21 +1,26 @@
 /**
  * `npm run bench`: what a token costs, in CPU, over HTTP next to oidc-provider, in AWS calls and
- * dollars, and at cold start (issue 6). Prints Markdown tables; with `--json`, one JSON object
- * on stdout and nothing else. Progress goes to stderr.
+ * dollars behind either front door, by memory size, and at cold start (issues 6 and 13). Prints
+ * Markdown tables and the targets of issue 13 (met or missed); with `--json`, one JSON object on
+ * stdout and nothing else. Progress goes to stderr.
  *
- *   npm run bench                      full run (about 2–3 minutes on 2 cores)
+ *   npm run bench                      full run (about 3 minutes on 2 cores)
  *   npm run bench -- --quick --json    short smoke run
  *   npm run bench -- --parts=handler,aws --handler-seconds=10
  */
-import { availableParallelism, cpus, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureAwsCalls } from './awsCalls.js';
 import { measureColdStart } from './coldStart.js';
+import { frontDoorCosts } from './frontDoorCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
-import { startBenchStack } from './setup.js';
+import { memoryReport } from './memoryReport.js';
+import { BENCH_CLIENT, deployedMemoryMb, grantEvent, realmFor, startBenchStack } from './setup.js';
+import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
+import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
 const PARTS = ['cold', 'handler', 'aws', 'http'] as const;
@@ -33,6 +38,9 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     repetitions: { type: 'string' },
     samples: { type: 'string' },
+    'grant-samples': { type: 'string' },
+    /** Handler-cost cases to run, e.g. `envelope-ES256` (default: all). */
+    'handler-cases': { type: 'string' },
   },
 });
 
@@ -48,6 +56,7 @@ const settings = {
   connections: number(values.connections, 32, 32),
   repetitions: number(values.repetitions, 50, 5),
   samples: number(values.samples, 5, 1),
+  grantSamples: number(values['grant-samples'], 3000, 300),
 };
 const parts = new Set(values.parts!.split(',').map((part) => part.trim()) as Part[]);
 for (const part of parts) if (!PARTS.includes(part)) throw new Error(`unknown part ${part}; parts are ${PARTS.join(', ')}`);
@@ -63,32 +72,47 @@ const report: BenchReport = {
     memoryGiB: totalmem() / 2 ** 30,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    loadAverage: loadavg()[0]!,
   },
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   settings,
   targets: [],
 };
 
-// Cold start first, on a machine with nothing of ours running yet.
-if (parts.has('cold')) report.coldStart = await measureColdStart({ samples: settings.samples, log });
-
-if (parts.has('handler') || parts.has('aws') || parts.has('http')) {
-  const stack = await startBenchStack(log);
-  const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
-  try {
-    const common = { env: stack.env, secret: stack.secret, log };
-    if (parts.has('handler')) {
-      report.handlerCost = await measureHandlerCost({ ...common, warmupMs: Math.min(1000, settings.handlerSeconds * 500), durationMs: settings.handlerSeconds * 1000, concurrency: settings.concurrency });
-    }
-    if (parts.has('aws')) report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });
-    if (parts.has('http')) {
-      report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
-    }
-  } finally {
-    await stack.stop();
+const stack = await startBenchStack(log);
+const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
+process.once('SIGINT', stopOnSignal);
+process.once('SIGTERM', stopOnSignal);
+try {
+  const common = { env: stack.env, secret: stack.secret, log };
+  const routes = await routesFromServerlessYml(PROJECT_ROOT);
+  // Cold start first, before this process has warmed anything.
+  if (parts.has('cold')) {
+    const realm = realmFor('envelope', 'RS256');
+    const cold = await measureColdStart({ samples: settings.samples, log, firstGrant: { env: stack.env, realm, event: grantEvent(routes, realm, BENCH_CLIENT, stack.secret) } });
+    report.coldStart = cold.bundles;
+    report.firstGrant = cold.firstGrant;
   }
+  if (parts.has('handler')) {
+    report.handlerCost = await measureHandlerCost({
+      ...common,
+      warmupMs: Math.min(1000, settings.handlerSeconds * 500),
+      durationMs: settings.handlerSeconds * 1000,
+      concurrency: settings.concurrency,
+      samples: settings.grantSamples,
+      cases: values['handler-cases']?.split(',').map((name) => name.trim()),
+    });
+    report.memory = memoryReport(report.handlerCost, await deployedMemoryMb());
+  }
+  if (parts.has('aws')) {
+    report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });
+    report.frontDoorCost = frontDoorCosts(report.awsCalls, routes.length / 2);
+  }
+  if (parts.has('http')) {
+    report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
+  }
+} finally {
+  await stack.stop();
 }
 
 report.targets = checkTargets(report);

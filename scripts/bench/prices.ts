@@ -28,7 +28,40 @@ export const PRICES = {
     region: 'us-east-1',
     source: { title: 'Amazon API Gateway pricing: HTTP APIs', url: 'https://aws.amazon.com/api-gateway/pricing/' },
     asOf: '2020-03 (HTTP APIs GA; unchanged since)',
-    note: 'first 300 million requests a month; $0.90 per million above',
+    note: 'first 300 million requests a month; $0.90 per million above (apiGatewayHttpRequestOver300M)',
+  },
+  apiGatewayHttpRequestOver300M: {
+    usd: 0.9,
+    per: 1_000_000,
+    unit: 'HTTP API request beyond the first 300 million of a month',
+    region: 'us-east-1',
+    source: { title: 'Amazon API Gateway pricing: HTTP APIs', url: 'https://aws.amazon.com/api-gateway/pricing/' },
+    asOf: '2020-03 (HTTP APIs GA; unchanged since)',
+  },
+  albHour: {
+    usd: 0.0225,
+    per: 1,
+    unit: 'Application Load Balancer-hour (or partial hour)',
+    region: 'us-east-1',
+    source: { title: 'Elastic Load Balancing pricing: Application Load Balancer', url: 'https://aws.amazon.com/elasticloadbalancing/pricing/' },
+    asOf: '2017-09 (LCU billing; unchanged since)',
+    note: "issue 13: '≈ $16/month' = 730 h × $0.0225",
+  },
+  albLcuHour: {
+    usd: 0.008,
+    per: 1,
+    unit: 'Load Balancer Capacity Unit-hour (LCU-hour): the largest of the dimensions in ALB_LCU',
+    region: 'us-east-1',
+    source: { title: 'Elastic Load Balancing pricing: Application Load Balancer', url: 'https://aws.amazon.com/elasticloadbalancing/pricing/' },
+    asOf: '2017-09 (LCU billing; unchanged since)',
+  },
+  publicIpv4Hour: {
+    usd: 0.005,
+    per: 1,
+    unit: 'public IPv4 address-hour (an internet-facing ALB holds one per Availability Zone, at least two)',
+    region: 'us-east-1',
+    source: { title: 'Amazon VPC pricing: public IPv4 addresses', url: 'https://aws.amazon.com/vpc/pricing/' },
+    asOf: '2024-02-01 (public IPv4 charge introduced)',
   },
   lambdaRequest: {
     usd: 0.2,
@@ -102,8 +135,29 @@ export const PRICES = {
   },
 } as const satisfies Record<string, Price>;
 
-/** The memory every function is given (serverless.yml `provider.memorySize`). */
-export const LAMBDA_MEMORY_MB = 512;
+/**
+ * What one ALB Capacity Unit (LCU) covers per hour; an hour is billed for the largest of the four
+ * dimensions (same page and date as `albLcuHour`). Processed bytes count requests and responses,
+ * headers included; Lambda targets get 0.4 GB per LCU-hour (EC2 targets 1 GB).
+ */
+export const ALB_LCU = {
+  newConnectionsPerSecond: 25,
+  activeConnectionsPerMinute: 3000,
+  processedGbPerHourLambda: 0.4,
+  ruleEvaluationsPerSecond: 1000,
+  /** Rule evaluations = request rate × (rules processed − 10 free rules). */
+  freeRules: 10,
+} as const;
+
+/** AWS prices a month as 730 hours. */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * Lambda's CPU share grows in proportion to memory: 1,769 MB is one full vCPU (AWS Lambda
+ * developer guide, "Configuring Lambda function memory"). Above it a function gets more than one
+ * vCPU, which a single-threaded handler cannot use.
+ */
+export const LAMBDA_MB_PER_VCPU = 1769;
 
 /** Dollars per single unit. */
 export const unitPrice = (price: Price): number => price.usd / price.per;

@@ -1,20 +1,26 @@
 /** The benchmark's tables, as Markdown (readable in a terminal, pasted as is into the README). */
 import type { OperationResult } from './awsCalls.js';
-import type { ColdStartResult } from './coldStart.js';
+import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
 import { cognitoPerMillion } from './cost.js';
+import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { HttpComparison } from './http.js';
+import { P99_BUDGET_MS } from './memory.js';
+import type { MemoryReport } from './memoryReport.js';
 import type { TargetCheck } from './targets.js';
 
 export interface BenchReport {
   date: string;
-  machine: { cpus: number; model: string; memoryGiB: number; node: string; platform: string };
+  machine: { cpus: number; model: string; memoryGiB: number; node: string; platform: string; loadAverage: number };
   command: string;
   settings: Record<string, number | boolean>;
   handlerCost?: HandlerCostResult[];
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
+  firstGrant?: FirstGrantResult[];
+  memory?: MemoryReport;
+  frontDoorCost?: FrontDoorCostReport;
   targets: TargetCheck[];
 }
 
@@ -28,14 +34,23 @@ function table(header: string[], rows: string[][]): string {
 export function renderReport(report: BenchReport): string {
   const out: string[] = [];
   const m = report.machine;
-  out.push(`${report.date} · ${m.cpus} × ${m.model} · ${n(m.memoryGiB, 1)} GiB · Node ${m.node} · \`${report.command}\``);
+  out.push(`${report.date} · ${m.cpus} × ${m.model} · ${n(m.memoryGiB, 1)} GiB · Node ${m.node} · load average ${n(m.loadAverage, 1)} at start · \`${report.command}\``);
 
   if (report.handlerCost) {
     out.push(
       '### 1. Handler cost (warm `client_credentials`, in-process, per CPU-second of the handler\'s process)',
       table(
-        ['signing', 'grants / CPU-s', 'CPU per grant', 'bare `crypto.sign` / CPU-s', 'handler ÷ bare sign', 'grants measured'],
-        report.handlerCost.map((r) => [`${r.mode} ${r.alg}`, n(r.grantsPerCpuSecond), `${n(r.cpuMicrosPerGrant)} µs`, n(r.bareSignsPerCpuSecond), n(r.ratio, 2), n(r.grants)]),
+        ['signing', 'client', 'grants / CPU-s', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'handler ÷ bare sign', 'grants measured'],
+        report.handlerCost.map((r) => [
+          `${r.mode} ${r.alg}`,
+          r.client ?? 'product-sa-client',
+          n(r.grantsPerCpuSecond),
+          `${n(r.cpuMicrosPerGrant)} µs`,
+          `${n(1e6 / r.bareSignsPerCpuSecond)} µs`,
+          `**${n(r.overheadMicros)} µs**`,
+          n(r.ratio, 2),
+          n(r.grants),
+        ]),
       ),
     );
   }
@@ -44,7 +59,7 @@ export function renderReport(report: BenchReport): string {
     out.push(
       `### 2. Over HTTP (${report.settings.connections} connections, ${report.settings.httpDurationSeconds} s each after ${report.settings.httpWarmupSeconds} s warm-up, autocannon; envelope signing)`,
       table(
-        ['alg', 'server', 'tokens/s', 'p50', 'p99', 'non-200', 'server CPU-s', 'tokens / server CPU-s', 'DynamoDB Local CPU-s', 'autocannon CPU-s', 'ratio'],
+        ['alg', 'server', 'tokens/s', 'p50', 'p99', 'non-200', 'server CPU-s', 'tokens / server CPU-s', 'DynamoDB Local CPU-s', 'autocannon CPU-s', 'per server CPU-s, ratio'],
         report.http.flatMap((c) =>
           [c.service, c.oidcProvider].map((r) => [
             c.alg,
@@ -57,7 +72,7 @@ export function renderReport(report: BenchReport): string {
             n(r.tokensPerServerCpuSecond),
             n(r.dynamoDbLocalCpuSeconds, 1),
             n(r.loadGeneratorCpuSeconds, 1),
-            r === c.service ? `${n(c.ratio, 2)}×` : '',
+            r === c.service ? `${n(c.service.tokensPerServerCpuSecond / c.oidcProvider.tokensPerServerCpuSecond, 2)}×` : '',
           ]),
         ),
       ),
@@ -91,7 +106,67 @@ export function renderReport(report: BenchReport): string {
           ];
         }),
       ),
-      `Amazon Cognito: $${n(cognito)} per million client-credential tokens. Lambda at 512 MB arm64; duration = measured in-process warm time per operation against the local stack, billed rounded up to 1 ms.`,
+      `Amazon Cognito: $${n(cognito)} per million client-credential tokens. API Gateway HTTP API front door (first price tier); Lambda at ${report.awsCalls[0]?.usage.memoryMb ?? '–'} MB arm64; duration = measured in-process warm time per operation against the local stack, billed rounded up to 1 ms.`,
+    );
+  }
+
+  if (report.frontDoorCost) {
+    const f = report.frontDoorCost;
+    const rates = [...new Set(f.rows.map((row) => row.tokensPerSecond))];
+    const cell = (rate: number, door: string) => f.rows.find((row) => row.tokensPerSecond === rate && row.frontDoor === door)!;
+    out.push(
+      `### 3b. Front door at a steady rate: $ per million tokens (envelope ${f.alg}, no refresh tokens)`,
+      table(
+        ['tokens / s', 'HTTP API: front door', 'HTTP API: total', 'ALB: hours + IPv4 + LCU', 'ALB: LCUs (binding dimension)', 'ALB: total', 'cheaper'],
+        rates.map((rate) => {
+          const api = cell(rate, 'httpApi');
+          const alb = cell(rate, 'alb');
+          return [
+            n(rate),
+            `$${n(api.frontDoorPerMillion, 3)}`,
+            `**$${n(api.total, 3)}**`,
+            `$${n(alb.frontDoorPerMillion, 3)}`,
+            `${n(alb.lcu!.units, 2)} (${alb.lcu!.dimension})`,
+            `**$${n(alb.total, 3)}**`,
+            alb.total < api.total ? 'ALB' : 'HTTP API',
+          ];
+        }),
+      ),
+      `Crossover: the ALB is cheaper above **${f.crossoverTokensPerSecond ? n(f.crossoverTokensPerSecond, 1) : '–'} tokens per second** sustained. ` +
+        `Model: 730 h a month; ALB $0.0225/h + 2 public IPv4 addresses at $0.005/h + $0.008 per LCU-hour; one new connection per token ` +
+        `(a client-credentials client fetches a token minutes after the last, past any keep-alive), ${n(f.traffic.bytesPerRequest)} bytes per request and response (measured), ` +
+        `at most ${f.traffic.rulesEvaluated} listener rules evaluated (10 are free); HTTP API $1.00 per million up to 300 million a month, $0.90 above; Lambda and data as in part 3. ` +
+        `At 1,000 tokens/s with the ALB: ${f.albAtTargetByRequestsPerConnection.map((row) => `$${n(row.total, 3)} with ${row.requestsPerConnection} token request${row.requestsPerConnection > 1 ? 's' : ''} per connection`).join(', ')}.`,
+    );
+  }
+
+  if (report.memory) {
+    const mem = report.memory;
+    out.push(
+      '### 5. Memory size (a model: measured CPU per warm grant ÷ the vCPU share of each size)',
+      table(
+        ['memory', 'vCPU share', ...mem.byAlg.flatMap((entry) => [`${entry.alg} p50`, `${entry.alg} p99`, `${entry.alg} billed`, `${entry.alg} Lambda $ / million`])],
+        mem.byAlg[0]!.rows.map((row, i) => [
+          `${n(row.memoryMb)} MB${row.memoryMb === mem.chosenMb ? ' (chosen)' : ''}`,
+          n(row.vcpuShare, 3),
+          ...mem.byAlg.flatMap((entry) => {
+            const r = entry.rows[i]!;
+            return [`${n(r.p50Ms, 2)} ms`, `${r.withinBudget ? '' : '**'}${n(r.p99Ms, 2)} ms${r.withinBudget ? '' : '**'}`, `${n(r.billedMs, 2)} ms`, `$${n(r.lambdaPerMillion, 4)}`];
+          }),
+        ]),
+      ),
+      `Handler time per grant = CPU time of single warm envelope grants measured in this process at a full core (${report.handlerCost?.find((r) => r.samples)?.samples?.count ?? '–'} grants per algorithm) ÷ (memory ÷ 1,769 MB). ` +
+        `Budget: p99 under ${P99_BUDGET_MS} ms. Lambda $ = $0.20 per million requests + GB-seconds (arm64) of the billed milliseconds. serverless.yml: ${mem.configuredMb} MB.`,
+    );
+  }
+
+  if (report.firstGrant) {
+    out.push(
+      '### 4b. Cold start as a client sees it (token bundle in a fresh `node`: import = module load + init, then the first grant, against the bench stack)',
+      table(
+        ['PRELOAD_REALMS', 'init (import)', 'first grant', 'total, median'],
+        report.firstGrant.map((r) => [r.preload ? 'the realm asked for' : 'unset', `${n(r.initMs)} ms`, `${n(r.firstGrantMs, 1)} ms`, `**${n(r.totalMs)} ms**`]),
+      ),
     );
   }
 

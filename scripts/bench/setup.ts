@@ -11,8 +11,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parse } from 'yaml';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { buildEvent, matchRoute, type Route } from '../../infra/local/apiGateway.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb.js';
 import { awsEnvironment, DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
 import { createTables, tableNames } from '../../infra/local/tables.js';
@@ -24,6 +27,36 @@ import { ClientsTable } from '../../lib/store/clientsTable.js';
 import type { ClientRecord, SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 
 export const STAGE = 'bench';
+
+/** The payload-2.0 event API Gateway sends the token function for a client_credentials grant with HTTP Basic. */
+export function grantEvent(routes: Route[], realm: string, clientId: string, secret: string): APIGatewayProxyEventV2 {
+  const path = `/realms/${realm}/protocol/openid-connect/token`;
+  const matched = matchRoute(routes, 'POST', path);
+  if (!matched) throw new Error(`no route for POST ${path}`);
+  return buildEvent(
+    {
+      method: 'POST',
+      url: path,
+      rawHeaders: [
+        'Host', 'localhost:8443',
+        'Authorization', `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        'Content-Type', 'application/x-www-form-urlencoded',
+        'User-Agent', 'bench',
+      ],
+      body: Buffer.from('grant_type=client_credentials'),
+      sourceIp: '127.0.0.1',
+      localPort: 8443,
+    },
+    matched.route,
+    matched.pathParameters,
+  );
+}
+
+/** The memory every function is given: serverless.yml's `provider.memorySize`. */
+export async function deployedMemoryMb(): Promise<number> {
+  const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as { provider: { memorySize: number } };
+  return Number(config.provider.memorySize);
+}
 
 export interface BenchRealm {
   name: string;
@@ -154,10 +187,25 @@ async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: stri
         rotatedSecretExpiresAt: undefined,
         attributes: refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
         serviceAccount: { id: randomUUID(), username: `service-account-${clientId}`, roles: template.serviceAccount!.roles },
+        protocolMappers: [...(template.protocolMappers ?? []), ...extraMappers(Number(process.env.BENCH_EXTRA_MAPPERS ?? 0))],
       };
       await table.putClient(client);
     }
   }
+}
+
+/**
+ * BENCH_EXTRA_MAPPERS=N gives the bench clients N more protocol mappers (hardcoded claims, each
+ * typed and nested), to measure what mappers cost a grant (issue 10).
+ */
+function extraMappers(count: number): NonNullable<ClientRecord['protocolMappers']> {
+  return Array.from({ length: Number.isInteger(count) && count > 0 ? count : 0 }, (_, i) => ({
+    id: randomUUID(),
+    name: `bench claim ${i}`,
+    protocol: 'openid-connect',
+    protocolMapper: 'oidc-hardcoded-claim-mapper',
+    config: { 'claim.name': `bench.claim${i}`, 'claim.value': String(i), 'jsonType.label': 'long', 'access.token.claim': 'true', 'introspection.token.claim': 'true' },
+  }));
 }
 
 /** Starts the local KMS as its own process (`infra/local/kms/main.ts`) on an ephemeral port. */

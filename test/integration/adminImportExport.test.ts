@@ -64,9 +64,10 @@ describe('import-realm', () => {
     const report = await json(['import-realm', path]);
     assert.equal(report.realm, 'acme');
     assert.equal(report.dryRun, false);
-    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6 });
+    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, protocolMappers: 41 });
     assert.ok(report.skipped.includes('users: 1 user that is not a service account'));
-    assert.ok(report.skipped.some((line: string) => line.startsWith('protocolMappers: ')));
+    // Protocol mappers are imported and applied now (issue 10), never reported as skipped.
+    assert.ok(!report.skipped.some((line: string) => line.includes('protocolMappers')), report.skipped.join('\n'));
     assert.deepEqual(report.keysCreated.map((k: { alg: string }) => k.alg), ['RS256', 'ES256']);
     assert.deepEqual(report.newSecrets, []);
 
@@ -79,7 +80,7 @@ describe('import-realm', () => {
 
   it('human output: one summary line, notes and skipped lines', async () => {
     const out = await output(['import-realm', await file('acme-again.json', await demoExport('acme'))]);
-    assert.match(out, /^imported realm acme: 9 clients, 8 roles, 11 client scopes, 6 service accounts \(\d+ items\)$/m);
+    assert.match(out, /^imported realm acme: 9 clients, 8 roles, 11 client scopes, 0 groups, 41 protocol mappers, 6 service accounts \(\d+ items\)$/m);
     assert.match(out, /^skipped: users: 1 user that is not a service account$/m);
     assert.doesNotMatch(out, /created signing key/, 'the realm has its keys now');
   });
@@ -179,30 +180,40 @@ describe('export-realm', () => {
     assert.deepEqual(user, {
       id: 'c389dcf1-ee1e-48c5-8375-1aba0fe51909',
       username: 'service-account-product-sa-client',
+      emailVerified: false,
+      createdTimestamp: 1735689600000,
       enabled: true,
       serviceAccountClientId: 'product-sa-client',
       realmRoles: ['default-roles-demo', 'user', 'admin'],
       clientRoles: { 'product-api': ['read', 'write', 'delete'] },
+      groups: [],
     });
     assert.deepEqual(exported.scopeMappings, [
       { client: 'product-sa-client', roles: ['user'] },
       { clientScope: 'offline_access', roles: ['offline_access'] },
     ]);
     assert.deepEqual(exported.clientScopeMappings, { 'product-api': [{ client: 'product-sa-client', roles: ['read', 'write'] }] });
-    assert.deepEqual(exported.clientScopes.find((s: { name: string }) => s.name === 'roles'), {
-      name: 'roles',
-      protocol: 'openid-connect',
-      attributes: { 'include.in.token.scope': 'false' },
-    });
+    const roles = exported.clientScopes.find((s: { name: string }) => s.name === 'roles');
+    assert.equal(roles.id, '9a07b634-6ca6-4ed8-aa4a-0698620dbc9f', 'ids kept');
+    assert.equal(roles.attributes['include.in.token.scope'], 'false');
+    assert.deepEqual(roles.protocolMappers.map((m: { protocolMapper: string }) => m.protocolMapper), [
+      'oidc-usermodel-realm-role-mapper', 'oidc-usermodel-client-role-mapper', 'oidc-audience-resolve-mapper',
+    ]);
+    assert.equal(product.protocolMappers.length, 3, "the client's own mappers");
+    // What this service keeps without using comes back as sent (issue 11's round trip).
+    assert.equal(exported.displayName, 'Demo');
+    assert.equal(exported.id, 'a6761d94-83ef-4ecc-ac70-901fe71de5e2');
     assert.deepEqual(exported.defaultDefaultClientScopes, ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email']);
   });
 
   it('never any secret, hash or ciphertext', async () => {
     const text = JSON.stringify(exported);
     for (const secret of DEMO_SECRETS.filter((s) => s !== 'password')) assert.ok(!text.includes(secret), secret);
-    assert.ok(!text.includes('"password"'));
+    // The realm's own `requiredCredentials: ["password"]` comes back; the client with secret "password" must not.
+    assert.ok(!JSON.stringify(exported.clients).includes('"password"'));
+    assert.ok(!JSON.stringify({ ...exported, requiredCredentials: undefined }).includes('"password"'));
     assert.doesNotMatch(text, /scrypt\$|sha256\$|hmac\$|secretHash|Ciphertext|"secret"|ciphertext/);
-    const hmac = JSON.stringify(JSON.parse(await output(['export-realm', 'hmac'])));
+    const hmac = JSON.stringify({ ...JSON.parse(await output(['export-realm', 'hmac'])), requiredCredentials: undefined });
     assert.doesNotMatch(hmac, /"password"|Ciphertext|"secret"/);
   });
 

@@ -17,7 +17,9 @@ const PRODUCT = { authorization: basic('product-sa-client', 'password') };
 let stack: TestStack;
 
 async function token(body: string) {
-  const handler = httpHandler((request) => tokenEndpoint(stack.runtime, request, tokenGrants), { noStore: true, log: () => undefined });
+  // 50 requests at once on two shared cores can outlast the 8 s per-request budget; what is tested here is
+  // who wins, not how fast, so the budget is out of the way.
+  const handler = httpHandler((request) => tokenEndpoint(stack.runtime, request, tokenGrants), { noStore: true, log: () => undefined, budgetMs: 60_000 });
   const res = await handler(apiEvent({ path: `${OIDC}/token`, headers: { 'content-type': 'application/x-www-form-urlencoded', ...PRODUCT }, body }));
   return { status: res.statusCode!, body: JSON.parse(res.body!) };
 }
@@ -61,7 +63,8 @@ describe('parallel refreshes of one token', () => {
       const ok = results.filter((r) => r.status === 200).length;
       console.log(`# 50 parallel refreshes, rotation on, max reuse 3: ${ok} × 200`);
       assert.equal(ok, 4, JSON.stringify(results.filter((r) => r.status !== 200).map((r) => r.body.error_description)));
-      assert.ok(results.filter((r) => r.status !== 200).every((r) => r.status === 400 && r.body.error === 'invalid_grant'));
+      const others = results.filter((r) => r.status !== 200);
+      assert.ok(others.every((r) => r.status === 400 && r.body.error === 'invalid_grant'), JSON.stringify(others.find((r) => r.status !== 400)));
     } finally {
       await setRealm({ revokeRefreshToken: true, refreshTokenMaxReuse: 0 });
     }

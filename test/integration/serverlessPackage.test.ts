@@ -20,6 +20,14 @@ let template: Template;
 /** The same stack packaged with every security parameter set away from its default. */
 let tuned: Template;
 let outDir: string;
+/** The same stack with `--param frontDoor=alb` (and the ALB's parameters). */
+let alb: Template;
+const ALB_PARAMS = {
+  frontDoor: 'alb',
+  albVpcId: 'vpc-0123456789abcdef0',
+  albSubnetIds: 'subnet-aaaa,subnet-bbbb',
+  albCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/test',
+};
 const TUNED_PARAMS = {
   issuerBaseUrl: 'https://auth.example.com',
   tokenReservedConcurrency: 'none',
@@ -92,6 +100,7 @@ before(async () => {
   template = await packageStack(outDir);
   resources = template.Resources;
   tuned = await packageStack(join(outDir, 'tuned'), TUNED_PARAMS);
+  alb = await packageStack(join(outDir, 'alb'), { ...ALB_PARAMS, wafRateLimit: '500' });
 });
 
 describe('npm start beside serverless package', () => {
@@ -329,6 +338,70 @@ describe('serverless package (CloudFormation)', () => {
     // Strings only the Admin API holds (lib/adminApi/errors.ts, lib/admin/realmManagement.ts).
     for (const marker of ['HTTP 401 Unauthorized', 'Cannot parse the JSON', 'realm-management']) assert.ok(!token.includes(marker), marker);
     assert.ok(sizes.admin! > sizes.token!, 'the admin bundle holds the admin code');
+  });
+});
+
+describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
+  const ofType = (type: string) => Object.entries(alb.Resources).filter(([, r]) => r.Type === type);
+
+  it('has no API Gateway at all, and the HTTP API template has no load balancer', () => {
+    assert.deepEqual(Object.values(alb.Resources).filter((r) => r.Type.startsWith('AWS::ApiGatewayV2::')), []);
+    assert.deepEqual(Object.values(resources).filter((r) => r.Type.startsWith('AWS::ElasticLoadBalancingV2::')), []);
+  });
+
+  it('puts an internet-facing ALB in the given subnets, HTTPS only with the given certificate, its DNS name the default issuer', () => {
+    const [[, balancer]] = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer') as [[string, Resource]];
+    assert.equal(balancer.Properties.Scheme, 'internet-facing');
+    assert.deepEqual(balancer.Properties.Subnets, { 'Fn::Split': [',', 'subnet-aaaa,subnet-bbbb'] });
+    const attributes = Object.fromEntries(balancer.Properties.LoadBalancerAttributes.map((a: { Key: string; Value: string }) => [a.Key, a.Value]));
+    assert.equal(attributes['routing.http.xff_header_processing.mode'], 'append');
+    const listeners = ofType('AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => r.Properties);
+    assert.deepEqual(listeners.map((l) => [l.Port, l.Protocol]), [[443, 'HTTPS']]);
+    assert.equal(listeners[0]!.Certificates[0].CertificateArn, ALB_PARAMS.albCertificateArn);
+    const [[, group]] = ofType('AWS::EC2::SecurityGroup') as [[string, Resource]];
+    assert.equal(group.Properties.VpcId, ALB_PARAMS.albVpcId);
+    assert.deepEqual(group.Properties.SecurityGroupIngress.map((rule: { FromPort: number }) => rule.FromPort), [443]);
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const issuer = alb.Resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL;
+      assert.deepEqual(issuer, { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['LoadBalancer', 'DNSName'] }]] }, fn);
+    }
+  });
+
+  it("gives each function one Lambda target group, with Keycloak's paths in both forms and its method", () => {
+    const groups = ofType('AWS::ElasticLoadBalancingV2::TargetGroup');
+    assert.equal(groups.length, Object.keys(FUNCTIONS).length);
+    const rules = ofType('AWS::ElasticLoadBalancingV2::ListenerRule').map(([, r]) => r.Properties);
+    const priorities = rules.map((rule) => rule.Priority);
+    assert.equal(new Set(priorities).size, priorities.length, 'listener rule priorities are unique');
+    for (const [fn, { method, paths }] of Object.entries(FUNCTIONS)) {
+      const prefix = `${logicalName(fn).replace('LambdaFunction', '')}Alb`;
+      const [groupName, group] = groups.find(([name]) => name.startsWith(prefix))!;
+      assert.equal(group.Properties.TargetType, 'lambda', fn);
+      assert.deepEqual(group.Properties.Targets, [{ Id: { 'Fn::GetAtt': [logicalName(fn), 'Arn'] } }], fn);
+      assert.deepEqual(group.Properties.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
+      const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
+      const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*')));
+      assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
+      assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
+      const permission = Object.values(alb.Resources).find((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.SourceArn?.Ref === groupName);
+      assert.equal(permission?.Properties.Principal, 'elasticloadbalancing.amazonaws.com', fn);
+    }
+  });
+
+  it('attaches the WAF rate-based rule, when there is one, to the load balancer itself', () => {
+    assert.equal(holds(alb, 'WafEnabled'), true);
+    assert.deepEqual(alb.Resources.AlbWebAclAssociation!.Properties.ResourceArn, { Ref: 'LoadBalancer' });
+    assert.equal(alb.Resources.AlbWebAclAssociation!.Condition, 'WafEnabled');
+  });
+
+  it('refuses to package an ALB without its parameters, naming them, and an unknown front door', async () => {
+    const outputOf = (err: Error & { stdout?: string; stderr?: string }) => `${err.message}${err.stdout ?? ''}${err.stderr ?? ''}`;
+    await assert.rejects(packageStack(join(outDir, 'alb-bare'), { frontDoor: 'alb' }), (err: Error) => {
+      const output = outputOf(err);
+      return ['AlbSecurityGroup.Properties.VpcId', 'LoadBalancer.Properties.Subnets', 'Certificates.0.CertificateArn'].every((at) => output.includes(at));
+    });
+    await assert.rejects(packageStack(join(outDir, 'cloudfront'), { frontDoor: 'cloudfront' }), (err: Error) => outputOf(err).includes('Value not found at "file" source'));
   });
 });
 

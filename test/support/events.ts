@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { ALBEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /** An API Gateway HTTP API (payload 2.0) event as API Gateway builds it. */
 export function apiEvent(options: {
@@ -57,4 +57,31 @@ export async function basicGrant(
     }),
   );
   return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+}
+
+/**
+ * An Application Load Balancer event as the ALB builds it for a Lambda target group: with
+ * `multiValueHeaders` when the target group enables them (the alb front door does), else `headers`.
+ */
+export function albEvent(options: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string | string[]>;
+  body?: string;
+  isBase64Encoded?: boolean;
+  multiValueHeaders?: boolean;
+}): ALBEvent {
+  const headers: Record<string, string[]> = { host: ['sso.example.com'], 'x-forwarded-proto': ['https'], 'x-forwarded-for': ['203.0.113.9'], 'x-amzn-trace-id': [`Root=1-${randomUUID()}`] };
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = [value].flat();
+  const multi = options.multiValueHeaders ?? true;
+  return {
+    requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/token/0123456789abcdef' } },
+    httpMethod: options.method ?? 'POST',
+    path: options.path,
+    ...(multi
+      ? { multiValueHeaders: headers, multiValueQueryStringParameters: {} }
+      : { headers: Object.fromEntries(Object.entries(headers).map(([name, values]) => [name, values.at(-1)!])), queryStringParameters: {} }),
+    body: options.body ?? '',
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
 }

@@ -1,0 +1,135 @@
+import type { ClientRecord, ClientScope, RealmData, RealmSettings } from '../store/model.js';
+import { ClaimWriter } from './claimWriter.js';
+import { compileScopeMappers, mapperPlan, type CompiledMapper, type ScopeMappers } from './mapperPlan.js';
+import type { MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js';
+import { RoleGraph, roleKey, rolesInScope, type RoleRef } from './roles.js';
+import { scopeClaim, type ResolvedScope } from './scope.js';
+import { GroupIndex, roleMappingsWithGroups, serviceAccountOf } from './serviceAccount.js';
+
+/** What building a token needs of a realm, indexed once per realm load (the realm context adds its keys). */
+export interface TokenRealm {
+  settings: RealmSettings;
+  roles: RoleGraph;
+  clientScopes: Map<string, ClientScope>;
+  groups: GroupIndex;
+  /** Every client scope's protocol mappers, compiled when the realm was loaded. */
+  scopeMappers: ScopeMappers;
+}
+
+export function tokenRealm(data: Omit<RealmData, 'keys'>): TokenRealm {
+  return {
+    settings: data.settings,
+    roles: new RoleGraph(data.compositeRoles),
+    clientScopes: new Map(data.clientScopes.map((scope) => [scope.name, scope])),
+    groups: new GroupIndex(data.groups ?? []),
+    scopeMappers: compileScopeMappers(data.clientScopes),
+  };
+}
+
+/** Everything one token request's tokens are built from, worked out once and shared by access token, ID token and response. */
+export interface TokenContext extends MapperSubject {
+  /** The client scopes in effect after the permission filter. */
+  scopes: ClientScope[];
+  /** The `scope` claim and response member. */
+  scope: string;
+  openid: boolean;
+  /** The roles in scope (Keycloak's TokenManager.getAccess), before role-editing mappers. */
+  roles: RoleRef[];
+  mappers: CompiledMapper[];
+  /** Client attribute `client.use.lightweight.access.token.enabled`. */
+  lightweight: boolean;
+}
+
+/** The user-session notes Keycloak's ClientCredentialsGrantType sets. */
+export function clientCredentialsNotes(clientId: string, sourceIp: string): Record<string, string> {
+  return { client_id: clientId, clientId, clientHost: sourceIp, clientAddress: sourceIp };
+}
+
+export function tokenContext(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope, notes: Record<string, string>): TokenContext {
+  const user = serviceAccountOf(client);
+  const memberships = realm.groups.memberships(user);
+  const held = realm.roles.expand(roleMappingsWithGroups(user, memberships));
+  const scopes = resolved.clientScopes.filter((scope) => permitted(scope, held));
+  return {
+    user,
+    memberships,
+    client,
+    realm: realm.settings,
+    notes,
+    scopes,
+    scope: scopeClaim(resolved.openid, scopes),
+    openid: resolved.openid,
+    roles: rolesInScope(realm.roles, client, scopes, held),
+    mappers: mapperPlan(client, scopes, realm.scopeMappers),
+    lightweight: client.attributes['client.use.lightweight.access.token.enabled'] === 'true',
+  };
+}
+
+/**
+ * Keycloak's isClientScopePermittedForUser: a client scope with role scope mappings is used only
+ * when the service account holds (composites and groups expanded) one of those roles.
+ */
+function permitted(scope: ClientScope, held: Map<string, RoleRef>): boolean {
+  const { realm, client } = scope.scopeMappings ?? { realm: [], client: {} };
+  const roles: RoleRef[] = [...realm.map((name) => ({ name })), ...Object.entries(client).flatMap(([owner, names]) => names.map((name) => ({ client: owner, name })))];
+  return roles.length === 0 || roles.some((role) => held.has(roleKey(role)));
+}
+
+/**
+ * Runs the plan's mappers that write to this kind of token, in order, over the writer. The
+ * resolved roles are per run: role-name and hardcoded-role mappers edit them for later mappers.
+ */
+export function runMappers(ctx: TokenContext, kind: TokenKind, writer: ClaimWriter, lightweight = false): void {
+  const roles = resolvedRoles(ctx.roles);
+  for (const compiled of ctx.mappers) {
+    const selected = kind === 'access' && lightweight ? compiled.lightweight : compiled.on[kind];
+    if (!selected) continue;
+    for (const write of compiled.type.map({ ...ctx, config: compiled.mapper.config ?? {}, roles })) {
+      switch (write.kind) {
+        case 'claim':
+          writer.write(write);
+          break;
+        case 'audience':
+          writer.addAudience(write.audience);
+          break;
+        case 'addRole':
+          add(roles, write.role);
+          break;
+        case 'renameRole':
+          remove(roles, write.from);
+          add(roles, write.to);
+          break;
+      }
+    }
+  }
+}
+
+interface MutableRoles extends ResolvedRoles {
+  realm: Set<string>;
+  clients: Map<string, Set<string>>;
+}
+
+function resolvedRoles(roles: RoleRef[]): MutableRoles {
+  const resolved: MutableRoles = { realm: new Set(), clients: new Map() };
+  for (const role of roles) add(resolved, role);
+  return resolved;
+}
+
+function add(roles: MutableRoles, role: RoleRef): void {
+  if (role.client === undefined) roles.realm.add(role.name);
+  else {
+    const names = roles.clients.get(role.client) ?? new Set<string>();
+    names.add(role.name);
+    roles.clients.set(role.client, names);
+  }
+}
+
+function remove(roles: MutableRoles, role: RoleRef): void {
+  if (role.client === undefined) roles.realm.delete(role.name);
+  else {
+    const names = roles.clients.get(role.client);
+    names?.delete(role.name);
+    // A client whose last role moved away leaves resource_access and the audience.
+    if (names?.size === 0) roles.clients.delete(role.client);
+  }
+}
