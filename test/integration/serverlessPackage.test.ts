@@ -381,9 +381,11 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
       assert.deepEqual(group.Properties.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
       const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
       const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
-      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*')));
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*')));
       assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
-      assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
+      // ANY (the admin function) is every method: no method condition at all.
+      if (method === 'ANY') assert.equal(conditions['http-request-method'], undefined, fn);
+      else assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
       const permission = Object.values(alb.Resources).find((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.SourceArn?.Ref === groupName);
       assert.equal(permission?.Properties.Principal, 'elasticloadbalancing.amazonaws.com', fn);
     }
