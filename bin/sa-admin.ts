@@ -14,6 +14,7 @@ import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
+import { bootstrapAdminService } from '../lib/admin/bootstrap.js';
 import { isLoopbackUrl } from '../lib/clientAuth/jwksUrl.js';
 import { AdminError } from '../lib/admin/errors.js';
 import { ensureKeys, listKeys, rotateKeys, type KeyView } from '../lib/admin/keys.js';
@@ -21,7 +22,9 @@ import { describeRole, type RoleName } from '../lib/admin/lookup.js';
 import { pushNotBefore } from '../lib/admin/notBefore.js';
 import { exportRealm } from '../lib/admin/realmExport.js';
 import { importRealmExport, RealmImportError } from '../lib/admin/realmImport.js';
+import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../lib/admin/realms.js';
+import { createClientScope, deleteClientScope, findClientScopeByName, listClientScopes, updateClientScope } from '../lib/admin/clientScopes.js';
 import { createRole, deleteRole, listRoles, updateRole } from '../lib/admin/roles.js';
 import {
   addServiceAccountToGroup,
@@ -230,7 +233,8 @@ Examples:
   sa-admin --local sa grant demo billing read --client product-api
   sa-admin --local mapper audience demo --client billing --audience product-api
   sa-admin --local token preview demo billing
-  sa-admin --stage prod keys rotate demo`,
+  sa-admin --stage prod keys rotate demo
+  KC_BOOTSTRAP_ADMIN_CLIENT_SECRET=… sa-admin --local bootstrap-admin service --client-id temp-admin`,
   );
 
 /** A command group (`realm`, `client`, …): a missing or unknown subcommand is a one-line usage error. */
@@ -486,6 +490,20 @@ interface RoleFlags {
   compositeOf?: string[];
   plain?: boolean;
   description?: string;
+  rename?: string;
+  attribute?: string[];
+}
+
+/** `KEY=VALUE` pairs, a key given twice holding several values (Keycloak role attributes are lists). */
+function roleAttributes(pairs: string[] | undefined): Record<string, string[]> | undefined {
+  if (pairs === undefined) return undefined;
+  const attributes: Record<string, string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) usage(`--attribute ${pair}: expected KEY=VALUE`);
+    (attributes[pair.slice(0, at)] ??= []).push(pair.slice(at + 1));
+  }
+  return attributes;
 }
 
 role
@@ -513,12 +531,19 @@ role
   .addOption(new Option('--composite-of <roles...>', 'replace its composites: ROLE (realm) or CLIENT:ROLE').conflicts('plain'))
   .option('--plain', 'remove all its composites')
   .option('--description <text>')
+  .option('--rename <name>', 'a new name; every mapping, composite and scope mapping of the role follows')
+  .option('--attribute <KEY=VALUE...>', "replace the role's attributes (a key given twice holds both values)")
   .action(async (realmName: string, name: string, opts: RoleFlags, cmd: Command) => {
     const compositeOf = opts.plain ? [] : opts.compositeOf;
-    if (compositeOf === undefined && opts.description === undefined) usage('role update: give --composite-of, --plain or --description');
+    const attributes = roleAttributes(opts.attribute);
+    if (compositeOf === undefined && opts.description === undefined && opts.rename === undefined && attributes === undefined) {
+      usage('role update: give --composite-of, --plain, --description, --rename or --attribute');
+    }
     const updated = await updateRole(context(cmd), realmName, roleName(name, opts.client), {
       ...(compositeOf === undefined ? {} : { compositeOf }),
       ...(opts.description === undefined ? {} : { description: opts.description }),
+      ...(opts.rename === undefined ? {} : { name: opts.rename }),
+      ...(attributes === undefined ? {} : { attributes }),
     });
     print(cmd, updated, () => [`updated ${roleLine(updated)}`]);
   });
@@ -543,6 +568,79 @@ role
     const target = roleName(name, opts.client);
     const result = await deleteRole(context(cmd), realmName, target);
     print(cmd, { ...target, ...result }, () => [`deleted ${describeRole(target)} (${result.referencesRemoved} items that named it updated)`]);
+  });
+
+// client-scope -----------------------------------------------------------------------------------
+
+const clientScope = group('client-scope', 'create, update, list or delete client scopes');
+
+/** Keycloak's attribute that puts a scope's name in the `scope` claim. */
+const scopeAttributes = (opts: { inTokenScope?: boolean; attribute?: string[] }): Record<string, string> | undefined => {
+  const pairs = roleAttributes(opts.attribute);
+  if (pairs === undefined && opts.inTokenScope === undefined) return undefined;
+  const attributes = Object.fromEntries(Object.entries(pairs ?? {}).map(([key, values]) => [key, values.at(-1)!]));
+  return { ...attributes, ...(opts.inTokenScope === undefined ? {} : { 'include.in.token.scope': String(opts.inTokenScope) }) };
+};
+
+clientScope
+  .command('list')
+  .description("list a realm's client scopes with their ids")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: object, cmd: Command) => {
+    const scopes = await listClientScopes(context(cmd), realmName);
+    print(cmd, scopes, () => scopes.map((scope) => `${scope.name} (${scope.id})${scope.includeInTokenScope ? '' : ', not in the scope claim'}`));
+  });
+
+clientScope
+  .command('create')
+  .description('create a client scope (OpenID Connect)')
+  .argument('<realm>')
+  .argument('<name>')
+  .option('--description <text>')
+  .option('--no-in-token-scope', "leave the scope's name out of the scope claim")
+  .option('--attribute <KEY=VALUE...>', 'other Keycloak client scope attributes')
+  .action(async (realmName: string, name: string, opts: { description?: string; inTokenScope?: boolean; attribute?: string[] }, cmd: Command) => {
+    const created = await createClientScope(context(cmd), realmName, {
+      name,
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+      attributes: scopeAttributes(opts) ?? { 'include.in.token.scope': 'true' },
+    });
+    print(cmd, created, () => [`created client scope ${created.name} (${created.id})`]);
+  });
+
+clientScope
+  .command('update')
+  .description("change a client scope's name, description or attributes; clients and realm defaults follow a rename")
+  .argument('<realm>')
+  .argument('<name>')
+  .option('--rename <name>')
+  .option('--description <text>')
+  .option('--in-token-scope <yes>', 'true or false: whether the name goes in the scope claim', (value) => value === 'true')
+  .option('--attribute <KEY=VALUE...>', 'replace the attributes')
+  .action(async (realmName: string, name: string, opts: { rename?: string; description?: string; inTokenScope?: boolean; attribute?: string[] }, cmd: Command) => {
+    const ctx = context(cmd);
+    const scope = await findClientScopeByName(ctx, realmName, name);
+    if (!scope) throw new AdminError(`client scope '${name}' does not exist in realm '${realmName}'`, 'not-found');
+    const given = scopeAttributes(opts);
+    const updated = await updateClientScope(ctx, realmName, scope.id!, {
+      ...(opts.rename === undefined ? {} : { name: opts.rename }),
+      ...(opts.description === undefined ? {} : { description: opts.description }),
+      ...(given === undefined ? {} : { attributes: opts.attribute === undefined ? { ...scope.attributes, ...given } : given }),
+    });
+    print(cmd, updated, () => [`updated client scope ${updated.name} (${updated.id})`]);
+  });
+
+clientScope
+  .command('delete')
+  .description('delete a client scope that no client and no realm default list names')
+  .argument('<realm>')
+  .argument('<name>')
+  .action(async (realmName: string, name: string, _opts: object, cmd: Command) => {
+    const ctx = context(cmd);
+    const scope = await findClientScopeByName(ctx, realmName, name);
+    if (!scope) throw new AdminError(`client scope '${name}' does not exist in realm '${realmName}'`, 'not-found');
+    await deleteClientScope(ctx, realmName, scope.id!);
+    print(cmd, { name, id: scope.id }, () => [`deleted client scope ${name}`]);
   });
 
 // sa, scope --------------------------------------------------------------------------------------
@@ -910,10 +1008,45 @@ keys
     ]);
   });
 
+// bootstrap-admin, upgrade ----------------------------------------------------------------------
+
+group('bootstrap-admin', "create a temporary admin for the Admin REST API (Keycloak 26's kc.sh bootstrap-admin)")
+  .command('service')
+  .description("create the master realm if missing and a confidential client whose service account holds master's admin")
+  .requiredOption('--client-id <id>', 'the admin client id (Keycloak: KC_BOOTSTRAP_ADMIN_CLIENT_ID, default temp-admin)')
+  .option('--client-secret-env <var>', 'read the secret from this environment variable (Keycloak spells it --client-secret:env=VAR)', 'KC_BOOTSTRAP_ADMIN_CLIENT_SECRET')
+  .option('--force-secret', 'when the client exists, set this secret instead of failing')
+  .action(async (opts: { clientId: string; clientSecretEnv: string; forceSecret?: boolean }, cmd: Command) => {
+    // Never from an argument: a secret on the command line lands in shell history and `ps`.
+    const secret = process.env[opts.clientSecretEnv];
+    if (!secret) usage(`the environment variable ${opts.clientSecretEnv} holds no secret`);
+    const result = await bootstrapAdminService(context(cmd), opts.clientId, secret, { forceSecret: opts.forceSecret ?? false });
+    print(cmd, result, () => [
+      ...(result.realmCreated ? ['created realm master'] : []),
+      result.secretReplaced
+        ? `set a new secret for admin client ${result.clientId} (realm master)`
+        : `created admin client ${result.clientId} in realm master; its service account holds master's admin role`,
+    ]);
+  });
+
+realm
+  .command('upgrade')
+  .description("add what the Admin REST API needs to a realm made before it (realm-management client and roles); idempotent")
+  .argument('<realm>')
+  .action(async (realmName: string, _opts: unknown, cmd: Command) => {
+    const ctx = context(cmd);
+    await showRealm(ctx, realmName);
+    const added = await ensureAdministration(ctx, realmName);
+    print(cmd, { realm: realmName, added }, () => (added.length === 0 ? [`realm ${realmName} is up to date`] : added.map((what) => `added ${what}`)));
+  });
+
 // ---------------------------------------------------------------------------------------------
 
+// Keycloak's spelling `--client-secret:env=VAR` (kc.sh bootstrap-admin), as this parser knows it.
+const argv = process.argv.map((arg) => arg.replace(/^--client-secret:env(?==|$)/, '--client-secret-env'));
+
 try {
-  await program.parseAsync(process.argv);
+  await program.parseAsync(argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     // Commander already wrote its message (or the help). Help asked for is success; the rest is usage.

@@ -1,5 +1,9 @@
 import { join } from 'node:path';
+import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
+import { createAdminContext } from '../../lib/admin/context.js';
+import { secretsKeyAlias, signingKeyAliases } from '../seed.js';
 import { endpointsFromEnvironment, PROJECT_ROOT, startLocalStack } from './stack.js';
+import { tableNames } from './tables.js';
 
 /**
  * `npm start`: the whole product locally. Ports come from the environment:
@@ -28,14 +32,48 @@ const stack = await startLocalStack({
   process.exit(1);
 });
 
+/**
+ * The Admin REST API's first admin, as Keycloak 26 bootstraps one from KC_BOOTSTRAP_ADMIN_CLIENT_ID
+ * and KC_BOOTSTRAP_ADMIN_CLIENT_SECRET. Locally both have documented defaults (README, docs/admin-api.md);
+ * a restart sets the secret again, so changing the variable takes effect.
+ */
+const adminClientId = process.env.KC_BOOTSTRAP_ADMIN_CLIENT_ID || 'temp-admin';
+const adminSecret = process.env.KC_BOOTSTRAP_ADMIN_CLIENT_SECRET || 'temp-admin-secret';
+await bootstrapAdminService(
+  createAdminContext({
+    names: {
+      stage: 'local',
+      service: 'sa-token-service',
+      clientsTable: tableNames('local').clients,
+      signingKeyAliases: signingKeyAliases('local'),
+      secretsKeyId: secretsKeyAlias('local'),
+    },
+    local: { dynamodb: stack.env.AWS_ENDPOINT_URL_DYNAMODB!, kms: stack.env.AWS_ENDPOINT_URL_KMS! },
+  }),
+  adminClientId,
+  adminSecret,
+  { forceSecret: true },
+).catch(async (err: Error) => {
+  console.error(`could not bootstrap the admin client: ${err.message}`);
+  await stack.stop();
+  process.exit(1);
+});
+
 const base = stack.baseUrl;
 console.log(`
 Token service ready on ${base} (issuer base ${env.ISSUER_BASE_URL || base})
   discovery   ${base}/realms/demo/.well-known/openid-configuration
   token       ${base}/realms/demo/protocol/openid-connect/token
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs
+  admin API   ${base}/admin/realms   (Keycloak's Admin REST API, docs/admin-api.md)
   (every path is also served under Keycloak's legacy /auth prefix)
   ALB         ${stack.albBaseUrl} (the same functions behind the alb front door's events)
+
+Admin REST API client (master realm, service account holding master's admin role):
+  client id     ${adminClientId}      (KC_BOOTSTRAP_ADMIN_CLIENT_ID)
+  client secret ${adminSecret}      (KC_BOOTSTRAP_ADMIN_CLIENT_SECRET)
+  token         curl -s ${base}/realms/master/protocol/openid-connect/token -d grant_type=client_credentials \\
+                  -d client_id=${adminClientId} -d client_secret=…
 
 Try the seed request:
   curl -s -X POST ${base}/auth/realms/demo/protocol/openid-connect/token \\

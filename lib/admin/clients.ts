@@ -1,20 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { encryptClientSecret } from '../clientAuth/secretCipher.js';
+import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
-import { sk } from '../store/clientsTable.js';
-import { emptyRoleMappings, type ClientAuthenticatorType, type ClientRecord } from '../store/model.js';
+import { pepperedHasher } from '../clientAuth/secretPepper.js';
+import { sk, type ClientsTableItem } from '../store/clientsTable.js';
+import {
+  emptyRoleMappings,
+  type ClientAuthenticatorType,
+  type ClientRecord,
+  type ProtocolMapper,
+  type RealmSettings,
+  type RoleMappings,
+  type ServiceAccountUser,
+} from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
-import { requireClient, requireRealm } from './lookup.js';
+import { allRealmItems, requireClient, requireRealm } from './lookup.js';
 import { removeRoleReferences } from './roles.js';
 import { serviceAccountClaims } from './serviceAccounts.js';
 
 /**
- * Clients: registration with Keycloak's defaults, listing, enabling, deleting, and secret
- * rotation. A secret is generated here (256 bits from the CSPRNG), returned once to be shown to
- * the operator, and stored only as a SHA-256 hash (plus, for client-secret-jwt, encrypted under the
- * stage's secrets key). Nothing here ever returns a stored hash or ciphertext.
+ * Clients: registration with Keycloak's defaults, listing, changing, deleting, and secrets. A
+ * secret is generated here (256 bits from the CSPRNG) or chosen by the caller (the Admin API's
+ * `secret`, the bootstrap's `--client-secret`); it is verified against its hash (SHA-256 for a
+ * generated one, scrypt for a chosen one) and kept beside it encrypted under the stage's secrets
+ * key (encryption context: realm and clientId), so `client-secret-jwt` can HMAC with it and the
+ * Admin API can show it to a manage-clients caller (Terraform reads it after every apply).
+ * Nothing here returns a stored hash or ciphertext; only `readClientSecret` decrypts.
  */
 
 export interface NewClientOptions {
@@ -28,6 +40,47 @@ export interface NewClientOptions {
   jwks?: string;
   /** client-jwt: where the client publishes its JWKS. */
   jwksUrl?: string;
+  /** Keycloak's internal id; a new UUID when absent. */
+  id?: string;
+  /** A chosen secret instead of a generated one (hashed with the realm's pepper: it may be weak). */
+  secret?: string;
+  enabled?: boolean;
+  publicClient?: boolean;
+  bearerOnly?: boolean;
+  /** Client attributes as sent (all values strings); the jwks and refresh-token options add theirs. */
+  attributes?: Record<string, string>;
+  /** Scope names; the realm's default and optional client scopes when absent. */
+  defaultClientScopes?: string[];
+  optionalClientScopes?: string[];
+  notBefore?: number;
+  protocolMappers?: ProtocolMapper[];
+  /** Representation fields this service does not use, kept as sent. */
+  extra?: Record<string, unknown>;
+  /** The new service account's roles instead of the realm's default role (the bootstrap gives master's `admin`). */
+  serviceAccountRoles?: RoleMappings;
+}
+
+/** What `updateClient` may change; absent fields stay as they are (Keycloak's partial PUT). */
+export interface ClientChanges {
+  /** A new clientId: the client, its roles and every mapping of them are renamed. */
+  clientId?: string;
+  enabled?: boolean;
+  publicClient?: boolean;
+  bearerOnly?: boolean;
+  /** true creates the service account (with the realm's default role), false removes it. */
+  serviceAccountsEnabled?: boolean;
+  fullScopeAllowed?: boolean;
+  clientAuthenticatorType?: ClientAuthenticatorType;
+  /** Replaces every attribute (Keycloak replaces the map). */
+  attributes?: Record<string, string>;
+  defaultClientScopes?: string[];
+  optionalClientScopes?: string[];
+  notBefore?: number;
+  protocolMappers?: ProtocolMapper[];
+  /** Merged into the stored extras: a field not sent stays as it was. */
+  extra?: Record<string, unknown>;
+  /** Sets this secret; the previous one stops at once. */
+  secret?: string;
 }
 
 /** A client as shown to an operator: everything but the secret material. */
@@ -55,42 +108,191 @@ export async function createClient(
   options: NewClientOptions = {},
 ): Promise<{ client: ClientView; secret?: string }> {
   const settings = await requireRealm(ctx.table, realm);
-  if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
-    throw new AdminError('a client id is 1 to 255 characters without control characters');
-  }
-  if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`);
+  checkClientId(clientId);
+  if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
-  const attributes: Record<string, string> = { ...jwksAttributes(ctx, auth, options) };
+  const attributes: Record<string, string> = { ...options.attributes, ...jwksAttributes(ctx, auth, options) };
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
+  const publicClient = options.publicClient ?? false;
+  if (publicClient && options.serviceAccounts) throw new AdminError('a public client cannot have service accounts');
 
   const record: ClientRecord = {
     realm,
     clientId,
-    id: randomUUID(),
-    enabled: true,
-    publicClient: false,
-    bearerOnly: false,
+    id: options.id ?? randomUUID(),
+    enabled: options.enabled ?? true,
+    publicClient,
+    bearerOnly: options.bearerOnly ?? false,
     serviceAccountsEnabled: options.serviceAccounts ?? false,
     fullScopeAllowed: options.fullScopeAllowed ?? true,
     clientAuthenticatorType: auth,
-    ...(await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, options.serviceAccounts ?? false)),
-    optionalClientScopes: [...settings.defaultOptionalClientScopes],
+    // Keycloak's service-account scope (or its note mappers) unless the caller chose the default scopes.
+    ...(options.defaultClientScopes
+      ? { defaultClientScopes: [...options.defaultClientScopes] }
+      : await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, options.serviceAccounts ?? false)),
+    optionalClientScopes: [...(options.optionalClientScopes ?? settings.defaultOptionalClientScopes)],
     attributes,
-    notBefore: 0,
+    notBefore: options.notBefore ?? 0,
     scopeMappings: emptyRoleMappings(),
-    // Keycloak gives a new service account the realm's default role, and keeps usernames in lower case.
-    ...(options.serviceAccounts
-      ? { serviceAccount: { id: randomUUID(), username: `service-account-${clientId.toLowerCase()}`, roles: { realm: [settings.defaultRole], client: {} } } }
-      : {}),
+    ...(options.protocolMappers ? { protocolMappers: options.protocolMappers } : {}),
+    ...(options.extra && Object.keys(options.extra).length > 0 ? { extra: options.extra } : {}),
+    ...(options.serviceAccounts ? { serviceAccount: newServiceAccount(settings, clientId, options.serviceAccountRoles, ctx.now()) } : {}),
   };
-  if (auth === 'client-jwt') {
+  if (!usesSecret(record)) {
     await ctx.table.putClient(record);
     return { client: clientView(record) };
   }
-  const secret = generateSecret();
-  const withSecret = { ...record, ...(await secretFields(ctx, record, secret)) };
+  const secret = options.secret ?? generateSecret();
+  const withSecret = { ...record, ...(await secretFields(ctx, record, secret, options.secret !== undefined)) };
   await ctx.table.putClient(withSecret);
   return { client: clientView(withSecret), secret };
+}
+
+/**
+ * Keycloak creates `service-account-<clientId>` (usernames in lower case) holding the realm's
+ * default role (ClientManager.enableServiceAccount).
+ */
+function newServiceAccount(settings: RealmSettings, clientId: string, roles: RoleMappings | undefined, now: number): ServiceAccountUser {
+  return {
+    id: randomUUID(),
+    username: `service-account-${clientId.toLowerCase()}`,
+    roles: roles ?? { realm: [settings.defaultRole], client: {} },
+    createdTimestamp: now * 1000,
+  };
+}
+
+/** Whether the client authenticates with a secret (public, bearer-only and client-jwt clients do not). */
+export function usesSecret(client: Pick<ClientRecord, 'publicClient' | 'bearerOnly' | 'clientAuthenticatorType'>): boolean {
+  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+}
+
+function checkClientId(clientId: string): void {
+  if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
+    throw new AdminError('a client id is 1 to 255 characters without control characters');
+  }
+}
+
+/** The client with Keycloak's internal id (the Admin REST API's `{id}`). */
+export async function findClientById(ctx: AdminContext, realm: string, id: string): Promise<ClientRecord | undefined> {
+  return ctx.table.findClientById(realm, id);
+}
+
+/**
+ * Changes a client as Keycloak's partial PUT does. A new clientId renames the client and every
+ * reference to it (its roles, and their mappings, composites and scope mappings elsewhere), and
+ * re-encrypts its secret under the new encryption context.
+ */
+export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
+  const settings = await requireRealm(ctx.table, realm);
+  const stored = await requireClient(ctx.table, realm, clientId);
+  const newId = changes.clientId ?? clientId;
+  if (newId !== clientId) {
+    checkClientId(newId);
+    if (await ctx.table.getClient(realm, newId)) throw new AdminError(`client '${newId}' already exists in realm '${realm}'`, 'conflict');
+  }
+  let next: ClientRecord = {
+    ...stored,
+    clientId: newId,
+    ...defined({
+      enabled: changes.enabled,
+      publicClient: changes.publicClient,
+      bearerOnly: changes.bearerOnly,
+      fullScopeAllowed: changes.fullScopeAllowed,
+      clientAuthenticatorType: changes.clientAuthenticatorType,
+      attributes: changes.attributes,
+      defaultClientScopes: changes.defaultClientScopes,
+      optionalClientScopes: changes.optionalClientScopes,
+      notBefore: changes.notBefore,
+      protocolMappers: changes.protocolMappers,
+    }),
+    ...(changes.extra ? { extra: { ...stored.extra, ...changes.extra } } : {}),
+  };
+  const serviceAccounts = changes.serviceAccountsEnabled ?? stored.serviceAccountsEnabled;
+  if (next.publicClient && serviceAccounts) throw new AdminError('a public client cannot have service accounts');
+  if (serviceAccounts && !stored.serviceAccount) {
+    next = { ...next, serviceAccountsEnabled: true, serviceAccount: newServiceAccount(settings, newId, undefined, ctx.now()) };
+  } else if (!serviceAccounts) {
+    const { serviceAccount: _removed, ...rest } = next;
+    next = { ...rest, serviceAccountsEnabled: false };
+  } else if (newId !== clientId && next.serviceAccount) {
+    next = { ...next, serviceAccount: { ...next.serviceAccount, username: `service-account-${newId.toLowerCase()}` } };
+  }
+  // The secret's encryption context names the clientId: a renamed client's copy is re-encrypted.
+  if (changes.secret !== undefined && usesSecret(next)) {
+    next = { ...withoutSecrets(next), ...(await secretFields(ctx, next, changes.secret, true)) };
+  } else if (newId !== clientId && stored.secretCiphertext !== undefined) {
+    const secret = await decryptClientSecret(ctx.kms, realm, clientId, stored.secretCiphertext);
+    const { rotatedSecretHash: _h, rotatedSecretCiphertext: _c, rotatedSecretExpiresAt: _e, ...rest } = next;
+    next = { ...rest, secretCiphertext: await encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realm, newId, secret) };
+  }
+  await ctx.table.putClient(next);
+  if (newId !== clientId) {
+    await ctx.table.deleteItem(realm, sk.client(clientId));
+    await renameClientReferences(ctx, realm, clientId, newId);
+  }
+  return clientView(next);
+}
+
+/**
+ * Rewrites every item naming the old clientId: its client roles (whose keys hold the owner's
+ * clientId) and every role mapping, composite and scope mapping of them. One scan of the realm,
+ * as role deletion does: renames are rare.
+ */
+async function renameClientReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
+  const rename = (mappings: RoleMappings): RoleMappings | undefined => {
+    if (!(from in mappings.client)) return undefined;
+    const { [from]: names, ...rest } = mappings.client;
+    return { realm: mappings.realm, client: { ...rest, [to]: names ?? [] } };
+  };
+  for (const item of await allRealmItems(ctx.table, realm)) {
+    let updated: ClientsTableItem | undefined;
+    if (item.kind === 'role') {
+      const composites = item.composites && rename(item.composites);
+      if (item.client === from) {
+        await ctx.table.deleteItem(realm, item.composite ? sk.compositeRole(item) : sk.plainRole(item));
+        updated = { ...item, client: to, ...(composites ? { composites } : {}) };
+      } else if (composites) updated = { ...item, composites };
+    } else if (item.kind === 'clientScope') {
+      const scopeMappings = rename(item.scopeMappings);
+      if (scopeMappings) updated = { ...item, scopeMappings };
+    } else if (item.kind === 'client' && item.clientId !== from) {
+      const scopeMappings = rename(item.scopeMappings);
+      const roles = item.serviceAccount && rename(item.serviceAccount.roles);
+      if (scopeMappings || roles) {
+        updated = {
+          ...item,
+          scopeMappings: scopeMappings ?? item.scopeMappings,
+          ...(item.serviceAccount ? { serviceAccount: { ...item.serviceAccount, roles: roles ?? item.serviceAccount.roles } } : {}),
+        };
+      }
+    }
+    if (updated) await ctx.table.putItem(realm, updated);
+  }
+  // The renamed client's own mappings of its own roles.
+  const self = await ctx.table.getClient(realm, to);
+  if (self) {
+    const scopeMappings = rename(self.scopeMappings);
+    const roles = self.serviceAccount && rename(self.serviceAccount.roles);
+    if (scopeMappings || roles) {
+      await ctx.table.putClient({
+        ...self,
+        scopeMappings: scopeMappings ?? self.scopeMappings,
+        ...(self.serviceAccount ? { serviceAccount: { ...self.serviceAccount, roles: roles ?? self.serviceAccount.roles } } : {}),
+      });
+    }
+  }
+}
+
+/**
+ * The client's current secret, decrypted (only the admin function's role may): `value` is absent
+ * for a client without a secret, and for one whose secret exists only as a hash (stored before
+ * secrets were kept encrypted) until its secret is next set or regenerated.
+ */
+export async function readClientSecret(ctx: AdminContext, realm: string, clientId: string): Promise<{ value?: string; hashOnly: boolean }> {
+  const client = await requireClient(ctx.table, realm, clientId);
+  if (!usesSecret(client) || client.secretHash === undefined) return { hashOnly: false };
+  if (client.secretCiphertext === undefined) return { hashOnly: true };
+  return { value: await decryptClientSecret(ctx.kms, realm, client.clientId, client.secretCiphertext), hashOnly: false };
 }
 
 export async function listClients(ctx: AdminContext, realm: string): Promise<ClientView[]> {
@@ -142,9 +344,7 @@ export async function rotateSecret(ctx: AdminContext, realm: string, clientId: s
   if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new AdminError('--grace is a whole number of seconds, 0 or more');
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
-  if (client.publicClient || client.bearerOnly || client.clientAuthenticatorType === 'client-jwt') {
-    throw new AdminError(`client '${clientId}' does not authenticate with a secret`);
-  }
+  if (!usesSecret(client)) throw new AdminError(`client '${clientId}' does not authenticate with a secret`);
   const {
     secretHash: previousHash,
     secretCiphertext: previousCiphertext,
@@ -186,18 +386,32 @@ export function clientView(client: ClientRecord): ClientView {
     notBefore: c.notBefore,
     ...(c.serviceAccount === undefined ? {} : { serviceAccount: c.serviceAccount }),
     scopeMappings: c.scopeMappings,
+    ...(c.protocolMappers === undefined ? {} : { protocolMappers: c.protocolMappers }),
+    ...(c.extra === undefined ? {} : { extra: c.extra }),
   };
 }
 
-/** The stored forms of a generated secret, and the attribute recording when it was made. */
-async function secretFields(ctx: AdminContext, client: ClientRecord, secret: string): Promise<Partial<ClientRecord>> {
-  return {
-    secretHash: hashGeneratedSecret(secret),
-    ...(client.clientAuthenticatorType === 'client-secret-jwt'
-      ? { secretCiphertext: await encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, client.realm, client.clientId, secret) }
-      : {}),
-    attributes: { ...client.attributes, [SECRET_CREATION_TIME]: String(ctx.now()) },
-  };
+/**
+ * The stored forms of a secret: its hash (SHA-256 for a generated one; for a chosen one, which may
+ * be weak, an HMAC keyed with the realm's pepper as imports hash them, lib/clientAuth/secretPepper.ts), its copy encrypted under the stage's secrets key, and the attribute
+ * recording when it was made.
+ */
+async function secretFields(ctx: AdminContext, client: ClientRecord, secret: string, chosen = false): Promise<Partial<ClientRecord>> {
+  const [secretHash, secretCiphertext] = await Promise.all([
+    chosen ? pepperedHasher(ctx.kms, ctx.table, ctx.names.secretsKeyId, client.realm)(client.clientId, secret) : hashGeneratedSecret(secret),
+    encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, client.realm, client.clientId, secret),
+  ]);
+  return { secretHash, secretCiphertext, attributes: { ...client.attributes, [SECRET_CREATION_TIME]: String(ctx.now()) } };
+}
+
+function withoutSecrets(client: ClientRecord): ClientRecord {
+  const { secretHash: _a, secretCiphertext: _b, rotatedSecretHash: _c, rotatedSecretCiphertext: _d, rotatedSecretExpiresAt: _e, ...rest } = client;
+  return rest;
+}
+
+/** The fields whose value is not undefined. */
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 /**

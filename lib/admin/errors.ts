@@ -1,10 +1,16 @@
 /**
  * The one error type of the admin operations. Its message is written as is, on one line, by the
  * CLI (`sa-admin: <message>`), so it names what is wrong and never carries a secret, a stored
- * hash or a ciphertext.
+ * hash or a ciphertext. Its `kind` lets each interface map it to its own form: the Admin REST API
+ * answers `not-found` with 404, `conflict` with 409 and `invalid` with 400 (lib/adminApi/router.ts).
  */
+export type AdminErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
+
 export class AdminError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: AdminErrorKind = 'invalid',
+  ) {
     super(message);
     this.name = 'AdminError';
   }

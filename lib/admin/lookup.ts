@@ -1,6 +1,7 @@
 import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { AdminError } from './errors.js';
+import { roleId } from './ids.js';
 
 /**
  * Finding what an admin command names (a realm, a client, a role), each failing with an
@@ -47,13 +48,13 @@ const settingsOrder = (key: string) => {
 
 export async function requireRealm(table: ClientsTable, realm: string): Promise<RealmSettings> {
   const settings = await findRealm(table, realm);
-  if (!settings) throw new AdminError(`realm '${realm}' does not exist`);
+  if (!settings) throw new AdminError(`realm '${realm}' does not exist`, 'not-found');
   return settings;
 }
 
 export async function requireClient(table: ClientsTable, realm: string, clientId: string): Promise<ClientRecord> {
   const client = await table.getClient(realm, clientId);
-  if (!client) throw new AdminError(`client '${clientId}' does not exist in realm '${realm}'`);
+  if (!client) throw new AdminError(`client '${clientId}' does not exist in realm '${realm}'`, 'not-found');
   return client;
 }
 
@@ -75,7 +76,7 @@ export async function findRole(table: ClientsTable, realm: string, role: RoleNam
 
 export async function requireRole(table: ClientsTable, realm: string, role: RoleName): Promise<Role> {
   const found = await findRole(table, realm, role);
-  if (!found) throw new AdminError(`${describeRole(role)} does not exist in realm '${realm}'`);
+  if (!found) throw new AdminError(`${describeRole(role)} does not exist in realm '${realm}'`, 'not-found');
   return found;
 }
 
@@ -94,5 +95,23 @@ export async function resolveRoleRef(table: ClientsTable, realm: string, ref: st
     const role = await findRole(table, realm, candidate);
     if (role) return role;
   }
-  throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`);
+  throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`, 'not-found');
+}
+
+/** Every role of the realm, realm and client roles, composite or not (two Queries, one per sort-key prefix). */
+export async function allRoles(table: ClientsTable, realm: string): Promise<Role[]> {
+  const items = (await table.listRealmItems(realm, 'META#ROLE#')).concat(await table.listRealmItems(realm, 'ROLE#'));
+  return items.flatMap((item) => {
+    if (item.kind !== 'role') return [];
+    const { kind: _kind, ...role } = item;
+    return [role];
+  });
+}
+
+/**
+ * A role by its id (Keycloak's `realm.getRoleById`: realm and client roles alike). Ids are not
+ * part of the sort key, so this reads the realm's roles: roles are few next to clients.
+ */
+export async function findRoleById(table: ClientsTable, realm: string, id: string): Promise<Role | undefined> {
+  return (await allRoles(table, realm)).find((role) => roleId(realm, role) === id);
 }

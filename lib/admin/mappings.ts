@@ -1,4 +1,5 @@
-import type { ClientRecord, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
+import { RoleGraph } from '../tokens/roles.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -25,21 +26,51 @@ export interface MappingChange {
 export async function addMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
-  const mappings = clone(mappingsOf(client, target));
+  const change = await added(ctx, realm, mappingsOf(client, target), roles);
+  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  return { clientId, ...change };
+}
+
+export async function removeMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
+  await requireRealm(ctx.table, realm);
+  const client = await requireClient(ctx.table, realm, clientId);
+  const change = removed(mappingsOf(client, target), roles);
+  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  return { clientId, ...change };
+}
+
+/**
+ * A client scope's scope mappings (Keycloak's ClientScopeResource.getScopeMappedResource): the
+ * roles a client with `fullScopeAllowed` false may put in its tokens while the scope is in effect.
+ * On the scope's item, read with the realm.
+ */
+export async function addClientScopeMappings(ctx: AdminContext, realm: string, scope: ClientScope, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const change = await added(ctx, realm, scope.scopeMappings, roles);
+  if (change.changed.length > 0) await ctx.table.putItem(realm, { kind: 'clientScope', ...scope, scopeMappings: change.roles });
+  return change;
+}
+
+export async function removeClientScopeMappings(ctx: AdminContext, realm: string, scope: ClientScope, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const change = removed(scope.scopeMappings, roles);
+  if (change.changed.length > 0) await ctx.table.putItem(realm, { kind: 'clientScope', ...scope, scopeMappings: change.roles });
+  return change;
+}
+
+/** The mappings with the roles added (each must exist), and which were new. */
+async function added(ctx: AdminContext, realm: string, current: RoleMappings, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+  const mappings = clone(current);
   const result = partition(roles, (role) => !has(mappings, role));
   for (const role of result.changed) {
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
     else (mappings.client[role.client] ??= []).push(role.name);
   }
-  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
-  return { clientId, ...result, roles: mappings };
+  return { ...result, roles: mappings };
 }
 
-export async function removeMappings(ctx: AdminContext, realm: string, clientId: string, target: MappingTarget, roles: RoleName[]): Promise<MappingChange> {
-  await requireRealm(ctx.table, realm);
-  const client = await requireClient(ctx.table, realm, clientId);
-  const mappings = clone(mappingsOf(client, target));
+/** The mappings without the roles, and which were there. */
+function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingChange, 'clientId'> {
+  const mappings = clone(current);
   const result = partition(roles, (role) => has(mappings, role));
   for (const role of result.changed) {
     if (role.client === undefined) mappings.realm = mappings.realm.filter((name) => name !== role.name);
@@ -49,8 +80,44 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
       else delete mappings.client[role.client];
     }
   }
-  if (result.changed.length > 0) await ctx.table.putClient(withMappings(client, target, mappings));
-  return { clientId, ...result, roles: mappings };
+  return { ...result, roles: mappings };
+}
+
+/**
+ * The roles held through these mappings (Keycloak's RoleMapperModel.hasRole, and a client's
+ * ScopeContainerModel.hasScope): each mapped role and, transitively, what its composites contain,
+ * as `describeRole` keys. The same expansion a token's roles go through.
+ */
+export function effectiveRoles(mappings: RoleMappings, roles: readonly Role[]): Set<string> {
+  const graph = new RoleGraph(roles.filter((role) => role.composite).map((role) => ({ client: role.client, name: role.name, composites: role.composites ?? { realm: [], client: {} } })));
+  return new Set([...graph.expand(mappings).values()].map(describeRole));
+}
+
+/**
+ * A service account's role mappings with those of its groups and their parent groups added
+ * (Keycloak's UserModel.hasRole looks through group membership, a subgroup inheriting its parents').
+ */
+export function withGroupRoles(account: ServiceAccountUser, groups: readonly Group[]): RoleMappings {
+  const paths = new Set<string>();
+  for (const path of account.groups ?? []) {
+    const parts = path.split('/').filter((part) => part !== '');
+    for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join('/')}`);
+  }
+  const merged: RoleMappings = clone(account.roles);
+  for (const group of groups) {
+    if (!paths.has(group.path)) continue;
+    for (const name of group.roles.realm) if (!merged.realm.includes(name)) merged.realm.push(name);
+    for (const [owner, names] of Object.entries(group.roles.client)) {
+      const list = (merged.client[owner] ??= []);
+      for (const name of names) if (!list.includes(name)) list.push(name);
+    }
+  }
+  return merged;
+}
+
+/** Whether the role is mapped directly (Keycloak's hasDirectRole). */
+export function mapsDirectly(mappings: RoleMappings, role: RoleName): boolean {
+  return has(mappings, role);
 }
 
 function mappingsOf(client: ClientRecord, target: MappingTarget): RoleMappings {

@@ -15,6 +15,7 @@ import {
   type Role,
   type RoleMappings,
   type SignatureAlgorithm,
+  type SigningMode,
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
@@ -22,9 +23,10 @@ import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, type MapperReport } from './realmImportMappers.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
+import { ensureAdministration } from './realmManagement.js';
+import { realmNameProblem } from './realmName.js';
 
 export type { ImportProblem } from './realmImportReader.js';
-import { realmNameProblem } from './realmName.js';
 
 /**
  * Imports a Keycloak realm export (what `kc.sh export` writes, or the admin console's partial
@@ -164,6 +166,8 @@ export interface ImportOptions {
   generateSecrets?: boolean;
   /** Progress of the two long phases: hashing secrets (scrypt), then writing items. */
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
+  /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
+  signingMode?: SigningMode;
 }
 
 export interface ImportReport {
@@ -219,7 +223,8 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
   await importRealm(ctx.table, parsed, (written, total) => options.onProgress?.('items', written, total));
   // Every imported realm has its client-secret pepper, whether or not this file needed it yet.
   await ensureRealmPepper(ctx.kms, ctx.table, ctx.names.secretsKeyId, parsed.realm);
-  const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? 'kms');
+  const keys = await ensureRealmKeys(ctx, parsed.realm, existing?.signingMode ?? options.signingMode ?? 'kms');
+  await ensureAdministration(ctx, parsed.realm);
   report.keysCreated = keys.map(({ kid, alg }) => ({ kid, alg }));
   return report;
 }

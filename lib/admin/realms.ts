@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
 import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
 import { type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
@@ -5,6 +7,7 @@ import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
 import { builtInClientScopes } from '../tokens/builtInScopes.js';
+import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { realmNameProblem } from './realmName.js';
 import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
 
@@ -22,6 +25,10 @@ export type RealmChanges = Partial<
     | 'refreshTokenMaxReuse'
     | 'defaultSignatureAlgorithm'
     | 'signingMode'
+    | 'notBefore'
+    | 'defaultDefaultClientScopes'
+    | 'defaultOptionalClientScopes'
+    | 'extra'
   >
 >;
 
@@ -33,16 +40,19 @@ export type RealmChanges = Partial<
 function newRealmItems(settings: RealmSettings): ClientsTableItem[] {
   const scopes: ClientScope[] = builtInClientScopes();
   return [
-    { kind: 'role', name: 'offline_access', description: '${role_offline-access}', composite: false },
-    { kind: 'role', name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'offline_access', description: '${role_offline-access}', composite: false },
+    { kind: 'role', id: randomUUID(), name: 'uma_authorization', description: '${role_uma_authorization}', composite: false },
     {
       kind: 'role',
+      id: randomUUID(),
       name: settings.defaultRole,
       description: '${role_default-roles}',
       composite: true,
       composites: { realm: ['offline_access', 'uma_authorization'], client: {} },
     },
     ...scopes.map((scope): ClientsTableItem => ({ kind: 'clientScope', ...scope })),
+    // Keycloak's admin roles: `realm-management` and its roles, or master's `admin` and `create-realm`.
+    ...administrationItems(settings.realm),
   ];
 }
 
@@ -52,11 +62,12 @@ export interface CreatedRealm {
 }
 
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
-export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}): Promise<CreatedRealm> {
+export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}, options: { id?: string } = {}): Promise<CreatedRealm> {
   const problem = realmNameProblem(realm);
   if (problem !== undefined) throw new AdminError(`'${realm}' is not a valid realm name: it ${problem}`);
-  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`);
+  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
+    id: options.id ?? randomUUID(),
     realm,
     enabled: true,
     // Keycloak's defaults for a new realm.
@@ -76,6 +87,10 @@ export async function createRealm(ctx: AdminContext, realm: string, changes: Rea
   });
   await ctx.table.batchPut(realm, newRealmItems(settings));
   const keys = await ensureRealmKeys(ctx, realm, settings.signingMode ?? 'kms');
+  // The pepper chosen secrets are hashed with exists from the start: the token functions cache a
+  // realm's lack of one for a minute (lib/clientAuth/secretPepper.ts), which would refuse a secret
+  // set through the Admin API right after the realm's first token.
+  await ensureRealmPepper(ctx.kms, ctx.table, ctx.names.secretsKeyId, realm);
   // Last: a realm without settings does not exist for the token endpoint, so it appears complete.
   await ctx.table.putItem(realm, { kind: 'settings', ...settings });
   return { settings, keys };
@@ -98,6 +113,11 @@ export async function showRealm(ctx: AdminContext, realm: string): Promise<Realm
   };
 }
 
+/** Every realm's settings (the Admin API's realm list). */
+export async function listRealms(ctx: AdminContext): Promise<RealmSettings[]> {
+  return ctx.table.listRealmSettings();
+}
+
 export async function updateRealm(ctx: AdminContext, realm: string, changes: RealmChanges): Promise<RealmSettings> {
   if (Object.keys(changes).length === 0) throw new AdminError('nothing to update: give at least one setting (see --help)');
   const settings = checkSettings({ ...(await requireRealm(ctx.table, realm)), ...changes });
@@ -113,6 +133,8 @@ export async function updateRealm(ctx: AdminContext, realm: string, changes: Rea
  */
 export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?: (deleted: number, total: number) => void): Promise<number> {
   await requireRealm(ctx.table, realm);
+  // Keycloak's RealmsAdminResource: the admin realm holds every admin's rights.
+  if (realm === MASTER_REALM) throw new AdminError("Can't remove master realm");
   const items = await allRealmItems(ctx.table, realm);
   const keys = items.map((item) => sortKeyOf(item)).sort((a, b) => Number(b === sk.settings) - Number(a === sk.settings));
   let deleted = 0;
@@ -128,5 +150,11 @@ export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?:
 
 function checkSettings(settings: RealmSettings): RealmSettings {
   if (settings.accessTokenLifespan < 1) throw new AdminError('--access-token-lifespan must be at least 1 second');
+  for (const key of ['ssoSessionIdleTimeout', 'ssoSessionMaxLifespan', 'clientSessionIdleTimeout', 'clientSessionMaxLifespan', 'refreshTokenMaxReuse', 'notBefore'] as const) {
+    if (!Number.isInteger(settings[key]) || settings[key] < 0) throw new AdminError(`${key} must be a whole number, 0 or more`);
+  }
+  if (settings.defaultSignatureAlgorithm !== 'RS256' && settings.defaultSignatureAlgorithm !== 'ES256') {
+    throw new AdminError('defaultSignatureAlgorithm must be RS256 or ES256');
+  }
   return settings;
 }

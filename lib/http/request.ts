@@ -6,6 +6,8 @@ export interface HttpRequest {
   method: string;
   /** The raw path, e.g. `/auth/realms/demo/protocol/openid-connect/token`. */
   path: string;
+  /** The raw query string without `?` (the Admin REST API reads `clientId`, `first`, `max`, …). */
+  query?: string;
   realm: string;
   /** Header names lower-cased. Repeated headers are joined with a comma, as API Gateway HTTP APIs join them. */
   headers: Record<string, string>;
@@ -45,6 +47,7 @@ export function fromApiGatewayEvent(event: APIGatewayProxyEventV2): HttpRequest 
   return {
     method: event.requestContext?.http?.method ?? 'GET',
     path,
+    query: event.rawQueryString ?? '',
     realm: event.pathParameters?.realm ?? '',
     headers,
     body: decodeBody(event.body, event.isBase64Encoded),

@@ -6,6 +6,7 @@ import {
   BatchWriteCommand,
   PutCommand,
   DeleteCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -220,6 +221,69 @@ export class ClientsTable {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /**
+   * The client with Keycloak's internal id `id` (the Admin REST API addresses clients by it). One
+   * Query of the realm's clients, filtered server-side so only the match crosses the network; the
+   * read cost is the realm's client items (the Admin API is not on the token path).
+   */
+  async findClientById(realm: string, id: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#id = :value', { '#id': 'id' }, id);
+  }
+
+  /** The client whose service-account user has the id `userId` (the Admin REST API's `users/{id}`), read as findClientById. */
+  async findClientByServiceAccountId(realm: string, userId: string): Promise<ClientRecord | undefined> {
+    return this.findClientWhere(realm, '#account.#id = :value', { '#account': 'serviceAccount', '#id': 'id' }, userId);
+  }
+
+  private async findClientWhere(realm: string, filter: string, names: Record<string, string>, value: string): Promise<ClientRecord | undefined> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: filter,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':value': value },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const found = page.Items?.[0];
+      if (found) {
+        const { kind: _kind, ...client } = stripKeys<{ kind: 'client' } & ClientRecord>(found);
+        return client;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return undefined;
+  }
+
+  /**
+   * Every realm's settings: a Scan for the settings items (the table has no list of realms, and
+   * realms are made by imports, the CLI and the API alike). Reads the whole table; only
+   * `GET /admin/realms` calls it.
+   */
+  async listRealmSettings(): Promise<RealmSettings[]> {
+    const realms: RealmSettings[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :settings',
+          ExpressionAttributeValues: { ':settings': sk.settings },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const { kind: _kind, ...settings } = stripKeys<{ kind: 'settings' } & RealmSettings>(raw);
+        realms.push(settings);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return realms.sort((a, b) => a.realm.localeCompare(b.realm));
   }
 
   /**

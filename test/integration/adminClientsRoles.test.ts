@@ -247,7 +247,9 @@ describe('client rotate-secret', () => {
 describe('roles', () => {
   it('create, list, and composites expanded in tokens', async () => {
     assert.match(await output(['role', 'create', 'demo', 'auditor', '--description', 'Reads audit logs']), /^created realm role 'auditor'$/m);
-    const reporting = await json(['role', 'create', 'demo', 'reporting', '--composite-of', 'auditor', 'product-api:read']);
+    const { id: reportingId, ...reporting } = await json(['role', 'create', 'demo', 'reporting', '--composite-of', 'auditor', 'product-api:read']);
+    // Keycloak gives every new role a random UUID, kept from then on.
+    assert.match(reportingId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(reporting, { name: 'reporting', composite: true, composites: { realm: ['auditor'], client: { 'product-api': ['read'] } } });
     assert.equal((await stack.table.listRealmItems('demo', 'META#ROLE#R\u0000reporting')).length, 1);
     await ok(['role', 'create', 'demo', 'export', '--client', 'product-api']);
@@ -275,7 +277,8 @@ describe('roles', () => {
     assert.ok(realmRoles(token).has('reporting'));
     assert.ok(!realmRoles(token).has('auditor'));
 
-    const again = await json(['role', 'update', 'demo', 'reporting', '--composite-of', 'auditor', '--description', 'Reports']);
+    const { id: againId, ...again } = await json(['role', 'update', 'demo', 'reporting', '--composite-of', 'auditor', '--description', 'Reports']);
+    assert.equal(againId, (await json(['role', 'list', 'demo'])).find((r: { name: string }) => r.name === 'reporting').id);
     assert.deepEqual(again, { name: 'reporting', description: 'Reports', composite: true, composites: { realm: ['auditor'], client: {} } });
     assert.equal((await stack.table.listRealmItems('demo', 'ROLE#R\u0000reporting')).length, 0);
     assert.ok(realmRoles(await claims('reporter', secret)).has('auditor'));

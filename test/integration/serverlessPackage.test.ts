@@ -44,6 +44,7 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
   introspect: { role: 'IntrospectRole', method: 'POST', paths: ['/realms/{realm}/protocol/openid-connect/token/introspect'] },
   certs: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/protocol/openid-connect/certs'] },
   discovery: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/.well-known/openid-configuration'] },
+  admin: { role: 'AdminRole', method: 'ANY', paths: ['/admin/{proxy+}'] },
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
@@ -302,6 +303,42 @@ describe('serverless package (CloudFormation)', () => {
       assert.equal(tuned.Resources[logicalName(fn)]!.Properties.Environment.Variables.ISSUER_BASE_URL, 'https://auth.example.com', fn);
     }
   });
+
+  it("gives the admin function its own least-privilege role: both tables, and in the secrets key's policy only client secrets, peppers and new wrapped keys", () => {
+    const statements = resources.AdminRole!.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement) as any[];
+    const tables = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
+    assert.deepEqual(tables.flatMap((statement) => statement.Resource).map((resource: any) => resource['Fn::GetAtt'][0]).sort(), ['ClientsTable', 'SessionsTable']);
+    const adminKeyStatements = (key: string) => statementsOf(resources[key]!).filter((statement) => principals(statement).includes('AdminRole'));
+    assert.deepEqual(adminKeyStatements('SigningKeyRsa'), []);
+    assert.deepEqual(adminKeyStatements('SigningKeyEc'), []);
+    const granted = adminKeyStatements('SecretsKey').flatMap((statement) =>
+      actions(statement).flatMap((action) => [statement.Condition.StringEquals['kms:EncryptionContext:purpose']].flat().map((purpose: string) => `${action} ${purpose}`)),
+    );
+    assert.deepEqual(granted.sort(), [
+      'kms:Decrypt client-secret',
+      'kms:Decrypt client-secret-pepper',
+      'kms:Encrypt client-secret',
+      'kms:GenerateDataKey client-secret-pepper',
+      'kms:GenerateDataKeyPairWithoutPlaintext refresh-token-key',
+      'kms:GenerateDataKeyPairWithoutPlaintext signing-key',
+      'kms:GenerateDataKeyWithoutPlaintext refresh-token-key',
+      'kms:GenerateDataKeyWithoutPlaintext signing-key',
+    ]);
+  });
+
+  it('keeps every bundle at most 400 KB, and the admin code out of the token function', async () => {
+    const sizes: Record<string, number> = {};
+    for (const fn of Object.keys(FUNCTIONS)) {
+      const listing = (await promisify(execFile)('unzip', ['-l', join(outDir, `${fn}.zip`)])).stdout;
+      const line = listing.split('\n').find((l) => l.trim().endsWith(`functions/${fn}.mjs`))!;
+      sizes[fn] = Number(line.trim().split(/\s+/)[0]);
+      assert.ok(sizes[fn]! > 0 && sizes[fn]! <= 400 * 1024, `${fn}: ${sizes[fn]} bytes`);
+    }
+    const token = (await promisify(execFile)('unzip', ['-p', join(outDir, 'token.zip'), 'functions/token.mjs'], { maxBuffer: 8 * 1024 * 1024 })).stdout;
+    // Strings only the Admin API holds (lib/adminApi/errors.ts, lib/admin/realmManagement.ts).
+    for (const marker of ['HTTP 401 Unauthorized', 'Cannot parse the JSON', 'realm-management']) assert.ok(!token.includes(marker), marker);
+    assert.ok(sizes.admin! > sizes.token!, 'the admin bundle holds the admin code');
+  });
 });
 
 describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
@@ -344,9 +381,11 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
       assert.deepEqual(group.Properties.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
       const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
       const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
-      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*')));
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*')));
       assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
-      assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
+      // ANY (the admin function) is every method: no method condition at all.
+      if (method === 'ANY') assert.equal(conditions['http-request-method'], undefined, fn);
+      else assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
       const permission = Object.values(alb.Resources).find((r) => r.Type === 'AWS::Lambda::Permission' && r.Properties.SourceArn?.Ref === groupName);
       assert.equal(permission?.Properties.Principal, 'elasticloadbalancing.amazonaws.com', fn);
     }

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { sk } from '../store/clientsTable.js';
+import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import type { AdminContext } from './context.js';
+import { AdminError } from './errors.js';
+import { clientScopeId } from './ids.js';
+import { requireRealm } from './lookup.js';
+
+/**
+ * Client scopes (Keycloak's ClientScopesResource / ClientScopeResource): the realm's named sets of
+ * scope mappings and protocol mappers that clients take as default or optional scopes. Clients and
+ * the realm's default lists name a scope by its name here (Keycloak refers to it by id), so a rename
+ * rewrites those lists.
+ */
+
+export interface ClientScopeFields {
+  name?: string;
+  description?: string;
+  protocol?: string;
+  /** All attributes as sent; given, they replace the stored ones. */
+  attributes?: Record<string, string>;
+}
+
+/** Keycloak's ClientScopeModel.isIncludeInTokenScope: absent means yes, else Boolean.parseBoolean. */
+export function includeInTokenScope(attributes: Record<string, string> | undefined): boolean {
+  const value = attributes?.['include.in.token.scope'];
+  return value === undefined || value.toLowerCase() === 'true';
+}
+
+/** RFC 6749 §3.3 scope-token characters, as Keycloak checks a client scope's name (ClientScopeResource.validateClientScopeName). */
+const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+export async function listClientScopes(ctx: AdminContext, realm: string): Promise<ClientScope[]> {
+  await requireRealm(ctx.table, realm);
+  return (await ctx.table.listRealmItems(realm, 'META#SCOPE#')).flatMap((item) => {
+    if (item.kind !== 'clientScope') return [];
+    const { kind: _kind, ...scope } = item;
+    return [{ ...scope, id: clientScopeId(realm, scope) }];
+  });
+}
+
+export async function findClientScopeById(ctx: AdminContext, realm: string, id: string): Promise<ClientScope | undefined> {
+  return (await listClientScopes(ctx, realm)).find((scope) => scope.id === id);
+}
+
+export async function findClientScopeByName(ctx: AdminContext, realm: string, name: string): Promise<ClientScope | undefined> {
+  return (await listClientScopes(ctx, realm)).find((scope) => scope.name === name);
+}
+
+export async function requireClientScopeById(ctx: AdminContext, realm: string, id: string): Promise<ClientScope> {
+  const scope = await findClientScopeById(ctx, realm, id);
+  if (!scope) throw new AdminError(`no client scope with id '${id}' in realm '${realm}'`, 'not-found');
+  return scope;
+}
+
+/** A new client scope, with a random UUID as Keycloak gives, and the protocol mappers sent with it. */
+export async function createClientScope(
+  ctx: AdminContext,
+  realm: string,
+  fields: ClientScopeFields & { name: string },
+  protocolMappers: (Omit<ProtocolMapper, 'id'> & { id?: string })[] = [],
+): Promise<ClientScope> {
+  checkName(fields.name);
+  if (await findClientScopeByName(ctx, realm, fields.name)) throw new AdminError(`client scope '${fields.name}' already exists in realm '${realm}'`, 'conflict');
+  const attributes = fields.attributes ?? {};
+  const scope: ClientScope = {
+    id: randomUUID(),
+    name: fields.name,
+    ...(fields.description === undefined ? {} : { description: fields.description }),
+    protocol: fields.protocol ?? 'openid-connect',
+    includeInTokenScope: includeInTokenScope(attributes),
+    scopeMappings: emptyRoleMappings(),
+    attributes,
+    ...(protocolMappers.length > 0 ? { protocolMappers: protocolMappers.map((mapper): ProtocolMapper => ({ ...mapper, id: mapper.id ?? randomUUID() })) } : {}),
+  };
+  await ctx.table.putItem(realm, { kind: 'clientScope', ...scope });
+  return scope;
+}
+
+/**
+ * Changes a client scope's fields (Keycloak's RepresentationToModel.updateClientScope: what is
+ * sent replaces what is stored, absent fields stay). A new name moves the item and rewrites every
+ * client's default and optional scope lists and the realm's default lists.
+ */
+export async function updateClientScope(ctx: AdminContext, realm: string, id: string, fields: ClientScopeFields): Promise<ClientScope> {
+  const stored = await requireClientScopeById(ctx, realm, id);
+  const renamed = fields.name !== undefined && fields.name !== stored.name;
+  if (renamed) {
+    checkName(fields.name!);
+    if (await findClientScopeByName(ctx, realm, fields.name!)) throw new AdminError(`client scope '${fields.name}' already exists in realm '${realm}'`, 'conflict');
+  }
+  const attributes = fields.attributes ?? stored.attributes;
+  const updated: ClientScope = {
+    ...stored,
+    ...(fields.name === undefined ? {} : { name: fields.name }),
+    ...(fields.description === undefined ? {} : { description: fields.description }),
+    ...(fields.protocol === undefined ? {} : { protocol: fields.protocol }),
+    ...(attributes === undefined ? {} : { attributes }),
+    includeInTokenScope: attributes === undefined ? stored.includeInTokenScope : includeInTokenScope(attributes),
+  };
+  await ctx.table.putItem(realm, { kind: 'clientScope', ...updated });
+  if (renamed) {
+    await renameReferences(ctx, realm, stored.name, updated.name);
+    await ctx.table.deleteItem(realm, sk.clientScope(stored.name));
+  }
+  return updated;
+}
+
+/**
+ * Deletes a client scope that no client and no realm default list names: Keycloak's
+ * `Cannot remove client scope, it is currently in use` (the reference's choice, §6).
+ */
+export async function deleteClientScope(ctx: AdminContext, realm: string, id: string): Promise<ClientScope> {
+  const settings = await requireRealm(ctx.table, realm);
+  const scope = await requireClientScopeById(ctx, realm, id);
+  const inRealmDefaults = settings.defaultDefaultClientScopes.includes(scope.name) || settings.defaultOptionalClientScopes.includes(scope.name);
+  const clients = (await ctx.table.listRealmItems(realm, 'CLIENT#')).filter(
+    (item) => item.kind === 'client' && (item.defaultClientScopes.includes(scope.name) || item.optionalClientScopes.includes(scope.name)),
+  );
+  if (inRealmDefaults || clients.length > 0) {
+    const users = [...(inRealmDefaults ? ['the realm defaults'] : []), ...(clients.length > 0 ? [`${clients.length} client(s)`] : [])];
+    throw new AdminError(`client scope '${scope.name}' is in use by ${users.join(' and ')}`, 'invalid');
+  }
+  await ctx.table.deleteItem(realm, sk.clientScope(scope.name));
+  return scope;
+}
+
+async function renameReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
+  const rename = (names: string[]) => names.map((name) => (name === from ? to : name));
+  const settings = await requireRealm(ctx.table, realm);
+  if (settings.defaultDefaultClientScopes.includes(from) || settings.defaultOptionalClientScopes.includes(from)) {
+    await ctx.table.putItem(realm, {
+      kind: 'settings',
+      ...settings,
+      defaultDefaultClientScopes: rename(settings.defaultDefaultClientScopes),
+      defaultOptionalClientScopes: rename(settings.defaultOptionalClientScopes),
+    });
+  }
+  for (const item of await ctx.table.listRealmItems(realm, 'CLIENT#')) {
+    if (item.kind !== 'client' || !(item.defaultClientScopes.includes(from) || item.optionalClientScopes.includes(from))) continue;
+    const { kind: _kind, ...client } = item;
+    await ctx.table.putClient({ ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
+  }
+}
+
+function checkName(name: string): void {
+  if (!SCOPE_NAME.test(name)) throw new AdminError(`'${name}' is not a valid client scope name (RFC 6749 scope-token characters only)`);
+}

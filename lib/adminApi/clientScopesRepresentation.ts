@@ -1,0 +1,56 @@
+import type { ClientScope } from '../store/model.js';
+import { clientScopeId } from '../admin/ids.js';
+import type { ClientScopeFields } from '../admin/clientScopes.js';
+import { cannotParseJson } from './errors.js';
+import { parseProtocolMapper, parseStringMap, protocolMapperRepresentation, type ProtocolMapperInput, type ProtocolMapperRepresentation } from './protocolMappersRepresentation.js';
+import { optionalString } from './rolesRepresentation.js';
+
+/**
+ * Keycloak's ClientScopeRepresentation (ModelToRepresentation.toRepresentation(ClientScopeModel)):
+ * `protocolMappers` only when there are some, `description` only when set, `attributes` always.
+ */
+export interface ClientScopeRepresentation {
+  id: string;
+  name: string;
+  description?: string;
+  protocol: string;
+  attributes: Record<string, string>;
+  protocolMappers?: ProtocolMapperRepresentation[];
+}
+
+export function clientScopeRepresentation(realm: string, scope: ClientScope): ClientScopeRepresentation {
+  const mappers = scope.protocolMappers ?? [];
+  return {
+    id: clientScopeId(realm, scope),
+    name: scope.name,
+    ...(scope.description === undefined ? {} : { description: scope.description }),
+    protocol: scope.protocol,
+    attributes: scope.attributes ?? { 'include.in.token.scope': String(scope.includeInTokenScope) },
+    ...(mappers.length > 0 ? { protocolMappers: mappers.map(protocolMapperRepresentation) } : {}),
+  };
+}
+
+/** The `[{id, name}]` entries of a client's default-client-scopes and optional-client-scopes lists. */
+export function clientScopeReference(realm: string, scope: ClientScope): { id: string; name: string } {
+  return { id: clientScopeId(realm, scope), name: scope.name };
+}
+
+export interface ClientScopeInput extends ClientScopeFields {
+  protocolMappers?: ProtocolMapperInput[];
+}
+
+/** Reads a ClientScopeRepresentation body; unknown properties are accepted. */
+export function parseClientScope(body: Record<string, unknown>): ClientScopeInput {
+  const name = optionalString(body.name);
+  const description = optionalString(body.description);
+  const protocol = optionalString(body.protocol);
+  const mappers = body.protocolMappers;
+  if (mappers !== undefined && mappers !== null && !Array.isArray(mappers)) throw cannotParseJson(true);
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(description === undefined ? {} : { description }),
+    ...(protocol === undefined ? {} : { protocol }),
+    ...(body.attributes === undefined || body.attributes === null ? {} : { attributes: parseStringMap(body.attributes) }),
+    ...(Array.isArray(mappers) ? { protocolMappers: mappers.map(parseProtocolMapper) } : {}),
+  };
+}

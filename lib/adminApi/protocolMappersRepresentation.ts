@@ -1,0 +1,63 @@
+import type { ProtocolMapper } from '../store/model.js';
+import { cannotParseJson } from './errors.js';
+import { optionalString } from './rolesRepresentation.js';
+
+/**
+ * Keycloak's ProtocolMapperRepresentation, to and from the stored ProtocolMapper. Keycloak writes
+ * the deprecated `consentRequired` flag as a plain boolean, so it is always there.
+ */
+export interface ProtocolMapperRepresentation {
+  id: string;
+  name: string;
+  protocol: string;
+  protocolMapper: string;
+  consentRequired: boolean;
+  config: Record<string, string>;
+}
+
+export function protocolMapperRepresentation(mapper: ProtocolMapper): ProtocolMapperRepresentation {
+  return {
+    id: mapper.id,
+    name: mapper.name,
+    protocol: mapper.protocol,
+    protocolMapper: mapper.protocolMapper,
+    consentRequired: mapper.consentRequired ?? false,
+    config: { ...mapper.config },
+  };
+}
+
+/** A mapper as sent: the id is there only when the caller chose one (Keycloak keeps it, an export's ids included). */
+export type ProtocolMapperInput = Omit<ProtocolMapper, 'id'> & { id?: string };
+
+/**
+ * Reads a ProtocolMapperRepresentation body. `protocol` defaults to openid-connect (the only
+ * protocol here); config values are strings (`Map<String, String>`), scalars turned into strings
+ * as Jackson does.
+ */
+export function parseProtocolMapper(body: unknown): ProtocolMapperInput {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw cannotParseJson(true);
+  const record = body as Record<string, unknown>;
+  const id = optionalString(record.id);
+  const consentRequired = record.consentRequired;
+  if (consentRequired !== undefined && consentRequired !== null && typeof consentRequired !== 'boolean') throw cannotParseJson(true);
+  return {
+    ...(id === undefined ? {} : { id }),
+    name: optionalString(record.name) ?? '',
+    protocol: optionalString(record.protocol) ?? 'openid-connect',
+    protocolMapper: optionalString(record.protocolMapper) ?? '',
+    ...(consentRequired === true ? { consentRequired } : {}),
+    config: parseStringMap(record.config),
+  };
+}
+
+/** A `Map<String, String>` field: absent or null is empty; nested objects and arrays are not strings. */
+export function parseStringMap(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw cannotParseJson(true);
+  const map: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    const text = optionalString(raw);
+    if (text !== undefined) map[key] = text;
+  }
+  return map;
+}

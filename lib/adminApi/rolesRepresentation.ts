@@ -1,0 +1,129 @@
+import type { Role, RoleMappings } from '../store/model.js';
+import { roleId } from '../admin/ids.js';
+import { cannotParseJson } from './errors.js';
+
+/**
+ * Keycloak's RoleRepresentation, to and from the stored Role (ModelToRepresentation.toBriefRepresentation
+ * and toRepresentation). Keycloak's JSON leaves out null fields, so a role without a description
+ * has no `description`.
+ */
+
+/** What a role's representation needs beyond the role: the ids of its realm and of the clients owning roles. */
+export interface RoleContainers {
+  realm: string;
+  /** Keycloak's realm id, the `containerId` of a realm role. */
+  realmId: string;
+  /** The internal id (UUID) of a client by clientId: the `containerId` of its roles. */
+  clientUuid(clientId: string): string | undefined;
+}
+
+export interface RoleRepresentation {
+  id: string;
+  name: string;
+  description?: string;
+  composite: boolean;
+  composites?: { realm?: string[]; client?: Record<string, string[]> };
+  clientRole: boolean;
+  containerId: string;
+  attributes?: Record<string, string[]>;
+}
+
+/** Lists, role mappings and composites show this form (no attributes). */
+export function briefRoleRepresentation(role: Role, containers: RoleContainers): RoleRepresentation {
+  return {
+    id: roleId(containers.realm, role),
+    name: role.name,
+    ...(role.description === undefined ? {} : { description: role.description }),
+    composite: role.composite,
+    clientRole: role.client !== undefined,
+    containerId: role.client === undefined ? containers.realmId : (containers.clientUuid(role.client) ?? ''),
+  };
+}
+
+/**
+ * A role read by name or id: the brief form with its attributes and, for a composite, what it
+ * holds by name (the reference's full form; Keycloak's export writes `composites` the same way).
+ */
+export function fullRoleRepresentation(role: Role, containers: RoleContainers): RoleRepresentation {
+  const { containerId, ...brief } = briefRoleRepresentation(role, containers);
+  return {
+    ...brief,
+    ...(role.composite ? { composites: compositesRepresentation(role.composites ?? { realm: [], client: {} }) } : {}),
+    containerId,
+    attributes: role.attributes ?? {},
+  };
+}
+
+/** Keycloak leaves out the empty half of a role's composites. */
+function compositesRepresentation(composites: RoleMappings): { realm?: string[]; client?: Record<string, string[]> } {
+  return {
+    ...(composites.realm.length > 0 ? { realm: composites.realm } : {}),
+    ...(Object.keys(composites.client).length > 0 ? { client: composites.client } : {}),
+  };
+}
+
+/** The fields of a RoleRepresentation a caller may set. */
+export interface RoleInput {
+  id?: string;
+  name?: string;
+  /** Present as null when the body held `"description": null` or none (Keycloak's PUT clears it then). */
+  description: string | null;
+  attributes?: Record<string, string[]>;
+}
+
+/**
+ * Reads a RoleRepresentation body (already known to be a JSON object). Unknown properties are
+ * accepted; a field of the wrong JSON type is Jackson's `unknown_error` "Cannot parse the JSON",
+ * except scalars where a string is expected, which Jackson turns into that string.
+ */
+export function parseRoleInput(body: Record<string, unknown>): RoleInput {
+  const id = optionalString(body.id);
+  const name = optionalString(body.name);
+  const description = optionalString(body.description);
+  return {
+    ...(id === undefined ? {} : { id }),
+    ...(name === undefined ? {} : { name }),
+    description: description ?? null,
+    ...(body.attributes === undefined || body.attributes === null ? {} : { attributes: parseAttributes(body.attributes) }),
+  };
+}
+
+/** A `[{id, name, …}]` body naming roles (composites, role mappings, scope mappings). */
+export interface RoleReference {
+  id?: string;
+  name?: string;
+}
+
+export function parseRoleReferences(body: unknown[]): RoleReference[] {
+  return body.map((entry) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw cannotParseJson(true);
+    const record = entry as Record<string, unknown>;
+    const id = optionalString(record.id);
+    const name = optionalString(record.name);
+    return { ...(id === undefined ? {} : { id }), ...(name === undefined ? {} : { name }) };
+  });
+}
+
+/** Keycloak role attributes are `Map<String, List<String>>`; a lone string is taken as a list of one. */
+function parseAttributes(value: unknown): Record<string, string[]> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw cannotParseJson(true);
+  const attributes: Record<string, string[]> = {};
+  for (const [key, raw] of Object.entries(value)) {
+    if (raw === null) continue;
+    const list = Array.isArray(raw) ? raw : [raw];
+    attributes[key] = list.map((item) => {
+      const text = optionalString(item);
+      if (text === undefined) throw cannotParseJson(true);
+      return text;
+    });
+  }
+  return attributes;
+}
+
+/** A JSON scalar as Jackson reads it into a String; objects and arrays are not strings. */
+export function optionalString(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw cannotParseJson(true);
+}

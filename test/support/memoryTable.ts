@@ -1,0 +1,58 @@
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ClientsTable } from '../../lib/store/clientsTable.js';
+
+/**
+ * The clients table in memory, for unit tests of code above lib/store: the real ClientsTable on a
+ * document client that answers the five commands it sends (GetItem, PutItem, DeleteItem, Query on
+ * `pk` with an optional `begins_with(sk, …)` and `#a.#b = :value` filter, BatchWriteItem), items sorted by `sk` as DynamoDB
+ * sorts a partition. Counts the commands, so tests can check how much a request reads.
+ */
+export function memoryClientsTable(): { table: ClientsTable; items: Map<string, Record<string, unknown>>; counts: Record<string, number> } {
+  const items = new Map<string, Record<string, unknown>>();
+  const counts: Record<string, number> = {};
+  const key = (pk: unknown, sk: unknown) => `${String(pk)}\u0001${String(sk)}`;
+  const copy = <T>(value: T): T => structuredClone(value);
+  const doc = {
+    send: async (command: unknown) => {
+      const name = (command as object).constructor.name;
+      counts[name] = (counts[name] ?? 0) + 1;
+      if (command instanceof GetCommand) {
+        const item = items.get(key(command.input.Key!.pk, command.input.Key!.sk));
+        return { Item: item && copy(item) };
+      }
+      if (command instanceof PutCommand) {
+        const item = copy(command.input.Item!);
+        items.set(key(item.pk, item.sk), item);
+        return {};
+      }
+      if (command instanceof DeleteCommand) {
+        items.delete(key(command.input.Key!.pk, command.input.Key!.sk));
+        return {};
+      }
+      if (command instanceof QueryCommand) {
+        const values = command.input.ExpressionAttributeValues!;
+        const prefix = (values[':prefix'] as string | undefined) ?? '';
+        // The filters the table sends: `#a.#b = :value` (ClientsTable.findClientWhere).
+        const filter = /^(#\w+(?:\.#\w+)*) = (:\w+)$/.exec(command.input.FilterExpression ?? '');
+        const attributeAt = (item: Record<string, unknown>, path: string) =>
+          path.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[command.input.ExpressionAttributeNames![name]!], item);
+        const matchesFilter = (item: Record<string, unknown>) => !filter || attributeAt(item, filter[1]!) === values[filter[2]!];
+        const found = [...items.values()]
+          .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix) && matchesFilter(item))
+          .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0));
+        return { Items: found.map(copy) };
+      }
+      if (command instanceof BatchWriteCommand) {
+        for (const requests of Object.values(command.input.RequestItems!)) {
+          for (const request of requests) {
+            const item = copy(request.PutRequest!.Item!);
+            items.set(key(item.pk, item.sk), item);
+          }
+        }
+        return {};
+      }
+      throw new Error(`memory table: ${name} not supported`);
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { table: new ClientsTable(doc, 'memory'), items, counts };
+}
