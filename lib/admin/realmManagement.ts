@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientsTableItem } from '../store/clientsTable.js';
+import { roleId } from './ids.js';
 import { emptyRoleMappings, type ClientRecord, type Role } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { allRealmItems } from './lookup.js';
@@ -73,8 +74,6 @@ function realmManagementClient(realm: string): ClientRecord {
 function realmManagementRoles(): Role[] {
   return [REALM_ADMIN_ROLE, ...REALM_MANAGEMENT_ROLES].map((name) => {
     const composites = REALM_MANAGEMENT_COMPOSITES[name];
-    // No stored id: lib/admin/ids.ts derives a stable one from the realm and name, which survives an
-    // export and re-import by this service (whose export does not carry role ids yet).
     return {
       client: REALM_MANAGEMENT_CLIENT,
       name,
@@ -97,8 +96,9 @@ function masterRoles(): Role[] {
 export function administrationItems(realm: string): ClientsTableItem[] {
   const roles = realm === MASTER_REALM ? masterRoles() : realmManagementRoles();
   return [
-    ...(realm === MASTER_REALM ? [] : [{ kind: 'client', ...realmManagementClient(realm) } as ClientsTableItem]),
-    ...roles.map((role): ClientsTableItem => ({ kind: 'role', ...role })),
+    ...(realm === MASTER_REALM ? [] : [{ kind: 'client', ...realmManagementClient(realm), protocolMappers: [] } as ClientsTableItem]),
+    // Stored as an import of the realm's export stores them, so export and re-import change nothing.
+    ...roles.map((role): ClientsTableItem => ({ kind: 'role', ...role, id: roleId(realm, role), attributes: {} })),
   ];
 }
 
