@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  * `sub` stays stable); the first change of the item stores it, so a later rename keeps it.
  * RFC 9562 version 8 (custom) from SHA-256.
  */
-export type DerivedIdKind = 'client' | 'user' | 'role' | 'client-scope' | 'protocol-mapper';
+export type DerivedIdKind = 'realm' | 'client' | 'user' | 'role' | 'client-scope' | 'protocol-mapper' | 'group';
 
 export function derivedUuid(kind: DerivedIdKind, realm: string, name: string): string {
   const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);

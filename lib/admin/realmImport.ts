@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -19,6 +18,7 @@ import {
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
+import { clientScopeId, derivedUuid, roleId } from './ids.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, type MapperReport } from './realmImportMappers.js';
@@ -444,7 +444,7 @@ function readRoles(ctx: Context, json: JsonObject, defaultRole: string): Role[] 
   // Keycloak 13) still needs one, since new service accounts are given it.
   const created: Role[] = [];
   if (ctx.roles.add(undefined, defaultRole)) {
-    created.push({ id: derivedUuid('role', ctx.realm, `\u0000${defaultRole}`), name: defaultRole, composite: true, composites: emptyRoleMappings() });
+    created.push({ id: roleId(ctx.realm, { name: defaultRole }), name: defaultRole, composite: true, composites: emptyRoleMappings() });
     ctx.notes.push(`realm role '${defaultRole}' is not in the file: created as a composite of no roles`);
   }
   // Composites are read once every role is declared: a composite may name a role listed after it.
@@ -485,7 +485,7 @@ function readRole(ctx: Context, { owner, name, entry }: DeclaredRole): Role {
   const composite = ctx.reader.boolean(entry.value, 'composite', entry.path, false) || composites !== undefined;
   const attributes = readMultiAttributes(ctx, entry);
   return {
-    id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('role', ctx.realm, `${owner ?? ''}\u0000${name}`),
+    id: ctx.reader.string(entry.value, 'id', entry.path) ?? roleId(ctx.realm, { client: owner, name }),
     ...(owner === undefined ? {} : { client: owner }),
     name,
     ...(description === undefined ? {} : { description }),
@@ -533,7 +533,7 @@ type ClientScopeDraft = Omit<ClientScope, 'scopeMappings'>;
 function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
   // Keycloak's RealmManager.importRealm creates its built-in scopes only when the file has no `clientScopes` at all.
   if (json.clientScopes === undefined || json.clientScopes === null) {
-    const builtIn = builtInClientScopes((kind, name) => derivedUuid(kind, ctx.realm, kind === 'mapper' ? `scope\u0000${name}` : name));
+    const builtIn = builtInClientScopes((kind, name) => (kind === 'mapper' ? derivedUuid('protocol-mapper', ctx.realm, `scope\u0000${name}`) : clientScopeId(ctx.realm, { name })));
     for (const scope of builtIn) ctx.clientScopes.set(scope.name, scope.protocol);
     ctx.builtInScopes = true;
     ctx.notes.push(`no clientScopes in the file: created Keycloak's built-in client scopes with their protocol mappers (${builtIn.map((s) => s.name).join(', ')})`);
@@ -552,14 +552,14 @@ function readClientScopes(ctx: Context, json: JsonObject): ClientScopeDraft[] {
     const attributes = readAttributes(ctx, entry);
     const description = ctx.reader.string(entry.value, 'description', entry.path);
     scopes.push({
-      id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('clientScope', ctx.realm, name),
+      id: ctx.reader.string(entry.value, 'id', entry.path) ?? clientScopeId(ctx.realm, { name }),
       name,
       ...(description === undefined ? {} : { description }),
       protocol,
       // Keycloak puts a scope's name in the `scope` claim unless this attribute is exactly "false".
       includeInTokenScope: attributes['include.in.token.scope'] !== 'false',
       attributes,
-      protocolMappers: readProtocolMappers(ctx.reader, entry, ctx.mappers, (mapper) => derivedUuid('mapper', ctx.realm, `scope\u0000${name}\u0000${mapper}`)),
+      protocolMappers: readProtocolMappers(ctx.reader, entry, ctx.mappers, (mapper) => derivedUuid('protocol-mapper', ctx.realm, `scope\u0000${name}\u0000${mapper}`)),
     });
   }
   return scopes;
@@ -795,7 +795,7 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
     optionalClientScopes: readScopeList(ctx, raw, 'optionalClientScopes', path, oidcScopes(ctx, settings.defaultOptionalClientScopes)),
     attributes,
     notBefore: r.count(raw, 'notBefore', path, 0),
-    protocolMappers: readProtocolMappers(r, entry, ctx.mappers, (mapper) => derivedUuid('mapper', ctx.realm, `client\u0000${clientId}\u0000${mapper}`)),
+    protocolMappers: readProtocolMappers(r, entry, ctx.mappers, (mapper) => derivedUuid('protocol-mapper', ctx.realm, `client\u0000${clientId}\u0000${mapper}`)),
   };
   const extra = extraFields(raw, CLIENT_READ_KEYS, CLIENT_NOT_KEPT);
   if (extra !== undefined) record.extra = extra;
@@ -972,18 +972,6 @@ function definedFields<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/**
- * A UUID-shaped id derived from names, for files without Keycloak's ids (hand-written, or exported
- * without users): re-importing the same file gives the same ids, so a service account's `sub`
- * stays stable. RFC 9562 version 8 (custom) from SHA-256.
- */
-function derivedUuid(kind: 'realm' | 'client' | 'user' | 'role' | 'clientScope' | 'mapper' | 'group', realm: string, name: string): string {
-  const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x80;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Service accounts
