@@ -114,8 +114,9 @@ const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies Sig
 const ROTATED_SECRET_ATTRIBUTE = 'client.secret.rotated';
 const ROTATED_SECRET_EXPIRY_ATTRIBUTE = 'client.secret.rotated.expiration.time';
 
-/** The top-level keys this importer reads; every other key is reported in `skipped`. */
-const READ_KEYS = new Set([
+/** RealmRepresentation fields that are realm settings (RealmSettings), as the importer and the Admin API read them. */
+export const REALM_SETTINGS_FIELDS = [
+  'id',
   'realm',
   'enabled',
   'accessTokenLifespan',
@@ -130,15 +131,10 @@ const READ_KEYS = new Set([
   'defaultRole',
   'defaultDefaultClientScopes',
   'defaultOptionalClientScopes',
-  'roles',
-  'clientScopes',
-  'clients',
-  'users',
-  'scopeMappings',
-  'clientScopeMappings',
-  'groups',
-  'id',
-]);
+] as const;
+
+/** The top-level keys this importer reads; every other key is reported in `skipped`. */
+const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups']);
 
 /**
  * Top-level fields never kept in the realm's `extra`: people are not imported, and these can hold

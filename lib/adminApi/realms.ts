@@ -1,5 +1,5 @@
 import { findRole } from '../admin/lookup.js';
-import { importRealmExport } from '../admin/realmImport.js';
+import { importRealmExport, REALM_SETTINGS_FIELDS } from '../admin/realmImport.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
@@ -15,24 +15,8 @@ import { created, noContent, ok, type AdminCall, type AdminRoute } from './route
  * SMTP, flows, password policy, …) are kept as sent in the realm's `extra` and returned on read.
  */
 
-/** RealmRepresentation fields stored in RealmSettings, or deliberately not kept as extras. */
-const MODELLED = new Set([
-  'id',
-  'realm',
-  'enabled',
-  'accessTokenLifespan',
-  'ssoSessionIdleTimeout',
-  'ssoSessionMaxLifespan',
-  'clientSessionIdleTimeout',
-  'clientSessionMaxLifespan',
-  'revokeRefreshToken',
-  'refreshTokenMaxReuse',
-  'notBefore',
-  'defaultSignatureAlgorithm',
-  'defaultRole',
-  'defaultDefaultClientScopes',
-  'defaultOptionalClientScopes',
-]);
+/** RealmRepresentation fields stored in RealmSettings, so not kept as extras. */
+const MODELLED = new Set<string>(REALM_SETTINGS_FIELDS);
 
 /** Nested collections of a realm export: imported on create, ignored on update (Keycloak's updateRealm ignores them too). */
 const NESTED = new Set([
