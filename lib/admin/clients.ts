@@ -235,7 +235,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
 
 /**
  * Rewrites every item naming the old clientId: its client roles (whose keys hold the owner's
- * clientId) and every role mapping, composite and scope mapping of them. One scan of the realm,
+ * clientId) and every role mapping (service accounts' and groups'), composite and scope mapping of them. One scan of the realm,
  * as role deletion does: renames are rare.
  */
 async function renameClientReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
@@ -255,6 +255,9 @@ async function renameClientReferences(ctx: AdminContext, realm: string, from: st
     } else if (item.kind === 'clientScope') {
       const scopeMappings = rename(item.scopeMappings);
       if (scopeMappings) updated = { ...item, scopeMappings };
+    } else if (item.kind === 'group') {
+      const roles = rename(item.roles);
+      if (roles) updated = { ...item, roles };
     } else if (item.kind === 'client' && item.clientId !== from) {
       const scopeMappings = rename(item.scopeMappings);
       const roles = item.serviceAccount && rename(item.serviceAccount.roles);

@@ -239,3 +239,12 @@ describe('client scopes, protocol mappers, scope mappings', () => {
     assert.equal((await api.call('GET', `${R}/client-scopes/ghost/scope-mappings/realm`, { token: 'r-clients-viewer' })).status, 404);
   });
 });
+
+describe('client rename', () => {
+  test("a group's mappings of the client's roles follow the new clientId", async () => {
+    await api.table.putItem('r', { kind: 'group', id: 'f0000000-0000-4000-8000-000000000001', name: 'readers', path: '/readers', attributes: {}, roles: { realm: [], client: { api: ['read'] } } });
+    await send('PUT', `${R}/clients/${IDS.api}`, { clientId: 'api-v2' });
+    const groups = (await api.table.listRealmItems('r', 'META#GROUP')).filter((item) => item.kind === 'group');
+    assert.deepEqual(groups.map((group) => group.kind === 'group' && group.roles), [{ realm: [], client: { 'api-v2': ['read'] } }]);
+  });
+});
