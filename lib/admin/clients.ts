@@ -245,7 +245,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
  */
 async function renameClientReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
   const rename = (mappings: RoleMappings): RoleMappings | undefined => {
-    if (!(from in mappings.client)) return undefined;
+    if (!Object.hasOwn(mappings.client, from)) return undefined;
     const { [from]: names, ...rest } = mappings.client;
     return { realm: mappings.realm, client: { ...rest, [to]: names ?? [] } };
   };

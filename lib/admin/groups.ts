@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
@@ -98,7 +99,7 @@ export async function grantGroupRoles(ctx: AdminContext, realm: string, path: st
     }
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
     changed.push(role);
   }
   if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });

@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRealmExport, RealmImportError } from '../../lib/admin/realmImport.js';
-import { forbiddenKeyProblem, forbiddenKeys, ownStrings, ownValue } from '../../lib/model/userKeys.js';
+import { forbiddenKeyProblem, forbiddenKeys, ownEntry, ownStrings, ownValue } from '../../lib/model/userKeys.js';
+import { roleMappingsWithGroups } from '../../lib/tokens/serviceAccount.js';
 import { IDS, adminApiFixture } from '../support/adminApiFixture.js';
 
 describe('forbiddenKeys', () => {
@@ -41,6 +42,25 @@ describe('forbiddenKeys', () => {
     assert.equal(ownValue({ a: ['1'] }, 'constructor'), undefined);
     assert.equal(ownValue({ a: ['1'] }, 'toString'), undefined);
     assert.deepEqual(ownValue({ a: ['1'] }, 'a'), ['1']);
+  });
+});
+
+describe('maps keyed by client ids', () => {
+  it('ownEntry creates own entries, even for constructor and __proto__, and never touches a prototype', () => {
+    const byClient: Record<string, string[]> = {};
+    ownEntry(byClient, 'constructor', () => []).push('a');
+    ownEntry(byClient, '__proto__', () => []).push('b');
+    ownEntry(byClient, 'constructor', () => []).push('c');
+    assert.deepEqual(Object.entries(byClient), [['constructor', ['a', 'c']], ['__proto__', ['b']]]);
+    assert.equal(Object.getPrototypeOf(byClient), Object.prototype);
+  });
+
+  it('a stored group role of client "constructor" joins the token path without a TypeError', () => {
+    const user = { id: 'u', username: 'service-account-x', roles: { realm: [], client: {} } };
+    const group = { id: 'g', name: 'g', path: '/g', attributes: {}, roles: { realm: [], client: JSON.parse('{"constructor":["r"],"__proto__":["p"]}') } };
+    const mappings = roleMappingsWithGroups(user, [{ group, ancestors: [] }]);
+    assert.deepEqual(Object.entries(mappings.client), [['constructor', ['r']], ['__proto__', ['p']]]);
+    assert.equal(({} as Record<string, unknown>)[0], undefined);
   });
 });
 
