@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { forbiddenKeyReason, forbiddenKeys, isForbiddenKey } from '../model/userKeys.js';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -25,6 +26,7 @@ import { findRealm } from './lookup.js';
 import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, type MapperReport } from './realmImportMappers.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
 import { ensureAdministration } from './realmManagement.js';
+import { claimRealm, OPERATOR, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
 
 export type { ImportProblem } from './realmImportReader.js';
@@ -178,6 +180,10 @@ export interface ImportOptions {
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
   /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
   signingMode?: SigningMode;
+  /** Who claims the realm's name when the import creates it (lib/admin/realmClaim.ts); default the operator. */
+  creator?: string;
+  /** Only create: an existing realm is a conflict, not re-imported (the Admin API's POST /admin/realms). */
+  createOnly?: boolean;
 }
 
 export interface ImportReport {
@@ -202,7 +208,19 @@ export interface ImportReport {
  * calls KMS.
  */
 export async function importRealmExport(ctx: AdminContext, json: unknown, options: ImportOptions = {}): Promise<ImportReport> {
-  const realmName = isObject(json) && typeof json.realm === 'string' && json.realm !== '' ? json.realm : undefined;
+  const realmName = isObject(json) && typeof json.realm === 'string' && realmNameProblem(json.realm) === undefined ? json.realm : undefined;
+  // A dry run writes nothing, and a file without a valid name fails validation before any write.
+  if (options.dryRun || realmName === undefined) return importClaimed(ctx, json, realmName, options);
+  // The name first, atomically, before any of the realm's items (lib/admin/realmClaim.ts).
+  const creator = options.creator ?? OPERATOR;
+  if ((await claimRealm(ctx, realmName, creator)) === 'exists') {
+    if (options.createOnly) throw new AdminError(`realm '${realmName}' already exists`, 'conflict');
+    return importClaimed(ctx, json, realmName, options);
+  }
+  return whileClaimed(ctx, realmName, creator, () => importClaimed(ctx, json, realmName, options));
+}
+
+async function importClaimed(ctx: AdminContext, json: unknown, realmName: string | undefined, options: ImportOptions): Promise<ImportReport> {
   const existing = realmName === undefined ? undefined : await findRealm(ctx.table, realmName);
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
@@ -303,6 +321,8 @@ function clientsWithoutSecret(json: unknown): string[] {
 export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
+  // The same key rule as the Admin API and sa-admin (lib/model/userKeys.ts), over the whole file.
+  for (const found of forbiddenKeys(json)) reader.problem(found.path, forbiddenKeyReason(found.key));
   const realm = readRealmName(reader, json);
   const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options, mappers: newMapperReport() };
 
@@ -433,6 +453,10 @@ function declareClients(ctx: Context, json: JsonObject): ClientEntry[] {
   for (const entry of ctx.reader.objects(json, 'clients', '')) {
     const clientId = ctx.reader.requiredName(entry.value, 'clientId', entry.path);
     if (clientId === undefined) continue;
+    if (isForbiddenKey(clientId)) {
+      ctx.reader.problem(join(entry.path, 'clientId'), `'${clientId}' is a name reserved by the service`);
+      continue;
+    }
     if (ctx.clientIds.has(clientId)) {
       ctx.reader.problem(join(entry.path, 'clientId'), `duplicate clientId '${clientId}'`);
       continue;
