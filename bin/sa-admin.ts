@@ -14,6 +14,7 @@ import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';
+import { jsonDepthProblem } from '../lib/http/json.js';
 import { bootstrapAdminService } from '../lib/admin/bootstrap.js';
 import { isLoopbackUrl } from '../lib/clientAuth/jwksUrl.js';
 import { AdminError } from '../lib/admin/errors.js';
@@ -201,6 +202,8 @@ async function readInput(file: string): Promise<string> {
 
 async function readJson(file: string): Promise<unknown> {
   const text = await readInput(file);
+  const tooDeep = jsonDepthProblem(text);
+  if (tooDeep !== undefined) throw new AdminError(`${file} ${tooDeep}`);
   try {
     return JSON.parse(text);
   } catch (err) {
