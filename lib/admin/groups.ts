@@ -2,6 +2,7 @@ import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -61,7 +62,7 @@ export async function deleteGroup(ctx: AdminContext, realm: string, path: string
     const kept = client.serviceAccount!.groups?.filter((p) => !paths.has(p)) ?? [];
     if (kept.length !== (client.serviceAccount!.groups?.length ?? 0)) {
       membershipsRemoved++;
-      await ctx.table.putClient({ ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
+      await saveClient(ctx.table, { ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
     }
   }
   for (const g of doomed) await ctx.table.deleteItem(realm, sk.group(g.id));
@@ -135,7 +136,7 @@ export async function addServiceAccountToGroup(ctx: AdminContext, realm: string,
   const groups = account.groups ?? [];
   if (groups.includes(group.path)) return { clientId, groups, changed: false };
   const next = [...groups, group.path];
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 
@@ -145,7 +146,7 @@ export async function removeServiceAccountFromGroup(ctx: AdminContext, realm: st
   const groups = account.groups ?? [];
   if (!groups.includes(normal)) return { clientId, groups, changed: false };
   const next = groups.filter((p) => p !== normal);
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 

@@ -1,6 +1,7 @@
 import { findRole } from '../admin/lookup.js';
 import { importRealmExport, REALM_SETTINGS_FIELDS } from '../admin/realmImport.js';
 import { apiCreator } from '../admin/realmClaim.js';
+import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
@@ -43,9 +44,6 @@ const NESTED = new Set([
  * own signing keys would need. `sa-admin keys rotate --mode kms` moves a realm to KMS signing.
  */
 const NEW_REALM_SIGNING = 'envelope' as const;
-
-/** Keycloak's realm name rule as lib/admin applies it (and Keycloak's 400 for a bad one). */
-const REALM_NAME = /^[^/#\s]{1,255}$/;
 
 function realmChanges(body: JsonObject): RealmChanges {
   const algorithm = readString(body, 'defaultSignatureAlgorithm');
@@ -131,7 +129,8 @@ async function create(call: AdminCall) {
   if (!body) throw badRequest('Realm name cannot be empty');
   const name = readString(body, 'realm');
   if (name === undefined || name === '') throw badRequest('Realm name cannot be empty');
-  if (!REALM_NAME.test(name)) throw badRequest('Realm name is not valid: 1 to 255 characters without /, # or spaces');
+  const problem = realmNameProblem(name);
+  if (problem !== undefined) throw badRequest(`Realm name is not valid: it ${problem}`);
   // The caller claims the name before anything is written (lib/admin/realmClaim.ts): a second
   // create of the same name, even while this one is still making keys, is Keycloak's 409.
   const creator = apiCreator(call.caller.realm, call.caller.clientId);

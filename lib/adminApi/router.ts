@@ -1,3 +1,4 @@
+import { jsonDepthProblem } from '../http/json.js';
 import type { AdminContext } from '../admin/context.js';
 import { AdminError } from '../admin/errors.js';
 import { findRealm } from '../admin/lookup.js';
@@ -191,6 +192,9 @@ function render(response: AdminResponse): HttpResponse {
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
+  // Before parsing: what reads the result recurses (lib/http/json.ts).
+  const tooDeep = jsonDepthProblem(body);
+  if (tooDeep !== undefined) throw badRequest(`The JSON body ${tooDeep}`);
   let value: unknown;
   try {
     value = JSON.parse(body) as unknown;
