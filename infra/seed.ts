@@ -5,6 +5,7 @@ import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import type { AdminContext, StageNames } from '../lib/admin/context.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
+import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
 /**
@@ -72,5 +73,10 @@ export async function seedRealm(options: {
   }
   const ctx: AdminContext = { names, table: options.table, kms: options.kms, now: () => Math.floor(Date.now() / 1000), localStage: true };
   await ensureRealmKeys(ctx, parsed.realm, settings?.settings.signingMode ?? 'kms');
+  // A complete realm, as every realm the API, the CLI or an import makes: with its realm-management
+  // client and roles, so a demo-realm admin can exist (what `sa-admin realm upgrade` adds; idempotent,
+  // so a data directory seeded before this gets them on its next start).
+  const added = await ensureAdministration(ctx, parsed.realm);
+  if (added.length > 0) options.log?.(`added to realm ${parsed.realm}: ${added.length} administration items (realm-management client and roles)`);
   return parsed.realm;
 }
