@@ -116,7 +116,6 @@ before(async () => {
 describe("the checkout's own .serverless/", () => {
   it('is left as it was by npm test (serverless package deletes the .serverless/ of the directory it runs in)', async () => {
     assert.equal(await readFile(userState.file, 'utf8'), 'kept');
-    await rm(userState.made ? userState.dir : userState.file, { recursive: true, force: true });
   });
 });
 
@@ -427,4 +426,5 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
 after(async () => {
   await running?.stop();
   await rm(outDir, { recursive: true, force: true });
+  await rm(userState.made ? userState.dir : userState.file, { recursive: true, force: true });
 });
