@@ -661,9 +661,11 @@ function readGroups(ctx: Context, json: JsonObject): Group[] {
       }
       siblings.add(name);
       const path = `${parentPath ?? ''}/${name}`;
+      const description = ctx.reader.string(entry.value, 'description', entry.path);
       groups.push({
         id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('group', ctx.realm, path),
         name,
+        ...(description === undefined || description === '' ? {} : { description }),
         path,
         ...(parentPath === undefined ? {} : { parentPath }),
         attributes: readMultiAttributes(ctx, entry) ?? {},

@@ -242,8 +242,15 @@ async function update(call: AdminCall) {
   return noContent();
 }
 
+/**
+ * ClientResource.getClientSecret. A client without a secret (bearer-only, public, `client-jwt`,
+ * and the internal `realm-management`) answers `{"type":"secret"}` with no value, as Keycloak
+ * does: the provider's `data "keycloak_openid_client"` reads this for every client it looks up.
+ * Keycloak lets view-clients read it; reading a secret here needs manage-clients (docs/admin-api.md).
+ */
 async function getSecret(call: AdminCall) {
-  const client = await changeableClient(call);
+  const client = await clientOf(call);
+  if (client.clientId === REALM_MANAGEMENT_CLIENT || !usesSecret(client)) return ok(credential());
   const { value, hashOnly } = await readClientSecret(call.admin, call.realm!.realm, client.clientId);
   // A secret stored before secrets were kept encrypted cannot be shown until it is next set or regenerated.
   const warning = hashOnly ? { Warning: '299 - "The secret is stored only as a hash; set or regenerate it to read it"' } : undefined;
