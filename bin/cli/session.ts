@@ -10,6 +10,7 @@ import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { createAdminContext, type AdminContext } from '../../lib/admin/context.js';
 import { AdminError } from '../../lib/admin/errors.js';
 import { isLoopbackUrl } from '../../lib/clientAuth/jwksUrl.js';
+import { jsonDepthProblem } from '../../lib/http/json.js';
 import type { CliIo } from './io.js';
 
 const SERVICE = 'sa-token-service';
@@ -110,6 +111,8 @@ export function createSession(program: Command, io: CliIo): Session {
 
   async function readJson(file: string): Promise<unknown> {
     const text = await readInput(file);
+    const tooDeep = jsonDepthProblem(text);
+    if (tooDeep !== undefined) throw new AdminError(`${file} ${tooDeep}`);
     try {
       return JSON.parse(text);
     } catch (err) {

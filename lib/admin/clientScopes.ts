@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';
@@ -141,7 +142,7 @@ async function renameReferences(ctx: AdminContext, realm: string, from: string, 
   for (const item of await ctx.table.listRealmItems(realm, 'CLIENT#')) {
     if (item.kind !== 'client' || !(item.defaultClientScopes.includes(from) || item.optionalClientScopes.includes(from))) continue;
     const { kind: _kind, ...client } = item;
-    await ctx.table.putClient({ ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
+    await saveClient(ctx.table, { ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
   }
 }
 

@@ -1,6 +1,7 @@
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -28,7 +29,7 @@ export async function addMappings(ctx: AdminContext, realm: string, clientId: st
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = await added(ctx, realm, mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 
@@ -36,7 +37,7 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = removed(mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 

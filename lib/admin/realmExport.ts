@@ -121,6 +121,7 @@ function groupTree(groups: Group[]): Json[] {
   const json = (group: Group): Json => ({
     id: group.id,
     name: group.name,
+    ...(group.description === undefined ? {} : { description: group.description }),
     path: group.path,
     subGroups: (children.get(group.path) ?? []).sort(byName).map(json),
     attributes: group.attributes,

@@ -5,6 +5,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { stageNames, secretsKeyAlias } from '../../infra/seed.js';
 import { createClient, deleteClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
+import { importRealmExport } from '../../lib/admin/realmImport.js';
 import { createRealm } from '../../lib/admin/realms.js';
 import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
@@ -102,6 +103,22 @@ describe('a re-created client inherits nothing of the deleted one (issue 17 F5)'
     assert.equal((await admin(fresh.body.access_token, `/admin/realms/${REALM}/clients`)).status, 200, 'the new client’s own token works');
     const again = await token(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(fresh.body.refresh_token)}`, after.withSession);
     assert.equal(again.status, 200);
+  });
+
+  it('an import keeps the ids a client has, and gives a client it re-creates fresh ones', async () => {
+    const file = {
+      realm: REALM,
+      clients: [{ clientId: 'imported', secret: 'imported-secret-0123456789', serviceAccountsEnabled: true }],
+      users: [{ username: 'service-account-imported', serviceAccountClientId: 'imported' }],
+    };
+    await importRealmExport(ctx, file);
+    const auth = basic('imported', 'imported-secret-0123456789');
+    const first = (await token(`${OIDC}/token`, 'grant_type=client_credentials', auth)).body.access_token;
+    await importRealmExport(ctx, file);
+    assert.equal((await introspectCall(`${OIDC}/token/introspect`, `token=${first}`, auth)).body.active, true, 'same client: same ids');
+    await deleteClient(ctx, REALM, 'imported');
+    await importRealmExport(ctx, file);
+    assert.deepEqual((await introspectCall(`${OIDC}/token/introspect`, `token=${first}`, auth)).body, { active: false }, 'another client');
   });
 
   it('a disabled client’s token stops at the Admin API at once', async () => {
