@@ -10,7 +10,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 import { ensureStageKeys, secretsKeyAlias, seedRealm } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
-import { startKmsServer } from './kms/server.js';
+import { startKmsServer } from '../../tools/local-kms/server.js';
 import { createTables, tableNames } from './tables.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));

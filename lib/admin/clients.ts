@@ -14,7 +14,8 @@ import {
   type ServiceAccountUser,
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
+import { isForbiddenKey } from '../model/userKeys.js';
 import { clientScopeId, roleId } from './ids.js';
 import { saveClient } from './itemLimit.js';
 import { allRealmItems, requireClient, requireRealm } from './lookup.js';
@@ -112,6 +113,7 @@ export async function createClient(
 ): Promise<{ client: ClientView; secret?: string }> {
   const settings = await requireRealm(ctx.table, realm);
   checkClientId(clientId);
+  refuseForbiddenKeys(options);
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   // Keycloak's ids are unique in a realm: a client taking another object's id (realm-management's)
   // would be found, listed and changed in its place.
@@ -177,6 +179,8 @@ function checkClientId(clientId: string): void {
   if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
     throw new AdminError('a client id is 1 to 255 characters without control characters');
   }
+  // A client id keys role mappings, scope mappings and resource_access (lib/model/userKeys.ts).
+  if (isForbiddenKey(clientId)) throw new AdminError(`'${clientId}' cannot be a client id: it is a name reserved by the service`);
 }
 
 /**
@@ -225,6 +229,7 @@ export async function findClientById(ctx: AdminContext, realm: string, id: strin
 export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
   const settings = await requireRealm(ctx.table, realm);
   const stored = await requireClient(ctx.table, realm, clientId);
+  refuseForbiddenKeys(changes);
   const newId = changes.clientId ?? clientId;
   if (newId !== clientId) {
     checkClientId(newId);

@@ -1,3 +1,4 @@
+import { forbiddenKeyReason, forbiddenKeys, isForbiddenKey } from '../model/userKeys.js';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -277,6 +278,8 @@ function clientsWithoutSecret(json: unknown): string[] {
 export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
+  // The same key rule as the Admin API and sa-admin (lib/model/userKeys.ts), over the whole file.
+  for (const found of forbiddenKeys(json)) reader.problem(found.path, forbiddenKeyReason(found.key));
   const realm = readRealmName(reader, json);
   const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options, mappers: newMapperReport() };
 
@@ -407,6 +410,10 @@ function declareClients(ctx: Context, json: JsonObject): ClientEntry[] {
   for (const entry of ctx.reader.objects(json, 'clients', '')) {
     const clientId = ctx.reader.requiredName(entry.value, 'clientId', entry.path);
     if (clientId === undefined) continue;
+    if (isForbiddenKey(clientId)) {
+      ctx.reader.problem(join(entry.path, 'clientId'), `'${clientId}' is a name reserved by the service`);
+      continue;
+    }
     if (ctx.clientIds.has(clientId)) {
       ctx.reader.problem(join(entry.path, 'clientId'), `duplicate clientId '${clientId}'`);
       continue;
