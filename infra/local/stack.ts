@@ -12,7 +12,7 @@ import { ClientsTable } from '../../lib/store/clientsTable.js';
 import { ensureStageKeys, secretsKeyAlias, seedRealm, stageNames } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
 import { FunctionLog } from './functionLog.js';
-import { startKmsServer } from './kms/server.js';
+import { startKmsServer } from '../../tools/local-kms/server.js';
 import { createTables, tableNames } from './tables.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,8 +1,10 @@
+import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
 
 /**
@@ -61,7 +63,7 @@ export async function deleteGroup(ctx: AdminContext, realm: string, path: string
     const kept = client.serviceAccount!.groups?.filter((p) => !paths.has(p)) ?? [];
     if (kept.length !== (client.serviceAccount!.groups?.length ?? 0)) {
       membershipsRemoved++;
-      await ctx.table.putClient({ ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
+      await saveClient(ctx.table, { ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
     }
   }
   for (const g of doomed) await ctx.table.deleteItem(realm, sk.group(g.id));
@@ -150,7 +152,7 @@ export async function grantGroupRoles(ctx: AdminContext, realm: string, path: st
     }
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
     changed.push(role);
   }
   if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
@@ -186,7 +188,7 @@ export async function addServiceAccountToGroup(ctx: AdminContext, realm: string,
   const groups = account.groups ?? [];
   if (groups.includes(group.path)) return { clientId, groups, changed: false };
   const next = [...groups, group.path];
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 
@@ -196,7 +198,7 @@ export async function removeServiceAccountFromGroup(ctx: AdminContext, realm: st
   const groups = account.groups ?? [];
   if (!groups.includes(normal)) return { clientId, groups, changed: false };
   const next = groups.filter((p) => p !== normal);
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 
@@ -293,6 +295,7 @@ async function serviceAccountClients(ctx: AdminContext, realm: string): Promise<
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 function checkedAttributes(attributes: Record<string, string[]>): Record<string, string[]> {
+  refuseForbiddenKeys({ attributes });
   for (const [name, values] of Object.entries(attributes)) {
     if (RESERVED_NAMES.has(name)) throw new AdminError(`'${name}' is not allowed as an attribute name`);
     if (name === '' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new AdminError(`attribute '${name}' must be a name with a list of strings`);
