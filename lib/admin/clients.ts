@@ -14,7 +14,8 @@ import {
   type ServiceAccountUser,
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
+import { isForbiddenKey } from '../model/userKeys.js';
 import { allRealmItems, requireClient, requireRealm } from './lookup.js';
 import { removeRoleReferences } from './roles.js';
 import { serviceAccountClaims } from './serviceAccounts.js';
@@ -109,6 +110,7 @@ export async function createClient(
 ): Promise<{ client: ClientView; secret?: string }> {
   const settings = await requireRealm(ctx.table, realm);
   checkClientId(clientId);
+  refuseForbiddenKeys(options);
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
   const attributes: Record<string, string> = { ...options.attributes, ...jwksAttributes(ctx, auth, options) };
@@ -170,6 +172,8 @@ function checkClientId(clientId: string): void {
   if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
     throw new AdminError('a client id is 1 to 255 characters without control characters');
   }
+  // A client id keys role mappings, scope mappings and resource_access (lib/model/userKeys.ts).
+  if (isForbiddenKey(clientId)) throw new AdminError(`'${clientId}' cannot be a client id: it is a name reserved by the service`);
 }
 
 /** The client with Keycloak's internal id (the Admin REST API's `{id}`). */
@@ -185,6 +189,7 @@ export async function findClientById(ctx: AdminContext, realm: string, id: strin
 export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
   const settings = await requireRealm(ctx.table, realm);
   const stored = await requireClient(ctx.table, realm, clientId);
+  refuseForbiddenKeys(changes);
   const newId = changes.clientId ?? clientId;
   if (newId !== clientId) {
     checkClientId(newId);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
 
 /**
@@ -199,6 +199,7 @@ async function serviceAccountClients(ctx: AdminContext, realm: string): Promise<
 }
 
 function checkedAttributes(attributes: Record<string, string[]>): Record<string, string[]> {
+  refuseForbiddenKeys({ attributes });
   for (const [name, values] of Object.entries(attributes)) {
     if (name === '' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new AdminError(`attribute '${name}' must be a name with a list of strings`);
   }

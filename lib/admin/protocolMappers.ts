@@ -3,7 +3,7 @@ import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { mapperProblems, OIDC } from '../tokens/mappers/registry.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
 
 /**
@@ -186,6 +186,7 @@ function find(mappers: ProtocolMapper[], owner: MapperOwner, idOrName: string): 
 function checked(mapper: ProtocolMapper): ProtocolMapper {
   if (mapper.name.trim() === '') throw new AdminError('a protocol mapper needs a name');
   if (mapper.protocol !== OIDC) throw new AdminError(`only ${OIDC} protocol mappers can be added (got '${mapper.protocol}')`);
+  refuseForbiddenKeys({ config: mapper.config });
   for (const [key, value] of Object.entries(mapper.config)) {
     if (typeof value !== 'string') throw new AdminError(`protocol mapper config '${key}' must be a string`);
   }

@@ -22,6 +22,10 @@ import {
 } from './realmImportValidate.js';
 import { importRealm } from './realmImportWrite.js';
 import { ensureAdministration } from './realmManagement.js';
+import { claimRealm, OPERATOR, whileClaimed } from './realmClaim.js';
+import { realmNameProblem } from './realmName.js';
+import { AdminError } from './errors.js';
+import { forbiddenKeyReason, forbiddenKeys } from '../model/userKeys.js';
 
 export type { ImportProblem } from './realmImportReader.js';
 export { RealmImportError, type ParseOptions, type StoredSecret } from './realmImportValidate.js';
@@ -57,6 +61,10 @@ export interface ImportOptions {
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
   /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
   signingMode?: SigningMode;
+  /** Who claims the realm's name when the import creates it (lib/admin/realmClaim.ts); default the operator. */
+  creator?: string;
+  /** Only create: an existing realm is a conflict, not re-imported (the Admin API's POST /admin/realms). */
+  createOnly?: boolean;
 }
 
 export interface ImportReport {
@@ -81,7 +89,19 @@ export interface ImportReport {
  * calls KMS.
  */
 export async function importRealmExport(ctx: AdminContext, json: unknown, options: ImportOptions = {}): Promise<ImportReport> {
-  const realmName = isObject(json) && typeof json.realm === 'string' && json.realm !== '' ? json.realm : undefined;
+  const realmName = isObject(json) && typeof json.realm === 'string' && realmNameProblem(json.realm) === undefined ? json.realm : undefined;
+  // A dry run writes nothing, and a file without a valid name fails validation before any write.
+  if (options.dryRun || realmName === undefined) return importClaimed(ctx, json, realmName, options);
+  // The name first, atomically, before any of the realm's items (lib/admin/realmClaim.ts).
+  const creator = options.creator ?? OPERATOR;
+  if ((await claimRealm(ctx, realmName, creator)) === 'exists') {
+    if (options.createOnly) throw new AdminError(`realm '${realmName}' already exists`, 'conflict');
+    return importClaimed(ctx, json, realmName, options);
+  }
+  return whileClaimed(ctx, realmName, creator, () => importClaimed(ctx, json, realmName, options));
+}
+
+async function importClaimed(ctx: AdminContext, json: unknown, realmName: string | undefined, options: ImportOptions): Promise<ImportReport> {
   const existing = realmName === undefined ? undefined : await findRealm(ctx.table, realmName);
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
@@ -125,6 +145,8 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
 export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
+  // The same key rule as the Admin API and sa-admin (lib/model/userKeys.ts), over the whole file.
+  for (const found of forbiddenKeys(json)) reader.problem(found.path, forbiddenKeyReason(found.key));
   const ctx = newContext(reader, readRealmName(reader, json), options);
   const clientEntries = declareClients(ctx, json);
   const defaultRole = readDefaultRoleName(ctx, json);

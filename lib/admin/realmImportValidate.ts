@@ -4,6 +4,7 @@
  * its JSON path instead of stopping at the first (clients and their service accounts are read by
  * realmImportClients.ts with the same context). Nothing here hashes, encrypts or writes.
  */
+import { isForbiddenKey } from '../model/userKeys.js';
 import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import {
   emptyRoleMappings,
@@ -113,6 +114,10 @@ export function declareClients(ctx: Context, json: JsonObject): ClientEntry[] {
   for (const entry of ctx.reader.objects(json, 'clients', '')) {
     const clientId = ctx.reader.requiredName(entry.value, 'clientId', entry.path);
     if (clientId === undefined) continue;
+    if (isForbiddenKey(clientId)) {
+      ctx.reader.problem(join(entry.path, 'clientId'), `'${clientId}' is a name reserved by the service`);
+      continue;
+    }
     if (ctx.clientIds.has(clientId)) {
       ctx.reader.problem(join(entry.path, 'clientId'), `duplicate clientId '${clientId}'`);
       continue;

@@ -1,10 +1,11 @@
 import { findRole } from '../admin/lookup.js';
 import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
 import { importRealmExport } from '../admin/realmImport.js';
+import { apiCreator } from '../admin/realmClaim.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
-import { badRequest, conflict, forbidden } from './errors.js';
+import { badRequest, conflict, conflictAs, forbidden } from './errors.js';
 import { extras, readBoolean, readInteger, readObject, readString, readStringArray, type JsonObject } from './json.js';
 import { rightsIn } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
@@ -132,11 +133,13 @@ async function create(call: AdminCall) {
   const name = readString(body, 'realm');
   if (name === undefined || name === '') throw badRequest('Realm name cannot be empty');
   if (!REALM_NAME.test(name)) throw badRequest('Realm name is not valid: 1 to 255 characters without /, # or spaces');
-  if (await call.admin.table.loadRealm(name)) throw conflict('Conflict detected. See logs for details');
+  // The caller claims the name before anything is written (lib/admin/realmClaim.ts): a second
+  // create of the same name, even while this one is still making keys, is Keycloak's 409.
+  const creator = apiCreator(call.caller.realm, call.caller.clientId);
+  const DUPLICATE = 'Conflict detected. See logs for details';
   if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
-    // A whole realm export: import-realm's rules (ids kept, secrets hashed, the rest as sa-admin imports it).
-    // import-realm's rules, realm-management included.
-    await importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING });
+    // A whole realm export: import-realm's rules (ids kept, secrets hashed, realm-management included).
+    await conflictAs(DUPLICATE, () => importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING, creator, createOnly: true }));
     const imported = await call.admin.table.loadRealm(name);
     const extra = realmExtras(body);
     if (imported && Object.keys(extra).length > 0) {
@@ -144,7 +147,8 @@ async function create(call: AdminCall) {
     }
   } else {
     const id = readString(body, 'id');
-    await createRealm(call.admin, name, { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) }, id ? { id } : {});
+    const changes = { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) };
+    await conflictAs(DUPLICATE, () => createRealm(call.admin, name, changes, { ...(id ? { id } : {}), creator }));
   }
   return created(call.url('realms', name));
 }

@@ -66,6 +66,13 @@ export interface CallerRole {
 export interface AdminCaller {
   realm: string;
   clientId: string;
+  /**
+   * The client's internal id and its service-account user's id: what the token is bound to
+   * (lib/tokens/clientBinding.ts). Always set by bearer authentication; the router's own tests
+   * make callers without them.
+   */
+  clientUuid?: string;
+  userId?: string;
   roles: readonly CallerRole[];
 }
 

@@ -4,6 +4,7 @@ import { findRealm } from '../admin/lookup.js';
 import { OAuthError } from '../http/errors.js';
 import type { HttpRequest } from '../http/request.js';
 import type { HttpResponse } from '../http/response.js';
+import { forbiddenKeyProblem } from '../model/userKeys.js';
 import {
   AdminApiError,
   badRequest,
@@ -190,11 +191,16 @@ function render(response: AdminResponse): HttpResponse {
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(body) as unknown;
+    value = JSON.parse(body) as unknown;
   } catch {
     throw cannotParseJson();
   }
+  // No key of any body reaches an object's prototype machinery, whichever resource reads it (issue 17 F1).
+  const problem = forbiddenKeyProblem(value);
+  if (problem !== undefined) throw badRequest(problem);
+  return value;
 }
 
 /** `/realms/r/clients/` and `/realms/r/clients` name the same resource (the admin client sends both). */
