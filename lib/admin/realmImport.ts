@@ -57,7 +57,7 @@ export interface ImportOptions {
   /** Validate and report; write nothing, call no KMS. */
   dryRun?: boolean;
   generateSecrets?: boolean;
-  /** Progress of the two long phases: hashing secrets (scrypt), then writing items. */
+  /** Progress of the two long phases: hashing (and encrypting) secrets, then writing items. */
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
   /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
   signingMode?: SigningMode;

@@ -36,7 +36,11 @@ export interface ParsedRealm {
   newSecrets: { clientId: string; secret: string }[];
 }
 
-/** scrypt runs on libuv's thread pool (4 threads by default); 8 in flight keep it busy without queueing every secret at once. */
+/**
+ * Secrets in flight at once: each may be a kms:Encrypt (client-secret-jwt) and, for a tool without
+ * KMS, a legacy scrypt hash on libuv's thread pool (4 threads); 8 keep both busy without queueing
+ * every secret of a large realm at once.
+ */
 const SECRET_HASH_CONCURRENCY = 8;
 
 /** What the first step read from a valid file (realmImportValidate.ts, realmImportClients.ts). */

@@ -53,7 +53,7 @@ export interface ParseOptions {
   hashChosenSecret?: (clientId: string, secret: string) => Promise<string>;
   /** false for a dry run: secrets are checked but not hashed. */
   hashSecrets?: boolean;
-  /** Called as secrets are hashed, for a progress display: scrypt dominates a large import. */
+  /** Called as secrets are hashed, for a progress display. */
   onSecretProgress?: (done: number, total: number) => void;
 }
 
