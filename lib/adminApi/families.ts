@@ -9,6 +9,7 @@ import type { AdminRoute } from './route.js';
 import { scopeMappingRoutes } from './scopeMappings.js';
 import { serverInfoRoutes } from './serverInfo.js';
 import { userRoutes } from './users.js';
+import { whoAmIRoutes } from './whoAmI.js';
 
 /**
  * Every path family's route table, one per Keycloak admin resource class
@@ -28,4 +29,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...clientScopeRoutes,
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
+  ...whoAmIRoutes,
 ];
