@@ -51,15 +51,20 @@ export async function buildConsole({ minify = true } = {}) {
   return { script, style };
 }
 
-/** Relative asset URLs: the same page serves `/admin/{realm}/console/` and `/auth/admin/{realm}/console/`. */
+/**
+ * Asset URLs start with a placeholder the server replaces by the request's own console path
+ * (console/serve.ts): the same page serves `/admin/{realm}/console/` and `/auth/admin/{realm}/console/`,
+ * with or without the trailing slash (serverless offline strips it, so a relative URL cannot be used).
+ */
+export const ASSET_BASE_PLACEHOLDER = '__CONSOLE_BASE__';
 const page = (script, style) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Administration Console</title>
-<link rel="stylesheet" href="assets/${style}">
-<script type="module" src="assets/${script}"></script>
+<link rel="stylesheet" href="${ASSET_BASE_PLACEHOLDER}assets/${style}">
+<script type="module" src="${ASSET_BASE_PLACEHOLDER}assets/${script}"></script>
 </head>
 <body>
 <div id="app"><div class="loading" role="progressbar" aria-label="Loading the Administration Console">Loading the Administration Console</div></div>

@@ -45,6 +45,18 @@ export function consoleAssets(manifest: ConsoleManifest): ConsoleAssets {
   return { page: manifest.page, assets: new Map(manifest.assets.map(({ name, body, contentType }) => [name, { body, contentType }])) };
 }
 
+/** console/build.mjs's placeholder for the console path in the page's asset URLs. */
+const ASSET_BASE_PLACEHOLDER = '__CONSOLE_BASE__';
+
+/** The realm segment decoded; encodeURIComponent then leaves no character that could end an HTML attribute. */
+function realmOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 const CONSOLE_PATH = /^(?:\/auth)?\/admin\/([^/]+)\/console(\/.*)?$/;
 
 export function serveConsole(console: ConsoleAssets, request: HttpRequest): HttpResponse {
@@ -52,10 +64,11 @@ export function serveConsole(console: ConsoleAssets, request: HttpRequest): Http
   if (!match) return text(404, 'Not Found');
   if (request.method !== 'GET' && request.method !== 'HEAD') return text(405, 'Method Not Allowed', { Allow: 'GET, HEAD' });
   const rest = match[2];
-  // Keycloak redirects `/admin/{realm}/console` to the trailing slash; the page's relative asset URLs need it.
-  if (rest === undefined) return { statusCode: 302, headers: { Location: `${request.path}/`, 'Cache-Control': 'no-store', ...SECURITY_HEADERS }, body: '' };
-  if (rest === '/') {
-    return { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS }, body: console.page };
+  if (rest === undefined || rest === '/') {
+    // Absolute asset URLs under this very console path: `/admin/{realm}/console` works without its
+    // slash too (serverless offline strips it before the function sees the path).
+    const base = `${request.path.startsWith('/auth/') ? '/auth' : ''}/admin/${encodeURIComponent(realmOf(match[1]!))}/console/`;
+    return { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...SECURITY_HEADERS }, body: console.page.replaceAll(ASSET_BASE_PLACEHOLDER, base) };
   }
   const asset = /^\/assets\/([\w.-]+)$/.exec(rest);
   const found = asset ? console.assets.get(asset[1]!) : undefined;
