@@ -63,6 +63,7 @@ const page = (script, style) => `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Administration Console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSET_BASE_PLACEHOLDER}assets/${style}">
 <script type="module" src="${ASSET_BASE_PLACEHOLDER}assets/${script}"></script>
 </head>

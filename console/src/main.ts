@@ -46,7 +46,10 @@ function parseHash(): { realm: string; path: string[] } {
   return { realm, path: parts.slice(1).filter((part) => part !== '') };
 }
 
-async function buildShell(realm: string): Promise<Shell> {
+/** Each navigation's number: a slower, older one never paints over a newer one. */
+let generation = 0;
+
+async function buildShell(realm: string, mine: number): Promise<Shell | undefined> {
   const [serverInfo, whoami, realms] = await Promise.all([
     api.get<Json>('/serverinfo'),
     api.get<WhoAmI>(`/${encodeURIComponent(location.loginRealm)}/console/whoami?currentRealm=${encodeURIComponent(realm)}`),
@@ -65,6 +68,7 @@ async function buildShell(realm: string): Promise<Shell> {
       window.location.hash = `#/${encodeURIComponent(realm)}/${path}`;
     },
   };
+  if (mine !== generation) return undefined;
   const main = h('main', { id: 'main', class: 'page', tabindex: '-1' });
   const realmSelect = h(
     'select',
@@ -98,6 +102,7 @@ async function buildShell(realm: string): Promise<Shell> {
 }
 
 async function route(): Promise<void> {
+  const mine = ++generation;
   if (!auth.clientId) return showSignIn();
   const { realm, path } = parseHash();
   if (path.length === 0) {
@@ -105,15 +110,23 @@ async function route(): Promise<void> {
     return;
   }
   try {
-    if (!shell || shell.realm !== realm) shell = await buildShell(realm);
+    if (!shell || shell.realm !== realm) {
+      const built = await buildShell(realm, mine);
+      if (!built) return;
+      shell = built;
+    }
     const { app, main } = shell;
     for (const a of document.querySelectorAll<HTMLAnchorElement>('.sidebar a')) {
       if (a.dataset.section === path[0]) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
     }
-    replace(main, spinner());
-    await routeTo(app, main, path);
+    // The screen renders into its own container, shown only if no newer navigation started meanwhile.
+    const screen = h('div', { class: 'screen' }, spinner());
+    replace(main, screen);
+    await routeTo(app, screen, path);
+    if (mine !== generation) return;
   } catch (err) {
+    if (mine !== generation) return;
     const [title, description] = failure('', err);
     if (shell) replace(shell.main, h('div', { class: 'empty-state' }, h('h1', {}, 'Something went wrong'), h('p', {}, title), description ? h('p', {}, description) : null));
     else alert('danger', title, description);

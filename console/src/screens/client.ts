@@ -164,7 +164,8 @@ function credentialsTab(screen: ClientScreen, body: HTMLElement): Promise<void> 
   };
   const form = h('form', { class: 'section', novalidate: true }, formGroup('Client Authenticator', authenticator, 'Client Authenticator used for authentication of this client against Keycloak server'), jwtFields, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: readOnly, onclick: (event: Event) => { event.preventDefault(); save(); } }, 'Save')));
   replace(body, form);
-  if (current === 'client-jwt') return Promise.resolve();
+  // Reading the secret needs manage-clients here (lib/adminApi/rights.ts): a viewer sees the setting, not the secret.
+  if (current === 'client-jwt' || readOnly) return Promise.resolve();
   return app.api.get<{ value?: string }>(`${screen.path}/client-secret`).then((secret) => {
     const value = textInput(secret.value ?? '', { type: 'password', readOnly: true, label: 'Client Secret' });
     const show = h('button', { type: 'button', class: 'plain', 'aria-label': 'Show secret', 'aria-pressed': 'false' }, '👁');
