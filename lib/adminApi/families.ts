@@ -1,5 +1,6 @@
 import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
+import { evaluateScopesRoutes } from './evaluateScopes.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
@@ -30,4 +31,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
   ...whoAmIRoutes,
+  ...evaluateScopesRoutes,
 ];

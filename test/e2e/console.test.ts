@@ -62,7 +62,8 @@ async function signIn(page: Page, url: string, clientId: string, secret: string)
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, level: 1, exact: true }).waitFor();
-const alertText = (page: Page, text: string | RegExp) => page.getByRole('listitem').filter({ hasText: text }).first().waitFor();
+/** One of Keycloak's top-right alerts (they stay 8 s). */
+const alertText = (page: Page, text: string) => page.getByRole('list', { name: 'Alerts' }).getByText(text, { exact: true }).first().waitFor();
 
 describe('the admin console', () => {
   let browser: Browser;
@@ -105,7 +106,7 @@ describe('the admin console', () => {
       assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
       const html = await page.text();
       assert.doesNotMatch(html, /<script>|<style|style=/, 'no inline script or style');
-      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+      const assets = [...html.matchAll(/(?:src|href)="([^"]*\/assets\/[^"]+)"/g)].map((m) => m[1]!);
       assert.equal(assets.length, 2);
       for (const asset of assets) {
         assert.match(asset, new RegExp(`^${prefix}/admin/demo/console/assets/console-[A-Z0-9]{8}\\.(js|css)$`), 'content-hashed, under this console path');
@@ -253,6 +254,15 @@ describe('the admin console', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await alertText(page, 'Mapping successfully created');
     await page.getByRole('table', { name: 'Mappers' }).getByText('console audience').waitFor();
+
+    // Client scopes › Evaluate shows the token the client would get: that audience, that role only.
+    await page.getByRole('tab', { name: 'Client scopes', exact: true }).click();
+    await page.getByRole('tab', { name: 'Evaluate' }).click();
+    await page.getByLabel('Generated token').filter({ hasText: `aud-${suffix}` }).waitFor();
+    const evaluated = JSON.parse((await page.getByLabel('Generated token').textContent())!) as Record<string, any>;
+    assert.deepEqual(evaluated.realm_access, { roles: [role] });
+    assert.deepEqual([evaluated.aud].flat(), [`aud-${suffix}`]);
+    await checkScreen('evaluate');
 
     // Outside the browser: the seed request with the copied secret.
     const granted = claims((await token('demo', clientId, secret)).body.access_token!);

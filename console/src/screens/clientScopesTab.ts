@@ -12,6 +12,7 @@ type ScopeType = 'default' | 'optional';
 
 export async function clientScopesTab(app: App, body: HTMLElement, client: Json, path: string[]): Promise<void> {
   if (path[0] === 'dedicated') return dedicatedScope(app, body, client, path[1] ?? 'mappers');
+  if (path[0] === 'evaluate') return evaluate(app, body, client);
   const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
   const [defaults, optionals, all] = await Promise.all([
     app.api.get<Json[]>(`${clientPath}/default-client-scopes`),
@@ -94,6 +95,7 @@ export async function clientScopesTab(app: App, body: HTMLElement, client: Json,
     body,
     tabs('Client scopes', [
       { title: 'Setup', href: app.href(`${base}/setup`), current: true },
+      { title: 'Evaluate', href: app.href(`${base}/evaluate`), current: false },
     ]),
     h('div', { class: 'toolbar' }, manage ? h('button', { type: 'button', class: 'primary', onclick: addDialog }, 'Add client scope') : null),
     table(
@@ -248,4 +250,57 @@ function mapperForm(app: App, content: HTMLElement, client: Json, typeId: string
     );
   });
   replace(content, pageHeader('Add mapper', 'If you want more fine-grain control, you can create protocol mapper on this client'), form);
+}
+
+/**
+ * Evaluate: the tokens the client's service account would get for a scope parameter (`openid`,
+ * always, plus the chosen optional scopes), from `evaluate-scopes/generate-example-*`.
+ */
+async function evaluate(app: App, body: HTMLElement, client: Json): Promise<void> {
+  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
+  const optional = await app.api.get<Json[]>(`${clientPath}/optional-client-scopes`);
+  const base = `clients/${seg(String(client.id))}/clientScopes`;
+  const chosen = new Set<string>();
+  const value = textInput('openid', { readOnly: true, label: 'Effective scope parameter' });
+  const output = h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Generated token' });
+  const kinds = [
+    ['Generated access token', 'generate-example-access-token'],
+    ['Generated ID token', 'generate-example-id-token'],
+  ] as const;
+  let kind: string = kinds[0][1];
+  const tabList = h('div', { role: 'tablist', 'aria-label': 'Evaluate', 'aria-orientation': 'vertical', class: 'vertical-tabs' });
+  const refresh = async () => {
+    const scope = ['openid', ...chosen].join(' ');
+    value.value = scope;
+    for (const tab of tabList.querySelectorAll('button')) tab.setAttribute('aria-selected', String(tab.dataset.kind === kind));
+    try {
+      output.textContent = JSON.stringify(await app.api.get(`${clientPath}/evaluate-scopes/${kind}?scope=${encodeURIComponent(scope)}`), null, 2);
+    } catch (err) {
+      output.textContent = '';
+      alert('danger', ...failure('', err));
+    }
+  };
+  for (const [title, id] of kinds) {
+    tabList.appendChild(h('button', { type: 'button', role: 'tab', 'aria-selected': String(id === kind), 'data-kind': id, onclick: () => { kind = id; void refresh(); } }, title));
+  }
+  replace(
+    body,
+    tabs('Client scopes', [
+      { title: 'Setup', href: app.href(`${base}/setup`), current: false },
+      { title: 'Evaluate', href: app.href(`${base}/evaluate`), current: true },
+    ]),
+    h('p', {}, 'This page allows you to see all protocol mappers and role scope mappings'),
+    h(
+      'div',
+      { class: 'section' },
+      formGroup(
+        'Scope parameter',
+        h('div', { class: 'checkboxes', role: 'group', 'aria-label': 'Optional client scopes' }, ...optional.map((scope) => h('label', { class: 'checkbox' }, h('input', { type: 'checkbox', onchange: (event: Event) => { if ((event.target as HTMLInputElement).checked) chosen.add(String(scope.name)); else chosen.delete(String(scope.name)); void refresh(); } }), ` ${String(scope.name)}`))),
+        'You can copy/paste this value of scope parameter and use it in initial OpenID Connect Authentication Request sent from this client adapter. Default client scopes and selected optional client scopes will be used when generating token issued for this client',
+      ),
+      formGroup('Effective scope parameter', value),
+    ),
+    h('div', { class: 'evaluate' }, tabList, h('div', { role: 'tabpanel', class: 'evaluate-output' }, output)),
+  );
+  await refresh();
 }
