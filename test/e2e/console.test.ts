@@ -16,6 +16,7 @@ import { tableNames } from '../../infra/local/tables.js';
 import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
+import { ensureAdministration } from '../../lib/admin/realmManagement.js';
 import { accessibilityViolations, launchBrowser, type Browser } from '../support/browser.js';
 
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
@@ -84,6 +85,8 @@ describe('the admin console', () => {
       names: { stage: 'test', service: 'sa-token-service', clientsTable: tableNames('test').clients, signingKeyAliases: signingKeyAliases('test'), secretsKeyId: secretsKeyAlias('test') },
     });
     await bootstrapAdminService(ctx, admin.clientId, admin.secret);
+    // The demo realm was seeded from a file: give it Keycloak's realm-management client (as `sa-admin realm upgrade`).
+    await ensureAdministration(ctx, 'demo');
     await mkdir(IMAGES, { recursive: true });
     browser = await launchBrowser();
     page = await browser.newPage();
@@ -233,7 +236,7 @@ describe('the admin console', () => {
   it('restricts the dedicated scope to one role and adds an Audience mapper: the token then carries exactly that role and audience', async () => {
     await page.getByRole('tab', { name: 'Client scopes' }).click();
     await page.getByRole('link', { name: `${clientId}-dedicated` }).click();
-    await page.getByRole('tab', { name: 'Scope' }).click();
+    await page.getByRole('tab', { name: 'Scope', exact: true }).click();
     await page.getByRole('switch', { name: 'Full scope allowed' }).uncheck();
     await alertText(page, 'Scope mapping updated');
     await page.getByRole('button', { name: /Assign role/ }).click();
@@ -329,7 +332,7 @@ describe('the admin console', () => {
     await page.goto(`${consoleUrl}#/demo/clients`);
     await page.reload();
     // A reload forgets the token: the console asks again.
-    await signIn(page, `${consoleUrl}#/demo/clients`, admin.clientId, admin.secret);
+    consoleToken = await signIn(page, `${consoleUrl}#/demo/clients`, admin.clientId, admin.secret);
     await heading(page, 'Clients');
     const tabTo = async (test: () => Promise<boolean>) => {
       for (let i = 0; i < 60 && !(await test()); i++) await page.keyboard.press('Tab');
@@ -400,7 +403,8 @@ describe('the admin console', () => {
   });
 
   it('logged no console error and no CSP violation, and axe found no serious or critical violation', () => {
-    assert.deepEqual(browser.problems, []);
-    assert.deepEqual(accessibility, []);
+    // Chromium logs every failed fetch; the 401s (wrong secret, revoked token) and the 409 are the ones this run provokes.
+    const provoked = /^console: Failed to load resource: the server responded with a status of (401|409) /;
+    assert.deepEqual({ problems: browser.problems.filter((problem) => !provoked.test(problem)), accessibility }, { problems: [], accessibility: [] });
   });
 });

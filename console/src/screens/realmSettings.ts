@@ -70,3 +70,34 @@ export async function realmSettings(app: App, main: HTMLElement, path: string[])
     ),
   );
 }
+
+/** Create realm (master admins, `whoami.createRealm`): Realm name and Enabled, then `POST /admin/realms`. */
+export async function createRealm(app: App, main: HTMLElement): Promise<void> {
+  const name = textInput('', { required: true });
+  const enabled = switchControl('Enabled', true);
+  const error = h('p', { class: 'field-error', role: 'alert', hidden: true }, 'Required field');
+  const form = h(
+    'form',
+    { class: 'section', novalidate: true },
+    formGroup('Realm name', name, undefined, { required: true }),
+    error,
+    formGroup('Enabled', enabled),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Create'), h('a', { href: app.href('clients'), class: 'button link' }, 'Cancel')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const realm = name.value.trim();
+    if (realm === '') {
+      error.hidden = false;
+      return;
+    }
+    void app.api.post('/realms', { realm, enabled: enabled.checked }).then(
+      () => {
+        alert('success', 'Realm created successfully');
+        window.location.hash = `#/${encodeURIComponent(realm)}/clients`;
+      },
+      (err) => alert('danger', ...failure('Could not create realm: ', err)),
+    );
+  });
+  replace(main, pageHeader('Create realm', 'A realm manages a set of users, credentials, roles, and groups. A user belongs to and logs into a realm. Realms are isolated from one another and can only manage and authenticate the users that they control.'), form);
+}
