@@ -22,6 +22,7 @@ import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
 import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
+import { activeTokenReads, type ActiveTokenReads } from './tokens/activeAccessToken.js';
 
 /**
  * Everything a Lambda container builds once, at init, and passes to the endpoints: the
@@ -33,6 +34,8 @@ export interface Runtime {
   kms: KMSClient;
   clients: ClientsTable;
   sessions: SessionsTable;
+  /** What "is this access token still active?" reads (lib/tokens/activeAccessToken.ts). */
+  tokenReads: ActiveTokenReads;
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
   observability: Observability;
@@ -93,6 +96,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions,
+    tokenReads: activeTokenReads(clients, sessions),
     realms,
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [
