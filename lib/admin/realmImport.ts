@@ -1,3 +1,4 @@
+import { authenticatorUsesSecret, CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -102,7 +103,6 @@ const MASKED_SECRET = '**********';
 export const KEYCLOAK_DEFAULT_CLIENT_SCOPES: readonly string[] = ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email'];
 export const KEYCLOAK_OPTIONAL_CLIENT_SCOPES: readonly string[] = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
 
-const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
 /** Signing keys live in KMS, which signs RSA and ECDSA; Keycloak's HS*, PS* and EdDSA have no key here. */
 const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
 
@@ -252,7 +252,8 @@ function clientsWithoutSecret(json: unknown): string[] {
   const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
   return clients.flatMap((client) => {
     if (!isObject(client) || typeof client.clientId !== 'string') return [];
-    if (client.publicClient === true || client.bearerOnly === true || client.clientAuthenticatorType === 'client-jwt') return [];
+    if (client.publicClient === true || client.bearerOnly === true) return [];
+    if (typeof client.clientAuthenticatorType === 'string' && isClientAuthenticatorType(client.clientAuthenticatorType) && !authenticatorUsesSecret(client.clientAuthenticatorType)) return [];
     return [undefined, null, '', MASKED_SECRET].includes(client.secret as string) ? [client.clientId] : [];
   });
 }
@@ -839,14 +840,12 @@ function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenti
   if (isAuthenticatorType(type)) return type;
   ctx.reader.problem(
     join(entry.path, 'clientAuthenticatorType'),
-    `'${type}' is not supported: use client-secret, client-secret-jwt or client-jwt`,
+    `'${type}' is not supported: use ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`,
   );
   return 'client-secret';
 }
 
-function isAuthenticatorType(type: string): type is ClientAuthenticatorType {
-  return AUTHENTICATOR_TYPES.includes(type);
-}
+const isAuthenticatorType = isClientAuthenticatorType;
 
 function oidcScopes(ctx: Context, names: string[]): string[] {
   return names.filter((name) => ctx.clientScopes.get(name) === 'openid-connect');
@@ -857,7 +856,7 @@ function oidcScopes(ctx: Context, names: string[]): string[] {
  * with its own key. A secret Keycloak keeps for them anyway is left out: unused, it is only a liability.
  */
 function usesSecret(client: ClientDraft['record']): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 /** The client's secret, or why there is none (a wrong type is a problem of its own). */
