@@ -24,6 +24,7 @@ import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, type MapperReport } from './realmImportMappers.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
+import { readIdentityProviders } from './realmImportIdentityProviders.js';
 import { ensureAdministration } from './realmManagement.js';
 import { realmNameProblem } from './realmName.js';
 
@@ -89,7 +90,7 @@ export interface ParsedRealm {
   skipped: string[];
   /** What the importer decided for the operator to know (defaults filled in, references ignored). */
   notes: string[];
-  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number };
+  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number; identityProviders: number };
   /** Clients without a secret in the file that keep the one stored in the target realm. */
   keptSecrets: string[];
   /** Generated secrets (`generateSecrets`), in clear: to be shown once and never stored as such. */
@@ -134,7 +135,7 @@ export const REALM_SETTINGS_FIELDS = [
 ] as const;
 
 /** The top-level keys this importer reads; every other key is reported in `skipped`. */
-const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups']);
+const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups', 'identityProviders']);
 
 /**
  * Top-level fields never kept in the realm's `extra`: people are not imported, and these can hold
@@ -270,6 +271,7 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
   const scopes = readClientScopes(ctx, json);
   const scopeMappings = readScopeMappings(ctx, json);
   const groups = readGroups(ctx, json);
+  const identityProviders = readIdentityProviders(reader, json, options.jwksUrlPolicy ?? { allowLoopbackHttp: false });
   const settings = readSettings(ctx, json, defaultRole);
   const clients = readClients(ctx, clientEntries, settings);
   const users = readServiceAccountUsers(ctx, json, clients.drafts, new Set(groups.map((g) => g.path)));
@@ -287,6 +289,7 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
       scopeMappings: scopeMappings.clientScope.get(scope.name) ?? emptyRoleMappings(),
     })),
     ...groups.map((group): ClientsTableItem => ({ kind: 'group', ...group })),
+    ...identityProviders.map((idp): ClientsTableItem => ({ kind: 'identityProvider', ...idp })),
     ...clientRecords.map((client): ClientsTableItem => ({ kind: 'client', ...client })),
     // Last: loadRealm treats a realm without settings as nonexistent, so on a first import the
     // realm only becomes visible once everything its settings refer to is written.
@@ -303,6 +306,7 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
       clientScopes: scopes.length,
       serviceAccounts: serviceAccounts.size,
       groups: groups.length,
+      identityProviders: identityProviders.length,
       protocolMappers: ctx.mappers.count,
     },
     keptSecrets: clients.drafts.filter((draft) => draft.stored !== undefined).map((draft) => draft.record.clientId),

@@ -1,5 +1,6 @@
 import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
+import { identityProviderRoutes } from './identityProviders.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
@@ -28,4 +29,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...clientScopeRoutes,
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
+  ...identityProviderRoutes,
 ];

@@ -26,6 +26,8 @@ export type Right =
   | 'list-users'
   | 'view-users'
   | 'map-roles'
+  | 'view-identity-providers'
+  | 'manage-identity-providers'
   | 'create-realm';
 
 export const ALL_RIGHTS: readonly Right[] = [
@@ -37,6 +39,8 @@ export const ALL_RIGHTS: readonly Right[] = [
   'list-users',
   'view-users',
   'map-roles',
+  'view-identity-providers',
+  'manage-identity-providers',
   'create-realm',
 ];
 
@@ -54,6 +58,9 @@ export const RIGHTS_TABLE: Record<Exclude<Right, 'create-realm'>, readonly strin
   'list-users': ['query-users', 'view-users', 'manage-users'],
   'view-users': ['view-users', 'manage-users'],
   'map-roles': ['manage-users'],
+  // RealmPermissions.canViewIdentityProviders / canManageIdentityProviders.
+  'view-identity-providers': ['view-identity-providers', 'manage-identity-providers'],
+  'manage-identity-providers': ['manage-identity-providers'],
 };
 
 /** A role, as the caller's effective roles list them: realm roles without `client`, client roles with the owner's clientId. */
