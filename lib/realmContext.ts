@@ -1,3 +1,4 @@
+import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
 import type { RefreshTokenKey } from './signing/refreshKey.js';
@@ -14,6 +15,8 @@ export interface RealmContext extends TokenRealm {
   pepperCiphertext?: string;
   /** Signs and verifies the realm's JWT refresh tokens; absent until the realm has its key. */
   refreshKey?: RefreshTokenKey;
+  /** Identity providers and federated clients, for `federated-jwt` client authentication. */
+  federation?: Federation;
 }
 
 /**
@@ -56,6 +59,7 @@ export class RealmCache {
       ...tokenRealm(data),
       keys: new KeyRing(realm, data.keys, this.signers),
       pepperCiphertext: data.pepperCiphertext,
+      federation: { identityProviders: data.identityProviders ?? [], links: data.federatedLinks ?? [] },
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
     if (this.options.warmSigners) context.keys.warm();
