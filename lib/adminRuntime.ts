@@ -13,6 +13,7 @@ import { KeyRing, SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import type { SignatureAlgorithm } from './store/model.js';
 import { SessionsTable } from './store/sessionsTable.js';
+import { activeTokenReads } from './tokens/activeAccessToken.js';
 import { tokenRealm } from './tokens/tokenContext.js';
 
 /**
@@ -77,10 +78,8 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
   // issuersFor reads only the configuration (ISSUER_BASE_URL).
   const issuerRuntime = { config } as Runtime;
   const bearer: BearerDeps = {
+    ...activeTokenReads(table, sessions),
     realm: (name) => realms.get(name),
-    getClient: (realm, clientId) => table.getClient(realm, clientId),
-    isAccessTokenRevoked: (realm, jti, at) => sessions.isAccessTokenRevoked(realm, jti, at),
-    session: (id) => sessions.get(id),
     issuers: (request: HttpRequest, realm: string) => issuersFor(issuerRuntime, request, realm),
     now,
   };

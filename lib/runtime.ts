@@ -24,6 +24,7 @@ import { ClientsTable } from './store/clientsTable.js';
 import { SessionsTable } from './store/sessionsTable.js';
 import { FailureCounters } from './store/failureCounters.js';
 import { Throttle } from './clientAuth/throttle.js';
+import { activeTokenReads, type ActiveTokenReads } from './tokens/activeAccessToken.js';
 
 /**
  * Everything a Lambda container builds once, at init, and passes to the endpoints: the
@@ -35,6 +36,8 @@ export interface Runtime {
   kms: KMSClient;
   clients: ClientsTable;
   sessions: SessionsTable;
+  /** What "is this access token still active?" reads (lib/tokens/activeAccessToken.ts). */
+  tokenReads: ActiveTokenReads;
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
   /** Identity providers' keys (federated-jwt), cached per container. */
@@ -99,6 +102,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
     kms,
     clients,
     sessions,
+    tokenReads: activeTokenReads(clients, sessions),
     realms,
     // Order matters only for presence: credentialed methods are tried before the bare client_id.
     clientAuthMethods: [

@@ -17,7 +17,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Command, InvalidArgumentError } from 'commander';
 import { startDynamoDbLocal } from '../infra/local/dynamodb.js';
-import { startKmsServer } from '../infra/local/kms/server.js';
+import { startKmsServer } from '../tools/local-kms/server.js';
 import { createTables, tableNames } from '../infra/local/tables.js';
 import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { createAdminContext } from '../lib/admin/context.js';

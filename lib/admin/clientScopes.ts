@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';
 import { requireRealm } from './lookup.js';
 
@@ -61,6 +62,7 @@ export async function createClientScope(
   protocolMappers: (Omit<ProtocolMapper, 'id'> & { id?: string })[] = [],
 ): Promise<ClientScope> {
   checkName(fields.name);
+  refuseForbiddenKeys({ fields, protocolMappers });
   if (await findClientScopeByName(ctx, realm, fields.name)) throw new AdminError(`client scope '${fields.name}' already exists in realm '${realm}'`, 'conflict');
   const attributes = fields.attributes ?? {};
   const scope: ClientScope = {
@@ -84,6 +86,7 @@ export async function createClientScope(
  */
 export async function updateClientScope(ctx: AdminContext, realm: string, id: string, fields: ClientScopeFields): Promise<ClientScope> {
   const stored = await requireClientScopeById(ctx, realm, id);
+  refuseForbiddenKeys(fields);
   const renamed = fields.name !== undefined && fields.name !== stored.name;
   if (renamed) {
     checkName(fields.name!);
@@ -139,7 +142,7 @@ async function renameReferences(ctx: AdminContext, realm: string, from: string, 
   for (const item of await ctx.table.listRealmItems(realm, 'CLIENT#')) {
     if (item.kind !== 'client' || !(item.defaultClientScopes.includes(from) || item.optionalClientScopes.includes(from))) continue;
     const { kind: _kind, ...client } = item;
-    await ctx.table.putClient({ ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
+    await saveClient(ctx.table, { ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
   }
 }
 

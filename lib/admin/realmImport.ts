@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { forbiddenKeyReason, forbiddenKeys, isForbiddenKey } from '../model/userKeys.js';
 import { authenticatorUsesSecret, CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
@@ -26,6 +28,7 @@ import { extraFields, newMapperReport, readProtocolMappers, unknownTypesNote, ty
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
 import { readIdentityProviders } from './realmImportIdentityProviders.js';
 import { ensureAdministration } from './realmManagement.js';
+import { claimRealm, OPERATOR, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
 
 export type { ImportProblem } from './realmImportReader.js';
@@ -57,6 +60,11 @@ export class RealmImportError extends AdminError {
 }
 
 /** The secret fields of a stored client, kept when a re-import's file has no secret for it. */
+export interface StoredIds {
+  id: string;
+  userId?: string;
+}
+
 export type StoredSecret = Pick<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'secretCiphertext' | 'rotatedSecretCiphertext'>;
 
 export interface ParseOptions {
@@ -64,6 +72,14 @@ export interface ParseOptions {
   jwksUrlPolicy?: JwksUrlPolicy;
   /** By clientId: the secrets the target realm already holds (see storedSecretsOf). */
   storedSecrets?: ReadonlyMap<string, StoredSecret>;
+  /**
+   * By clientId: the internal ids the target realm's clients and their service-account users have
+   * now (see storedIdsOf). A client or user the file gives no id keeps its stored one; one the
+   * target does not hold gets a fresh random id, as Keycloak gives it, never one derived from its
+   * name: a client deleted and imported again is another client, and the tokens of the first must
+   * not work for it (lib/tokens/clientBinding.ts, issue 17 F5).
+   */
+  storedIds?: ReadonlyMap<string, StoredIds>;
   /** Give a confidential client that has no secret in the file nor in the target a new generated one. */
   generateSecrets?: boolean;
   /**
@@ -165,6 +181,10 @@ export interface ImportOptions {
   onProgress?: (phase: 'secrets' | 'items', done: number, total: number) => void;
   /** How a new realm's signing keys are made (default kms); the Admin API, which may not create KMS keys, uses envelope. */
   signingMode?: SigningMode;
+  /** Who claims the realm's name when the import creates it (lib/admin/realmClaim.ts); default the operator. */
+  creator?: string;
+  /** Only create: an existing realm is a conflict, not re-imported (the Admin API's POST /admin/realms). */
+  createOnly?: boolean;
 }
 
 export interface ImportReport {
@@ -189,10 +209,23 @@ export interface ImportReport {
  * calls KMS.
  */
 export async function importRealmExport(ctx: AdminContext, json: unknown, options: ImportOptions = {}): Promise<ImportReport> {
-  const realmName = isObject(json) && typeof json.realm === 'string' && json.realm !== '' ? json.realm : undefined;
+  const realmName = isObject(json) && typeof json.realm === 'string' && realmNameProblem(json.realm) === undefined ? json.realm : undefined;
+  // A dry run writes nothing, and a file without a valid name fails validation before any write.
+  if (options.dryRun || realmName === undefined) return importClaimed(ctx, json, realmName, options);
+  // The name first, atomically, before any of the realm's items (lib/admin/realmClaim.ts).
+  const creator = options.creator ?? OPERATOR;
+  if ((await claimRealm(ctx, realmName, creator)) === 'exists') {
+    if (options.createOnly) throw new AdminError(`realm '${realmName}' already exists`, 'conflict');
+    return importClaimed(ctx, json, realmName, options);
+  }
+  return whileClaimed(ctx, realmName, creator, () => importClaimed(ctx, json, realmName, options));
+}
+
+async function importClaimed(ctx: AdminContext, json: unknown, realmName: string | undefined, options: ImportOptions): Promise<ImportReport> {
   const existing = realmName === undefined ? undefined : await findRealm(ctx.table, realmName);
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
+    storedIds: realmName === undefined || existing === undefined ? new Map() : await storedIdsOf(ctx.table, realmName, clientsWithoutIds(json)),
     generateSecrets: options.generateSecrets ?? false,
     jwksUrlPolicy: { allowLoopbackHttp: ctx.localStage === true },
     hashSecrets: !options.dryRun,
@@ -232,17 +265,45 @@ export async function importRealmExport(ctx: AdminContext, json: unknown, option
  */
 export async function storedSecretsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<Map<string, StoredSecret>> {
   const secrets = new Map<string, StoredSecret>();
-  if (clientIds.length === 0) return secrets;
-  const clients =
-    clientIds.length <= 50
-      ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
-      : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' ? [item] : []));
-  for (const client of clients) {
+  for (const client of await storedClientsOf(table, realm, clientIds)) {
     if (client.secretHash === undefined) continue;
     const { secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext } = client;
     secrets.set(client.clientId, definedFields({ secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext }));
   }
   return secrets;
+}
+
+/** The internal ids the target holds for the given clients and their service-account users, by clientId. */
+async function storedIdsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<Map<string, StoredIds>> {
+  const ids = new Map<string, StoredIds>();
+  for (const client of await storedClientsOf(table, realm, clientIds)) {
+    ids.set(client.clientId, { id: client.id, ...(client.serviceAccount ? { userId: client.serviceAccount.id } : {}) });
+  }
+  return ids;
+}
+
+/** The stored clients among these clientIds: a few read one by one, many with one Query of all clients. */
+async function storedClientsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<ClientRecord[]> {
+  if (clientIds.length === 0) return [];
+  const wanted = new Set(clientIds);
+  return clientIds.length <= 50
+    ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
+    : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' && wanted.has(item.clientId) ? [item] : []));
+}
+
+/**
+ * clientIds of the file's clients without an `id`, or with service accounts and no user of their
+ * own with an `id`. Read loosely, before validation: parseRealmExport has the last word.
+ */
+function clientsWithoutIds(json: unknown): string[] {
+  const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
+  const users = isObject(json) && Array.isArray(json.users) ? json.users : [];
+  const withUserId = new Set(users.flatMap((user) => (isObject(user) && typeof user.serviceAccountClientId === 'string' && typeof user.id === 'string' ? [user.serviceAccountClientId] : [])));
+  return clients.flatMap((client) => {
+    if (!isObject(client) || typeof client.clientId !== 'string') return [];
+    const needsUserId = client.serviceAccountsEnabled === true && !withUserId.has(client.clientId);
+    return typeof client.id !== 'string' || needsUserId ? [client.clientId] : [];
+  });
 }
 
 /**
@@ -262,6 +323,8 @@ function clientsWithoutSecret(json: unknown): string[] {
 export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
   if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
+  // The same key rule as the Admin API and sa-admin (lib/model/userKeys.ts), over the whole file.
+  for (const found of forbiddenKeys(json)) reader.problem(found.path, forbiddenKeyReason(found.key));
   const realm = readRealmName(reader, json);
   const ctx: Context = { realm, reader, notes: [], roles: new RoleIndex(), clientIds: new Set(), clientScopes: new Map(), options, mappers: newMapperReport() };
 
@@ -395,6 +458,10 @@ function declareClients(ctx: Context, json: JsonObject): ClientEntry[] {
   for (const entry of ctx.reader.objects(json, 'clients', '')) {
     const clientId = ctx.reader.requiredName(entry.value, 'clientId', entry.path);
     if (clientId === undefined) continue;
+    if (isForbiddenKey(clientId)) {
+      ctx.reader.problem(join(entry.path, 'clientId'), `'${clientId}' is a name reserved by the service`);
+      continue;
+    }
     if (ctx.clientIds.has(clientId)) {
       ctx.reader.problem(join(entry.path, 'clientId'), `duplicate clientId '${clientId}'`);
       continue;
@@ -599,9 +666,11 @@ function readGroups(ctx: Context, json: JsonObject): Group[] {
       }
       siblings.add(name);
       const path = `${parentPath ?? ''}/${name}`;
+      const description = ctx.reader.string(entry.value, 'description', entry.path);
       groups.push({
         id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('group', ctx.realm, path),
         name,
+        ...(description === undefined || description === '' ? {} : { description }),
         path,
         ...(parentPath === undefined ? {} : { parentPath }),
         attributes: readMultiAttributes(ctx, entry) ?? {},
@@ -784,7 +853,7 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   const record: ClientDraft['record'] = {
     realm: ctx.realm,
     clientId,
-    id: r.string(raw, 'id', path) ?? derivedUuid('client', ctx.realm, clientId),
+    id: r.string(raw, 'id', path) ?? ctx.options.storedIds?.get(clientId)?.id ?? randomUUID(),
     enabled: r.boolean(raw, 'enabled', path, true),
     publicClient: r.boolean(raw, 'publicClient', path, false),
     bearerOnly: r.boolean(raw, 'bearerOnly', path, false),
@@ -1007,6 +1076,11 @@ function readServiceAccountUsers(ctx: Context, json: JsonObject, clients: Client
   return { accounts, inFile: users.length > 0, people };
 }
 
+/** A service-account user's id when the file has none: the stored user's, else a fresh one (see ParseOptions.storedIds). */
+function storedUserId(ctx: Context, clientId: string): string {
+  return ctx.options.storedIds?.get(clientId)?.userId ?? randomUUID();
+}
+
 /**
  * The service-account user in full: role mappings, group memberships (paths, each of which must be
  * a group of the file, as Keycloak's import requires), attributes, email and names.
@@ -1027,7 +1101,7 @@ function readServiceAccountUser(ctx: Context, user: Located<JsonObject>, clientI
   const lastName = r.string(user.value, 'lastName', user.path);
   const createdTimestamp = user.value.createdTimestamp;
   return {
-    id: r.string(user.value, 'id', user.path) ?? derivedUuid('user', ctx.realm, username),
+    id: r.string(user.value, 'id', user.path) ?? storedUserId(ctx, clientId),
     username,
     roles: readRoleMappings(ctx, user.value, user.path, { realm: 'realmRoles', client: 'clientRoles' }),
     ...(email === undefined || email === '' ? {} : { email }),
@@ -1060,7 +1134,7 @@ function resolveServiceAccounts(
       continue;
     }
     const username = `service-account-${clientId}`.toLowerCase();
-    resolved.set(clientId, { id: derivedUuid('user', ctx.realm, username), username, roles: { realm: [defaultRole], client: {} } });
+    resolved.set(clientId, { id: storedUserId(ctx, clientId), username, roles: { realm: [defaultRole], client: {} } });
     missing.push(client);
   }
   if (missing.length === 0) return resolved;

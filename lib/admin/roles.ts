@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import type { Role, RoleMappings } from '../store/model.js';
@@ -186,7 +187,7 @@ export function mappingRefs(mappings: RoleMappings): RoleName[] {
 export function toMappings(refs: RoleName[]): RoleMappings {
   const mappings: RoleMappings = { realm: [], client: {} };
   for (const ref of refs) {
-    const list = ref.client === undefined ? mappings.realm : (mappings.client[ref.client] ??= []);
+    const list = ref.client === undefined ? mappings.realm : ownEntry(mappings.client, ref.client, () => []);
     if (!list.includes(ref.name)) list.push(ref.name);
   }
   return mappings;

@@ -51,6 +51,11 @@ export const sk = {
    * issuer's text, of any length, and a sort key holds at most 1 KB.
    */
   federatedLink: (link: FederatedLink) => `META#FED#${link.alias}\u0000${subjectKey(link.sub)}\u0000${link.clientId}`,
+  /**
+   * Who is making the realm, written before anything else of it (lib/admin/realmClaim.ts). Off
+   * `META#`, so the token path's one Query never reads it.
+   */
+  realmClaim: 'CLAIM',
 };
 
 const subjectKey = (sub: string) => createHash('sha256').update(sub, 'utf8').digest('base64url');
@@ -80,7 +85,18 @@ export type ClientsTableItem =
   | ({ kind: 'client' } & ClientRecord)
   | ({ kind: 'pepper' } & PepperRecord)
   | ({ kind: 'identityProvider' } & IdentityProvider)
-  | ({ kind: 'federatedLink' } & FederatedLink);
+  | ({ kind: 'federatedLink' } & FederatedLink)
+  | ({ kind: 'realmClaim' } & RealmClaim);
+
+/**
+ * A realm name taken by its creator (lib/admin/realmClaim.ts): `creating` until every item of the
+ * realm is written, then `created`.
+ */
+export interface RealmClaim {
+  creator: string;
+  claimedAt: number;
+  state: 'creating' | 'created';
+}
 
 /** The realm's client-secret pepper, wrapped under the stage's secrets key (lib/clientAuth/secretPepper.ts). */
 export interface PepperRecord {
@@ -165,14 +181,32 @@ export class ClientsTable {
 
   /** Stores the realm's pepper unless it has one already (a concurrent writer won); returns the one stored. */
   async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<PepperRecord> {
+    const { existing } = await this.putIfAbsent(realm, { kind: 'pepper', ...pepper });
+    return existing?.kind === 'pepper' ? { ciphertext: existing.ciphertext, createdAt: existing.createdAt } : pepper;
+  }
+
+  /**
+   * The one conditional create of this table: writes `item` only when nothing is stored under its
+   * key, in one PutItem whose condition DynamoDB checks atomically with the write. When something
+   * was there, nothing is written and the stored item comes back (read strongly consistent), so
+   * the caller learns who won.
+   */
+  async putIfAbsent(realm: string, item: ClientsTableItem): Promise<{ stored: true; existing?: undefined } | { stored: false; existing: ClientsTableItem }> {
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, { kind: 'pepper', ...pepper }), ConditionExpression: 'attribute_not_exists(sk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.toItem(realm, item),
+          ConditionExpression: 'attribute_not_exists(sk)',
+        }),
       );
-      return pepper;
+      return { stored: true };
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return (await this.getPepper(realm))!;
+      const key = { pk: realmPk(realm), sk: sortKeyOf(item) };
+      const raw = (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }))).Item;
+      // Deleted between the failed condition and the read: someone else's item stood there, which is what counts.
+      return { stored: false, existing: raw ? stripKeys<ClientsTableItem>(raw) : item };
     }
   }
 
@@ -217,19 +251,16 @@ export class ClientsTable {
 
   /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
   async putRefreshKeyIfAbsent(realm: string, record: RefreshKeyRecord): Promise<boolean> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.toItem(realm, { kind: 'refreshKey', ...record }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return false;
-      throw err;
-    }
+    return (await this.putIfAbsent(realm, { kind: 'refreshKey', ...record })).stored;
+  }
+
+  async getRealmClaim(realm: string): Promise<RealmClaim | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.realmClaim }, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { kind: _kind, ...claim } = stripKeys<{ kind: 'realmClaim' } & RealmClaim>(out.Item);
+    return claim;
   }
 
   async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
@@ -393,6 +424,8 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return sk.identityProvider(item.alias);
     case 'federatedLink':
       return sk.federatedLink(item);
+    case 'realmClaim':
+      return sk.realmClaim;
   }
 }
 

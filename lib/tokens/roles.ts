@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
@@ -64,7 +65,7 @@ export function accessClaims(roles: RoleRef[]): {
   const realmRoles = roles.filter((role) => role.client === undefined).map((role) => role.name);
   const resourceAccess: Record<string, { roles: string[] }> = {};
   for (const role of roles) {
-    if (role.client !== undefined) (resourceAccess[role.client] ??= { roles: [] }).roles.push(role.name);
+    if (role.client !== undefined) ownEntry(resourceAccess, role.client, () => ({ roles: [] })).roles.push(role.name);
   }
   return {
     ...(realmRoles.length > 0 ? { realm_access: { roles: realmRoles } } : {}),

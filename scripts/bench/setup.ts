@@ -208,9 +208,9 @@ function extraMappers(count: number): NonNullable<ClientRecord['protocolMappers'
   }));
 }
 
-/** Starts the local KMS as its own process (`infra/local/kms/main.ts`) on an ephemeral port. */
+/** Starts the local KMS as its own process (`tools/local-kms/main.ts`) on an ephemeral port. */
 async function startKmsChild(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/kms/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/local-kms/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, KMS_PORT: '0', KMS_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

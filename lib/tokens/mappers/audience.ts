@@ -8,6 +8,7 @@ import type { MapperType } from './types.js';
 export const audience: MapperType = {
   id: 'oidc-audience-mapper',
   priority: 0,
+  reservedClaims: ['aud'],
   tokens: ['access', 'id', 'introspection'],
   map({ config }) {
     const value = config['included.client.audience'] || config['included.custom.audience'];

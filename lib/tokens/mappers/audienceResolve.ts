@@ -8,6 +8,7 @@ import type { MapperType } from './types.js';
 export const audienceResolve: MapperType = {
   id: 'oidc-audience-resolve-mapper',
   priority: 30,
+  reservedClaims: ['aud'],
   tokens: ['access', 'introspection'],
   onByDefault: true,
   map({ roles, client }) {

@@ -1,5 +1,5 @@
 import { claimValue } from './claimValue.js';
-import { escapeClaimKey } from './claimName.js';
+import { escapeClaimKey } from '../../model/claimPath.js';
 import type { ClaimWrite, MapperType } from './types.js';
 import { claimProblems } from './validation.js';
 
@@ -15,6 +15,7 @@ const CLIENT_ID = '${client_id}';
 export const clientRole: MapperType = {
   id: 'oidc-usermodel-client-role-mapper',
   priority: 40,
+  reservedClaims: ['resource_access'],
   tokens: ['access', 'id', 'introspection'],
   map({ config, roles }) {
     const template = config['claim.name'];

@@ -13,6 +13,7 @@ const REALM_ACCESS = 'realm_access.roles';
 export const realmRole: MapperType = {
   id: 'oidc-usermodel-realm-role-mapper',
   priority: 40,
+  reservedClaims: ['realm_access'],
   tokens: ['access', 'id', 'introspection'],
   map({ config, roles }) {
     const name = config['claim.name'];

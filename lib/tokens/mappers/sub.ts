@@ -4,6 +4,7 @@ import type { MapperType } from './types.js';
 export const sub: MapperType = {
   id: 'oidc-sub-mapper',
   priority: -10,
+  reservedClaims: ['sub'],
   tokens: ['access', 'introspection'],
   map: ({ user }) => [{ kind: 'claim', name: 'sub', value: user.id, multivalued: false }],
 };

@@ -1,4 +1,5 @@
 import type { ClientRecord, Group, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ReservedClaim } from '../reservedClaims.js';
 import type { RoleRef } from '../roles.js';
 
 /**
@@ -65,6 +66,8 @@ export interface MapperType {
   tokens: readonly TokenKind[];
   /** An absent `access.token.claim` / `introspection.token.claim` means yes (audience resolve, allowed origins). */
   onByDefault?: boolean;
+  /** The reserved claims (lib/tokens/reservedClaims.ts) this type may write; none unless declared. */
+  reservedClaims?: readonly ReservedClaim[];
   /** Runs for every token whatever its flags say (hardcoded role, role name): it only edits the resolved roles. */
   ignoresFlags?: boolean;
   map(input: MapperInput): ClaimWrite[];
