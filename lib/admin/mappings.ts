@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
 import { saveClient } from './itemLimit.js';
@@ -64,7 +65,7 @@ async function added(ctx: AdminContext, realm: string, current: RoleMappings, ro
   for (const role of result.changed) {
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
   }
   return { ...result, roles: mappings };
 }
@@ -109,7 +110,7 @@ export function withGroupRoles(account: ServiceAccountUser, groups: readonly Gro
     if (!paths.has(group.path)) continue;
     for (const name of group.roles.realm) if (!merged.realm.includes(name)) merged.realm.push(name);
     for (const [owner, names] of Object.entries(group.roles.client)) {
-      const list = (merged.client[owner] ??= []);
+      const list = ownEntry(merged.client, owner, () => []);
       for (const name of names) if (!list.includes(name)) list.push(name);
     }
   }

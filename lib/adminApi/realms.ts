@@ -1,5 +1,6 @@
 import { findRole } from '../admin/lookup.js';
-import { importRealmExport, REALM_SETTINGS_FIELDS } from '../admin/realmImport.js';
+import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
+import { importRealmExport } from '../admin/realmImport.js';
 import { apiCreator } from '../admin/realmClaim.js';
 import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
@@ -46,7 +47,10 @@ const NESTED = new Set([
 const NEW_REALM_SIGNING = 'envelope' as const;
 
 function realmChanges(body: JsonObject): RealmChanges {
-  const algorithm = readString(body, 'defaultSignatureAlgorithm');
+  // The provider sends `"defaultSignatureAlgorithm": ""` whenever its config leaves it out;
+  // Keycloak stores the empty string, which means "unset" (RS256). Empty leaves it unchanged here.
+  const sent = readString(body, 'defaultSignatureAlgorithm');
+  const algorithm = sent === '' ? undefined : sent;
   const changes: RealmChanges = {
     enabled: readBoolean(body, 'enabled'),
     accessTokenLifespan: readInteger(body, 'accessTokenLifespan'),
@@ -71,7 +75,12 @@ function realmExtras(body: JsonObject): JsonObject {
   return extras(body, new Set([...MODELLED, ...NESTED]));
 }
 
-/** RealmRepresentation: stored extras first, the modelled fields over them. */
+/**
+ * RealmRepresentation: stored extras first, the modelled fields over them. Without
+ * `defaultDefaultClientScopes`/`defaultOptionalClientScopes`: Keycloak's RealmAdminResource.getRealm
+ * leaves them out (only an export carries them; the lists have their own endpoints), and the
+ * provider's `keycloak_realm` would otherwise plan a change on every run.
+ */
 async function realmRepresentation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
   const defaultRole = await findRole(call.admin.table, settings.realm, { name: settings.defaultRole });
   return {
@@ -96,8 +105,6 @@ async function realmRepresentation(call: AdminCall, settings: RealmSettings): Pr
       clientRole: false,
       containerId: settings.id ?? settings.realm,
     },
-    defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
-    defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
   };
 }
 
