@@ -1,3 +1,4 @@
+import { realmNameProblem } from './admin/realmName.js';
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
 import type { RefreshTokenKey } from './signing/refreshKey.js';
@@ -34,7 +35,8 @@ export class RealmCache {
   ) {}
 
   async get(realm: string): Promise<RealmContext> {
-    if (!/^[^/#\s]{1,255}$/.test(realm)) throw realmNotFound();
+    // No name the realm rule refuses can exist: answer without a read.
+    if (realmNameProblem(realm) !== undefined) throw realmNotFound();
     const now = this.nowMs();
     let entry = this.entries.get(realm);
     if (!entry || entry.expires <= now) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
 import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
@@ -25,10 +26,6 @@ export async function setServiceAccountAttribute(ctx: AdminContext, realm: strin
   if (values.length === 0) delete attributes[name];
   else attributes[name] = [...values];
   return save(ctx, client, { ...client.serviceAccount!, attributes });
-}
-
-export async function removeServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string): Promise<ServiceAccountUser> {
-  return setServiceAccountAttribute(ctx, realm, clientId, name, []);
 }
 
 export interface ServiceAccountProfile {
@@ -60,7 +57,7 @@ async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: 
 }
 
 async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
-  await ctx.table.putClient({ ...client, serviceAccount: account });
+  await saveClient(ctx.table, { ...client, serviceAccount: account });
   return account;
 }
 

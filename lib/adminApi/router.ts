@@ -1,3 +1,4 @@
+import { jsonDepthProblem } from '../http/json.js';
 import type { AdminContext } from '../admin/context.js';
 import { AdminError } from '../admin/errors.js';
 import { findRealm } from '../admin/lookup.js';
@@ -67,8 +68,8 @@ const PREFIXES = ['/auth/admin', '/admin'] as const;
 
 interface CompiledRoute {
   route: AdminRoute;
-  /** Literal segments, or `{name}` captures. */
-  segments: ({ literal: string } | { param: string })[];
+  /** Literal segments, or `{name}` captures; a last `{name+}` captures the rest of the path. */
+  segments: ({ literal: string } | { param: string; rest?: true })[];
 }
 
 /**
@@ -84,13 +85,14 @@ export class AdminRouter {
     this.routes = routes.map((route) => ({
       route,
       segments: split(route.path).map((segment) => {
-        const param = /^\{(\w+)\}$/.exec(segment);
-        return param ? { param: param[1]! } : { literal: segment };
+        const param = /^\{(\w+)(\+?)\}$/.exec(segment);
+        if (!param) return { literal: segment };
+        return param[2] === '+' ? { param: param[1]!, rest: true as const } : { param: param[1]! };
       }),
     }));
     const seen = new Set<string>();
     for (const { route } of this.routes) {
-      const key = `${route.method} ${route.path.replace(/\{\w+\}/g, '{}')}`;
+      const key = `${route.method} ${route.path.replace(/\{\w+\+?\}/g, '{}')}`;
       if (seen.has(key)) throw new Error(`two admin routes for ${key}`);
       seen.add(key);
     }
@@ -238,7 +240,9 @@ function render(response: AdminResponse): HttpResponse {
     case 200:
       return { statusCode: 200, headers: { ...response.headers, ...JSON_HEADERS }, body: JSON.stringify(response.body) };
     case 201:
-      return { statusCode: 201, headers: { Location: response.location, 'Cache-Control': 'no-cache' }, body: '' };
+      return response.body === undefined
+        ? { statusCode: 201, headers: { Location: response.location, 'Cache-Control': 'no-cache' }, body: '' }
+        : { statusCode: 201, headers: { Location: response.location, ...JSON_HEADERS }, body: JSON.stringify(response.body) };
     case 204:
       return { statusCode: 204, headers: { 'Cache-Control': 'no-cache' }, body: '' };
   }
@@ -246,6 +250,9 @@ function render(response: AdminResponse): HttpResponse {
 
 function parseJson(body: string): unknown {
   if (body.trim() === '') return undefined;
+  // Before parsing: what reads the result recurses (lib/http/json.ts).
+  const tooDeep = jsonDepthProblem(body);
+  if (tooDeep !== undefined) throw badRequest(`The JSON body ${tooDeep}`);
   let value: unknown;
   try {
     value = JSON.parse(body) as unknown;
@@ -273,10 +280,11 @@ function decodeSegments(rest: string): string[] {
 }
 
 function matches(compiled: CompiledRoute, segments: string[]): boolean {
-  return (
-    compiled.segments.length === segments.length &&
-    compiled.segments.every((part, i) => ('literal' in part ? part.literal === segments[i] : segments[i] !== ''))
-  );
+  const last = compiled.segments[compiled.segments.length - 1];
+  const rest = last !== undefined && 'rest' in last;
+  if (rest ? segments.length < compiled.segments.length : compiled.segments.length !== segments.length) return false;
+  const covered = rest ? segments.map((_, i) => compiled.segments[Math.min(i, compiled.segments.length - 1)]!) : compiled.segments;
+  return covered.every((part, i) => ('literal' in part ? part.literal === segments[i] : segments[i] !== ''));
 }
 
 /** A literal segment beats a parameter (`/clients/{id}/client-secret` over a `{x}` in its place), as JAX-RS ranks them. */
@@ -288,7 +296,8 @@ function pick(candidates: CompiledRoute[]): CompiledRoute | undefined {
 function paramsOf(compiled: CompiledRoute, segments: string[]): Record<string, string> {
   const params: Record<string, string> = {};
   compiled.segments.forEach((part, i) => {
-    if ('param' in part) params[part.param] = segments[i]!;
+    // A rest capture (`group-by-path/{path+}`) joins the decoded segments it covers with `/`.
+    if ('param' in part) params[part.param] = part.rest ? segments.slice(i).join('/') : segments[i]!;
   });
   return params;
 }

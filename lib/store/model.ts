@@ -97,6 +97,7 @@ export interface ClientScope {
 export interface Group {
   id: string;
   name: string;
+  description?: string;
   path: string;
   /** The parent's path; undefined for a top-level group. */
   parentPath?: string;
