@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { authenticatorUsesSecret } from '../model/clientAuthenticator.js';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -173,7 +174,7 @@ function newServiceAccount(settings: RealmSettings, clientId: string, roles: Rol
 
 /** Whether the client authenticates with a secret (public, bearer-only and client-jwt clients do not). */
 export function usesSecret(client: Pick<ClientRecord, 'publicClient' | 'bearerOnly' | 'clientAuthenticatorType'>): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 function checkClientId(clientId: string): void {
@@ -271,7 +272,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
     const { rotatedSecretHash: _h, rotatedSecretCiphertext: _c, rotatedSecretExpiresAt: _e, ...rest } = next;
     next = { ...rest, secretCiphertext: await encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realm, newId, secret) };
   }
-  await saveClient(ctx.table, next);
+  await saveClient(ctx.table, next, stored);
   if (newId !== clientId) {
     await ctx.table.deleteItem(realm, sk.client(clientId));
     await renameClientReferences(ctx, realm, clientId, newId);
@@ -372,8 +373,7 @@ export async function setClientEnabled(ctx: AdminContext, realm: string, clientI
  */
 export async function deleteClient(ctx: AdminContext, realm: string, clientId: string): Promise<{ rolesDeleted: number; referencesRemoved: number }> {
   await requireRealm(ctx.table, realm);
-  await requireClient(ctx.table, realm, clientId);
-  await ctx.table.deleteItem(realm, sk.client(clientId));
+  await ctx.table.deleteClient(await requireClient(ctx.table, realm, clientId));
   const roles = [...(await ctx.table.listRealmItems(realm, 'META#ROLE#')), ...(await ctx.table.listRealmItems(realm, 'ROLE#'))].filter(
     (item) => item.kind === 'role' && item.client === clientId,
   );

@@ -21,6 +21,7 @@ import {
   type ParseOptions,
 } from './realmImportValidate.js';
 import { importRealm } from './realmImportWrite.js';
+import { readIdentityProviders } from './realmImportIdentityProviders.js';
 import { ensureAdministration } from './realmManagement.js';
 import { claimRealm, OPERATOR, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
@@ -155,9 +156,10 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
   const scopes = readClientScopes(ctx, json);
   const scopeMappings = readScopeMappings(ctx, json);
   const groups = readGroups(ctx, json);
+  const identityProviders = readIdentityProviders(reader, json, options.jwksUrlPolicy ?? { allowLoopbackHttp: false });
   const settings = readSettings(ctx, json, defaultRole);
   const clients = readClients(ctx, clientEntries, settings);
   const users = readServiceAccountUsers(ctx, json, clients.drafts, new Set(groups.map((g) => g.path)));
   if (reader.problems.length > 0) throw new RealmImportError(reader.problems);
-  return prepareRealm({ ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, settings, clients, users });
+  return prepareRealm({ ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, identityProviders, settings, clients, users });
 }

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
  * service-account users of the file's `users`.
  */
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
+import { authenticatorUsesSecret, CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { hasDedicatedNoteMappers, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import type { ClientAuthenticatorType, ClientRecord, RealmSettings } from '../store/model.js';
 import { derivedUuid } from './ids.js';
@@ -23,7 +24,6 @@ import {
   type StoredSecret,
 } from './realmImportValidate.js';
 
-const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
 
 /**
  * Keycloak's secret rotation (client policy `secret-rotation`) keeps the previous secret in this
@@ -146,14 +146,12 @@ function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenti
   if (isAuthenticatorType(type)) return type;
   ctx.reader.problem(
     join(entry.path, 'clientAuthenticatorType'),
-    `'${type}' is not supported: use client-secret, client-secret-jwt or client-jwt`,
+    `'${type}' is not supported: use ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`,
   );
   return 'client-secret';
 }
 
-function isAuthenticatorType(type: string): type is ClientAuthenticatorType {
-  return AUTHENTICATOR_TYPES.includes(type);
-}
+const isAuthenticatorType = isClientAuthenticatorType;
 
 function oidcScopes(ctx: Context, names: string[]): string[] {
   return names.filter((name) => ctx.clientScopes.get(name) === 'openid-connect');
@@ -164,7 +162,7 @@ function oidcScopes(ctx: Context, names: string[]): string[] {
  * with its own key. A secret Keycloak keeps for them anyway is left out: unused, it is only a liability.
  */
 function usesSecret(client: ClientDraft['record']): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 /** The client's secret, or why there is none (a wrong type is a problem of its own). */

@@ -7,6 +7,8 @@ import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../client
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RealmSettings, type Role, type RoleMappings } from '../store/model.js';
 import { isObject } from './realmImportReader.js';
+import { authenticatorUsesSecret, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
+import type { IdentityProvider } from '../model/identityProvider.js';
 import { resolveServiceAccounts, type ClientDraft, type ServiceAccount, type ServiceAccountUsers } from './realmImportClients.js';
 import { unknownTypesNote } from './realmImportMappers.js';
 import {
@@ -30,7 +32,7 @@ export interface ParsedRealm {
   skipped: string[];
   /** What the importer decided for the operator to know (defaults filled in, references ignored). */
   notes: string[];
-  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number };
+  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number; identityProviders: number };
   /** Clients without a secret in the file that keep the one stored in the target realm. */
   keptSecrets: string[];
   /** Generated secrets (`generateSecrets`), in clear: to be shown once and never stored as such. */
@@ -54,6 +56,7 @@ export interface ValidatedRealm {
   scopes: ClientScopeDraft[];
   scopeMappings: ScopeMappingIndex;
   groups: Group[];
+  identityProviders: IdentityProvider[];
   settings: RealmSettings;
   clients: { drafts: ClientDraft[]; otherProtocols: Map<string, number> };
   users: ServiceAccountUsers;
@@ -114,14 +117,15 @@ export function clientsWithoutSecret(json: unknown): string[] {
   const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
   return clients.flatMap((client) => {
     if (!isObject(client) || typeof client.clientId !== 'string') return [];
-    if (client.publicClient === true || client.bearerOnly === true || client.clientAuthenticatorType === 'client-jwt') return [];
+    if (client.publicClient === true || client.bearerOnly === true) return [];
+    if (typeof client.clientAuthenticatorType === 'string' && isClientAuthenticatorType(client.clientAuthenticatorType) && !authenticatorUsesSecret(client.clientAuthenticatorType)) return [];
     return [undefined, null, '', MASKED_SECRET].includes(client.secret as string) ? [client.clientId] : [];
   });
 }
 
 /** A valid file's realm as the table's items, its secrets hashed (and encrypted where HMAC needs them). */
 export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRealm> {
-  const { ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, settings, clients, users } = validated;
+  const { ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, identityProviders, settings, clients, users } = validated;
   ctx.notes.push(...ctx.mappers.notes, ...unknownTypesNote(ctx.mappers));
 
   const serviceAccounts = resolveServiceAccounts(ctx, clients.drafts, users, defaultRole);
@@ -135,6 +139,7 @@ export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRea
       scopeMappings: scopeMappings.clientScope.get(scope.name) ?? emptyRoleMappings(),
     })),
     ...groups.map((group): ClientsTableItem => ({ kind: 'group', ...group })),
+    ...identityProviders.map((idp): ClientsTableItem => ({ kind: 'identityProvider', ...idp })),
     ...clientRecords.map((client): ClientsTableItem => ({ kind: 'client', ...client })),
     // Last: loadRealm treats a realm without settings as nonexistent, so on a first import the
     // realm only becomes visible once everything its settings refer to is written.
@@ -151,6 +156,7 @@ export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRea
       clientScopes: scopes.length,
       serviceAccounts: serviceAccounts.size,
       groups: groups.length,
+      identityProviders: identityProviders.length,
       protocolMappers: ctx.mappers.count,
     },
     keptSecrets: clients.drafts.filter((draft) => draft.stored !== undefined).map((draft) => draft.record.clientId),

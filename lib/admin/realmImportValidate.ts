@@ -78,7 +78,7 @@ export const MASKED_SECRET = '**********';
 const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
 
 /** The top-level keys this importer reads; every other key is reported in `skipped`. */
-const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups']);
+const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups', 'identityProviders']);
 
 /**
  * Top-level fields never kept in the realm's `extra`: people are not imported, and these can hold
