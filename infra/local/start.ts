@@ -81,11 +81,12 @@ Try the seed request:
     -H 'Content-Type: application/x-www-form-urlencoded' \\
     -d 'grant_type=client_credentials'
 
-To use the AWS CLI or SDK against this stack:
+To use the AWS CLI, the SDK or sa-admin --local against this stack (token preview reads the issuer):
 ${Object.entries(stack.env)
   .filter(([name]) => name.startsWith('AWS_'))
   .map(([name, value]) => `  export ${name}=${value}`)
   .join('\n')}
+  export ISSUER_BASE_URL=${env.ISSUER_BASE_URL || base}
 
 Ctrl-C stops everything.`);
 
