@@ -7,6 +7,7 @@ import type { AdminContext } from '../lib/admin/context.js';
 import { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
 import { claimRealm, OPERATOR, whileClaimed } from '../lib/admin/realmClaim.js';
+import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
 export { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
@@ -54,6 +55,7 @@ export async function seedRealm(options: {
   // The name is claimed before anything of the realm is written (lib/admin/realmClaim.ts).
   if ((await claimRealm(ctx, realm, OPERATOR)) === 'exists') {
     await ensureRealmKeys(ctx, realm, (await options.table.loadRealm(realm))?.settings.signingMode ?? 'kms');
+    await completeAdministration(ctx, realm, options.log);
     return realm;
   }
   return whileClaimed(ctx, realm, OPERATOR, async () => {
@@ -63,6 +65,17 @@ export async function seedRealm(options: {
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
     await ensureRealmKeys(ctx, parsed.realm, 'kms');
+    await completeAdministration(ctx, parsed.realm, options.log);
     return parsed.realm;
   });
+}
+
+/**
+ * A complete realm, as every realm the API, the CLI or an import makes: with its realm-management
+ * client and roles, so a demo-realm admin can exist (what `sa-admin realm upgrade` adds; idempotent,
+ * so a data directory seeded before this gets them on its next start).
+ */
+async function completeAdministration(ctx: AdminContext, realm: string, log?: (line: string) => void): Promise<void> {
+  const added = await ensureAdministration(ctx, realm);
+  if (added.length > 0) log?.(`added to realm ${realm}: ${added.length} administration items (realm-management client and roles)`);
 }

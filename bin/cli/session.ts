@@ -9,6 +9,7 @@ import { createAdminContext, type AdminContext } from '../../lib/admin/context.j
 import { AdminError } from '../../lib/admin/errors.js';
 import { isLoopbackUrl } from '../../lib/clientAuth/jwksUrl.js';
 import { stageNames, tableNames } from '../../lib/deployment/stageNames.js';
+import { jsonDepthProblem } from '../../lib/http/json.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -125,6 +126,8 @@ export function createSession(program: Command, io: CliIo): Session {
 
   async function readJson(file: string): Promise<unknown> {
     const text = await readInput(file);
+    const tooDeep = jsonDepthProblem(text);
+    if (tooDeep !== undefined) throw new AdminError(`${file} ${tooDeep}`);
     try {
       return JSON.parse(text);
     } catch (err) {

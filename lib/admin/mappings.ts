@@ -1,5 +1,7 @@
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -27,7 +29,7 @@ export async function addMappings(ctx: AdminContext, realm: string, clientId: st
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = await added(ctx, realm, mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 
@@ -35,7 +37,7 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = removed(mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 
@@ -63,7 +65,7 @@ async function added(ctx: AdminContext, realm: string, current: RoleMappings, ro
   for (const role of result.changed) {
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
   }
   return { ...result, roles: mappings };
 }
@@ -108,7 +110,7 @@ export function withGroupRoles(account: ServiceAccountUser, groups: readonly Gro
     if (!paths.has(group.path)) continue;
     for (const name of group.roles.realm) if (!merged.realm.includes(name)) merged.realm.push(name);
     for (const [owner, names] of Object.entries(group.roles.client)) {
-      const list = (merged.client[owner] ??= []);
+      const list = ownEntry(merged.client, owner, () => []);
       for (const name of names) if (!list.includes(name)) list.push(name);
     }
   }

@@ -5,7 +5,7 @@ import type { AdminContext } from './context.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';
 import { readClients, readServiceAccountUsers } from './realmImportClients.js';
-import { clientsWithoutSecret, prepareRealm, storedSecretsOf, type ParsedRealm } from './realmImportPrepare.js';
+import { clientsWithoutIds, clientsWithoutSecret, prepareRealm, storedIdsOf, storedSecretsOf, type ParsedRealm } from './realmImportPrepare.js';
 import { ExportReader, isObject } from './realmImportReader.js';
 import {
   declareClients,
@@ -21,6 +21,7 @@ import {
   type ParseOptions,
 } from './realmImportValidate.js';
 import { importRealm } from './realmImportWrite.js';
+import { readIdentityProviders } from './realmImportIdentityProviders.js';
 import { ensureAdministration } from './realmManagement.js';
 import { claimRealm, OPERATOR, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
@@ -28,7 +29,7 @@ import { AdminError } from './errors.js';
 import { forbiddenKeyReason, forbiddenKeys } from '../model/userKeys.js';
 
 export type { ImportProblem } from './realmImportReader.js';
-export { RealmImportError, type ParseOptions, type StoredSecret } from './realmImportValidate.js';
+export { RealmImportError, type ParseOptions, type StoredIds, type StoredSecret } from './realmImportValidate.js';
 export { storedSecretsOf, type ParsedRealm } from './realmImportPrepare.js';
 export { importRealm } from './realmImportWrite.js';
 
@@ -105,6 +106,7 @@ async function importClaimed(ctx: AdminContext, json: unknown, realmName: string
   const existing = realmName === undefined ? undefined : await findRealm(ctx.table, realmName);
   const parsed = await parseRealmExport(json, {
     storedSecrets: realmName === undefined ? new Map() : await storedSecretsOf(ctx.table, realmName, clientsWithoutSecret(json)),
+    storedIds: realmName === undefined || existing === undefined ? new Map() : await storedIdsOf(ctx.table, realmName, clientsWithoutIds(json)),
     generateSecrets: options.generateSecrets ?? false,
     jwksUrlPolicy: { allowLoopbackHttp: ctx.localStage === true },
     hashSecrets: !options.dryRun,
@@ -154,9 +156,10 @@ export async function parseRealmExport(json: unknown, options: ParseOptions = {}
   const scopes = readClientScopes(ctx, json);
   const scopeMappings = readScopeMappings(ctx, json);
   const groups = readGroups(ctx, json);
+  const identityProviders = readIdentityProviders(reader, json, options.jwksUrlPolicy ?? { allowLoopbackHttp: false });
   const settings = readSettings(ctx, json, defaultRole);
   const clients = readClients(ctx, clientEntries, settings);
   const users = readServiceAccountUsers(ctx, json, clients.drafts, new Set(groups.map((g) => g.path)));
   if (reader.problems.length > 0) throw new RealmImportError(reader.problems);
-  return prepareRealm({ ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, settings, clients, users });
+  return prepareRealm({ ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, identityProviders, settings, clients, users });
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Realm import, clients: each OpenID Connect client of the file with its authentication, scopes,
  * protocol mappers and secret (kept as read; realmImportPrepare.ts hashes it), and the
  * service-account users of the file's `users`.
  */
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
+import { authenticatorUsesSecret, CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { hasDedicatedNoteMappers, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import type { ClientAuthenticatorType, ClientRecord, RealmSettings } from '../store/model.js';
 import { derivedUuid } from './ids.js';
@@ -22,7 +24,6 @@ import {
   type StoredSecret,
 } from './realmImportValidate.js';
 
-const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
 
 /**
  * Keycloak's secret rotation (client policy `secret-rotation`) keeps the previous secret in this
@@ -85,7 +86,7 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   const record: ClientDraft['record'] = {
     realm: ctx.realm,
     clientId,
-    id: r.string(raw, 'id', path) ?? derivedUuid('client', ctx.realm, clientId),
+    id: r.string(raw, 'id', path) ?? ctx.options.storedIds?.get(clientId)?.id ?? randomUUID(),
     enabled: r.boolean(raw, 'enabled', path, true),
     publicClient: r.boolean(raw, 'publicClient', path, false),
     bearerOnly: r.boolean(raw, 'bearerOnly', path, false),
@@ -145,14 +146,12 @@ function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenti
   if (isAuthenticatorType(type)) return type;
   ctx.reader.problem(
     join(entry.path, 'clientAuthenticatorType'),
-    `'${type}' is not supported: use client-secret, client-secret-jwt or client-jwt`,
+    `'${type}' is not supported: use ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`,
   );
   return 'client-secret';
 }
 
-function isAuthenticatorType(type: string): type is ClientAuthenticatorType {
-  return AUTHENTICATOR_TYPES.includes(type);
-}
+const isAuthenticatorType = isClientAuthenticatorType;
 
 function oidcScopes(ctx: Context, names: string[]): string[] {
   return names.filter((name) => ctx.clientScopes.get(name) === 'openid-connect');
@@ -163,7 +162,7 @@ function oidcScopes(ctx: Context, names: string[]): string[] {
  * with its own key. A secret Keycloak keeps for them anyway is left out: unused, it is only a liability.
  */
 function usesSecret(client: ClientDraft['record']): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 /** The client's secret, or why there is none (a wrong type is a problem of its own). */
@@ -250,7 +249,7 @@ function readServiceAccountUser(ctx: Context, user: Located<JsonObject>, clientI
   const lastName = r.string(user.value, 'lastName', user.path);
   const createdTimestamp = user.value.createdTimestamp;
   return {
-    id: r.string(user.value, 'id', user.path) ?? derivedUuid('user', ctx.realm, username),
+    id: r.string(user.value, 'id', user.path) ?? storedUserId(ctx, clientId),
     username,
     roles: readRoleMappings(ctx, user.value, user.path, { realm: 'realmRoles', client: 'clientRoles' }),
     ...(email === undefined || email === '' ? {} : { email }),
@@ -283,7 +282,7 @@ export function resolveServiceAccounts(
       continue;
     }
     const username = `service-account-${clientId}`.toLowerCase();
-    resolved.set(clientId, { id: derivedUuid('user', ctx.realm, username), username, roles: { realm: [defaultRole], client: {} } });
+    resolved.set(clientId, { id: storedUserId(ctx, clientId), username, roles: { realm: [defaultRole], client: {} } });
     missing.push(client);
   }
   if (missing.length === 0) return resolved;
@@ -299,4 +298,9 @@ export function resolveServiceAccounts(
     );
   }
   return resolved;
+}
+
+/** A service-account user's id when the file has none: the stored user's, else a fresh one (see ParseOptions.storedIds). */
+function storedUserId(ctx: Context, clientId: string): string {
+  return ctx.options.storedIds?.get(clientId)?.userId ?? randomUUID();
 }

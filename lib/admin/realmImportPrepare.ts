@@ -7,6 +7,8 @@ import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../client
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RealmSettings, type Role, type RoleMappings } from '../store/model.js';
 import { isObject } from './realmImportReader.js';
+import { authenticatorUsesSecret, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
+import type { IdentityProvider } from '../model/identityProvider.js';
 import { resolveServiceAccounts, type ClientDraft, type ServiceAccount, type ServiceAccountUsers } from './realmImportClients.js';
 import { unknownTypesNote } from './realmImportMappers.js';
 import {
@@ -18,6 +20,7 @@ import {
   type ClientScopeDraft,
   type Context,
   type ScopeMappingIndex,
+  type StoredIds,
   type StoredSecret,
 } from './realmImportValidate.js';
 
@@ -29,7 +32,7 @@ export interface ParsedRealm {
   skipped: string[];
   /** What the importer decided for the operator to know (defaults filled in, references ignored). */
   notes: string[];
-  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number };
+  counts: { clients: number; roles: number; clientScopes: number; serviceAccounts: number; groups: number; protocolMappers: number; identityProviders: number };
   /** Clients without a secret in the file that keep the one stored in the target realm. */
   keptSecrets: string[];
   /** Generated secrets (`generateSecrets`), in clear: to be shown once and never stored as such. */
@@ -53,6 +56,7 @@ export interface ValidatedRealm {
   scopes: ClientScopeDraft[];
   scopeMappings: ScopeMappingIndex;
   groups: Group[];
+  identityProviders: IdentityProvider[];
   settings: RealmSettings;
   clients: { drafts: ClientDraft[]; otherProtocols: Map<string, number> };
   users: ServiceAccountUsers;
@@ -64,17 +68,45 @@ export interface ValidatedRealm {
  */
 export async function storedSecretsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<Map<string, StoredSecret>> {
   const secrets = new Map<string, StoredSecret>();
-  if (clientIds.length === 0) return secrets;
-  const clients =
-    clientIds.length <= 50
-      ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
-      : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' ? [item] : []));
-  for (const client of clients) {
+  for (const client of await storedClientsOf(table, realm, clientIds)) {
     if (client.secretHash === undefined) continue;
     const { secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext } = client;
     secrets.set(client.clientId, definedFields({ secretHash, rotatedSecretHash, rotatedSecretExpiresAt, secretCiphertext, rotatedSecretCiphertext }));
   }
   return secrets;
+}
+
+/** The internal ids the target holds for the given clients and their service-account users, by clientId. */
+export async function storedIdsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<Map<string, StoredIds>> {
+  const ids = new Map<string, StoredIds>();
+  for (const client of await storedClientsOf(table, realm, clientIds)) {
+    ids.set(client.clientId, { id: client.id, ...(client.serviceAccount ? { userId: client.serviceAccount.id } : {}) });
+  }
+  return ids;
+}
+
+/** The stored clients among these clientIds: a few read one by one, many with one Query of all clients. */
+async function storedClientsOf(table: ClientsTable, realm: string, clientIds: string[]): Promise<ClientRecord[]> {
+  if (clientIds.length === 0) return [];
+  const wanted = new Set(clientIds);
+  return clientIds.length <= 50
+    ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
+    : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' && wanted.has(item.clientId) ? [item] : []));
+}
+
+/**
+ * clientIds of the file's clients without an `id`, or with service accounts and no user of their
+ * own with an `id`. Read loosely, before validation: parseRealmExport has the last word.
+ */
+export function clientsWithoutIds(json: unknown): string[] {
+  const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
+  const users = isObject(json) && Array.isArray(json.users) ? json.users : [];
+  const withUserId = new Set(users.flatMap((user) => (isObject(user) && typeof user.serviceAccountClientId === 'string' && typeof user.id === 'string' ? [user.serviceAccountClientId] : [])));
+  return clients.flatMap((client) => {
+    if (!isObject(client) || typeof client.clientId !== 'string') return [];
+    const needsUserId = client.serviceAccountsEnabled === true && !withUserId.has(client.clientId);
+    return typeof client.id !== 'string' || needsUserId ? [client.clientId] : [];
+  });
 }
 
 /**
@@ -85,14 +117,15 @@ export function clientsWithoutSecret(json: unknown): string[] {
   const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
   return clients.flatMap((client) => {
     if (!isObject(client) || typeof client.clientId !== 'string') return [];
-    if (client.publicClient === true || client.bearerOnly === true || client.clientAuthenticatorType === 'client-jwt') return [];
+    if (client.publicClient === true || client.bearerOnly === true) return [];
+    if (typeof client.clientAuthenticatorType === 'string' && isClientAuthenticatorType(client.clientAuthenticatorType) && !authenticatorUsesSecret(client.clientAuthenticatorType)) return [];
     return [undefined, null, '', MASKED_SECRET].includes(client.secret as string) ? [client.clientId] : [];
   });
 }
 
 /** A valid file's realm as the table's items, its secrets hashed (and encrypted where HMAC needs them). */
 export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRealm> {
-  const { ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, settings, clients, users } = validated;
+  const { ctx, json, clientEntries, defaultRole, roles, scopes, scopeMappings, groups, identityProviders, settings, clients, users } = validated;
   ctx.notes.push(...ctx.mappers.notes, ...unknownTypesNote(ctx.mappers));
 
   const serviceAccounts = resolveServiceAccounts(ctx, clients.drafts, users, defaultRole);
@@ -106,6 +139,7 @@ export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRea
       scopeMappings: scopeMappings.clientScope.get(scope.name) ?? emptyRoleMappings(),
     })),
     ...groups.map((group): ClientsTableItem => ({ kind: 'group', ...group })),
+    ...identityProviders.map((idp): ClientsTableItem => ({ kind: 'identityProvider', ...idp })),
     ...clientRecords.map((client): ClientsTableItem => ({ kind: 'client', ...client })),
     // Last: loadRealm treats a realm without settings as nonexistent, so on a first import the
     // realm only becomes visible once everything its settings refer to is written.
@@ -122,6 +156,7 @@ export async function prepareRealm(validated: ValidatedRealm): Promise<ParsedRea
       clientScopes: scopes.length,
       serviceAccounts: serviceAccounts.size,
       groups: groups.length,
+      identityProviders: identityProviders.length,
       protocolMappers: ctx.mappers.count,
     },
     keptSecrets: clients.drafts.filter((draft) => draft.stored !== undefined).map((draft) => draft.record.clientId),

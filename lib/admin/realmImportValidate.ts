@@ -32,6 +32,12 @@ export class RealmImportError extends AdminError {
 }
 
 /** The secret fields of a stored client, kept when a re-import's file has no secret for it. */
+/** The internal ids a stored client and its service-account user have now. */
+export interface StoredIds {
+  id: string;
+  userId?: string;
+}
+
 export type StoredSecret = Pick<ClientRecord, 'secretHash' | 'rotatedSecretHash' | 'rotatedSecretExpiresAt' | 'secretCiphertext' | 'rotatedSecretCiphertext'>;
 
 export interface ParseOptions {
@@ -39,6 +45,14 @@ export interface ParseOptions {
   jwksUrlPolicy?: JwksUrlPolicy;
   /** By clientId: the secrets the target realm already holds (see storedSecretsOf). */
   storedSecrets?: ReadonlyMap<string, StoredSecret>;
+  /**
+   * By clientId: the internal ids the target realm's clients and their service-account users have
+   * now (see storedIdsOf). A client or user the file gives no id keeps its stored one; one the
+   * target does not hold gets a fresh random id, as Keycloak gives it, never one derived from its
+   * name: a client deleted and imported again is another client, and the tokens of the first must
+   * not work for it (lib/tokens/clientBinding.ts, issue 17 F5).
+   */
+  storedIds?: ReadonlyMap<string, StoredIds>;
   /** Give a confidential client that has no secret in the file nor in the target a new generated one. */
   generateSecrets?: boolean;
   /**
@@ -64,7 +78,7 @@ export const MASKED_SECRET = '**********';
 const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
 
 /** The top-level keys this importer reads; every other key is reported in `skipped`. */
-const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups']);
+const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups', 'identityProviders']);
 
 /**
  * Top-level fields never kept in the realm's `extra`: people are not imported, and these can hold
@@ -322,9 +336,11 @@ export function readGroups(ctx: Context, json: JsonObject): Group[] {
       }
       siblings.add(name);
       const path = `${parentPath ?? ''}/${name}`;
+      const description = ctx.reader.string(entry.value, 'description', entry.path);
       groups.push({
         id: ctx.reader.string(entry.value, 'id', entry.path) ?? derivedUuid('group', ctx.realm, path),
         name,
+        ...(description === undefined || description === '' ? {} : { description }),
         path,
         ...(parentPath === undefined ? {} : { parentPath }),
         attributes: readMultiAttributes(ctx, entry) ?? {},

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
 import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
@@ -56,7 +57,7 @@ async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: 
 }
 
 async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
-  await ctx.table.putClient({ ...client, serviceAccount: account });
+  await saveClient(ctx.table, { ...client, serviceAccount: account });
   return account;
 }
 

@@ -1,3 +1,4 @@
+import { mayNameStoredRealm } from '../admin/realmName.js';
 import type { HttpRequest } from '../http/request.js';
 import type { RealmContext } from '../realmContext.js';
 import { activeAccessToken, type ActiveTokenReads } from '../tokens/activeAccessToken.js';
@@ -57,7 +58,7 @@ function issuingRealm(token: string): string | undefined {
     if (typeof payload.iss !== 'string') return undefined;
     const segment = payload.iss.slice(payload.iss.lastIndexOf('/') + 1);
     const realm = decodeURIComponent(segment);
-    return /^[^/#\s]{1,255}$/.test(realm) ? realm : undefined;
+    return mayNameStoredRealm(realm) ? realm : undefined;
   } catch {
     return undefined;
   }

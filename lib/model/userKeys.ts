@@ -78,3 +78,13 @@ export function ownStrings(record: Readonly<Record<string, unknown>> | undefined
 export function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
   return record !== undefined && record !== null && Object.hasOwn(record, key) ? record[key] : undefined;
 }
+
+/**
+ * `record[key]`, first set to `create()` when the record does not hold `key` itself: the
+ * `(record[key] ??= [])` of maps keyed by client ids, without reading an inherited member
+ * (`constructor`) or setting a prototype (`__proto__`) when such a key was stored.
+ */
+export function ownEntry<T>(record: Record<string, T>, key: string, create: () => T): T {
+  if (!Object.hasOwn(record, key)) Object.defineProperty(record, key, { value: create(), enumerable: true, writable: true, configurable: true });
+  return record[key]!;
+}

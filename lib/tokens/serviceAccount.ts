@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, Group, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import type { Membership } from './mappers/types.js';
 
@@ -40,7 +41,7 @@ export function roleMappingsWithGroups(user: ServiceAccountUser, memberships: Me
     for (const source of [group, ...ancestors]) {
       for (const name of source.roles.realm) if (!mappings.realm.includes(name)) mappings.realm.push(name);
       for (const [owner, names] of Object.entries(source.roles.client)) {
-        const list = (mappings.client[owner] ??= []);
+        const list = ownEntry(mappings.client, owner, () => []);
         for (const name of names) if (!list.includes(name)) list.push(name);
       }
     }

@@ -5,6 +5,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { stageNames, secretsKeyAlias } from '../../infra/seed.js';
 import { createClient, deleteClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
+import { importRealmExport } from '../../lib/admin/realmImport.js';
 import { createRealm } from '../../lib/admin/realms.js';
 import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
@@ -28,6 +29,8 @@ const OIDC = `/realms/${REALM}/protocol/openid-connect`;
 let stack: TestStack;
 let ctx: AdminContext;
 let admin: (token: string, path: string) => Promise<{ status: number; body: any }>;
+/** What the admin function wrote to stdout (its audit trail). */
+const adminLog: string[] = [];
 
 function endpoint(fn: Endpoint) {
   const handler = httpHandler(fn, { noStore: true, log: () => undefined });
@@ -63,8 +66,14 @@ before(async () => {
   const router = new AdminRouter(ADMIN_ROUTES);
   const handler = httpHandler((request) => router.handle(runtime.deps, request), { log: () => undefined });
   admin = async (bearer, path) => {
-    const res = await handler(apiEvent({ method: 'GET', path, headers: { authorization: `Bearer ${bearer}` } }));
-    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+    const original = console.log;
+    console.log = (line: string) => void adminLog.push(line);
+    try {
+      const res = await handler(apiEvent({ method: 'GET', path, headers: { authorization: `Bearer ${bearer}`, 'user-agent': 'integration-test' } }));
+      return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+    } finally {
+      console.log = original;
+    }
   };
 });
 
@@ -87,7 +96,13 @@ describe('a re-created client inherits nothing of the deleted one (issue 17 F5)'
     assert.notEqual(stored?.serviceAccount?.id, JSON.parse(Buffer.from(stateless.body.access_token.split('.')[1], 'base64url').toString()).sub, 'a fresh service-account user');
 
     for (const [access, auth] of [[stateless.body.access_token, after.stateless], [withSession.body.access_token, after.withSession]] as const) {
+      adminLog.length = 0;
       assert.equal((await admin(access, `/admin/realms/${REALM}/clients`)).status, 401);
+      // Issue 17 F4: the refusal is an admin event with its source, and the token is not in it.
+      const event = JSON.parse(adminLog.find((line) => line.includes('admin event'))!);
+      assert.deepEqual([event.error, event.status, event.realm, event.ipAddress, event.userAgent], ['invalid_token', 401, REALM, '127.0.0.1', 'integration-test']);
+      assert.match(event.requestId, /^[0-9a-f-]{36}$/);
+      assert.ok(!adminLog.join('\n').includes(access.split('.')[2]!), 'no token in the log');
       assert.deepEqual((await introspectCall(`${OIDC}/token/introspect`, `token=${access}`, auth)).body, { active: false });
     }
     const oldRefresh = encodeURIComponent(withSession.body.refresh_token);
@@ -102,6 +117,22 @@ describe('a re-created client inherits nothing of the deleted one (issue 17 F5)'
     assert.equal((await admin(fresh.body.access_token, `/admin/realms/${REALM}/clients`)).status, 200, 'the new client’s own token works');
     const again = await token(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(fresh.body.refresh_token)}`, after.withSession);
     assert.equal(again.status, 200);
+  });
+
+  it('an import keeps the ids a client has, and gives a client it re-creates fresh ones', async () => {
+    const file = {
+      realm: REALM,
+      clients: [{ clientId: 'imported', secret: 'imported-secret-0123456789', serviceAccountsEnabled: true }],
+      users: [{ username: 'service-account-imported', serviceAccountClientId: 'imported' }],
+    };
+    await importRealmExport(ctx, file);
+    const auth = basic('imported', 'imported-secret-0123456789');
+    const first = (await token(`${OIDC}/token`, 'grant_type=client_credentials', auth)).body.access_token;
+    await importRealmExport(ctx, file);
+    assert.equal((await introspectCall(`${OIDC}/token/introspect`, `token=${first}`, auth)).body.active, true, 'same client: same ids');
+    await deleteClient(ctx, REALM, 'imported');
+    await importRealmExport(ctx, file);
+    assert.deepEqual((await introspectCall(`${OIDC}/token/introspect`, `token=${first}`, auth)).body, { active: false }, 'another client');
   });
 
   it('a disabled client’s token stops at the Admin API at once', async () => {
