@@ -96,7 +96,7 @@ export type ClientView = Omit<ClientRecord, 'secretHash' | 'rotatedSecretHash' |
 
 export interface IssuedSecret {
   clientId: string;
-  /** Shown once; only its hash is stored. */
+  /** Shown once; stored only as a hash and a copy encrypted under the stage's secrets key. */
   secret: string;
   /** After a rotation with a grace period: when the previous secret stops working (epoch seconds). */
   previousSecretExpiresAt?: number;
