@@ -411,7 +411,7 @@ describe('the admin console', () => {
     await signIn(page, demoConsole, realmAdmin, `${realmAdmin}-secret`);
     await heading(page, 'Clients');
     const realms = await page.getByRole('combobox', { name: 'Select realm' }).locator('option').allTextContents();
-    assert.deepEqual(realms, ['demo']);
+    assert.deepEqual(realms, ['Demo (demo)'], 'the demo realm only, by its display name');
     assert.ok(await page.getByRole('link', { name: 'Create client' }).isVisible());
     await page.getByRole('button', { name: 'Sign out' }).click();
 
