@@ -137,8 +137,11 @@ describe('the admin console', () => {
     assert.equal((await fetch(`${base}/admin/master/console/whoami`)).status, 401);
   });
 
-  it("refuses a wrong secret with the token endpoint's message, then signs in and shows the clients", async () => {
+  it("refuses a wrong secret with the token endpoint's message, then signs in and shows the clients", async (t) => {
     await page.goto(consoleUrl);
+    await page.getByRole('heading', { name: 'Sign in to the Administration Console' }).waitFor();
+    // Reported, not asserted (tests count operations, not time): from navigation start to the first screen.
+    t.diagnostic(`first screen after ${Math.round(await page.evaluate<number>('performance.now()'))} ms`);
     await checkScreen('sign-in');
     await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill(admin.clientId);
     await page.getByRole('textbox', { name: 'Client secret', exact: true }).fill('not-the-secret');
