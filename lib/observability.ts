@@ -112,7 +112,7 @@ export class Observability {
   /**
    * Starts an audit record that the operation fills in as it learns who the client is. Every
    * event carries the request's source address and user agent, so an attack can be traced (the
-   * HTTP API's access log has the same request id: infra/apiGateway.yml).
+   * HTTP API's access log has the same request id: infra/httpApi.yml).
    */
   audit(type: AuditEventType, source: AuditSource, details: AuditDetails = {}): AuditRecord {
     return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details });

@@ -145,13 +145,13 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
 }
 
 /** `{base}/realms/{realm}`, base from ISSUER_BASE_URL or else the request's own origin (and its legacy `/auth`). */
-export function issuerFor(runtime: Runtime, request: HttpRequest, realm: string): string {
+export function issuerFor(runtime: Pick<Runtime, 'config'>, request: HttpRequest, realm: string): string {
   const base = runtime.config.issuerBaseUrl ?? request.origin;
   return `${base}${request.legacyAuthPrefix ? '/auth' : ''}/realms/${encodeURIComponent(realm)}`;
 }
 
 /** Both issuer forms of a realm (with and without Keycloak's legacy `/auth`): tokens from either are ours. */
-export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string): string[] {
+export function issuersFor(runtime: Pick<Runtime, 'config'>, request: HttpRequest, realm: string): string[] {
   const plain = issuerFor(runtime, { ...request, legacyAuthPrefix: false }, realm);
   return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
 }

@@ -5,15 +5,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { tableNames } from '../../infra/local/tables.js';
-import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { createAdminContext, type AdminContext } from '../../lib/admin/context.js';
 import { AdminError } from '../../lib/admin/errors.js';
 import { isLoopbackUrl } from '../../lib/clientAuth/jwksUrl.js';
+import { stageNames, tableNames } from '../../lib/deployment/stageNames.js';
 import { jsonDepthProblem } from '../../lib/http/json.js';
 import type { CliIo } from './io.js';
-
-const SERVICE = 'sa-token-service';
 
 export interface GlobalOptions {
   stage: string;
@@ -63,13 +60,7 @@ export function createSession(program: Command, io: CliIo): Session {
     const env = io.env;
     const stage = options.local ? 'local' : stageGiven ? options.stage : env.SA_ADMIN_STAGE || options.stage;
     return createAdminContext({
-      names: {
-        stage,
-        service: SERVICE,
-        clientsTable: env.SA_ADMIN_CLIENTS_TABLE || tableNames(stage, SERVICE).clients,
-        signingKeyAliases: signingKeyAliases(stage, SERVICE),
-        secretsKeyId: secretsKeyAlias(stage, SERVICE),
-      },
+      names: stageNames(stage, env.SA_ADMIN_CLIENTS_TABLE || tableNames(stage).clients),
       ...(options.local
         ? { local: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, kms: `http://127.0.0.1:${env.KMS_PORT || 4599}` } }
         : {}),

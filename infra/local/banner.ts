@@ -33,6 +33,7 @@ Token service ready on ${base} (issuer base ${facts.issuerBase})
   token       ${base}/realms/demo/protocol/openid-connect/token
   JWKS        ${base}/realms/demo/protocol/openid-connect/certs
   admin API   ${base}/admin/realms   (Keycloak's Admin REST API, docs/admin-api.md)
+  console     ${base}/admin/master/console/   (sign in with the admin client below, docs/console.md)
   (every path is also served under Keycloak's legacy /auth prefix)
   ALB         ${facts.albBaseUrl} (the same functions behind the alb front door's events)
 

@@ -30,7 +30,8 @@ import { serviceAccountClaims } from './serviceAccounts.js';
  * Clients: registration with Keycloak's defaults, listing, changing, deleting, and secrets. A
  * secret is generated here (256 bits from the CSPRNG) or chosen by the caller (the Admin API's
  * `secret`, the bootstrap's `--client-secret`); it is verified against its hash (SHA-256 for a
- * generated one, scrypt for a chosen one) and kept beside it encrypted under the stage's secrets
+ * generated one, an HMAC keyed with the realm's pepper for a chosen one: lib/clientAuth/secretHash.ts)
+ * and kept beside it encrypted under the stage's secrets
  * key (encryption context: realm and clientId), so `client-secret-jwt` can HMAC with it and the
  * Admin API can show it to a manage-clients caller (Terraform reads it after every apply).
  * Nothing here returns a stored hash or ciphertext; only `readClientSecret` decrypts.

@@ -1,5 +1,6 @@
 import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
+import { evaluateScopesRoutes } from './evaluateScopes.js';
 import { groupRoutes } from './groups.js';
 import { identityProviderRoutes } from './identityProviders.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
@@ -12,6 +13,7 @@ import { scopeMappingRoutes } from './scopeMappings.js';
 import { serverInfoRoutes } from './serverInfo.js';
 import { userGroupRoutes } from './userGroups.js';
 import { userRoutes } from './users.js';
+import { whoAmIRoutes } from './whoAmI.js';
 
 /**
  * Every path family's route table, one per Keycloak admin resource class
@@ -33,5 +35,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...clientScopeRoutes,
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
+  ...whoAmIRoutes,
+  ...evaluateScopesRoutes,
   ...identityProviderRoutes,
 ];

@@ -139,6 +139,8 @@ describe('write time: one rule for sa-admin, the importer and the Admin API', ()
     await ok(['group', 'create', 'demo', '/eng']);
     await fails(['group', 'set-attribute', 'demo', '/eng', 'constructor', 'x'], 1, /reserved by the service/);
     await fails(['client', 'create', 'demo', 'constructor'], 1, /reserved by the service/);
+    await ok(['role', 'create', 'demo', 'plain-role']);
+    await fails(['role', 'update', 'demo', 'plain-role', '--attribute', '__proto__=x'], 1, /'attributes\.__proto__' uses '__proto__'/);
     assertPrototypeClean();
   });
 

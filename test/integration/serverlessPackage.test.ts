@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { packagingDir } from '../support/packagingDir.js';
-import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/admin/keys.js';
+import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/deployment/keyPolicy.js';
 
 /** `serverless package` runs offline; the generated CloudFormation is what `deploy` would create. */
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Condition?: string };
@@ -46,6 +46,7 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
   certs: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/protocol/openid-connect/certs'] },
   discovery: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/.well-known/openid-configuration'] },
   admin: { role: 'AdminRole', method: 'ANY', paths: ['/admin/{proxy+}'] },
+  console: { role: 'ConsoleRole', method: 'GET', paths: ['/admin/{realm}/console', '/admin/{realm}/console/', '/admin/{realm}/console/assets/{file}'] },
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
@@ -395,10 +396,13 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
       assert.equal(group.Properties.TargetType, 'lambda', fn);
       assert.deepEqual(group.Properties.Targets, [{ Id: { 'Fn::GetAtt': [logicalName(fn), 'Arn'] } }], fn);
       assert.deepEqual(group.Properties.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
-      const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
+      // An ALB rule holds four paths at most: a function with more has several rules.
+      const ownRules = rules.filter((r) => r.Actions[0].TargetGroupArn.Ref === groupName);
+      const rule = ownRules[0]!;
       const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
-      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*')));
-      assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
+      const patterns = ownRules.flatMap((r) => r.Conditions.find((c: { Field: string }) => c.Field === 'path-pattern').Values as string[]);
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*').replace('{file}', '*')));
+      assert.deepEqual([...patterns].sort(), [...expected].sort(), fn);
       // ANY (the admin function) is every method: no method condition at all.
       if (method === 'ANY') assert.equal(conditions['http-request-method'], undefined, fn);
       else assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
