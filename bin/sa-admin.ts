@@ -6,11 +6,10 @@
  * `sa-admin: <message>`, exit 1; usage errors exit 2. A generated secret is printed once, on
  * stdout; a stored hash or ciphertext never is.
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../lib/stageNames.js';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { tableNames } from '../infra/local/tables.js';
-import { secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../lib/admin/mappings.js';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../lib/admin/clients.js';
 import { createAdminContext, type AdminContext } from '../lib/admin/context.js';

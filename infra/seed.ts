@@ -3,22 +3,13 @@ import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClien
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
 import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
-import type { AdminContext, StageNames } from '../lib/admin/context.js';
+import type { AdminContext } from '../lib/admin/context.js';
+import { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/stageNames.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
-/**
- * The signing keys' aliases as infra/kms.yml names them. CloudFormation creates them when
- * deployed; the local stack creates them in the local KMS.
- */
-export function signingKeyAliases(stage: string, service = 'sa-token-service') {
-  return { RS256: `alias/${service}-${stage}-signing-rs256`, ES256: `alias/${service}-${stage}-signing-es256` } as const;
-}
-
-/** The stage's symmetric wrapping key, as infra/kms.yml names it. */
-export function secretsKeyAlias(stage: string, service = 'sa-token-service'): string {
-  return `alias/${service}-${stage}-secrets`;
-}
+// Named in lib/stageNames.ts; exported here too for callers not moved yet.
+export { secretsKeyAlias, signingKeyAliases, stageNames };
 
 /** Creates the keys infra/kms.yml declares when they do not exist yet (local stack only). */
 export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<void> {
@@ -36,11 +27,6 @@ export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<vo
       await kms.send(new CreateAliasCommand({ AliasName: alias, TargetKeyId: created.KeyMetadata!.KeyId! }));
     }
   }
-}
-
-/** What the admin operations need to know of a stage, named as infra/*.yml name its resources. */
-export function stageNames(stage: string, clientsTable: string, service = 'sa-token-service'): StageNames {
-  return { stage, service, clientsTable, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
 }
 
 /**

@@ -10,6 +10,7 @@
  *
  *   npm run bench:import [-- --clients 20000]
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../lib/stageNames.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +19,8 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { Command, InvalidArgumentError } from 'commander';
 import { startDynamoDbLocal } from '../infra/local/dynamodb.js';
 import { startKmsServer } from '../infra/local/kms/server.js';
-import { createTables, tableNames } from '../infra/local/tables.js';
-import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
+import { createTables } from '../infra/local/tables.js';
+import { ensureStageKeys } from '../infra/seed.js';
 import { createAdminContext } from '../lib/admin/context.js';
 import { importRealmExport } from '../lib/admin/realmImport.js';
 import { randomBytes } from 'node:crypto';

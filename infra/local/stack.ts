@@ -1,3 +1,4 @@
+import { secretsKeyAlias, tableNames } from '../../lib/stageNames.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
@@ -8,10 +9,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import { ensureStageKeys, secretsKeyAlias, seedRealm } from '../seed.js';
+import { ensureStageKeys, seedRealm } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
 import { startKmsServer } from './kms/server.js';
-import { createTables, tableNames } from './tables.js';
+import { createTables } from './tables.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_REALM_FILE = join(PROJECT_ROOT, 'infra/realms/demo-realm.json');

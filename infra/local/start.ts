@@ -1,9 +1,8 @@
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/stageNames.js';
 import { join } from 'node:path';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
-import { secretsKeyAlias, signingKeyAliases } from '../seed.js';
 import { endpointsFromEnvironment, PROJECT_ROOT, startLocalStack } from './stack.js';
-import { tableNames } from './tables.js';
 
 /**
  * `npm start`: the whole product locally. Ports come from the environment:

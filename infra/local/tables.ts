@@ -9,18 +9,12 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
+import { tableNames, type TableNames } from '../../lib/stageNames.js';
 
 const TABLES_FILE = fileURLToPath(new URL('../dynamodb.yml', import.meta.url));
 
-export interface TableNames {
-  clients: string;
-  sessions: string;
-}
-
-/** Table names as serverless.yml builds them: `${service}-${stage}-<name>`. */
-export function tableNames(stage: string, service = 'sa-token-service'): TableNames {
-  return { clients: `${service}-${stage}-clients`, sessions: `${service}-${stage}-sessions` };
-}
+// Named in lib/stageNames.ts; exported here too for callers not moved yet.
+export { tableNames, type TableNames };
 
 /**
  * Creates the tables CloudFormation would create, read from the same infra/dynamodb.yml, so the

@@ -1,26 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { StageNames } from '../stageNames.js';
+
+export type { StageNames };
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the
  * standard AWS SDK configuration (region, profile, credentials, AWS_ENDPOINT_URL_*), or the local
- * stack's endpoints. The names come from the caller (the CLI derives them from the stage as the
- * deployed stack does), so nothing here knows how a stage is named.
+ * stack's endpoints. The names come from the caller (lib/stageNames.ts derives them from the stage
+ * as the deployed stack does).
  */
-export interface StageNames {
-  stage: string;
-  /** The Serverless service name, the prefix of every resource name. */
-  service: string;
-  clientsTable: string;
-  /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
-  signingKeyAliases: Record<SignatureAlgorithm, string>;
-  /** The stage's symmetric key: wraps envelope signing keys and client-secret-jwt secrets. */
-  secretsKeyId: string;
-}
-
 export interface AdminContext {
   names: StageNames;
   table: ClientsTable;
@@ -39,13 +29,8 @@ export interface LocalEndpoints {
   kms: string;
 }
 
-/** The local stack (`npm start`) has no credentials or region of its own; any value works. */
-const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-
 export function createAdminContext(options: { names: StageNames; local?: LocalEndpoints; localStage?: boolean; now?: () => number }): AdminContext {
-  const dynamodb = options.local ? new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.dynamodb }) : new DynamoDBClient({});
-  const kms = options.local ? new KMSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.kms }) : new KMSClient({});
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const { kms, doc } = buildAwsClients('cli', { local: options.local });
   return {
     names: options.names,
     table: new ClientsTable(doc, options.names.clientsTable),

@@ -126,22 +126,15 @@ export class ClientsTable {
     return items.flatMap((item) => (item.kind === 'client' ? [item as ClientRecord] : []));
   }
 
+  /** Read strongly consistent: a realm has one pepper, and a reader right after its creation must see it. */
   async getPepper(realm: string): Promise<PepperRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.pepper } }));
-    return out.Item ? { ciphertext: String(out.Item.ciphertext), createdAt: Number(out.Item.createdAt) } : undefined;
+    const item = await this.getConsistent(realm, sk.pepper);
+    return item ? { ciphertext: String(item.ciphertext), createdAt: Number(item.createdAt) } : undefined;
   }
 
-  /** Stores the realm's pepper unless it has one already (a concurrent writer won); returns the one stored. */
-  async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<PepperRecord> {
-    try {
-      await this.doc.send(
-        new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, { kind: 'pepper', ...pepper }), ConditionExpression: 'attribute_not_exists(sk)' }),
-      );
-      return pepper;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      return (await this.getPepper(realm))!;
-    }
+  /** Stores the realm's pepper unless it has one; false (nothing written) when it had. */
+  putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<boolean> {
+    return this.putIfAbsent(realm, { kind: 'pepper', ...pepper });
   }
 
   /**
@@ -170,15 +163,22 @@ export class ClientsTable {
   }
 
   /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
-  async putRefreshKeyIfAbsent(realm: string, record: RefreshKeyRecord): Promise<boolean> {
+  putRefreshKeyIfAbsent(realm: string, record: RefreshKeyRecord): Promise<boolean> {
+    return this.putIfAbsent(realm, { kind: 'refreshKey', ...record });
+  }
+
+  /** Read strongly consistent, as getPepper. */
+  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
+    const item = await this.getConsistent(realm, sk.refreshKey);
+    if (!item) return undefined;
+    const { kind: _kind, ...record } = item as unknown as { kind: 'refreshKey' } & RefreshKeyRecord;
+    return record;
+  }
+
+  /** Writes the item unless one is stored under its key; false (nothing written) when one was. */
+  async putIfAbsent(realm: string, item: ClientsTableItem): Promise<boolean> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.toItem(realm, { kind: 'refreshKey', ...record }),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, item), ConditionExpression: 'attribute_not_exists(pk)' }));
       return true;
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return false;
@@ -186,13 +186,9 @@ export class ClientsTable {
     }
   }
 
-  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.refreshKey }, ConsistentRead: true }),
-    );
-    if (!out.Item) return undefined;
-    const { kind: _kind, ...record } = stripKeys<{ kind: 'refreshKey' } & RefreshKeyRecord>(out.Item);
-    return record;
+  private async getConsistent(realm: string, sortKey: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sortKey }, ConsistentRead: true }));
+    return out.Item ? stripKeys<Record<string, unknown>>(out.Item) : undefined;
   }
 
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {
