@@ -26,15 +26,7 @@ export interface AuditDetails {
   scope?: string;
 }
 
-/** Keycloak's names for how a client authenticated. */
-const KEYCLOAK_AUTH_METHOD: Record<string, string> = {
-  client_secret_basic: 'client-secret',
-  client_secret_post: 'client-secret',
-  private_key_jwt: 'client-jwt',
-  client_secret_jwt: 'client-secret-jwt',
-  none: 'none',
-};
-export const keycloakAuthMethod = (method: string) => KEYCLOAK_AUTH_METHOD[method] ?? method;
+export { keycloakAuthMethod } from './model/clientAuthenticators.js';
 
 /** The parts of a request an audit event records (lib/http/request.ts HttpRequest has them). */
 export interface AuditSource {

@@ -1,4 +1,5 @@
 import { jwksUrlProblem, type JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
+import { CLIENT_AUTHENTICATOR_CHOICES, DEFAULT_CLIENT_AUTHENTICATOR, isClientAuthenticatorType, keepsSecretRecoverable, usesSecret } from '../model/clientAuthenticators.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
@@ -102,7 +103,6 @@ const MASKED_SECRET = '**********';
 export const KEYCLOAK_DEFAULT_CLIENT_SCOPES: readonly string[] = ['web-origins', 'acr', 'profile', 'roles', 'basic', 'email'];
 export const KEYCLOAK_OPTIONAL_CLIENT_SCOPES: readonly string[] = ['address', 'phone', 'offline_access', 'microprofile-jwt', 'organization'];
 
-const AUTHENTICATOR_TYPES: readonly string[] = ['client-secret', 'client-jwt', 'client-secret-jwt'] satisfies ClientAuthenticatorType[];
 /** Signing keys live in KMS, which signs RSA and ECDSA; Keycloak's HS*, PS* and EdDSA have no key here. */
 const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
 
@@ -252,7 +252,7 @@ function clientsWithoutSecret(json: unknown): string[] {
   const clients = isObject(json) && Array.isArray(json.clients) ? json.clients : [];
   return clients.flatMap((client) => {
     if (!isObject(client) || typeof client.clientId !== 'string') return [];
-    if (client.publicClient === true || client.bearerOnly === true || client.clientAuthenticatorType === 'client-jwt') return [];
+    if (!usesSecret(client as Parameters<typeof usesSecret>[0])) return [];
     return [undefined, null, '', MASKED_SECRET].includes(client.secret as string) ? [client.clientId] : [];
   });
 }
@@ -805,7 +805,7 @@ function readClient(ctx: Context, entry: ClientEntry, settings: RealmSettings): 
   const stored = ctx.options.storedSecrets?.get(clientId);
   if (stored?.secretHash !== undefined) {
     // client_secret_jwt verifies an HMAC keyed with the secret itself; a stored hash cannot do that.
-    if (record.clientAuthenticatorType !== 'client-secret-jwt' || stored.secretCiphertext !== undefined) return { path, record, stored };
+    if (!keepsSecretRecoverable(record) || stored.secretCiphertext !== undefined) return { path, record, stored };
     ctx.reader.problem(join(path, 'secret'), 'a client-secret-jwt client needs its secret in the file: the stored secret of this client is only a hash');
     return { path, record };
   }
@@ -835,30 +835,16 @@ function addServiceAccountScope(ctx: Context, record: ClientDraft['record']): vo
 }
 
 function readAuthenticatorType(ctx: Context, entry: ClientEntry): ClientAuthenticatorType {
-  const type = ctx.reader.string(entry.value, 'clientAuthenticatorType', entry.path) ?? 'client-secret';
-  if (isAuthenticatorType(type)) return type;
-  ctx.reader.problem(
-    join(entry.path, 'clientAuthenticatorType'),
-    `'${type}' is not supported: use client-secret, client-secret-jwt or client-jwt`,
-  );
-  return 'client-secret';
-}
-
-function isAuthenticatorType(type: string): type is ClientAuthenticatorType {
-  return AUTHENTICATOR_TYPES.includes(type);
+  const type = ctx.reader.string(entry.value, 'clientAuthenticatorType', entry.path) ?? DEFAULT_CLIENT_AUTHENTICATOR;
+  if (isClientAuthenticatorType(type)) return type;
+  ctx.reader.problem(join(entry.path, 'clientAuthenticatorType'), `'${type}' is not supported: use ${CLIENT_AUTHENTICATOR_CHOICES}`);
+  return DEFAULT_CLIENT_AUTHENTICATOR;
 }
 
 function oidcScopes(ctx: Context, names: string[]): string[] {
   return names.filter((name) => ctx.clientScopes.get(name) === 'openid-connect');
 }
 
-/**
- * Public and bearer-only clients never authenticate with a secret, and a client-jwt client signs
- * with its own key. A secret Keycloak keeps for them anyway is left out: unused, it is only a liability.
- */
-function usesSecret(client: ClientDraft['record']): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
-}
 
 /** The client's secret, or why there is none (a wrong type is a problem of its own). */
 function readSecret(ctx: Context, entry: ClientEntry): string | { missing: 'masked' | 'empty' | 'invalid' } {
@@ -885,7 +871,7 @@ function assignSecrets(ctx: Context, drafts: ClientDraft[]): ParsedRealm['newSec
   if (newSecrets.length > 0) {
     ctx.notes.push(`${plural(newSecrets.length, 'client', 'clients')} without a secret get a generated one: ${listed(newSecrets.map((s) => s.clientId))}`);
   }
-  const unencrypted = drafts.filter((d) => d.record.clientAuthenticatorType === 'client-secret-jwt' && d.secret !== undefined);
+  const unencrypted = drafts.filter((d) => keepsSecretRecoverable(d.record) && d.secret !== undefined);
   if (unencrypted.length > 0 && ctx.options.encryptSecret === undefined && ctx.options.hashSecrets !== false) {
     ctx.notes.push(`no KMS key to encrypt client-secret-jwt secrets: ${listed(unencrypted.map((d) => d.record.clientId))} cannot authenticate with client_secret_jwt`);
   }
@@ -929,7 +915,7 @@ async function finishClients(
     return hashWithPepper ? hashWithPepper(draft.record.clientId, secret) : hashChosenSecret(secret);
   };
   const encrypt = (draft: ClientDraft, secret: string | undefined) =>
-    secret !== undefined && draft.record.clientAuthenticatorType === 'client-secret-jwt' ? encryptSecret?.(draft.record.clientId, secret) : undefined;
+    secret !== undefined && keepsSecretRecoverable(draft.record) ? encryptSecret?.(draft.record.clientId, secret) : undefined;
   const finish = async (draft: ClientDraft): Promise<ClientRecord> => {
     const rotated = draft.rotatedSecret?.secret;
     const [secretHash, rotatedSecretHash, secretCiphertext, rotatedSecretCiphertext] = await Promise.all([

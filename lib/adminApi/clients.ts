@@ -7,14 +7,15 @@ import {
   readClientSecret,
   rotateSecret,
   updateClient,
-  usesSecret,
   type ClientChanges,
   type ClientView,
 } from '../admin/clients.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
-import type { ClientAuthenticatorType, ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
+import { CLIENT_AUTHENTICATOR_CHOICES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticators.js';
+import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
-import { extras, isObject, page, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
+import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
+import { page } from './query.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
@@ -63,7 +64,6 @@ const KEYCLOAK_CLIENT_DEFAULTS: JsonObject = {
   nodeReRegistrationTimeout: -1,
 };
 
-const AUTHENTICATORS: readonly ClientAuthenticatorType[] = ['client-secret', 'client-jwt', 'client-secret-jwt'];
 
 /** `CredentialRepresentation` of a client secret. */
 const credential = (value?: string) => (value === undefined ? { type: 'secret' } : { type: 'secret', value });
@@ -116,8 +116,8 @@ export function clientRepresentation(client: ClientRecord | ClientView, extra: J
 /** The fields of a ClientRepresentation lib/admin models; undefined ones stay unchanged on update. */
 function clientFields(body: JsonObject) {
   const auth = readString(body, 'clientAuthenticatorType');
-  if (auth !== undefined && !AUTHENTICATORS.includes(auth as ClientAuthenticatorType)) {
-    throw badRequest(`Unsupported clientAuthenticatorType '${auth}': client-secret, client-jwt or client-secret-jwt`);
+  if (auth !== undefined && !isClientAuthenticatorType(auth)) {
+    throw badRequest(`Unsupported clientAuthenticatorType '${auth}': ${CLIENT_AUTHENTICATOR_CHOICES}`);
   }
   // Authorization services (UMA resource servers) are not implemented: refuse rather than pretend.
   if (readBoolean(body, 'authorizationServicesEnabled') === true) throw badRequest('Authorization services are not supported by this service');
@@ -128,7 +128,7 @@ function clientFields(body: JsonObject) {
     bearerOnly: readBoolean(body, 'bearerOnly'),
     serviceAccountsEnabled: readBoolean(body, 'serviceAccountsEnabled'),
     fullScopeAllowed: readBoolean(body, 'fullScopeAllowed'),
-    clientAuthenticatorType: auth as ClientAuthenticatorType | undefined,
+    clientAuthenticatorType: auth,
     attributes: readStringMap(body, 'attributes'),
     defaultClientScopes: readStringArray(body, 'defaultClientScopes'),
     optionalClientScopes: readStringArray(body, 'optionalClientScopes'),

@@ -48,23 +48,6 @@ export async function containersFor(call: AdminCall, roles: readonly Role[], kno
   return { realm: realm.realm, realmId: realmIdOf(realm), clientUuid: (clientId) => uuids.get(clientId) };
 }
 
-/** `first` and `max` as Keycloak reads them: a negative or unreadable value is ignored; `max` falls back to `defaultMax`. */
-export function page<T>(items: readonly T[], query: URLSearchParams, defaultMax?: number): T[] {
-  const int = (name: string) => {
-    const value = query.get(name);
-    return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
-  };
-  const first = int('first') ?? 0;
-  const max = int('max') ?? defaultMax;
-  return items.slice(first, max === undefined ? undefined : first + max);
-}
-
-/** A boolean query parameter (`briefRepresentation`, `exact`): `true` in any case is true, anything else false. */
-export function flag(query: URLSearchParams, name: string, fallback: boolean): boolean {
-  const value = query.get(name);
-  return value === null ? fallback : value.toLowerCase() === 'true';
-}
-
 /** Stored roles as the names lib/admin's mapping operations take. */
 export const roleNames = (roles: readonly Role[]): RoleName[] =>
   roles.map((role) => (role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }));

@@ -120,7 +120,9 @@ export interface ServiceAccountUser {
   groups?: string[];
 }
 
-export type ClientAuthenticatorType = 'client-secret' | 'client-jwt' | 'client-secret-jwt';
+import type { ClientAuthenticatorType } from '../model/clientAuthenticators.js';
+
+export type { ClientAuthenticatorType };
 
 export interface ClientRecord {
   realm: string;

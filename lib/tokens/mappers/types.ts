@@ -1,3 +1,4 @@
+import type { ConfigProperty } from './configProperties.js';
 import type { ClientRecord, Group, RealmSettings, ServiceAccountUser } from '../../store/model.js';
 import type { RoleRef } from '../roles.js';
 
@@ -59,6 +60,13 @@ export type ClaimWrite =
 export interface MapperType {
   /** Keycloak's provider id (`protocolMapper` in an export). */
   id: string;
+  /** Keycloak's display type (ProtocolMapper.getDisplayType()). */
+  name: string;
+  /**
+   * The settings this type reads, as Keycloak's getConfigProperties lists them; the token switches
+   * (`access.token.claim`, …) are derived from `tokens` (lib/tokens/mappers/configProperties.ts).
+   */
+  properties: readonly ConfigProperty[];
   /** ProtocolMapper.getPriority(): lower runs first; 0 unless Keycloak says otherwise. */
   priority: number;
   /** The tokens this type can write to; its flags are read only for these. */
