@@ -11,6 +11,7 @@ import {
   type ClientView,
 } from '../admin/clients.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { CLIENT_AUTHENTICATOR_CHOICES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticators.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
@@ -263,26 +264,9 @@ async function regenerateSecret(call: AdminCall) {
   return ok(credential(issued.secret));
 }
 
-/** UserRepresentation of a client's service account. */
+/** UserRepresentation of a client's service account, with what the Admin API adds (e.g. `access`). */
 export function serviceAccountRepresentation(client: ClientRecord, extra: JsonObject = {}): JsonObject {
-  const user = client.serviceAccount!;
-  return {
-    id: user.id,
-    username: user.username,
-    ...(user.firstName === undefined ? {} : { firstName: user.firstName }),
-    ...(user.lastName === undefined ? {} : { lastName: user.lastName }),
-    ...(user.email === undefined ? {} : { email: user.email }),
-    emailVerified: user.emailVerified ?? false,
-    ...(user.attributes === undefined ? {} : { attributes: user.attributes }),
-    createdTimestamp: user.createdTimestamp ?? 0,
-    enabled: true,
-    totp: false,
-    serviceAccountClientId: client.clientId,
-    disableableCredentialTypes: [],
-    requiredActions: [],
-    notBefore: 0,
-    ...extra,
-  };
+  return { ...serviceAccountUserRepresentation(client), ...extra };
 }
 
 async function serviceAccountUser(call: AdminCall) {

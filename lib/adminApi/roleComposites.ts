@@ -6,7 +6,7 @@ import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
 import { containersFor } from './roleContainers.js';
 import { page } from './query.js';
-import { briefRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
+import { briefRoleRepresentation, parseRoleReferences } from '../representation/role.js';
 import { ok, type AdminCall } from './route.js';
 
 /**

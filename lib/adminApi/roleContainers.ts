@@ -4,7 +4,7 @@ import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
 import type { AdminCall } from './route.js';
-import type { RoleContainers } from './rolesRepresentation.js';
+import type { RoleContainers } from '../representation/role.js';
 
 /**
  * What the role, role-mapping, scope-mapping, client-scope and mapper families share: finding the

@@ -10,7 +10,7 @@ import { flag, page } from './query.js';
 import type { Right } from './rights.js';
 import { serviceAccountClients } from './users.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from './rolesRepresentation.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from '../representation/role.js';
 
 /**
  * Realm roles (`/realms/{realm}/roles`) and client roles (`/realms/{realm}/clients/{id}/roles`):

@@ -7,8 +7,8 @@ import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
 import { clientByUuid, clientIdExists, containersFor, refuseInternalChange, roleNames } from './roleContainers.js';
 import { flag } from './query.js';
-import { mappingsRepresentation } from './roleMappingsRepresentation.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
+import { mappingsRepresentation } from '../representation/mappings.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 
 /**

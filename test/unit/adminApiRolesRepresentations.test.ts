@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { derivedUuid, roleId } from '../../lib/admin/ids.js';
 import { AdminApiError } from '../../lib/adminApi/errors.js';
-import { clientScopeRepresentation, parseClientScope } from '../../lib/adminApi/clientScopesRepresentation.js';
-import { parseProtocolMapper, protocolMapperRepresentation } from '../../lib/adminApi/protocolMappersRepresentation.js';
-import { mappingsRepresentation } from '../../lib/adminApi/roleMappingsRepresentation.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput, parseRoleReferences, type RoleContainers } from '../../lib/adminApi/rolesRepresentation.js';
+import { clientScopeRepresentation, parseClientScope } from '../../lib/representation/clientScope.js';
+import { parseProtocolMapper, protocolMapperRepresentation } from '../../lib/representation/protocolMapper.js';
+import { mappingsRepresentation } from '../../lib/representation/mappings.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput, parseRoleReferences, type RoleContainers } from '../../lib/representation/role.js';
 import type { Role } from '../../lib/store/model.js';
 
 const containers: RoleContainers = { realm: 'r', realmId: 'realm-id', clientUuid: (clientId) => ({ api: 'api-uuid' })[clientId] };

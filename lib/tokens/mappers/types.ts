@@ -1,6 +1,7 @@
 import type { ConfigProperty } from './configProperties.js';
-import type { ClientRecord, Group, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../store/model.js';
 import type { RoleRef } from '../roles.js';
+import type { Membership } from '../../model/groupRoles.js';
 
 /**
  * What a protocol mapper can write to (Keycloak's OIDCAccessTokenMapper, OIDCIDTokenMapper,
@@ -17,11 +18,7 @@ export interface ResolvedRoles {
   clients: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-/** A group the user is a member of, with its ancestors, nearest first. */
-export interface Membership {
-  group: Group;
-  ancestors: Group[];
-}
+export type { Membership };
 
 /** Everything about the request a mapper may read. */
 export interface MapperSubject {
