@@ -4,12 +4,13 @@ import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
 import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
 import type { AdminContext } from '../lib/admin/context.js';
-import { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/stageNames.js';
+import { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
+import { claimRealm, OPERATOR, whileClaimed } from '../lib/admin/realmClaim.js';
+import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
-// Named in lib/stageNames.ts; exported here too for callers not moved yet.
-export { secretsKeyAlias, signingKeyAliases, stageNames };
+export { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 
 /** Creates the keys infra/kms.yml declares when they do not exist yet (local stack only). */
 export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<void> {
@@ -28,6 +29,7 @@ export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<vo
     }
   }
 }
+
 
 /**
  * Imports a Keycloak realm export unless the realm already exists (so a restart keeps what an
@@ -48,15 +50,32 @@ export async function seedRealm(options: {
   const encryptSecret = (clientId: string, secret: string) => encryptClientSecret(options.kms, names.secretsKeyId, String(json.realm), clientId, secret);
   // Chosen secrets are hashed with the realm's pepper, which only KMS unwraps.
   const hashChosenSecret = pepperedHasher(options.kms, options.table, names.secretsKeyId, String(json.realm));
-  // The seed is the local stage's: its JWKS documents may be served over plain http to loopback.
-  const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
-  for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
-  const settings = await options.table.loadRealm(parsed.realm);
-  if (!settings) {
+  const ctx: AdminContext = { names, table: options.table, kms: options.kms, now: () => Math.floor(Date.now() / 1000), localStage: true };
+  const realm = String(json.realm);
+  // The name is claimed before anything of the realm is written (lib/admin/realmClaim.ts).
+  if ((await claimRealm(ctx, realm, OPERATOR)) === 'exists') {
+    await ensureRealmKeys(ctx, realm, (await options.table.loadRealm(realm))?.settings.signingMode ?? 'kms');
+    await completeAdministration(ctx, realm, options.log);
+    return realm;
+  }
+  return whileClaimed(ctx, realm, OPERATOR, async () => {
+    // The seed is the local stage's: its JWKS documents may be served over plain http to loopback.
+    const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
+    for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
-  }
-  const ctx: AdminContext = { names, table: options.table, kms: options.kms, now: () => Math.floor(Date.now() / 1000), localStage: true };
-  await ensureRealmKeys(ctx, parsed.realm, settings?.settings.signingMode ?? 'kms');
-  return parsed.realm;
+    await ensureRealmKeys(ctx, parsed.realm, 'kms');
+    await completeAdministration(ctx, parsed.realm, options.log);
+    return parsed.realm;
+  });
+}
+
+/**
+ * A complete realm, as every realm the API, the CLI or an import makes: with its realm-management
+ * client and roles, so a demo-realm admin can exist (what `sa-admin realm upgrade` adds; idempotent,
+ * so a data directory seeded before this gets them on its next start).
+ */
+async function completeAdministration(ctx: AdminContext, realm: string, log?: (line: string) => void): Promise<void> {
+  const added = await ensureAdministration(ctx, realm);
+  if (added.length > 0) log?.(`added to realm ${realm}: ${added.length} administration items (realm-management client and roles)`);
 }

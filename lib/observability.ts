@@ -24,9 +24,13 @@ export interface AuditDetails {
   token_id?: string;
   session_id?: string;
   scope?: string;
+  /** A JWT client assertion's `jti`, `iss` and `sub` (Keycloak's ClientAssertionState details); never the assertion. */
+  client_assertion_id?: string;
+  client_assertion_issuer?: string;
+  client_assertion_sub?: string;
 }
 
-export { keycloakAuthMethod } from './model/clientAuthenticators.js';
+export { keycloakAuthMethod } from './model/clientAuthenticator.js';
 
 /** The parts of a request an audit event records (lib/http/request.ts HttpRequest has them). */
 export interface AuditSource {
@@ -99,7 +103,7 @@ export class Observability {
   /**
    * Starts an audit record that the operation fills in as it learns who the client is. Every
    * event carries the request's source address and user agent, so an attack can be traced (the
-   * HTTP API's access log has the same request id: infra/apiGateway.yml).
+   * HTTP API's access log has the same request id: infra/httpApi.yml).
    */
   audit(type: AuditEventType, source: AuditSource, details: AuditDetails = {}): AuditRecord {
     return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details });

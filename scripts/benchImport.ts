@@ -10,7 +10,6 @@
  *
  *   npm run bench:import [-- --clients 20000]
  */
-import { secretsKeyAlias, signingKeyAliases, tableNames } from '../lib/stageNames.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,9 +17,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { Command, InvalidArgumentError } from 'commander';
 import { startDynamoDbLocal } from '../infra/local/dynamodb.js';
-import { startKmsServer } from '../infra/local/kms/server.js';
-import { createTables } from '../infra/local/tables.js';
-import { ensureStageKeys } from '../infra/seed.js';
+import { startKmsServer } from '../tools/local-kms/server.js';
+import { createTables, tableNames } from '../infra/local/tables.js';
+import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../infra/seed.js';
 import { createAdminContext } from '../lib/admin/context.js';
 import { importRealmExport } from '../lib/admin/realmImport.js';
 import { randomBytes } from 'node:crypto';

@@ -11,11 +11,14 @@
  * (`--albPort`). infra/alb.yml holds the load balancer and its HTTPS listener.
  *
  * Listener rule priorities follow the order of functions in serverless.yml (100 per function):
- * add new functions at the end, or an update moves every later rule.
+ * add new functions at the end, or an update moves every later rule. A function with a greedy
+ * `{proxy+}` route (the Admin API's `/admin/{proxy+}`) has its rules after every other, as API
+ * Gateway ranks a greedy path last: the console's `/admin/{realm}/console/…` lies inside it.
  */
 /** An ALB rule holds at most five condition values: one method and up to four paths. */
 const PATHS_PER_RULE = 4;
 const PRIORITY_STEP = 100;
+const GREEDY_PRIORITY_BASE = 10_000;
 
 export default class FrontDoor {
   constructor(serverless) {
@@ -32,9 +35,13 @@ export default class FrontDoor {
     if (frontDoor === 'httpApi' && !offline) return;
 
     Object.entries(service.functions ?? {}).forEach(([, fn], index) => {
-      const events = fn.events ?? [];
-      const routes = events.filter((event) => event.httpApi).map((event) => route(event.httpApi));
-      const alb = albEvents(routes, index * PRIORITY_STEP + 1);
+      const declared = fn.events ?? [];
+      const routes = declared.filter((event) => event.httpApi).map((event) => route(event.httpApi));
+      // serverless offline (hapi) treats `/x/` as `/x` and refuses the two as one route twice;
+      // API Gateway and the ALB tell them apart, so serverless.yml lists both (the console's page).
+      const events = offline ? declared.filter((event) => !(event.httpApi && isSlashTwin(route(event.httpApi), routes))) : declared;
+      const greedy = routes.some(({ path }) => path.includes('+}'));
+      const alb = albEvents(routes, (greedy ? GREEDY_PRIORITY_BASE : 0) + index * PRIORITY_STEP + 1);
       fn.events = offline ? [...events, ...alb] : [...events.filter((event) => !event.httpApi), ...alb];
     });
   }
@@ -48,6 +55,9 @@ function route(httpApi) {
   }
   return { method: String(httpApi.method).toUpperCase(), path: httpApi.path };
 }
+
+/** `GET /x/` when `GET /x` is also declared. */
+const isSlashTwin = ({ method, path }, routes) => path.length > 1 && path.endsWith('/') && routes.some((other) => other.method === method && other.path === path.slice(0, -1));
 
 /** ALB path patterns have no parameters: `{realm}` and `{proxy+}` become `*`. */
 const albPattern = (path) => path.replace(/\{[^}]+\}/g, '*');

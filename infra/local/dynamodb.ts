@@ -16,9 +16,14 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
   const child = dynamoDbLocal.spawn({ port, path: dataDir, sharedDb: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  // No `java` on the PATH: spawn emits ENOENT, which unhandled ends the process with a stack trace.
+  let spawnError: Error | undefined;
+  child.once('error', (err: NodeJS.ErrnoException) => {
+    spawnError = err.code === 'ENOENT' ? new Error(JAVA_NEEDED) : err;
+  });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitUntilListening(url, child, () => stderr);
+  await waitUntilListening(url, child, () => stderr, () => spawnError);
   return {
     url,
     async stop() {
@@ -28,10 +33,14 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
   };
 }
 
-async function waitUntilListening(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+export const JAVA_NEEDED = 'Java 17 or later is needed (DynamoDB Local)';
+
+async function waitUntilListening(url: string, child: ChildProcess, stderr: () => string, spawnError: () => Error | undefined): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (is Java 17+ installed?): ${stderr()}`);
+    const failed = spawnError();
+    if (failed) throw failed;
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited: ${JAVA_NEEDED}, or see its output: ${stderr()}`);
     try {
       // Any HTTP answer (DynamoDB Local answers 400 to a bare GET) means it is listening.
       await fetch(url, { signal: AbortSignal.timeout(1000) });

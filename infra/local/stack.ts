@@ -1,6 +1,4 @@
-import { secretsKeyAlias, tableNames } from '../../lib/stageNames.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -8,11 +6,14 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
+import type { AdminContext } from '../../lib/admin/context.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import { ensureStageKeys, seedRealm } from '../seed.js';
+import { ensureStageKeys, secretsKeyAlias, seedRealm, stageNames } from '../seed.js';
 import { startDynamoDbLocal } from './dynamodb.js';
-import { startKmsServer } from './kms/server.js';
-import { createTables } from './tables.js';
+import { FunctionLog } from './functionLog.js';
+import { startKmsServer } from '../../tools/local-kms/server.js';
+import { createTables, tableNames } from './tables.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_REALM_FILE = join(PROJECT_ROOT, 'infra/realms/demo-realm.json');
@@ -29,8 +30,16 @@ export interface LocalStackOptions {
   dataDir: string;
   stage: string;
   log: (line: string) => void;
-  /** Where serverless offline's output (the handlers' logs) is appended; by default it is kept in memory only. */
+  /**
+   * Where serverless offline's output (the handlers' logs, audit events included) is written, as
+   * JSON lines, rotated (infra/local/functionLog.ts); unset: kept in memory only.
+   */
   logFile?: string;
+  /**
+   * The Admin REST API's first admin (Keycloak's KC_BOOTSTRAP_ADMIN_CLIENT_ID/SECRET), made before
+   * serverless offline starts: from the first request the stack answers, the admin's token works.
+   */
+  bootstrapAdmin?: { clientId: string; secret: string };
   /** Tests fail authentication thousands of times from 127.0.0.1 (the fuzz run); lift the brute-force limits. */
   relaxThrottle?: boolean;
   /**
@@ -119,6 +128,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureStageKeys(kms, options.stage);
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
     await seedRealm({ table, kms, realmFile: DEMO_REALM_FILE, stage: options.stage, log: options.log });
+    if (options.bootstrapAdmin) {
+      const ctx: AdminContext = { names: stageNames(options.stage, names.clients), table, kms, now: () => Math.floor(Date.now() / 1000), localStage: true };
+      // A restart sets the secret again, so a changed KC_BOOTSTRAP_ADMIN_CLIENT_SECRET takes effect.
+      await bootstrapAdminService(ctx, options.bootstrapAdmin.clientId, options.bootstrapAdmin.secret, { forceSecret: true });
+    }
 
     // Locally, changes (admin CLI, tests) must show on the very next request.
     const env = {
@@ -172,15 +186,15 @@ function startServerlessOffline(options: LocalStackOptions, albPort: number, env
     env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The last lines in memory, for the error when offline fails to start; all of them in the log file.
   let output = '';
-  const logFile = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
-  const collect = (chunk: Buffer) => {
+  const logFile = options.logFile ? new FunctionLog(options.logFile) : undefined;
+  const collect = (source: 'stdout' | 'stderr') => (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
-    // The child's pipes can still deliver output after it exited and the log was closed.
-    if (logFile && !logFile.writableEnded) logFile.write(chunk);
+    logFile?.write(source, chunk);
   };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
+  child.stdout?.on('data', collect('stdout'));
+  child.stderr?.on('data', collect('stderr'));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     child,
@@ -190,7 +204,7 @@ function startServerlessOffline(options: LocalStackOptions, albPort: number, env
       const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(timer);
-      logFile?.end();
+      logFile?.close();
       await rm(buildDir, { recursive: true, force: true });
     },
   };

@@ -9,12 +9,11 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
-import { tableNames, type TableNames } from '../../lib/stageNames.js';
+import type { TableNames } from '../../lib/deployment/stageNames.js';
 
 const TABLES_FILE = fileURLToPath(new URL('../dynamodb.yml', import.meta.url));
 
-// Named in lib/stageNames.ts; exported here too for callers not moved yet.
-export { tableNames, type TableNames };
+export { tableNames, type TableNames } from '../../lib/deployment/stageNames.js';
 
 /**
  * Creates the tables CloudFormation would create, read from the same infra/dynamodb.yml, so the

@@ -21,9 +21,8 @@ export interface BootstrapResult {
  */
 export async function bootstrapAdminService(ctx: AdminContext, clientId: string, secret: string, options: { forceSecret?: boolean } = {}): Promise<BootstrapResult> {
   if (secret === '') throw new AdminError('the bootstrap client secret is empty');
-  const realmCreated = !(await findRealm(ctx.table, MASTER_REALM));
-  if (realmCreated) await createRealm(ctx, MASTER_REALM);
-  else await ensureAdministration(ctx, MASTER_REALM);
+  const realmCreated = !(await findRealm(ctx.table, MASTER_REALM)) && (await createMaster(ctx));
+  if (!realmCreated) await ensureAdministration(ctx, MASTER_REALM);
   if (await ctx.table.getClient(MASTER_REALM, clientId)) {
     if (!options.forceSecret) throw new AdminError(`client '${clientId}' already exists in realm 'master' (--force-secret sets its secret)`, 'conflict');
     await updateClient(ctx, MASTER_REALM, clientId, { secret });
@@ -38,4 +37,15 @@ export async function bootstrapAdminService(ctx: AdminContext, clientId: string,
     extra: { name: 'Bootstrap admin service account', standardFlowEnabled: false },
   });
   return { realmCreated, clientId, secretReplaced: false };
+}
+
+/** False when another bootstrap created `master` meanwhile (both claim it as the operator, lib/admin/realmClaim.ts). */
+async function createMaster(ctx: AdminContext): Promise<boolean> {
+  try {
+    await createRealm(ctx, MASTER_REALM);
+    return true;
+  } catch (err) {
+    if (err instanceof AdminError && err.kind === 'conflict') return false;
+    throw err;
+  }
 }

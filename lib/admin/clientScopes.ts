@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';
+import { saveClient, saveItem } from './itemLimit.js';
 import { requireRealm } from './lookup.js';
+import { newProtocolMappers } from './protocolMappers.js';
 
 /**
  * Client scopes (Keycloak's ClientScopesResource / ClientScopeResource): the realm's named sets of
@@ -61,6 +63,7 @@ export async function createClientScope(
   protocolMappers: (Omit<ProtocolMapper, 'id'> & { id?: string })[] = [],
 ): Promise<ClientScope> {
   checkName(fields.name);
+  refuseForbiddenKeys({ fields, protocolMappers });
   if (await findClientScopeByName(ctx, realm, fields.name)) throw new AdminError(`client scope '${fields.name}' already exists in realm '${realm}'`, 'conflict');
   const attributes = fields.attributes ?? {};
   const scope: ClientScope = {
@@ -71,9 +74,10 @@ export async function createClientScope(
     includeInTokenScope: includeInTokenScope(attributes),
     scopeMappings: emptyRoleMappings(),
     attributes,
-    ...(protocolMappers.length > 0 ? { protocolMappers: protocolMappers.map((mapper): ProtocolMapper => ({ ...mapper, id: mapper.id ?? randomUUID() })) } : {}),
+    // Checked as a mapper added later is (lib/admin/protocolMappers.ts).
+    ...(protocolMappers.length > 0 ? { protocolMappers: newProtocolMappers({ clientScope: fields.name }, [], protocolMappers) } : {}),
   };
-  await ctx.table.putItem(realm, { kind: 'clientScope', ...scope });
+  await saveItem(ctx.table, realm, { kind: 'clientScope', ...scope }, `client scope '${scope.name}'`);
   return scope;
 }
 
@@ -84,6 +88,7 @@ export async function createClientScope(
  */
 export async function updateClientScope(ctx: AdminContext, realm: string, id: string, fields: ClientScopeFields): Promise<ClientScope> {
   const stored = await requireClientScopeById(ctx, realm, id);
+  refuseForbiddenKeys(fields);
   const renamed = fields.name !== undefined && fields.name !== stored.name;
   if (renamed) {
     checkName(fields.name!);
@@ -98,7 +103,7 @@ export async function updateClientScope(ctx: AdminContext, realm: string, id: st
     ...(attributes === undefined ? {} : { attributes }),
     includeInTokenScope: attributes === undefined ? stored.includeInTokenScope : includeInTokenScope(attributes),
   };
-  await ctx.table.putItem(realm, { kind: 'clientScope', ...updated });
+  await saveItem(ctx.table, realm, { kind: 'clientScope', ...updated }, `client scope '${updated.name}'`);
   if (renamed) {
     await renameReferences(ctx, realm, stored.name, updated.name);
     await ctx.table.deleteItem(realm, sk.clientScope(stored.name));
@@ -139,7 +144,7 @@ async function renameReferences(ctx: AdminContext, realm: string, from: string, 
   for (const item of await ctx.table.listRealmItems(realm, 'CLIENT#')) {
     if (item.kind !== 'client' || !(item.defaultClientScopes.includes(from) || item.optionalClientScopes.includes(from))) continue;
     const { kind: _kind, ...client } = item;
-    await ctx.table.putClient({ ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
+    await saveClient(ctx.table, { ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
   }
 }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { authenticatorUsesSecret } from '../model/clientAuthenticator.js';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { pepperedHasher } from '../clientAuth/secretPepper.js';
-import { usesSecret } from '../model/clientAuthenticators.js';
+import { usesSecret } from '../model/clientAuthenticator.js';
 import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -15,8 +16,12 @@ import {
   type ServiceAccountUser,
 } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
+import { isForbiddenKey } from '../model/userKeys.js';
+import { clientScopeId, roleId } from './ids.js';
+import { saveClient } from './itemLimit.js';
 import { allRealmItems, requireClient, requireRealm } from './lookup.js';
+import { newProtocolMappers } from './protocolMappers.js';
 import { removeRoleReferences } from './roles.js';
 import { serviceAccountClaims } from './serviceAccounts.js';
 
@@ -24,7 +29,8 @@ import { serviceAccountClaims } from './serviceAccounts.js';
  * Clients: registration with Keycloak's defaults, listing, changing, deleting, and secrets. A
  * secret is generated here (256 bits from the CSPRNG) or chosen by the caller (the Admin API's
  * `secret`, the bootstrap's `--client-secret`); it is verified against its hash (SHA-256 for a
- * generated one, scrypt for a chosen one) and kept beside it encrypted under the stage's secrets
+ * generated one, an HMAC keyed with the realm's pepper for a chosen one: lib/clientAuth/secretHash.ts)
+ * and kept beside it encrypted under the stage's secrets
  * key (encryption context: realm and clientId), so `client-secret-jwt` can HMAC with it and the
  * Admin API can show it to a manage-clients caller (Terraform reads it after every apply).
  * Nothing here returns a stored hash or ciphertext; only `readClientSecret` decrypts.
@@ -110,9 +116,13 @@ export async function createClient(
 ): Promise<{ client: ClientView; secret?: string }> {
   const settings = await requireRealm(ctx.table, realm);
   checkClientId(clientId);
+  refuseForbiddenKeys(options);
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
+  // Keycloak's ids are unique in a realm: a client taking another object's id (realm-management's)
+  // would be found, listed and changed in its place.
+  if (options.id !== undefined && (await idInUse(ctx, realm, options.id))) throw new AdminError(`id '${options.id}' is already used in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
-  const attributes: Record<string, string> = { ...options.attributes, ...jwksAttributes(ctx, auth, options) };
+  const attributes: Record<string, string> = checkAttributes(ctx, { ...options.attributes, ...jwksAttributes(ctx, auth, options) });
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
   const publicClient = options.publicClient ?? false;
   if (publicClient && options.serviceAccounts) throw new AdminError('a public client cannot have service accounts');
@@ -135,17 +145,18 @@ export async function createClient(
     attributes,
     notBefore: options.notBefore ?? 0,
     scopeMappings: emptyRoleMappings(),
-    ...(options.protocolMappers ? { protocolMappers: options.protocolMappers } : {}),
+    // Checked as a mapper added later is (lib/admin/protocolMappers.ts).
+    ...(options.protocolMappers ? { protocolMappers: newProtocolMappers({ client: clientId }, [], options.protocolMappers) } : {}),
     ...(options.extra && Object.keys(options.extra).length > 0 ? { extra: options.extra } : {}),
     ...(options.serviceAccounts ? { serviceAccount: newServiceAccount(settings, clientId, options.serviceAccountRoles, ctx.now()) } : {}),
   };
   if (!usesSecret(record)) {
-    await ctx.table.putClient(record);
+    await saveClient(ctx.table, record);
     return { client: clientView(record) };
   }
   const secret = options.secret ?? generateSecret();
   const withSecret = { ...record, ...(await secretFields(ctx, record, secret, options.secret !== undefined)) };
-  await ctx.table.putClient(withSecret);
+  await saveClient(ctx.table, withSecret);
   return { client: clientView(withSecret), secret };
 }
 
@@ -166,6 +177,41 @@ function checkClientId(clientId: string): void {
   if (clientId === '' || clientId.length > 255 || /[\u0000-\u001f]/.test(clientId)) {
     throw new AdminError('a client id is 1 to 255 characters without control characters');
   }
+  // A client id keys role mappings, scope mappings and resource_access (lib/model/userKeys.ts).
+  if (isForbiddenKey(clientId)) throw new AdminError(`'${clientId}' cannot be a client id: it is a name reserved by the service`);
+}
+
+/**
+ * Attributes as an Admin API caller or an import may set them: `jwks.url` passes the one rule
+ * sa-admin's `--jwks-url` passes (lib/clientAuth/jwksUrl.ts), whoever writes it.
+ */
+function checkAttributes(ctx: AdminContext, attributes: Record<string, string>): Record<string, string> {
+  const url = attributes['jwks.url'];
+  if (url !== undefined && url !== '') {
+    const problem = jwksUrlProblem(url, { allowLoopbackHttp: ctx.localStage === true });
+    if (problem !== undefined) throw new AdminError(`jwks.url '${url}' ${problem}`);
+  }
+  return attributes;
+}
+
+/** Whether any object of the realm (client, service-account user, role, client scope, group, the realm) has the id. */
+async function idInUse(ctx: AdminContext, realm: string, id: string): Promise<boolean> {
+  const items = await allRealmItems(ctx.table, realm);
+  return items.some((item) => {
+    switch (item.kind) {
+      case 'client':
+        return item.id === id || item.serviceAccount?.id === id;
+      case 'role':
+        return roleId(realm, item) === id;
+      case 'clientScope':
+        return clientScopeId(realm, item) === id;
+      case 'group':
+      case 'settings':
+        return item.id === id;
+      default:
+        return false;
+    }
+  });
 }
 
 /** The client with Keycloak's internal id (the Admin REST API's `{id}`). */
@@ -181,6 +227,7 @@ export async function findClientById(ctx: AdminContext, realm: string, id: strin
 export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
   const settings = await requireRealm(ctx.table, realm);
   const stored = await requireClient(ctx.table, realm, clientId);
+  refuseForbiddenKeys(changes);
   const newId = changes.clientId ?? clientId;
   if (newId !== clientId) {
     checkClientId(newId);
@@ -195,11 +242,11 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
       bearerOnly: changes.bearerOnly,
       fullScopeAllowed: changes.fullScopeAllowed,
       clientAuthenticatorType: changes.clientAuthenticatorType,
-      attributes: changes.attributes,
+      attributes: changes.attributes && checkAttributes(ctx, changes.attributes),
       defaultClientScopes: changes.defaultClientScopes,
       optionalClientScopes: changes.optionalClientScopes,
       notBefore: changes.notBefore,
-      protocolMappers: changes.protocolMappers,
+      protocolMappers: changes.protocolMappers && newProtocolMappers({ client: newId }, [], changes.protocolMappers),
     }),
     ...(changes.extra ? { extra: { ...stored.extra, ...changes.extra } } : {}),
   };
@@ -221,7 +268,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
     const { rotatedSecretHash: _h, rotatedSecretCiphertext: _c, rotatedSecretExpiresAt: _e, ...rest } = next;
     next = { ...rest, secretCiphertext: await encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realm, newId, secret) };
   }
-  await ctx.table.putClient(next);
+  await saveClient(ctx.table, next, stored);
   if (newId !== clientId) {
     await ctx.table.deleteItem(realm, sk.client(clientId));
     await renameClientReferences(ctx, realm, clientId, newId);
@@ -236,7 +283,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
  */
 async function renameClientReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
   const rename = (mappings: RoleMappings): RoleMappings | undefined => {
-    if (!(from in mappings.client)) return undefined;
+    if (!Object.hasOwn(mappings.client, from)) return undefined;
     const { [from]: names, ...rest } = mappings.client;
     return { realm: mappings.realm, client: { ...rest, [to]: names ?? [] } };
   };
@@ -273,7 +320,7 @@ async function renameClientReferences(ctx: AdminContext, realm: string, from: st
     const scopeMappings = rename(self.scopeMappings);
     const roles = self.serviceAccount && rename(self.serviceAccount.roles);
     if (scopeMappings || roles) {
-      await ctx.table.putClient({
+      await saveClient(ctx.table, {
         ...self,
         scopeMappings: scopeMappings ?? self.scopeMappings,
         ...(self.serviceAccount ? { serviceAccount: { ...self.serviceAccount, roles: roles ?? self.serviceAccount.roles } } : {}),
@@ -312,7 +359,7 @@ export async function showClient(ctx: AdminContext, realm: string, clientId: str
 export async function setClientEnabled(ctx: AdminContext, realm: string, clientId: string, enabled: boolean): Promise<ClientView> {
   await requireRealm(ctx.table, realm);
   const client = { ...(await requireClient(ctx.table, realm, clientId)), enabled };
-  await ctx.table.putClient(client);
+  await saveClient(ctx.table, client);
   return clientView(client);
 }
 
@@ -322,8 +369,7 @@ export async function setClientEnabled(ctx: AdminContext, realm: string, clientI
  */
 export async function deleteClient(ctx: AdminContext, realm: string, clientId: string): Promise<{ rolesDeleted: number; referencesRemoved: number }> {
   await requireRealm(ctx.table, realm);
-  await requireClient(ctx.table, realm, clientId);
-  await ctx.table.deleteItem(realm, sk.client(clientId));
+  await ctx.table.deleteClient(await requireClient(ctx.table, realm, clientId));
   const roles = [...(await ctx.table.listRealmItems(realm, 'META#ROLE#')), ...(await ctx.table.listRealmItems(realm, 'ROLE#'))].filter(
     (item) => item.kind === 'role' && item.client === clientId,
   );
@@ -355,7 +401,7 @@ export async function rotateSecret(ctx: AdminContext, realm: string, clientId: s
   const secret = generateSecret();
   const expiresAt = ctx.now() + graceSeconds;
   const keepPrevious = graceSeconds > 0 && previousHash !== undefined;
-  await ctx.table.putClient({
+  await saveClient(ctx.table, {
     ...rest,
     ...(await secretFields(ctx, client, secret)),
     ...(keepPrevious ? { rotatedSecretHash: previousHash, rotatedSecretExpiresAt: expiresAt } : {}),
@@ -430,6 +476,8 @@ function jwksAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, option
     return { 'use.jwks.url': 'true', 'jwks.url': new URL(options.jwksUrl).href };
   }
   if (options.jwks !== undefined) return { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify(publicJwks(options.jwks)) };
+  // The Admin API sends Keycloak's attributes themselves (checkAttributes checks the URL).
+  if (options.attributes?.['jwks.url'] || options.attributes?.['jwks.string']) return {};
   throw new AdminError('a client-jwt client needs its public keys: --jwks FILE or --jwks-url URL');
 }
 

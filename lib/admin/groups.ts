@@ -1,8 +1,10 @@
+import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
 
 /**
@@ -27,18 +29,19 @@ export async function createGroup(
   ctx: AdminContext,
   realm: string,
   path: string,
-  options: { id?: string; attributes?: Record<string, string[]> } = {},
+  options: { id?: string; description?: string; attributes?: Record<string, string[]> } = {},
 ): Promise<Group> {
   await requireRealm(ctx.table, realm);
   const normal = normalPath(path);
   const groups = await groupsOf(ctx, realm);
-  if (groups.some((g) => g.path === normal)) throw new AdminError(`group '${normal}' already exists in realm '${realm}'`);
+  if (groups.some((g) => g.path === normal)) throw new AdminError(`group '${normal}' already exists in realm '${realm}'`, 'conflict');
   const { name, parentPath } = split(normal);
   if (parentPath !== undefined) requireGroup(groups, parentPath);
-  if (options.id !== undefined && groups.some((g) => g.id === options.id)) throw new AdminError(`a group with id '${options.id}' already exists`);
+  if (options.id !== undefined && groups.some((g) => g.id === options.id)) throw new AdminError(`a group with id '${options.id}' already exists`, 'conflict');
   const group: Group = {
     id: options.id ?? randomUUID(),
     name,
+    ...(options.description === undefined || options.description === '' ? {} : { description: options.description }),
     path: normal,
     ...(parentPath === undefined ? {} : { parentPath }),
     attributes: checkedAttributes(options.attributes ?? {}),
@@ -60,15 +63,66 @@ export async function deleteGroup(ctx: AdminContext, realm: string, path: string
     const kept = client.serviceAccount!.groups?.filter((p) => !paths.has(p)) ?? [];
     if (kept.length !== (client.serviceAccount!.groups?.length ?? 0)) {
       membershipsRemoved++;
-      await ctx.table.putClient({ ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
+      await saveClient(ctx.table, { ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
     }
   }
   for (const g of doomed) await ctx.table.deleteItem(realm, sk.group(g.id));
   return { groupsDeleted: doomed.length, membershipsRemoved };
 }
 
+/** The group with Keycloak's id (the Admin REST API's `{groupId}`), or undefined. */
+export async function findGroupById(ctx: AdminContext, realm: string, id: string): Promise<Group | undefined> {
+  await requireRealm(ctx.table, realm);
+  return (await groupsOf(ctx, realm)).find((g) => g.id === id);
+}
+
+export interface GroupChanges {
+  name?: string;
+  /** Keycloak's GroupResource.updateGroup sets the description as sent: absent clears it. */
+  description?: string;
+  /** When given, the whole set: attributes not named are removed. */
+  attributes?: Record<string, string[]>;
+}
+
+/**
+ * Keycloak's GroupResource.updateGroup. A new name moves the group and its subgroups to new paths,
+ * and every service account's membership follows them (memberships are kept by path).
+ */
+export async function updateGroup(ctx: AdminContext, realm: string, id: string, changes: GroupChanges): Promise<Group> {
+  const groups = await groupsOf(ctx, realm);
+  const group = requireGroupId(groups, id);
+  const { description: _old, ...rest } = group;
+  const patched: Group = {
+    ...rest,
+    ...(changes.description === undefined || changes.description === '' ? {} : { description: changes.description }),
+    attributes: changes.attributes === undefined ? group.attributes : checkedAttributes(changes.attributes),
+  };
+  if (changes.name === undefined || changes.name === group.name) {
+    await ctx.table.putItem(realm, { kind: 'group', ...patched });
+    return patched;
+  }
+  checkName(changes.name);
+  return relocate(ctx, realm, groups, patched, joinPath(group.parentPath, changes.name));
+}
+
+/**
+ * Moves a group under another (Keycloak's RealmModel.moveGroup, through POST
+ * `groups/{parentId}/children` or, with `parentId` undefined, POST `groups` with the child's id).
+ */
+export async function moveGroup(ctx: AdminContext, realm: string, id: string, parentId: string | undefined): Promise<Group> {
+  const groups = await groupsOf(ctx, realm);
+  const group = requireGroupId(groups, id);
+  const parent = parentId === undefined ? undefined : requireGroupId(groups, parentId);
+  if (parent && (parent.path === group.path || parent.path.startsWith(`${group.path}/`))) {
+    throw new AdminError(`group '${group.path}' cannot be moved under itself or one of its subgroups`);
+  }
+  if (group.parentPath === parent?.path) return group;
+  return relocate(ctx, realm, groups, group, joinPath(parent?.path, group.name));
+}
+
 /** Sets (or with an empty list removes) one attribute of a group. */
 export async function setGroupAttribute(ctx: AdminContext, realm: string, path: string, name: string, values: string[]): Promise<Group> {
+  refuseForbiddenKeys({ [name]: values });
   const group = await getGroup(ctx, realm, path);
   const attributes = { ...group.attributes };
   if (values.length === 0) delete attributes[name];
@@ -98,7 +152,7 @@ export async function grantGroupRoles(ctx: AdminContext, realm: string, path: st
     }
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
     changed.push(role);
   }
   if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
@@ -134,7 +188,7 @@ export async function addServiceAccountToGroup(ctx: AdminContext, realm: string,
   const groups = account.groups ?? [];
   if (groups.includes(group.path)) return { clientId, groups, changed: false };
   const next = [...groups, group.path];
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 
@@ -144,7 +198,7 @@ export async function removeServiceAccountFromGroup(ctx: AdminContext, realm: st
   const groups = account.groups ?? [];
   if (!groups.includes(normal)) return { clientId, groups, changed: false };
   const next = groups.filter((p) => p !== normal);
-  await ctx.table.putClient({ ...client, serviceAccount: { ...account, groups: next } });
+  await saveClient(ctx.table, { ...client, serviceAccount: { ...account, groups: next } });
   return { clientId, groups: next, changed: true };
 }
 
@@ -162,6 +216,45 @@ export function normalPath(path: string): string {
   if (parts.length === 0) throw new AdminError(`'${path}' is not a group path (like /parent/child)`);
   if (parts.some((part) => /[\u0000-\u001f]/.test(part))) throw new AdminError('a group name must not hold control characters');
   return `/${parts.join('/')}`;
+}
+
+/**
+ * Gives `group` (already patched) the path `path`, its subgroups the paths below it, and rewrites
+ * the memberships of every service account of the moved groups. A taken path is a conflict.
+ */
+async function relocate(ctx: AdminContext, realm: string, groups: Group[], group: Group, path: string): Promise<Group> {
+  if (groups.some((g) => g.path === path && g.id !== group.id)) throw new AdminError(`group '${path}' already exists in realm '${realm}'`, 'conflict');
+  const from = groups.find((g) => g.id === group.id)!.path;
+  const moved = (old: string) => (old === from ? path : old.startsWith(`${from}/`) ? `${path}${old.slice(from.length)}` : old);
+  const { parentPath: _parent, ...rest } = group;
+  const { name, parentPath } = split(path);
+  const top: Group = { ...rest, name, path, ...(parentPath === undefined ? {} : { parentPath }) };
+  await ctx.table.putItem(realm, { kind: 'group', ...top });
+  for (const g of groups) {
+    if (g.id === group.id || !g.path.startsWith(`${from}/`)) continue;
+    await ctx.table.putItem(realm, { kind: 'group', ...g, path: moved(g.path), parentPath: moved(g.parentPath!) });
+  }
+  for (const client of await serviceAccountClients(ctx, realm)) {
+    const memberships = client.serviceAccount!.groups ?? [];
+    const next = memberships.map(moved);
+    if (next.some((p, i) => p !== memberships[i])) await saveClient(ctx.table, { ...client, serviceAccount: { ...client.serviceAccount!, groups: next } });
+  }
+  return top;
+}
+
+/** A group name is one path segment (Keycloak escapes `/` in names; this service refuses it, as its importer does). */
+export function checkName(name: string): void {
+  if (name.trim() === '') throw new AdminError('Group name is missing');
+  if (name.includes('/')) throw new AdminError("a group name must not contain '/'");
+  if (/[\u0000-\u001f]/.test(name)) throw new AdminError('a group name must not hold control characters');
+}
+
+const joinPath = (parentPath: string | undefined, name: string) => `${parentPath ?? ''}/${name}`;
+
+function requireGroupId(groups: Group[], id: string): Group {
+  const group = groups.find((g) => g.id === id);
+  if (!group) throw new AdminError(`no group with id '${id}'`, 'not-found');
+  return group;
 }
 
 function split(path: string): { name: string; parentPath?: string } {
@@ -199,10 +292,11 @@ async function serviceAccountClients(ctx: AdminContext, realm: string): Promise<
 }
 
 function checkedAttributes(attributes: Record<string, string[]>): Record<string, string[]> {
+  refuseForbiddenKeys({ attributes });
   for (const [name, values] of Object.entries(attributes)) {
     if (name === '' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new AdminError(`attribute '${name}' must be a name with a list of strings`);
   }
-  return attributes;
+  return Object.fromEntries(Object.entries(attributes).map(([name, values]) => [name, [...values]]));
 }
 
 function has(mappings: RoleMappings, role: RoleName): boolean {

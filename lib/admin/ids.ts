@@ -3,11 +3,14 @@ import { createHash } from 'node:crypto';
 /**
  * Keycloak's ids are UUIDs. Items that were stored without one (imported from a file without ids,
  * or written before ids were kept) get one derived from their names, so every read returns the
- * same id without a write, and re-importing the same file gives the same ids (a service account's
- * `sub` stays stable); the first change of the item stores it, so a later rename keeps it.
- * RFC 9562 version 8 (custom) from SHA-256.
+ * same id without a write, and re-importing the same file gives the same ids; the first change of
+ * the item stores it, so a later rename keeps it. RFC 9562 version 8 (custom) from SHA-256.
+ *
+ * Never for a client or its service-account user: their ids are what a token is bound to
+ * (lib/tokens/clientBinding.ts), so a client deleted and imported again must get new ones; an
+ * import keeps the ids the target already holds instead (realmImport.ts ParseOptions.storedIds).
  */
-export type DerivedIdKind = 'realm' | 'client' | 'user' | 'role' | 'client-scope' | 'protocol-mapper' | 'group';
+export type DerivedIdKind = 'realm' | 'role' | 'client-scope' | 'protocol-mapper' | 'group';
 
 export function derivedUuid(kind: DerivedIdKind, realm: string, name: string): string {
   const bytes = createHash('sha256').update(`${kind}\u0000${realm}\u0000${name}`, 'utf8').digest().subarray(0, 16);

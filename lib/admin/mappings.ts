@@ -1,6 +1,8 @@
 import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
@@ -28,7 +30,7 @@ export async function addMappings(ctx: AdminContext, realm: string, clientId: st
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = await added(ctx, realm, mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 
@@ -36,7 +38,7 @@ export async function removeMappings(ctx: AdminContext, realm: string, clientId:
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   const change = removed(mappingsOf(client, target), roles);
-  if (change.changed.length > 0) await ctx.table.putClient(withMappings(client, target, change.roles));
+  if (change.changed.length > 0) await saveClient(ctx.table, withMappings(client, target, change.roles));
   return { clientId, ...change };
 }
 
@@ -64,7 +66,7 @@ async function added(ctx: AdminContext, realm: string, current: RoleMappings, ro
   for (const role of result.changed) {
     await requireRole(ctx.table, realm, role);
     if (role.client === undefined) mappings.realm.push(role.name);
-    else (mappings.client[role.client] ??= []).push(role.name);
+    else ownEntry(mappings.client, role.client, () => []).push(role.name);
   }
   return { ...result, roles: mappings };
 }

@@ -1,3 +1,4 @@
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { requireClient, requireRealm } from './lookup.js';
 
@@ -15,6 +16,6 @@ export async function pushNotBefore(ctx: AdminContext, realm: string, clientId?:
     return { notBefore };
   }
   const client = await requireClient(ctx.table, realm, clientId);
-  await ctx.table.putClient({ ...client, notBefore });
+  await saveClient(ctx.table, { ...client, notBefore });
   return { notBefore, clientId };
 }

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { mapperProblems, OIDC } from '../tokens/mappers/registry.js';
+import { saveClient, saveItem } from './itemLimit.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
 
 /**
@@ -31,26 +32,51 @@ export async function listProtocolMappers(ctx: AdminContext, realm: string, owne
   return (await loadOwner(ctx, realm, owner)).mappers;
 }
 
-/** A mapper by id or, failing that, by name. */
-export async function getProtocolMapper(ctx: AdminContext, realm: string, owner: MapperOwner, idOrName: string): Promise<ProtocolMapper> {
-  return find((await loadOwner(ctx, realm, owner)).mappers, owner, idOrName);
+export async function addProtocolMapper(ctx: AdminContext, realm: string, owner: MapperOwner, input: NewProtocolMapper): Promise<ProtocolMapper> {
+  const [mapper] = await addProtocolMappers(ctx, realm, owner, [input]);
+  return mapper!;
 }
 
-export async function addProtocolMapper(ctx: AdminContext, realm: string, owner: MapperOwner, input: NewProtocolMapper): Promise<ProtocolMapper> {
+/**
+ * Keycloak's `add-models` bounded: more in one request is refused, so one request cannot spend
+ * the admin function's time budget (each mapper is checked) or grow an item past 400 KB in steps.
+ */
+export const MAX_MAPPERS_PER_REQUEST = 100;
+
+/**
+ * Several mappers at once, all or none: each is checked as addProtocolMapper checks one, then the
+ * owner is written once, so a refused mapper leaves nothing of the others stored (issue 17, F8).
+ */
+export async function addProtocolMappers(ctx: AdminContext, realm: string, owner: MapperOwner, inputs: NewProtocolMapper[]): Promise<ProtocolMapper[]> {
+  if (inputs.length > MAX_MAPPERS_PER_REQUEST) throw new AdminError(`at most ${MAX_MAPPERS_PER_REQUEST} protocol mappers can be added at once (got ${inputs.length})`);
   const loaded = await loadOwner(ctx, realm, owner);
-  const mapper = checked({
-    id: input.id ?? randomUUID(),
-    name: input.name,
-    protocol: input.protocol ?? OIDC,
-    protocolMapper: input.protocolMapper,
-    consentRequired: input.consentRequired ?? false,
-    config: { ...(input.config ?? {}) },
+  const added = newProtocolMappers(owner, loaded.mappers, inputs);
+  if (added.length > 0) await loaded.save([...loaded.mappers, ...added]);
+  return added;
+}
+
+/**
+ * The checks every new mapper passes, whether added to an owner or sent with a new client or
+ * client scope: a name, the OIDC protocol, a type this service applies and a config that type
+ * accepts, a name and id no other mapper of the owner has. Returns the mappers as stored.
+ */
+export function newProtocolMappers(owner: MapperOwner, existing: readonly ProtocolMapper[], inputs: readonly NewProtocolMapper[]): ProtocolMapper[] {
+  const all = [...existing];
+  return inputs.map((input) => {
+    const mapper = checked({
+      id: input.id ?? randomUUID(),
+      name: input.name,
+      protocol: input.protocol ?? OIDC,
+      protocolMapper: input.protocolMapper,
+      consentRequired: input.consentRequired ?? false,
+      config: { ...(input.config ?? {}) },
+    });
+    // Keycloak: 409 "Protocol mapper exists with same name".
+    if (all.some((m) => m.name === mapper.name)) throw new AdminError(`${describeOwner(owner)} already has a protocol mapper named '${mapper.name}'`);
+    if (all.some((m) => m.id === mapper.id)) throw new AdminError(`${describeOwner(owner)} already has a protocol mapper with id '${mapper.id}'`);
+    all.push(mapper);
+    return mapper;
   });
-  // Keycloak: 409 "Protocol mapper exists with same name".
-  if (loaded.mappers.some((m) => m.name === mapper.name)) throw new AdminError(`${describeOwner(owner)} already has a protocol mapper named '${mapper.name}'`);
-  if (loaded.mappers.some((m) => m.id === mapper.id)) throw new AdminError(`${describeOwner(owner)} already has a protocol mapper with id '${mapper.id}'`);
-  await loaded.save([...loaded.mappers, mapper]);
-  return mapper;
 }
 
 /** Replaces a mapper's name, config or consent flag; its id and type stay (Keycloak refuses a type change too). */
@@ -167,12 +193,12 @@ async function loadOwner(ctx: AdminContext, realm: string, owner: MapperOwner): 
   await requireRealm(ctx.table, realm);
   if ('client' in owner) {
     const client: ClientRecord = await requireClient(ctx.table, realm, owner.client);
-    return { mappers: client.protocolMappers ?? [], save: (protocolMappers) => ctx.table.putClient({ ...client, protocolMappers }) };
+    return { mappers: client.protocolMappers ?? [], save: (protocolMappers) => saveClient(ctx.table, { ...client, protocolMappers }) };
   }
   const scope = await requireClientScope(ctx, realm, owner.clientScope);
   return {
     mappers: scope.protocolMappers ?? [],
-    save: (protocolMappers) => ctx.table.putItem(realm, { kind: 'clientScope', ...scope, protocolMappers }),
+    save: (protocolMappers) => saveItem(ctx.table, realm, { kind: 'clientScope', ...scope, protocolMappers }, describeOwner(owner)),
   };
 }
 
@@ -186,6 +212,7 @@ function find(mappers: ProtocolMapper[], owner: MapperOwner, idOrName: string): 
 function checked(mapper: ProtocolMapper): ProtocolMapper {
   if (mapper.name.trim() === '') throw new AdminError('a protocol mapper needs a name');
   if (mapper.protocol !== OIDC) throw new AdminError(`only ${OIDC} protocol mappers can be added (got '${mapper.protocol}')`);
+  refuseForbiddenKeys({ config: mapper.config });
   for (const [key, value] of Object.entries(mapper.config)) {
     if (typeof value !== 'string') throw new AdminError(`protocol mapper config '${key}' must be a string`);
   }

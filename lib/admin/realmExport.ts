@@ -1,3 +1,5 @@
+import { identityProviderRepresentation } from '../representation/identityProvider.js';
+import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
@@ -32,7 +34,7 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
   const groups = items.flatMap((item) => (item.kind === 'group' ? [item] : []));
 
   const rolesByClient: Record<string, Json[]> = Object.fromEntries(clients.map((client) => [client.clientId, []]));
-  for (const role of roles.filter((r) => r.client !== undefined)) (rolesByClient[role.client!] ??= []).push(roleJson(role));
+  for (const role of roles.filter((r) => r.client !== undefined)) ownEntry(rolesByClient, role.client!, () => []).push(roleJson(role));
 
   return {
     ...(settings.extra ?? {}),
@@ -61,6 +63,12 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     clientScopes: scopes.map(clientScopeJson),
     defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
     defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
+    identityProviders: items.flatMap((item) => {
+      if (item.kind !== 'identityProvider') return [];
+      const { kind: _kind, ...idp } = item;
+      const { types: _computed, ...json } = identityProviderRepresentation(idp);
+      return [json];
+    }),
   };
 }
 
@@ -111,6 +119,7 @@ function groupTree(groups: Group[]): Json[] {
   const json = (group: Group): Json => ({
     id: group.id,
     name: group.name,
+    ...(group.description === undefined ? {} : { description: group.description }),
     path: group.path,
     subGroups: (children.get(group.path) ?? []).sort(byName).map(json),
     attributes: group.attributes,
@@ -127,7 +136,7 @@ function clientScopeMappings(clients: ClientRecord[], scopes: ClientScope[]): Re
   const byOwner: Record<string, Json[]> = {};
   const add = (target: Json, mappings: RoleMappings) => {
     for (const [owner, roles] of Object.entries(mappings.client)) {
-      if (roles.length > 0) (byOwner[owner] ??= []).push({ ...target, roles });
+      if (roles.length > 0) ownEntry(byOwner, owner, () => []).push({ ...target, roles });
     }
   };
   for (const client of clients) add({ client: client.clientId }, client.scopeMappings);

@@ -8,8 +8,9 @@ import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
 import { allRealmItems, findRealm, requireRealm } from './lookup.js';
 import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
+import { claimRealm, OPERATOR, removeUnfinishedRealm, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
-import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
+import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './keycloakRealm.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
 export type RealmChanges = Partial<
@@ -62,10 +63,14 @@ export interface CreatedRealm {
 }
 
 /** A realm with Keycloak's defaults, the given settings, and a signing key for RS256 and ES256. */
-export async function createRealm(ctx: AdminContext, realm: string, changes: RealmChanges = {}, options: { id?: string } = {}): Promise<CreatedRealm> {
+export async function createRealm(
+  ctx: AdminContext,
+  realm: string,
+  changes: RealmChanges = {},
+  options: { id?: string; creator?: string } = {},
+): Promise<CreatedRealm> {
   const problem = realmNameProblem(realm);
   if (problem !== undefined) throw new AdminError(`'${realm}' is not a valid realm name: it ${problem}`);
-  if (await findRealm(ctx.table, realm)) throw new AdminError(`realm '${realm}' already exists`, 'conflict');
   const settings = checkSettings({
     id: options.id ?? randomUUID(),
     realm,
@@ -85,6 +90,14 @@ export async function createRealm(ctx: AdminContext, realm: string, changes: Rea
     defaultOptionalClientScopes: [...KEYCLOAK_OPTIONAL_CLIENT_SCOPES],
     ...changes,
   });
+  // The name first, atomically; then the seconds of work (lib/admin/realmClaim.ts).
+  const creator = options.creator ?? OPERATOR;
+  if ((await claimRealm(ctx, realm, creator)) === 'exists') throw new AdminError(`realm '${realm}' already exists`, 'conflict');
+  return whileClaimed(ctx, realm, creator, () => writeNewRealm(ctx, settings));
+}
+
+async function writeNewRealm(ctx: AdminContext, settings: RealmSettings): Promise<CreatedRealm> {
+  const realm = settings.realm;
   await ctx.table.batchPut(realm, newRealmItems(settings));
   const keys = await ensureRealmKeys(ctx, realm, settings.signingMode ?? 'kms');
   // The pepper chosen secrets are hashed with exists from the start: the token functions cache a
@@ -132,7 +145,11 @@ export async function updateRealm(ctx: AdminContext, realm: string, changes: Rea
  * `keys rotate` is the operator's to schedule for deletion (`keys list --json` names it).
  */
 export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?: (deleted: number, total: number) => void): Promise<number> {
-  await requireRealm(ctx.table, realm);
+  if (!(await findRealm(ctx.table, realm))) {
+    // A creation that stopped half-way: only its claim and part of its items exist.
+    if (await ctx.table.getRealmClaim(realm)) return removeUnfinishedRealm(ctx, realm);
+    await requireRealm(ctx.table, realm);
+  }
   // Keycloak's RealmsAdminResource: the admin realm holds every admin's rights.
   if (realm === MASTER_REALM) throw new AdminError("Can't remove master realm");
   const items = await allRealmItems(ctx.table, realm);
@@ -145,6 +162,8 @@ export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?:
     deleted = Math.min(i + PARALLEL, keys.length);
     onProgress?.(deleted, keys.length);
   }
+  // Last: until the claim is gone, nobody can create a realm of that name over the one being deleted.
+  await ctx.table.deleteItem(realm, sk.realmClaim);
   return deleted;
 }
 

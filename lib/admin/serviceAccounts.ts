@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
 import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
+import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { requireClient, requireRealm } from './lookup.js';
 
 /**
@@ -19,15 +20,12 @@ export async function getServiceAccount(ctx: AdminContext, realm: string, client
 /** Sets one attribute to these values; an empty list removes it. */
 export async function setServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string, values: string[]): Promise<ServiceAccountUser> {
   if (name === '' || /[\u0000-\u001f]/.test(name)) throw new AdminError('an attribute name must not be empty or hold control characters');
+  refuseForbiddenKeys({ attributes: { [name]: values } });
   const client = await serviceAccountClient(ctx, realm, clientId);
   const attributes = { ...(client.serviceAccount!.attributes ?? {}) };
   if (values.length === 0) delete attributes[name];
   else attributes[name] = [...values];
   return save(ctx, client, { ...client.serviceAccount!, attributes });
-}
-
-export async function removeServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string): Promise<ServiceAccountUser> {
-  return setServiceAccountAttribute(ctx, realm, clientId, name, []);
 }
 
 export interface ServiceAccountProfile {
@@ -59,7 +57,7 @@ async function serviceAccountClient(ctx: AdminContext, realm: string, clientId: 
 }
 
 async function save(ctx: AdminContext, client: ClientRecord, account: ServiceAccountUser): Promise<ServiceAccountUser> {
-  await ctx.table.putClient({ ...client, serviceAccount: account });
+  await saveClient(ctx.table, { ...client, serviceAccount: account });
   return account;
 }
 

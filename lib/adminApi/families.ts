@@ -1,5 +1,8 @@
 import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
+import { evaluateScopesRoutes } from './evaluateScopes.js';
+import { groupRoutes } from './groups.js';
+import { identityProviderRoutes } from './identityProviders.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
@@ -8,13 +11,15 @@ import { roleByIdRoutes } from './rolesById.js';
 import type { AdminRoute } from './route.js';
 import { scopeMappingRoutes } from './scopeMappings.js';
 import { serverInfoRoutes } from './serverInfo.js';
+import { userGroupRoutes } from './userGroups.js';
 import { userRoutes } from './users.js';
+import { whoAmIRoutes } from './whoAmI.js';
 
 /**
  * Every path family's route table, one per Keycloak admin resource class
  * (services/…/resources/admin/: ServerInfoAdminResource, RealmsAdminResource, ClientsResource,
  * RoleContainerResource, RoleMapperResource, ClientScopeResource, ProtocolMappersResource,
- * ScopeMappedResource, …). To add a family: export an `AdminRoute[]` from its module and list it
+ * ScopeMappedResource, GroupsResource, …). To add a family: export an `AdminRoute[]` from its module and list it
  * here; the router (lib/adminApi/router.ts) refuses two routes with the same method and path.
  */
 export const ADMIN_ROUTES: readonly AdminRoute[] = [
@@ -24,8 +29,13 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...roleRoutes,
   ...roleByIdRoutes,
   ...userRoutes,
+  ...userGroupRoutes,
+  ...groupRoutes,
   ...roleMappingRoutes,
   ...clientScopeRoutes,
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
+  ...whoAmIRoutes,
+  ...evaluateScopesRoutes,
+  ...identityProviderRoutes,
 ];

@@ -1,7 +1,7 @@
-import { addProtocolMapper, listProtocolMappers, removeProtocolMapper, updateProtocolMapper, type MapperOwner } from '../admin/protocolMappers.js';
+import { addProtocolMappers, listProtocolMappers, MAX_MAPPERS_PER_REQUEST, removeProtocolMapper, updateProtocolMapper, type MapperOwner } from '../admin/protocolMappers.js';
 import type { ProtocolMapper } from '../store/model.js';
 import { MAPPER_TYPES } from '../tokens/mappers/registry.js';
-import { conflict, notFound } from './errors.js';
+import { badRequest, conflict, notFound } from './errors.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { parseProtocolMapper, protocolMapperRepresentation, type ProtocolMapperInput } from '../representation/protocolMapper.js';
 import { clientByUuid, clientIdExists, refuseInternalChange } from './roleContainers.js';
@@ -43,14 +43,25 @@ async function mapperById(call: AdminCall, owner: Owner): Promise<ProtocolMapper
  * unique name): a type without a provider is 404 `ProtocolMapper provider not found`, a name
  * another mapper of the owner has is 409. The type's own checks follow in lib/admin (400).
  */
-function checkNew(input: ProtocolMapperInput, existing: ProtocolMapper[], self?: string): void {
+function checkNew(input: ProtocolMapperInput, existing: readonly Pick<ProtocolMapper, 'id' | 'name'>[], self?: string): void {
   if (!MAPPER_TYPES.has(input.protocolMapper)) throw notFound('ProtocolMapper provider not found');
   if (existing.some((m) => m.id !== self && m.name === input.name)) throw conflict('Protocol mapper exists with same name');
 }
 
-async function add(call: AdminCall, owner: Owner, input: ProtocolMapperInput): Promise<ProtocolMapper> {
-  checkNew(input, await listProtocolMappers(call.admin, call.params.realm!, owner.owner));
-  return addProtocolMapper(call.admin, call.params.realm!, owner.owner, input);
+/** Keycloak's checks for several new mappers of one owner, each also against those before it in the list. */
+export function checkNewMappers(inputs: readonly ProtocolMapperInput[], existing: readonly ProtocolMapper[]): void {
+  const seen: Pick<ProtocolMapper, 'id' | 'name'>[] = [...existing];
+  for (const input of inputs) {
+    checkNew(input, seen);
+    seen.push({ id: input.id ?? '', name: input.name });
+  }
+}
+
+/** Checks, then stores every mapper in one write: a refused one leaves none of the others stored. */
+async function add(call: AdminCall, owner: Owner, inputs: ProtocolMapperInput[]): Promise<ProtocolMapper[]> {
+  if (inputs.length > MAX_MAPPERS_PER_REQUEST) throw badRequest(`At most ${MAX_MAPPERS_PER_REQUEST} protocol mappers can be added in one request`);
+  checkNewMappers(inputs, await listProtocolMappers(call.admin, call.params.realm!, owner.owner));
+  return addProtocolMappers(call.admin, call.params.realm!, owner.owner, inputs);
 }
 
 type Handler = (call: AdminCall, owner: Owner) => Promise<AdminResponse>;
@@ -59,13 +70,16 @@ const handlers: Record<'list' | 'create' | 'addModels' | 'byProtocol' | 'get' | 
   list: async (call, owner) => ok((await listProtocolMappers(call.admin, call.params.realm!, owner.owner)).map(protocolMapperRepresentation)),
   create: async (call, owner) => {
     refuseInternalChange(owner.clientId);
-    const mapper = await add(call, owner, parseProtocolMapper(call.body('object')));
-    return created(call.url('realms', call.params.realm!, ...owner.path, 'protocol-mappers', 'models', mapper.id));
+    const [mapper] = await add(call, owner, [parseProtocolMapper(call.body('object'))]);
+    return created(call.url('realms', call.params.realm!, ...owner.path, 'protocol-mappers', 'models', mapper!.id));
   },
-  /** Several at once (`add-models`), each checked as one; stops at the first refused. */
+  /**
+   * Several at once (`add-models`), each checked as one, all stored or none: Keycloak adds them one
+   * by one in one transaction; here they are one write of the owner's item.
+   */
   addModels: async (call, owner) => {
     refuseInternalChange(owner.clientId);
-    for (const input of ((call.body('array') ?? []) as unknown[]).map(parseProtocolMapper)) await add(call, owner, input);
+    await add(call, owner, ((call.body('array') ?? []) as unknown[]).map(parseProtocolMapper));
     return noContent();
   },
   byProtocol: async (call, owner) => {

@@ -1,9 +1,12 @@
 import { findRole } from '../admin/lookup.js';
-import { importRealmExport, REALM_SETTINGS_FIELDS } from '../admin/realmImport.js';
+import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
+import { importRealmExport } from '../admin/realmImport.js';
+import { apiCreator } from '../admin/realmClaim.js';
+import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
-import { badRequest, conflict, forbidden } from './errors.js';
+import { badRequest, conflict, conflictAs, forbidden } from './errors.js';
 import { extras, readBoolean, readInteger, readObject, readString, readStringArray, type JsonObject } from './json.js';
 import { rightsIn } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
@@ -43,11 +46,11 @@ const NESTED = new Set([
  */
 const NEW_REALM_SIGNING = 'envelope' as const;
 
-/** Keycloak's realm name rule as lib/admin applies it (and Keycloak's 400 for a bad one). */
-const REALM_NAME = /^[^/#\s]{1,255}$/;
-
 function realmChanges(body: JsonObject): RealmChanges {
-  const algorithm = readString(body, 'defaultSignatureAlgorithm');
+  // The provider sends `"defaultSignatureAlgorithm": ""` whenever its config leaves it out;
+  // Keycloak stores the empty string, which means "unset" (RS256). Empty leaves it unchanged here.
+  const sent = readString(body, 'defaultSignatureAlgorithm');
+  const algorithm = sent === '' ? undefined : sent;
   const changes: RealmChanges = {
     enabled: readBoolean(body, 'enabled'),
     accessTokenLifespan: readInteger(body, 'accessTokenLifespan'),
@@ -72,7 +75,12 @@ function realmExtras(body: JsonObject): JsonObject {
   return extras(body, new Set([...MODELLED, ...NESTED]));
 }
 
-/** RealmRepresentation: stored extras first, the modelled fields over them. */
+/**
+ * RealmRepresentation: stored extras first, the modelled fields over them. Without
+ * `defaultDefaultClientScopes`/`defaultOptionalClientScopes`: Keycloak's RealmAdminResource.getRealm
+ * leaves them out (only an export carries them; the lists have their own endpoints), and the
+ * provider's `keycloak_realm` would otherwise plan a change on every run.
+ */
 async function realmRepresentation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
   const defaultRole = await findRole(call.admin.table, settings.realm, { name: settings.defaultRole });
   return {
@@ -97,8 +105,6 @@ async function realmRepresentation(call: AdminCall, settings: RealmSettings): Pr
       clientRole: false,
       containerId: settings.id ?? settings.realm,
     },
-    defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
-    defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
   };
 }
 
@@ -130,12 +136,15 @@ async function create(call: AdminCall) {
   if (!body) throw badRequest('Realm name cannot be empty');
   const name = readString(body, 'realm');
   if (name === undefined || name === '') throw badRequest('Realm name cannot be empty');
-  if (!REALM_NAME.test(name)) throw badRequest('Realm name is not valid: 1 to 255 characters without /, # or spaces');
-  if (await call.admin.table.loadRealm(name)) throw conflict('Conflict detected. See logs for details');
+  const problem = realmNameProblem(name);
+  if (problem !== undefined) throw badRequest(`Realm name is not valid: it ${problem}`);
+  // The caller claims the name before anything is written (lib/admin/realmClaim.ts): a second
+  // create of the same name, even while this one is still making keys, is Keycloak's 409.
+  const creator = apiCreator(call.caller.realm, call.caller.clientId);
+  const DUPLICATE = 'Conflict detected. See logs for details';
   if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
-    // A whole realm export: import-realm's rules (ids kept, secrets hashed, the rest as sa-admin imports it).
-    // import-realm's rules, realm-management included.
-    await importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING });
+    // A whole realm export: import-realm's rules (ids kept, secrets hashed, realm-management included).
+    await conflictAs(DUPLICATE, () => importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING, creator, createOnly: true }));
     const imported = await call.admin.table.loadRealm(name);
     const extra = realmExtras(body);
     if (imported && Object.keys(extra).length > 0) {
@@ -143,7 +152,8 @@ async function create(call: AdminCall) {
     }
   } else {
     const id = readString(body, 'id');
-    await createRealm(call.admin, name, { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) }, id ? { id } : {});
+    const changes = { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) };
+    await conflictAs(DUPLICATE, () => createRealm(call.admin, name, changes, { ...(id ? { id } : {}), creator }));
   }
   return created(call.url('realms', name));
 }

@@ -26,6 +26,10 @@ export type Right =
   | 'list-users'
   | 'view-users'
   | 'map-roles'
+  | 'view-identity-providers'
+  | 'manage-identity-providers'
+  | 'list-groups'
+  | 'manage-groups'
   | 'create-realm';
 
 export const ALL_RIGHTS: readonly Right[] = [
@@ -37,6 +41,10 @@ export const ALL_RIGHTS: readonly Right[] = [
   'list-users',
   'view-users',
   'map-roles',
+  'view-identity-providers',
+  'manage-identity-providers',
+  'list-groups',
+  'manage-groups',
   'create-realm',
 ];
 
@@ -54,6 +62,13 @@ export const RIGHTS_TABLE: Record<Exclude<Right, 'create-realm'>, readonly strin
   'list-users': ['query-users', 'view-users', 'manage-users'],
   'view-users': ['view-users', 'manage-users'],
   'map-roles': ['manage-users'],
+  // RealmPermissions.canViewIdentityProviders / canManageIdentityProviders.
+  'view-identity-providers': ['view-identity-providers', 'manage-identity-providers'],
+  'manage-identity-providers': ['manage-identity-providers'],
+  // GroupPermissions.canList: query-groups, or any role that may view users; viewing a group and
+  // its members is view-users, changing groups and memberships manage-users (canManage).
+  'list-groups': ['query-groups', 'view-users', 'manage-users'],
+  'manage-groups': ['manage-users'],
 };
 
 /** A role, as the caller's effective roles list them: realm roles without `client`, client roles with the owner's clientId. */
@@ -66,6 +81,13 @@ export interface CallerRole {
 export interface AdminCaller {
   realm: string;
   clientId: string;
+  /**
+   * The client's internal id and its service-account user's id: what the token is bound to
+   * (lib/tokens/clientBinding.ts). Always set by bearer authentication; the router's own tests
+   * make callers without them.
+   */
+  clientUuid?: string;
+  userId?: string;
   roles: readonly CallerRole[];
 }
 

@@ -23,7 +23,8 @@ export interface AdminRoute {
   method: AdminMethod;
   /**
    * Relative to `/admin` (or `/auth/admin`), segments in Keycloak's words; `{name}` captures one
-   * URL-decoded segment. A `{realm}` parameter makes the router look the realm up (404
+   * URL-decoded segment, and a last `{name+}` the rest of the path, its decoded segments joined
+   * with `/` (`group-by-path/{path+}`). A `{realm}` parameter makes the router look the realm up (404
    * `Realm not found.`) and check that the caller's token may reach it before anything else.
    */
   path: string;
@@ -74,12 +75,12 @@ export interface AdminCall {
 
 export type AdminResponse =
   | { status: 200; body: unknown; headers?: Record<string, string> }
-  | { status: 201; location: string }
+  | { status: 201; location: string; body?: unknown }
   | { status: 204 };
 
 export const ok = (body: unknown, headers?: Record<string, string>): AdminResponse => (headers ? { status: 200, body, headers } : { status: 200, body });
 
-/** 201, no body, `Location` ending in the new item's key (the admin client and the provider read the id from it). */
-export const created = (location: string): AdminResponse => ({ status: 201, location });
+/** 201, `Location` ending in the new item's key (the admin client and the provider read the id from it); a body only where Keycloak sends one (a new child group). */
+export const created = (location: string, body?: unknown): AdminResponse => (body === undefined ? { status: 201, location } : { status: 201, location, body });
 
 export const noContent = (): AdminResponse => ({ status: 204 });

@@ -1,4 +1,4 @@
-import { CLIENT_AUTHENTICATOR_IDS } from '../model/clientAuthenticators.js';
+import { CLIENT_AUTHENTICATOR_TYPES } from '../model/clientAuthenticator.js';
 import { configProperties } from '../tokens/mappers/configProperties.js';
 import { MAPPER_TYPES, OIDC } from '../tokens/mappers/registry.js';
 import { forbidden } from './errors.js';
@@ -22,7 +22,7 @@ function serverInfo() {
     features: [] as { name: string; enabled: boolean }[],
     componentTypes: {},
     providers: {
-      'client-authenticator': providers(CLIENT_AUTHENTICATOR_IDS),
+      'client-authenticator': providers(CLIENT_AUTHENTICATOR_TYPES),
       'login-protocol': providers(['openid-connect']),
       'protocol-mapper': providers([...MAPPER_TYPES.keys()]),
     },

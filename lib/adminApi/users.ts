@@ -68,7 +68,7 @@ function matches(call: AdminCall, client: ClientRecord): boolean {
 }
 
 /** `briefRepresentation=true` (ModelToRepresentation.toBriefRepresentation): no attributes, credentials, actions or access. */
-function briefUser(client: ClientRecord) {
+export function briefUser(client: ClientRecord) {
   const { attributes: _a, totp: _t, disableableCredentialTypes: _d, requiredActions: _r, notBefore: _n, ...brief } = serviceAccountRepresentation(client);
   return brief;
 }

@@ -1,5 +1,5 @@
 import { unauthorizedClient } from '../http/errors.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import type { RealmContext } from '../realmContext.js';
 import { newRefreshToken, newSessionId, refreshTokenFor } from '../tokens/refreshToken.js';
@@ -24,7 +24,7 @@ export const clientCredentials: Grant = {
     }
     const scope = resolveScope(form.get('scope'), client, realm.clientScopes);
     const now = runtime.now();
-    const session = usesRefreshTokens(client) ? await newSession(realm, issuer, client, scope, form.get('scope') ?? '', now) : undefined;
+    const session = usesRefreshTokens(client) ? await newSession(realm, issuer, client, client.serviceAccount, scope, form.get('scope') ?? '', now) : undefined;
     const issued = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
     // Signed first, stored second, returned last: if signing fails nothing is written; if the write
     // fails the signed tokens are dropped. No token is ever returned whose session was not stored.
@@ -33,7 +33,7 @@ export const clientCredentials: Grant = {
   },
 };
 
-async function newSession(realm: RealmContext, issuer: string, client: ClientRecord, scope: ResolvedScope, requestedScope: string, now: number) {
+async function newSession(realm: RealmContext, issuer: string, client: ClientRecord, user: ServiceAccountUser, scope: ResolvedScope, requestedScope: string, now: number) {
   const timeouts = sessionTimeouts(realm.settings, client);
   const id = newSessionId();
   const refresh = newRefreshToken(id);
@@ -41,6 +41,8 @@ async function newSession(realm: RealmContext, issuer: string, client: ClientRec
     id,
     realm: client.realm,
     clientId: client.clientId,
+    clientUuid: client.id,
+    userId: user.id,
     started: now,
     lastRefresh: now,
     expiresAt: now + timeouts.max,

@@ -6,23 +6,23 @@ import type { AuditRecord } from '../observability.js';
 import { issuerFor, issuersFor, type Runtime } from '../runtime.js';
 import type { ClientRecord, RealmSettings } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
+import { activeAccessToken } from '../tokens/activeAccessToken.js';
+import { sessionBelongsTo } from '../tokens/clientBinding.js';
 import { hashRefreshToken, isRefreshTokenShaped, readRefreshToken } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
 import { refreshExpiresIn, sessionTimeouts } from '../tokens/sessionPolicy.js';
 import { introspectionClaims } from '../tokens/introspection.js';
 import { notBeforePolicy } from '../tokens/tokenResponse.js';
-import { verifyAccessToken } from '../tokens/verifyAccessToken.js';
 import { clientRequest } from './clientRequest.js';
 
 /** RFC 7662 §2.2: for anything not active, exactly this and nothing more. */
 const INACTIVE = { active: false } as const;
 
 /**
- * Token introspection (RFC 7662), for confidential clients. An access token is active when its
- * signature and issuer are ours, it has not expired or been revoked, its client exists and is
- * enabled, it was issued at or after the not-before (the later of realm and client), and, when it
- * names a session (`sid`), that session is still alive. A refresh token is active while its
- * signature (JWT) and expiry hold, its session is alive and the session would still accept it.
+ * Token introspection (RFC 7662), for confidential clients. An access token is active by the one
+ * check the Admin API's bearer authentication also uses (lib/tokens/activeAccessToken.ts). A
+ * refresh token is active while its signature (JWT) and expiry hold, its session is alive, belongs
+ * to the client as it exists now (lib/tokens/clientBinding.ts) and would still accept it.
  */
 export async function introspect(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
   const audit = runtime.observability.audit('INTROSPECT_TOKEN', request);
@@ -41,18 +41,8 @@ async function inspect(runtime: Runtime, request: HttpRequest, audit: AuditRecor
 }
 
 async function accessTokenInfo(runtime: Runtime, realm: RealmContext, request: HttpRequest, token: string) {
-  const now = runtime.now();
-  const claims = await verifyAccessToken(realm, token, issuersFor(runtime, request, request.realm), now);
-  if (!claims || typeof claims.azp !== 'string' || typeof claims.jti !== 'string') return undefined;
-  const [owner, revoked, session] = await Promise.all([
-    runtime.clients.getClient(request.realm, claims.azp),
-    runtime.sessions.isAccessTokenRevoked(request.realm, claims.jti, now),
-    typeof claims.sid === 'string' ? runtime.sessions.get(claims.sid) : undefined,
-  ]);
-  if (!isUsable(owner) || revoked) return undefined;
-  if ((claims.iat ?? 0) < notBeforePolicy(realm, owner)) return undefined;
-  if (typeof claims.sid === 'string' && (!session || !sessionAlive(realm, owner, session, now))) return undefined;
-  return introspectionClaims(realm, owner, claims);
+  const active = await activeAccessToken(runtime.tokenReads, realm, token, issuersFor(runtime, request, request.realm), runtime.now());
+  return active && introspectionClaims(realm, active.client, active.claims);
 }
 
 async function refreshTokenInfo(runtime: Runtime, realm: RealmContext, request: HttpRequest, token: string) {
@@ -64,7 +54,7 @@ async function refreshTokenInfo(runtime: Runtime, realm: RealmContext, request: 
   const generation = tokenGeneration(session, hashRefreshToken(presented.credential));
   if (!stillAccepted(generation, session, realm.settings)) return undefined;
   const owner = await runtime.clients.getClient(request.realm, session.clientId);
-  if (!isUsable(owner) || !sessionAlive(realm, owner, session, now)) return undefined;
+  if (!isUsable(owner) || !sessionBelongsTo(session, owner) || !sessionAlive(realm, owner, session, now)) return undefined;
   const issuedAt = generation === 'next' ? session.nextTokenIssuedAt : (session.currentTokenIssuedAt ?? session.started);
   if (issuedAt < notBeforePolicy(realm, owner)) return undefined;
   const holder = { client_id: owner.clientId, username: owner.serviceAccount?.username, token_type: 'Refresh', active: true };

@@ -3,6 +3,7 @@ import type { HttpRequest } from '../http/request.js';
 import { empty, type HttpResponse } from '../http/response.js';
 import type { AuditRecord } from '../observability.js';
 import { issuersFor, type Runtime } from '../runtime.js';
+import { sessionBelongsTo } from '../tokens/clientBinding.js';
 import { hashRefreshToken, readRefreshToken } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
 import { clientRequest } from './clientRequest.js';
@@ -29,6 +30,8 @@ async function endSession(runtime: Runtime, request: HttpRequest, audit: AuditRe
   // A token the session never issued proves nothing: it must not end someone else's session.
   if (session.realm !== request.realm || !tokenGeneration(session, hashRefreshToken(presented.credential))) throw invalidGrant('Invalid refresh token');
   if (session.clientId !== client.client.clientId) throw invalidGrant("Invalid refresh token. Token client and authorized client don't match");
+  // A session of a deleted client whose clientId was taken again: as gone as Keycloak makes it.
+  if (!sessionBelongsTo(session, client.client)) return empty(204);
   audit.set({ session_id: session.id });
   await runtime.sessions.delete(session.id);
   return empty(204);

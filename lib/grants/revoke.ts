@@ -3,6 +3,7 @@ import type { HttpRequest } from '../http/request.js';
 import { empty, type HttpResponse } from '../http/response.js';
 import type { AuditRecord } from '../observability.js';
 import { issuersFor, type Runtime } from '../runtime.js';
+import { sessionBelongsTo, subjectBelongsTo } from '../tokens/clientBinding.js';
 import { hashRefreshToken, isRefreshTokenShaped, readRefreshToken } from '../tokens/refreshToken.js';
 import { tokenGeneration } from '../tokens/rotation.js';
 import { verifyAccessToken } from '../tokens/verifyAccessToken.js';
@@ -14,7 +15,8 @@ const unmatchingClients = () => invalidRequest('Unmatching clients');
 /**
  * Token revocation (RFC 7009). A refresh token ends its session; an access token's `jti` is
  * recorded as revoked until the token expires. Anything unknown or invalid is still 200
- * (RFC 7009 §2.2: "invalid tokens do not cause an error response").
+ * (RFC 7009 §2.2: "invalid tokens do not cause an error response"), and so is a token of an
+ * earlier client of the same clientId (lib/tokens/clientBinding.ts): it is already inactive.
  */
 export async function revoke(runtime: Runtime, request: HttpRequest): Promise<HttpResponse> {
   const audit = runtime.observability.audit('REVOKE_GRANT', request);
@@ -34,6 +36,8 @@ async function revokeToken(runtime: Runtime, request: HttpRequest, audit: AuditR
     const session = presented && (await runtime.sessions.get(presented.sessionId));
     if (session && session.realm === request.realm && tokenGeneration(session, hashRefreshToken(presented.credential))) {
       if (session.clientId !== clientId) throw unmatchingClients();
+      // A session of a deleted client whose clientId was taken again is no token of this client's.
+      if (!sessionBelongsTo(session, client.client)) return empty(200);
       audit.set({ session_id: session.id });
       await runtime.sessions.delete(session.id);
     }
@@ -44,6 +48,7 @@ async function revokeToken(runtime: Runtime, request: HttpRequest, audit: AuditR
   const claims = await verifyAccessToken(realm, token, issuers, now);
   if (claims && typeof claims.jti === 'string') {
     if (claims.azp !== clientId) throw unmatchingClients();
+    if (!subjectBelongsTo(claims, client.client)) return empty(200);
     audit.set({ token_id: claims.jti });
     await runtime.sessions.revokeAccessToken(request.realm, claims.jti, claims.exp!);
   }

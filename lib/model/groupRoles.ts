@@ -1,4 +1,5 @@
 import type { Group, RoleMappings, ServiceAccountUser } from '../store/model.js';
+import { ownEntry } from './userKeys.js';
 
 /**
  * Roles held through groups, one algorithm for the token path and the Admin API alike (Keycloak's
@@ -51,7 +52,7 @@ export function roleMappingsWithGroups(user: ServiceAccountUser, memberships: Me
     for (const source of [group, ...ancestors]) {
       for (const name of source.roles.realm) if (!mappings.realm.includes(name)) mappings.realm.push(name);
       for (const [owner, names] of Object.entries(source.roles.client)) {
-        const list = (mappings.client[owner] ??= []);
+        const list = ownEntry(mappings.client, owner, () => []);
         for (const name of names) if (!list.includes(name)) list.push(name);
       }
     }

@@ -1,3 +1,4 @@
+import { ownEntry } from '../model/userKeys.js';
 import type { Role } from '../store/model.js';
 import { briefRoleRepresentation, type RoleContainers, type RoleRepresentation } from './role.js';
 
@@ -16,7 +17,7 @@ export function mappingsRepresentation(roles: readonly Role[], containers: RoleC
   const clientMappings: NonNullable<MappingsRepresentation['clientMappings']> = {};
   for (const role of roles) {
     if (role.client === undefined) continue;
-    const entry = (clientMappings[role.client] ??= { id: containers.clientUuid(role.client) ?? '', client: role.client, mappings: [] });
+    const entry = ownEntry(clientMappings, role.client, () => ({ id: containers.clientUuid(role.client!) ?? '', client: role.client!, mappings: [] }));
     entry.mappings.push(briefRoleRepresentation(role, containers));
   }
   return {

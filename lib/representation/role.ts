@@ -104,20 +104,25 @@ export function parseRoleReferences(body: unknown[]): RoleReference[] {
   });
 }
 
-/** Keycloak role attributes are `Map<String, List<String>>`; a lone string is taken as a list of one. */
-function parseAttributes(value: unknown): Record<string, string[]> {
+/**
+ * Keycloak's multi-valued attributes (roles, groups) are `Map<String, List<String>>`; a lone string
+ * is taken as a list of one. Built with Object.fromEntries, so a key such as `__proto__` stays a
+ * plain own property, never the object's prototype.
+ */
+export function parseAttributes(value: unknown): Record<string, string[]> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unparsable();
-  const attributes: Record<string, string[]> = {};
-  for (const [key, raw] of Object.entries(value)) {
-    if (raw === null) continue;
-    const list = Array.isArray(raw) ? raw : [raw];
-    attributes[key] = list.map((item) => {
-      const text = optionalString(item);
-      if (text === undefined) throw unparsable();
-      return text;
-    });
-  }
-  return attributes;
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, raw]) => {
+      if (raw === null) return [];
+      const list = Array.isArray(raw) ? raw : [raw];
+      const values = list.map((item) => {
+        const text = optionalString(item);
+        if (text === undefined) throw unparsable();
+        return text;
+      });
+      return [[key, values] as const];
+    }),
+  );
 }
 
 /** A JSON scalar as Jackson reads it into a String; objects and arrays are not strings. */

@@ -1,3 +1,8 @@
+import type { ClientAuthenticatorType } from '../model/clientAuthenticator.js';
+import type { IdentityProvider } from '../model/identityProvider.js';
+
+export type { ClientAuthenticatorType };
+
 /**
  * What the clients table holds, in Keycloak's vocabulary (RealmRepresentation, ClientRepresentation,
  * RoleRepresentation, ClientScopeRepresentation), reduced to what a service-account token needs.
@@ -97,6 +102,7 @@ export interface ClientScope {
 export interface Group {
   id: string;
   name: string;
+  description?: string;
   path: string;
   /** The parent's path; undefined for a top-level group. */
   parentPath?: string;
@@ -119,10 +125,6 @@ export interface ServiceAccountUser {
   /** Group paths (`/parent/child`), as in an export's `users[].groups`. */
   groups?: string[];
 }
-
-import type { ClientAuthenticatorType } from '../model/clientAuthenticators.js';
-
-export type { ClientAuthenticatorType };
 
 export interface ClientRecord {
   realm: string;
@@ -213,6 +215,17 @@ export interface RealmData {
   pepperCiphertext?: string;
   /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
   refreshKey?: RefreshKeyRecord;
+  /** The realm's identity providers (federated client authentication): few, and every federated grant needs them. */
+  identityProviders?: IdentityProvider[];
+  /** Which `federated-jwt` clients name which external identity (lib/store/clientsTable.ts keeps them in step with the clients). */
+  federatedLinks?: FederatedLink[];
+}
+
+/** A `federated-jwt` client's `(jwt.credential.issuer, jwt.credential.sub)`: the IdP alias and the external subject. */
+export interface FederatedLink {
+  alias: string;
+  sub: string;
+  clientId: string;
 }
 
 export function emptyRoleMappings(): RoleMappings {

@@ -17,6 +17,13 @@ export interface SessionRecord {
   id: string;
   realm: string;
   clientId: string;
+  /**
+   * The client's internal id and its service-account user's id when the session started: a
+   * client re-created under the same clientId has other ones, so the session is not its
+   * (lib/tokens/clientBinding.ts). Absent from sessions stored before they were kept.
+   */
+  clientUuid?: string;
+  userId?: string;
   /** Epoch seconds. */
   started: number;
   lastRefresh: number;

@@ -1,17 +1,17 @@
 import { isDeepStrictEqual } from 'node:util';
-import { claimPath } from './mappers/claimName.js';
+import { claimPath } from '../model/claimPath.js';
+import { isForbiddenKey } from '../model/userKeys.js';
 import type { ClaimWrite, TokenKind } from './mappers/types.js';
+import { mayWrite, type ClaimAuthor } from './reservedClaims.js';
 
 type Json = Record<string, unknown>;
 
 /**
  * Claims that are fields of Keycloak's token classes: a mapper path starting with one of them
  * sets the field (for `aud`, the whole audience) and must be that one component
- * (OIDCAttributeMapperHelper.mapClaim).
+ * (OIDCAttributeMapperHelper.mapClaim's tokenPropertySetters).
  */
 const FIELD_CLAIMS = new Set(['sub', 'azp', 'acr', 'auth_time', 'aud']);
-/** Fields a mapper may not set: Keycloak refuses them with a warning. */
-const REFUSED_CLAIMS = new Set(['jti', 'typ', 'iat', 'exp', 'iss', 'scope', 'nonce', 'session_state']);
 /** Members of the token endpoint's own response that a token-response mapper cannot overwrite. */
 const RESPONSE_MEMBERS = new Set([
   'access_token', 'expires_in', 'refresh_expires_in', 'refresh_token', 'token_type', 'id_token', 'not-before-policy', 'session_state', 'scope',
@@ -31,7 +31,8 @@ export class ClaimWriter {
     base: Json,
   ) {
     const { aud, ...rest } = base;
-    this.claims = rest;
+    // Null prototypes all the way down: no key, whatever a stored mapper says, reaches Object.prototype (issue 17 F1).
+    this.claims = Object.assign(container(), rest);
     this.audience = aud === undefined ? [] : Array.isArray(aud) ? aud.map(String) : [String(aud)];
   }
 
@@ -40,11 +41,14 @@ export class ClaimWriter {
     if (!this.audience.includes(value)) this.audience.push(value);
   }
 
-  write(write: Extract<ClaimWrite, { kind: 'claim' }>): void {
+  /** One claim write of a mapper of type `author`; a write the rules refuse is dropped, as Keycloak drops refused claims with a warning. */
+  write(write: Extract<ClaimWrite, { kind: 'claim' }>, author: ClaimAuthor): void {
     if (write.value === undefined) return;
     const path = claimPath(write.name);
     const head = path[0];
-    if (head === undefined || REFUSED_CLAIMS.has(head)) return;
+    // Refused at write time; a path stored before that rule, or straight into the table, is still never followed.
+    if (head === undefined || path.some(isForbiddenKey)) return;
+    if (!mayWrite(author, head)) return;
     if (this.kind === 'tokenResponse' && RESPONSE_MEMBERS.has(head)) return;
     if (FIELD_CLAIMS.has(head) && this.kind !== 'tokenResponse') {
       if (path.length !== 1) return;
@@ -56,7 +60,7 @@ export class ClaimWriter {
     for (const key of path.slice(0, -1)) {
       const child = parent[key];
       // A non-object in the way is replaced, as Keycloak's mapClaim does.
-      if (!isObject(child)) parent[key] = {};
+      if (!isObject(child)) parent[key] = container();
       parent = parent[key] as Json;
     }
     const key = path[path.length - 1]!;
@@ -66,11 +70,13 @@ export class ClaimWriter {
   /** The claims with `aud` in place and Keycloak's field order first (exp, iat, jti, iss, aud, sub, typ, azp, …). */
   result(order: readonly string[]): Json {
     const aud = this.audience.length === 0 ? undefined : this.audience.length === 1 ? this.audience[0] : [...this.audience];
-    const all: Json = { ...this.claims, ...(aud === undefined ? {} : { aud }) };
-    const out: Json = {};
-    for (const key of order) if (all[key] !== undefined) out[key] = all[key];
-    for (const [key, value] of Object.entries(all)) if (!(key in out) && value !== undefined) out[key] = value;
-    return out;
+    const all = new Map(Object.entries(this.claims));
+    if (aud !== undefined) all.set('aud', aud);
+    const entries: [string, unknown][] = [];
+    for (const key of order) if (all.get(key) !== undefined) entries.push([key, all.get(key)]);
+    for (const [key, value] of all) if (!order.includes(key) && value !== undefined) entries.push([key, value]);
+    // Object.fromEntries defines own properties, so even a `__proto__` key would stay data.
+    return plain(Object.fromEntries(entries)) as Json;
   }
 }
 
@@ -86,6 +92,17 @@ function merged(existing: unknown, write: Extract<ClaimWrite, { kind: 'claim' }>
   const out = [...before];
   for (const value of added) if (!out.some((v) => isDeepStrictEqual(v, value))) out.push(value);
   return out;
+}
+
+function container(): Json {
+  return Object.create(null) as Json;
+}
+
+/** The writer's null-prototype containers as ordinary objects (what every reader and deepEqual expects). */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, plain(child)]));
+  return value;
 }
 
 function isObject(value: unknown): value is Json {

@@ -1,3 +1,4 @@
+import { ownStrings } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { MAPPER_TYPES, OIDC } from './mappers/registry.js';
 import type { MapperType, TokenKind } from './mappers/types.js';
@@ -20,12 +21,13 @@ export function compileMapper(mapper: ProtocolMapper): CompiledMapper | undefine
   const type = MAPPER_TYPES.get(mapper.protocolMapper);
   // Only mappers of the client's protocol whose provider exists run (ProtocolMapperUtils.isEnabled).
   if (!type || (mapper.protocol ?? OIDC) !== OIDC) return undefined;
-  const config = mapper.config ?? {};
+  // Own string entries only, on a null prototype: stored data with a forbidden key can neither hide nor inherit a setting.
+  const config = ownStrings(mapper.config);
   const supports = (kind: TokenKind) => type.ignoresFlags || type.tokens.includes(kind);
   const flag = (key: string, absent: boolean) => (config[key] === undefined ? absent : config[key] === 'true');
   const access = type.ignoresFlags || flag('access.token.claim', type.onByDefault ?? false);
   return {
-    mapper,
+    mapper: { ...mapper, config },
     type,
     on: {
       access: supports('access') && access,

@@ -1,5 +1,6 @@
 import type { ClientRecord, RealmSettings } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
+import { sessionBelongsTo } from './clientBinding.js';
 import { newRefreshToken } from './refreshToken.js';
 import { refreshExpiresIn, sessionTimeouts } from './sessionPolicy.js';
 
@@ -49,6 +50,8 @@ export function decideRefresh(input: RefreshInput): RefreshDecision {
   // or anyone who saw a session id could end sessions.
   if (!which) return refuse('Invalid refresh token');
   if (session.clientId !== client.clientId) return refuse("Invalid refresh token. Token client and authorized client don't match");
+  // A session of a deleted client whose clientId was taken again: Keycloak deleted it with its client.
+  if (!sessionBelongsTo(session, client)) return refuse('Session not active', true);
 
   const timeouts = sessionTimeouts(realm, client);
   if (now >= session.expiresAt || now >= session.lastRefresh + timeouts.idle) return refuse('Token is not active', true);

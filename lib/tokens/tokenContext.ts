@@ -3,6 +3,7 @@ import { ClaimWriter } from './claimWriter.js';
 import { compileScopeMappers, mapperPlan, type CompiledMapper, type ScopeMappers } from './mapperPlan.js';
 import type { MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js';
 import { RoleGraph, roleKey, rolesInScope, type RoleRef } from './roles.js';
+import { mayWrite } from './reservedClaims.js';
 import { scopeClaim, type ResolvedScope } from './scope.js';
 import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
 import { serviceAccountOf } from './serviceAccount.js';
@@ -88,10 +89,11 @@ export function runMappers(ctx: TokenContext, kind: TokenKind, writer: ClaimWrit
     for (const write of compiled.type.map({ ...ctx, config: compiled.mapper.config ?? {}, roles })) {
       switch (write.kind) {
         case 'claim':
-          writer.write(write);
+          writer.write(write, compiled.type);
           break;
         case 'audience':
-          writer.addAudience(write.audience);
+          // `aud` is a reserved claim: only types that declare it (the audience mappers) add to it.
+          if (mayWrite(compiled.type, 'aud')) writer.addAudience(write.audience);
           break;
         case 'addRole':
           add(roles, write.role);

@@ -4,7 +4,7 @@
  * the stage keys, and one realm per signing mode and algorithm, each copied from the demo realm
  * and given two service-account clients with a generated secret.
  */
-import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/stageNames.js';
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -209,9 +209,9 @@ function extraMappers(count: number): NonNullable<ClientRecord['protocolMappers'
   }));
 }
 
-/** Starts the local KMS as its own process (`infra/local/kms/main.ts`) on an ephemeral port. */
+/** Starts the local KMS as its own process (`tools/local-kms/main.ts`) on an ephemeral port. */
 async function startKmsChild(dataDir: string): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/kms/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tools/local-kms/main.ts'], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, KMS_PORT: '0', KMS_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

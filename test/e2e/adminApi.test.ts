@@ -3,7 +3,7 @@
  * (@keycloak/keycloak-admin-client) as the caller: the flow a Terraform apply performs (issue 11,
  * "Tests"), and the refusals (401, 403, 404, 409).
  */
-import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/stageNames.js';
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@
  * realms made before the Admin REST API, realm-scoped administration through `realm-management`
  * roles, and one implementation of administration: what sa-admin does, the API sees at once.
  */
-import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/stageNames.js';
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@
  * `keycloak_generic_role_mapper`, `keycloak_openid_client_scope` and the mapper resources does;
  * then tokens from the token endpoint show what was mapped.
  */
-import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/stageNames.js';
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

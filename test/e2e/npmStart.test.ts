@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,12 +74,37 @@ async function tokenRequest(clientId: string, secret: string): Promise<{ status:
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
+/**
+ * What a script waiting for the stack does: poll a discovery document (the demo realm's, the one
+ * the README shows), and the moment it answers, ask for the bootstrap admin's token in master.
+ * Counts the discovery polls; resolves with the status of that first token request.
+ */
+async function firstAdminTokenAfterDiscovery(): Promise<{ status: number; polls: number }> {
+  let polls = 0;
+  for (;;) {
+    polls++;
+    const ready = await fetch(`${base}/realms/demo/.well-known/openid-configuration`).then((res) => res.status === 200).catch(() => false);
+    if (ready) {
+      const res = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'temp-admin', client_secret: 'temp-admin-secret' }),
+      });
+      return { status: res.status, polls };
+    }
+    if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+let firstAdminToken: Promise<{ status: number; polls: number }>;
+
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sa-npm-start-'));
   for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = String(await freePort());
   base = `http://localhost:${ports.PORT}`;
   // Its own process group, so stopping it reaches npm, tsx and what they started.
   child = spawn('npm', ['start'], { cwd: ROOT, env: userEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  firstAdminToken = firstAdminTokenAfterDiscovery();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), STARTUP_MS);
     const collect = (chunk: Buffer) => {
@@ -108,6 +133,32 @@ after(async () => {
     clearTimeout(timer);
   }
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start: ready means ready, and complete', () => {
+  it("the first admin token request, made the moment discovery answers, succeeds (temp-admin exists before anything is served)", async () => {
+    const first = await firstAdminToken;
+    assert.equal(first.status, 200, `after ${first.polls} discovery polls`);
+  });
+
+  it('seeds the demo realm with its realm-management client, so a demo-realm admin can exist', async () => {
+    const kc = new KcAdminClient({ baseUrl: base, realmName: 'master' });
+    await kc.auth({ grantType: 'client_credentials', clientId: 'temp-admin', clientSecret: 'temp-admin-secret' });
+    kc.setConfig({ realmName: 'demo' });
+    const [management] = await kc.clients.find({ clientId: 'realm-management' });
+    assert.ok(management, 'realm-management exists in demo');
+    assert.ok((await kc.clients.listRoles({ id: management.id! })).some((role) => role.name === 'realm-admin'));
+  });
+
+  it("prints where the functions' log is, and the audit trail is in it as JSON lines", async () => {
+    const logFile = join(dataDir, 'logs', 'functions.log');
+    assert.ok(output.includes(logFile), 'the banner names the log file');
+    assert.equal((await tokenRequest('product-sa-client', 'password')).status, 200);
+    const lines = (await readFile(logFile, 'utf8')).trimEnd().split('\n');
+    assert.ok(lines.every((line) => typeof JSON.parse(line) === 'object'), 'every line is JSON');
+    assert.ok(lines.some((line) => line.includes('"event":"CLIENT_LOGIN"')), 'audit events are there');
+    assert.ok(!lines.some((line) => line.includes('temp-admin-secret') || line.includes('"password"')), 'no secret');
+  });
 });
 
 describe('npm start, then sa-admin --local: the very next request shows the change', () => {

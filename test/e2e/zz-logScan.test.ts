@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { functionLogFiles } from '../../infra/local/functionLog.js';
 import { demoClients } from '../../scripts/fuzz/requests.js';
 import { copiesIn } from '../support/secretScan.js';
 
@@ -27,7 +28,8 @@ describe('log scan of the whole end-to-end run', () => {
     const file = process.env.TEST_OFFLINE_LOG;
     assert.ok(file, 'npm test provides TEST_OFFLINE_LOG');
     assert.ok(SECRETS.some(({ secret }) => secret === 'password'), "product-sa-client's secret is scanned for");
-    const lines = (await readFile(file, 'utf8')).split('\n');
+    // The log rotates (infra/local/functionLog.ts): every file of it.
+    const lines = (await Promise.all(functionLogFiles(file).map((path) => readFile(path, 'utf8')))).join('\n').split('\n');
     assert.ok(lines.some((line) => line.includes('"event":"CLIENT_LOGIN"')), 'the handlers logged audit events');
     assert.ok(lines.some((line) => line.includes('"event":"REFRESH_TOKEN"')));
     for (const [index, line] of lines.entries()) {

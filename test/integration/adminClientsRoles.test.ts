@@ -13,7 +13,7 @@ import { verifySecret } from '../../lib/clientAuth/secretHash.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { assertion, assertionForm } from '../support/assertions.js';
-import { adminCli } from '../support/adminCli.js';
+import { adminCliInProcess } from '../support/adminCli.js';
 import { apiEvent, basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
@@ -21,7 +21,7 @@ let stack: TestStack;
 /** Seconds added to the stack's clock, to pass a grace period without waiting for it. */
 let clockOffset = 0;
 
-const { ok, output, json, fails } = adminCli(() => stack.table.tableName);
+const { ok, output, json, fails } = adminCliInProcess(() => stack.table.tableName);
 
 let handler: ReturnType<typeof httpHandler>;
 

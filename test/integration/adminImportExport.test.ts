@@ -64,7 +64,7 @@ describe('import-realm', () => {
     const report = await json(['import-realm', path]);
     assert.equal(report.realm, 'acme');
     assert.equal(report.dryRun, false);
-    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, protocolMappers: 41 });
+    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, identityProviders: 0, protocolMappers: 41 });
     assert.ok(report.skipped.includes('users: 1 user that is not a service account'));
     // Protocol mappers are imported and applied now (issue 10), never reported as skipped.
     assert.ok(!report.skipped.some((line: string) => line.includes('protocolMappers')), report.skipped.join('\n'));

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { adminCli } from '../support/adminCli.js';
+import { adminCliInProcess } from '../support/adminCli.js';
 import { basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 let stack: TestStack;
 let handler: ReturnType<typeof httpHandler>;
-const { ok, json, fails } = adminCli(() => stack.table.tableName);
+const { ok, json, fails } = adminCliInProcess(() => stack.table.tableName);
 let secret: string;
 
 async function claims(clientId = 'mapped', key = secret) {

@@ -6,7 +6,7 @@
  * know. Imported into DynamoDB Local and asked for tokens through the real token and introspection
  * endpoints; each client's claim set is the one keycloak-mappers.md says Keycloak 26 gives.
  */
-import { signingKeyAliases } from '../../lib/stageNames.js';
+import { signingKeyAliases } from '../../lib/deployment/stageNames.js';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-import { tableNames } from '../../lib/stageNames.js';
+import { tableNames } from '../../lib/deployment/stageNames.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

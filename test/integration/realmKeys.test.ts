@@ -1,4 +1,4 @@
-import { signingKeyAliases, stageNames } from '../../lib/stageNames.js';
+import { signingKeyAliases, stageNames } from '../../lib/deployment/stageNames.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';

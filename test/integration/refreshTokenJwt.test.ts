@@ -4,7 +4,7 @@
  * what still holds from before (hash only, single use, reuse detection), introspection, logout and
  * revocation, and opaque tokens issued before the change.
  */
-import { secretsKeyAlias } from '../../lib/stageNames.js';
+import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

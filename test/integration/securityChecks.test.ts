@@ -1,4 +1,4 @@
-import { stageNames } from '../../lib/stageNames.js';
+import { stageNames } from '../../lib/deployment/stageNames.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';

@@ -2,12 +2,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
-import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/admin/keys.js';
+import { packagingDir } from '../support/packagingDir.js';
+import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/deployment/keyPolicy.js';
 
 /** `serverless package` runs offline; the generated CloudFormation is what `deploy` would create. */
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Condition?: string };
@@ -45,6 +46,7 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
   certs: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/protocol/openid-connect/certs'] },
   discovery: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/.well-known/openid-configuration'] },
   admin: { role: 'AdminRole', method: 'ANY', paths: ['/admin/{proxy+}'] },
+  console: { role: 'ConsoleRole', method: 'GET', paths: ['/admin/{realm}/console', '/admin/{realm}/console/', '/admin/{realm}/console/assets/{file}'] },
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
@@ -86,14 +88,23 @@ let running: Awaited<ReturnType<typeof npmStart>>;
 
 async function packageStack(dir: string, params: Record<string, string> = {}): Promise<Template> {
   const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
+  // Not in the checkout: packaging deletes the service directory's `.serverless/` (test/support/packagingDir.ts).
+  const service = await packagingDir();
   await promisify(execFile)(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', dir, ...paramArgs], {
-    cwd: PROJECT_ROOT,
+    cwd: service.dir,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1' },
   });
+  await service.remove();
   return JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 
+/** A file in the checkout's `.serverless/` (a developer's deploy state lives there) that packaging must leave alone. */
+const userState = { dir: join(PROJECT_ROOT, '.serverless'), file: join(PROJECT_ROOT, '.serverless', `npm-test-${process.pid}.keep`), made: false };
+
 before(async () => {
+  userState.made = !(await stat(userState.dir).catch(() => undefined));
+  await mkdir(userState.dir, { recursive: true });
+  await writeFile(userState.file, 'kept');
   // `npm start` runs while `serverless package` builds beside it, as a developer would do.
   running = await npmStart();
   outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
@@ -101,6 +112,12 @@ before(async () => {
   resources = template.Resources;
   tuned = await packageStack(join(outDir, 'tuned'), TUNED_PARAMS);
   alb = await packageStack(join(outDir, 'alb'), { ...ALB_PARAMS, wafRateLimit: '500' });
+});
+
+describe("the checkout's own .serverless/", () => {
+  it('is left as it was by npm test (serverless package deletes the .serverless/ of the directory it runs in)', async () => {
+    assert.equal(await readFile(userState.file, 'utf8'), 'kept');
+  });
 });
 
 describe('npm start beside serverless package', () => {
@@ -379,10 +396,13 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
       assert.equal(group.Properties.TargetType, 'lambda', fn);
       assert.deepEqual(group.Properties.Targets, [{ Id: { 'Fn::GetAtt': [logicalName(fn), 'Arn'] } }], fn);
       assert.deepEqual(group.Properties.TargetGroupAttributes, [{ Key: 'lambda.multi_value_headers.enabled', Value: true }], fn);
-      const rule = rules.find((r) => r.Actions[0].TargetGroupArn.Ref === groupName)!;
+      // An ALB rule holds four paths at most: a function with more has several rules.
+      const ownRules = rules.filter((r) => r.Actions[0].TargetGroupArn.Ref === groupName);
+      const rule = ownRules[0]!;
       const conditions = Object.fromEntries(rule.Conditions.map((c: { Field: string }) => [c.Field, c]));
-      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*')));
-      assert.deepEqual(conditions['path-pattern'].Values, expected, fn);
+      const patterns = ownRules.flatMap((r) => r.Conditions.find((c: { Field: string }) => c.Field === 'path-pattern').Values as string[]);
+      const expected = paths.flatMap((path) => [path, `/auth${path}`].map((p) => p.replace('{realm}', '*').replace('{proxy+}', '*').replace('{file}', '*')));
+      assert.deepEqual([...patterns].sort(), [...expected].sort(), fn);
       // ANY (the admin function) is every method: no method condition at all.
       if (method === 'ANY') assert.equal(conditions['http-request-method'], undefined, fn);
       else assert.deepEqual(conditions['http-request-method'].HttpRequestMethodConfig.Values, [method], fn);
@@ -410,4 +430,5 @@ describe('serverless package --param frontDoor=alb (CloudFormation)', () => {
 after(async () => {
   await running?.stop();
   await rm(outDir, { recursive: true, force: true });
+  await rm(userState.made ? userState.dir : userState.file, { recursive: true, force: true });
 });

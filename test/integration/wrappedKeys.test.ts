@@ -1,4 +1,4 @@
-import { secretsKeyAlias } from '../../lib/stageNames.js';
+import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

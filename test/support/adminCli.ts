@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../../bin/cli/program.js';
 
 /** The project root: where `bin/sa-admin.ts` runs from. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,18 +20,21 @@ export interface CliOptions {
   input?: string;
 }
 
+type Runner = (args: string[], options: CliOptions) => Promise<Run>;
+
+/** The environment a run sees: the test stage and table over the test process's own. */
+const runEnv = (tableName: () => string, env: Record<string, string>) => ({ ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: tableName(), ...env });
+
 /**
  * `bin/sa-admin.ts` as a child process (`node --import tsx`, from the project root) against a
  * test file's tables: stage `test` keys and SA_ADMIN_CLIENTS_TABLE = `tableName()`, read at each run
- * (the table exists only once the file's `before` has made its stack).
+ * (the table exists only once the file's `before` has made its stack). For what only the real
+ * binary shows: exit status, EPIPE, the process's own environment.
  */
 export function adminCli(tableName: () => string) {
-  function cli(args: string[], { env = {}, input }: CliOptions = {}): Promise<Run> {
+  return cliAssertions((args, { env = {}, input }) => {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], {
-        cwd: ROOT,
-        env: { ...process.env, SA_ADMIN_STAGE: 'test', SA_ADMIN_CLIENTS_TABLE: tableName(), ...env },
-      });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], { cwd: ROOT, env: runEnv(tableName, env) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -37,7 +42,30 @@ export function adminCli(tableName: () => string) {
       child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
       child.stdin.end(input ?? '');
     });
-  }
+  });
+}
+
+/**
+ * The same program run in this process (bin/cli/program.ts `runCli`), its output captured: the
+ * same contract as `adminCli` without starting node and tsx for every command.
+ */
+export function adminCliInProcess(tableName: () => string) {
+  return cliAssertions(async (args, { env = {}, input }) => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      stdout: (text) => void (stdout += text),
+      stderr: (text) => void (stderr += text),
+      stderrIsTTY: false,
+      stdin: Readable.from([Buffer.from(input ?? '')]),
+      env: runEnv(tableName, env),
+    });
+    return { code, stdout, stderr };
+  });
+}
+
+function cliAssertions(run: Runner) {
+  const cli = (args: string[], options: CliOptions = {}) => run(args, options);
 
   /** A success: exit 0, and nothing on stderr (no progress without a terminal). */
   async function ok(args: string[], options: CliOptions = {}): Promise<Run> {

@@ -1,4 +1,4 @@
-import { secretsKeyAlias, tableNames } from '../../lib/stageNames.js';
+import { secretsKeyAlias, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 
@@ -22,6 +23,10 @@ export function memoryClientsTable(): { table: ClientsTable; items: Map<string, 
       }
       if (command instanceof PutCommand) {
         const item = copy(command.input.Item!);
+        // The one condition the table puts with (ClientsTable.putIfAbsent).
+        if (command.input.ConditionExpression === 'attribute_not_exists(sk)' && items.has(key(item.pk, item.sk))) {
+          throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        }
         items.set(key(item.pk, item.sk), item);
         return {};
       }

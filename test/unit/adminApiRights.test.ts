@@ -38,8 +38,9 @@ describe('Admin API rights table (reference §2)', () => {
       'view-clients': ['list-clients', 'view-clients'],
       'manage-clients': ['list-clients', 'manage-clients', 'view-clients'],
       'query-users': ['list-clients', 'list-users'],
-      'view-users': ['list-users', 'view-users'],
-      'manage-users': ['list-users', 'map-roles', 'view-users'],
+      'view-users': ['list-groups', 'list-users', 'view-users'],
+      'manage-users': ['list-groups', 'list-users', 'manage-groups', 'map-roles', 'view-users'],
+      'query-groups': ['list-groups'],
       'create-client': [],
       'view-events': [],
     };

@@ -6,7 +6,7 @@ import { builtInClientScopes } from '../../lib/tokens/builtInScopes.js';
 import { ClaimWriter } from '../../lib/tokens/claimWriter.js';
 import { idTokenClaims } from '../../lib/tokens/idToken.js';
 import { introspectionClaims } from '../../lib/tokens/introspection.js';
-import { claimPath, escapeClaimKey } from '../../lib/tokens/mappers/claimName.js';
+import { claimPath, escapeClaimKey } from '../../lib/model/claimPath.js';
 import { claimValue } from '../../lib/tokens/mappers/claimValue.js';
 import { MAPPER_TYPES, mapperProblems } from '../../lib/tokens/mappers/registry.js';
 import { resolveScope } from '../../lib/tokens/scope.js';
@@ -23,6 +23,8 @@ const m = (protocolMapper: string, config: Record<string, string> = {}, name = `
   config,
 });
 const ACCESS = { 'access.token.claim': 'true' };
+const HARDCODED_CLAIM = MAPPER_TYPES.get('oidc-hardcoded-claim-mapper')!;
+const SUB = MAPPER_TYPES.get('oidc-sub-mapper')!;
 
 const user: ServiceAccountUser = {
   id: 'user-1',
@@ -92,21 +94,24 @@ describe('claim names and values (OIDCAttributeMapperHelper)', () => {
     assert.throws(() => claimValue('{', { 'jsonType.label': 'JSON' }, 'x'), { error: 'server_error' });
   });
 
-  it('merges: single-valued last writer wins, multivalued appends without duplicates, reserved names are fields or refused', () => {
-    const w = new ClaimWriter('access', { iss: 'i', scope: 's' });
-    w.write({ kind: 'claim', name: 'a.b', value: 1, multivalued: false });
-    w.write({ kind: 'claim', name: 'a.c', value: 2, multivalued: false });
-    w.write({ kind: 'claim', name: 'a.b', value: 3, multivalued: false });
-    w.write({ kind: 'claim', name: 'list', value: 'x', multivalued: true });
-    w.write({ kind: 'claim', name: 'list', value: ['x', 'y'], multivalued: true });
-    w.write({ kind: 'claim', name: 'iss', value: 'evil', multivalued: false });
-    w.write({ kind: 'claim', name: 'scope', value: 'evil', multivalued: false });
-    w.write({ kind: 'claim', name: 'sub', value: 'mapped', multivalued: false });
-    w.write({ kind: 'claim', name: 'sub.x', value: 'ignored', multivalued: false });
+  it('merges: single-valued last writer wins, multivalued appends without duplicates, reserved names are refused', () => {
+    const w = new ClaimWriter('access', { iss: 'i', scope: 's', sub: 'base' });
+    const by = HARDCODED_CLAIM;
+    w.write({ kind: 'claim', name: 'a.b', value: 1, multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'a.c', value: 2, multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'a.b', value: 3, multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'list', value: 'x', multivalued: true }, by);
+    w.write({ kind: 'claim', name: 'list', value: ['x', 'y'], multivalued: true }, by);
+    w.write({ kind: 'claim', name: 'iss', value: 'evil', multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'scope', value: 'evil', multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'sub', value: 'mapped', multivalued: false }, by);
+    w.write({ kind: 'claim', name: 'aud', value: ['p', 'q'], multivalued: false }, by);
     w.addAudience('one');
-    assert.deepEqual(w.result([]), { iss: 'i', scope: 's', a: { b: 3, c: 2 }, list: ['x', 'y'], sub: 'mapped', aud: 'one' });
-    w.write({ kind: 'claim', name: 'aud', value: ['p', 'q'], multivalued: false });
-    assert.deepEqual(w.result([]).aud, ['p', 'q']);
+    assert.deepEqual(w.result([]), { iss: 'i', scope: 's', sub: 'base', a: { b: 3, c: 2 }, list: ['x', 'y'], aud: 'one' });
+    const s = new ClaimWriter('access', {});
+    s.write({ kind: 'claim', name: 'sub', value: 'mapped', multivalued: false }, SUB);
+    s.write({ kind: 'claim', name: 'sub.x', value: 'ignored', multivalued: false }, SUB);
+    assert.deepEqual(s.result([]), { sub: 'mapped' }, 'the sub mapper sets sub, as one component only');
   });
 
   it('knows the 15 types of the issue and refuses unknown ones', () => {
@@ -281,7 +286,7 @@ describe('flags, order, scopes and lightweight tokens', () => {
       m('oidc-sub-mapper', ACCESS),
     ], { attributes: { 'client_credentials.use_refresh_token': 'true' } });
     assert.ok((claims.r as string[]).includes('late'));
-    assert.equal(claims.sub, 'hardcoded', 'the sub mapper (−10) runs before a priority-0 claim mapper');
+    assert.equal(claims.sub, 'user-1', 'only the sub mapper writes sub (a hardcoded claim may not: reserved)');
   });
 
   it('a client without the standard scopes gets only the base claims; sub only without refresh tokens', () => {

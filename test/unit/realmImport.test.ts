@@ -99,7 +99,7 @@ describe('parseRealmExport: the demo realm', () => {
   });
 
   test('counts', () => {
-    assert.deepEqual(parsed.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, protocolMappers: 41 });
+    assert.deepEqual(parsed.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, identityProviders: 0, protocolMappers: 41 });
     // Parsed without a KMS key here, so the client_secret_jwt secret cannot be kept: the import says so.
     assert.deepEqual(parsed.notes, ["no KMS key to encrypt client-secret-jwt secrets: 'secret-jwt-client' cannot authenticate with client_secret_jwt"]);
   });
@@ -199,13 +199,18 @@ describe('parseRealmExport: defaults and partial exports', () => {
     assert.equal(clientOf(parsed, 'batch').secretHash, undefined, 'client-jwt needs no secret');
   });
 
-  test('ids derived for files without them are stable across imports', async () => {
+  test('a client and service account without ids keep the stored ones, and a new one gets fresh ids (issue 17 F5)', async () => {
     const json = tinyExport();
     delete json.users;
     const [first, second] = [await parseRealmExport(json), await parseRealmExport(json)];
-    assert.equal(clientOf(first, 'worker').id, clientOf(second, 'worker').id);
-    assert.equal(clientOf(first, 'worker').serviceAccount?.id, clientOf(second, 'worker').serviceAccount?.id);
+    // Not derived from names: a client deleted and imported again must not take over its predecessor's tokens.
+    assert.notEqual(clientOf(first, 'worker').id, clientOf(second, 'worker').id);
+    assert.notEqual(clientOf(first, 'worker').serviceAccount?.id, clientOf(second, 'worker').serviceAccount?.id);
     assert.notEqual(clientOf(first, 'worker').id, clientOf(first, 'worker').serviceAccount?.id);
+    const stored = { id: clientOf(first, 'worker').id, userId: clientOf(first, 'worker').serviceAccount!.id };
+    const again = await parseRealmExport(json, { storedIds: new Map([['worker', stored]]) });
+    assert.equal(clientOf(again, 'worker').id, stored.id);
+    assert.equal(clientOf(again, 'worker').serviceAccount?.id, stored.userId);
   });
 
   test('users without this client’s service account: default role and a note naming the client', async () => {

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { AdminCall } from '../../lib/adminApi/route.js';
 import { serverInfoRoutes } from '../../lib/adminApi/serverInfo.js';
 import { page } from '../../lib/adminApi/query.js';
-import { CLIENT_AUTHENTICATORS, keycloakAuthMethod, usesSecret } from '../../lib/model/clientAuthenticators.js';
+import { CLIENT_AUTHENTICATORS, keycloakAuthMethod, usesSecret } from '../../lib/model/clientAuthenticator.js';
 import { MAPPER_TYPES } from '../../lib/tokens/mappers/registry.js';
 
 /** Issue 18, finding 5: registries declare, everything else derives. */

@@ -13,6 +13,7 @@ export const audience: MapperType = {
     { name: 'included.custom.audience', label: 'Included Custom Audience', helpText: 'A custom audience, used only when no client audience is given.', type: 'String' },
   ],
   priority: 0,
+  reservedClaims: ['aud'],
   tokens: ['access', 'id', 'introspection'],
   map({ config }) {
     const value = config['included.client.audience'] || config['included.custom.audience'];

@@ -10,6 +10,7 @@ export const audienceResolve: MapperType = {
   name: 'Audience Resolve',
   properties: [],
   priority: 30,
+  reservedClaims: ['aud'],
   tokens: ['access', 'introspection'],
   onByDefault: true,
   map({ roles, client }) {

@@ -42,7 +42,7 @@ function convert(value: unknown, type: string | undefined, claimName: string): u
       return typeof value === 'string' ? value : JSON.stringify(value);
     case 'long':
     case 'int': {
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
       const text = String(value).trim();
       // Java's Long.valueOf: an optional sign and decimal digits, nothing else.
       if (/^[+-]?\d{1,19}$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);

@@ -1,6 +1,6 @@
 import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
 import { claimValue } from './claimValue.js';
-import { escapeClaimKey } from './claimName.js';
+import { escapeClaimKey } from '../../model/claimPath.js';
 import type { ClaimWrite, MapperType } from './types.js';
 import { claimProblems } from './validation.js';
 
@@ -24,6 +24,7 @@ export const clientRole: MapperType = {
     JSON_TYPE,
   ],
   priority: 40,
+  reservedClaims: ['resource_access'],
   tokens: ['access', 'id', 'introspection'],
   map({ config, roles }) {
     const template = config['claim.name'];

@@ -21,6 +21,7 @@ export const realmRole: MapperType = {
     JSON_TYPE,
   ],
   priority: 40,
+  reservedClaims: ['realm_access'],
   tokens: ['access', 'id', 'introspection'],
   map({ config, roles }) {
     const name = config['claim.name'];

@@ -6,6 +6,7 @@ export const sub: MapperType = {
   name: 'Subject (sub)',
   properties: [],
   priority: -10,
+  reservedClaims: ['sub'],
   tokens: ['access', 'introspection'],
   map: ({ user }) => [{ kind: 'claim', name: 'sub', value: user.id, multivalued: false }],
 };

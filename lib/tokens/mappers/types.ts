@@ -1,5 +1,6 @@
 import type { ConfigProperty } from './configProperties.js';
 import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ReservedClaim } from '../reservedClaims.js';
 import type { RoleRef } from '../roles.js';
 import type { Membership } from '../../model/groupRoles.js';
 
@@ -41,7 +42,7 @@ export interface MapperInput extends MapperSubject {
 }
 
 /**
- * One change a mapper asks for. Mappers are pure: they return writes, and lib/tokens/tokenClaims.ts
+ * One change a mapper asks for. Mappers are pure: they return writes, and lib/tokens/claimWriter.ts
  * applies them with Keycloak's rules (claim paths, reserved names, merging).
  */
 export type ClaimWrite =
@@ -70,6 +71,8 @@ export interface MapperType {
   tokens: readonly TokenKind[];
   /** An absent `access.token.claim` / `introspection.token.claim` means yes (audience resolve, allowed origins). */
   onByDefault?: boolean;
+  /** The reserved claims (lib/tokens/reservedClaims.ts) this type may write; none unless declared. */
+  reservedClaims?: readonly ReservedClaim[];
   /** Runs for every token whatever its flags say (hardcoded role, role name): it only edits the resolved roles. */
   ignoresFlags?: boolean;
   map(input: MapperInput): ClaimWrite[];

@@ -1,4 +1,5 @@
 import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
+import { ownValue } from '../../model/userKeys.js';
 import type { Group, ServiceAccountUser } from '../../store/model.js';
 import { claimValue } from './claimValue.js';
 import type { Membership, MapperType } from './types.js';
@@ -45,14 +46,14 @@ function ownValues(user: ServiceAccountUser, attribute: string): string[] {
     case 'lastName':
       return user.lastName ? [user.lastName] : [];
     default:
-      return user.attributes?.[attribute] ?? [];
+      return ownValue(user.attributes, attribute) ?? [];
   }
 }
 
 function groupValues(membership: Membership, attribute: string, withAncestors: 'nearest' | 'all'): string[] {
   const chain: Group[] = [membership.group, ...membership.ancestors];
-  if (withAncestors === 'nearest') return chain.map((group) => group.attributes[attribute] ?? []).find((values) => values.length > 0) ?? [];
-  return chain.flatMap((group) => group.attributes[attribute] ?? []);
+  if (withAncestors === 'nearest') return chain.map((group) => ownValue(group.attributes, attribute) ?? []).find((values) => values.length > 0) ?? [];
+  return chain.flatMap((group) => ownValue(group.attributes, attribute) ?? []);
 }
 
 export function resolveAttribute(user: ServiceAccountUser, memberships: Membership[], attribute: string, aggregate: boolean): string[] {

@@ -1,6 +1,6 @@
 import type { RoleRef } from '../roles.js';
 import { JSON_TYPES } from './claimValue.js';
-import { claimPath } from './claimName.js';
+import { claimPath } from '../../model/claimPath.js';
 
 type Config = Readonly<Record<string, string>>;
 

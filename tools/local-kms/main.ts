@@ -1,7 +1,7 @@
 /**
- * CLI entry for the local KMS emulator:
+ * The local KMS endpoint as a process of its own (the bench starts it so):
  *
- *   tsx infra/local/kms/main.ts
+ *   tsx tools/local-kms/main.ts
  *
  * Environment:
  *   KMS_PORT      port to listen on (default 4599; 0 = ephemeral)

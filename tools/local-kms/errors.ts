@@ -1,5 +1,5 @@
 /**
- * KMS error model for the local emulator.
+ * KMS error model for the local KMS endpoint.
  *
  * Real KMS (awsJson1_1 protocol) reports errors as an HTTP 4xx/5xx status
  * plus a JSON body `{"__type": "<ErrorName>", "message": "..."}`. The AWS SDK
@@ -9,15 +9,11 @@
 
 export type KmsErrorName =
   | 'AlreadyExistsException'
-  | 'DisabledException'
   | 'IncorrectKeyException'
   | 'InvalidAliasNameException'
   | 'InvalidCiphertextException'
-  | 'InvalidMarkerException'
   | 'InvalidKeyUsageException'
   | 'KMSInternalException'
-  | 'KMSInvalidSignatureException'
-  | 'KMSInvalidStateException'
   | 'NotFoundException'
   | 'SerializationException'
   | 'UnknownOperationException'

@@ -1,17 +1,19 @@
 /**
- * In-memory key/alias store for the local KMS emulator, persisted to
+ * In-memory key/alias store for the local KMS endpoint, persisted to
  * `<dataDir>/kms-keys.json` so keys survive restarts.
  *
  * File format (version 1):
  *   {
  *     "version": 1,
- *     "keys":    [{ keyId, creationDate, description, keySpec, keyUsage, keyState,
- *                   deletionDate?, privateKeyPem? (PKCS#8), symmetricKey? (base64) }],
+ *     "keys":    [{ keyId, creationDate, description, keySpec, keyUsage,
+ *                   privateKeyPem? (PKCS#8), symmetricKey? (base64) }],
  *     "aliases": [{ aliasName, targetKeyId, creationDate, lastUpdatedDate }]
  *   }
  *
  * ARNs are not stored: they are derived from the server's region and the fixed
- * local account id, so every ARN the server hands out is consistent.
+ * local account id, so every ARN the server hands out is consistent. Files written by the
+ * earlier, larger emulator also carry keyState/deletionDate; they are read and ignored (every
+ * key here is Enabled).
  *
  * One server process per data directory: writes are "last writer wins".
  */
@@ -26,7 +28,6 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export const KEY_FILE_NAME = 'kms-keys.json';
 
-export type KeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 export type KeyUsage = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY';
 export type AsymmetricKeySpec =
   | 'RSA_2048'
@@ -43,9 +44,6 @@ interface KeyBase {
   /** Epoch seconds, as KMS returns CreationDate. */
   creationDate: number;
   description: string;
-  keyState: KeyState;
-  /** Epoch seconds; only set while keyState is PendingDeletion. */
-  deletionDate?: number;
 }
 
 export interface SymmetricKey extends KeyBase {
@@ -78,8 +76,6 @@ interface StoredKey {
   description: string;
   keySpec: KeySpec;
   keyUsage: KeyUsage;
-  keyState: KeyState;
-  deletionDate?: number;
   privateKeyPem?: string;
   symmetricKey?: string;
 }
@@ -97,7 +93,6 @@ const ARN_RE = /^arn:[^:]+:kms:([^:]*):([^:]*):(.+)$/;
 export class KeyStore {
   readonly region: string;
   private readonly file: string;
-  // Map preserves insertion order, which gives ListKeys a stable order.
   private readonly keys = new Map<string, KmsKey>();
   private readonly aliases = new Map<string, Alias>();
   private writeChain: Promise<void> = Promise.resolve();
@@ -148,10 +143,6 @@ export class KeyStore {
     this.keys.set(key.keyId, key);
   }
 
-  listKeys(): KmsKey[] {
-    return [...this.keys.values()];
-  }
-
   getKeyById(keyId: string): KmsKey | undefined {
     return this.keys.get(keyId);
   }
@@ -180,7 +171,7 @@ export class KeyStore {
     return this.keyByIdOrThrow(resource, ref);
   }
 
-  /** Resolve a reference that must be a key id or key ARN (e.g. CreateAlias TargetKeyId, ListAliases KeyId). */
+  /** Resolve a reference that must be a key id or key ARN (CreateAlias TargetKeyId). */
   resolveKeyIdOrArn(ref: string, field: string): KmsKey {
     if (ref.startsWith('alias/') || /^arn:[^:]+:kms:[^:]*:[^:]*:alias\//.test(ref)) {
       throw new KmsError('ValidationException', `${field} must be a key ID or key ARN, not an alias: ${ref}`);
@@ -194,14 +185,6 @@ export class KeyStore {
 
   setAlias(alias: Alias): void {
     this.aliases.set(alias.aliasName, alias);
-  }
-
-  deleteAlias(aliasName: string): boolean {
-    return this.aliases.delete(aliasName);
-  }
-
-  listAliases(): Alias[] {
-    return [...this.aliases.values()].sort((a, b) => a.aliasName.localeCompare(b.aliasName));
   }
 
   /**
@@ -261,8 +244,6 @@ function toStored(key: KmsKey): StoredKey {
     description: key.description,
     keySpec: key.keySpec,
     keyUsage: key.keyUsage,
-    keyState: key.keyState,
-    ...(key.deletionDate !== undefined ? { deletionDate: key.deletionDate } : {}),
   };
   if (key.keySpec === 'SYMMETRIC_DEFAULT') return { ...base, symmetricKey: key.material.toString('base64') };
   return { ...base, privateKeyPem: key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
@@ -273,8 +254,6 @@ function fromStored(stored: StoredKey): KmsKey {
     keyId: stored.keyId,
     creationDate: stored.creationDate,
     description: stored.description ?? '',
-    keyState: stored.keyState,
-    ...(stored.deletionDate !== undefined ? { deletionDate: stored.deletionDate } : {}),
   };
   if (stored.keySpec === 'SYMMETRIC_DEFAULT') {
     if (typeof stored.symmetricKey !== 'string') throw new Error(`key ${stored.keyId} has no symmetricKey`);

@@ -1,13 +1,14 @@
 /**
- * KMS operations implemented by the local emulator, as a dispatch table
- * `X-Amz-Target: TrentService.<Operation>` → handler.
+ * The KMS operations the product calls (lib/, infra/seed.ts, scripts/), as a dispatch table
+ * `X-Amz-Target: TrentService.<Operation>` → handler. Nothing more: an operation nobody here
+ * calls is UnknownOperationException, as a typo would be.
  *
  * Request/response member names follow the KMS API reference exactly. Binary
  * members travel as base64 strings; timestamps are epoch seconds (numbers).
  * Handlers validate all input members first (ValidationException /
  * SerializationException), then resolve the key (NotFoundException), then
- * check key state (DisabledException / KMSInvalidStateException) and key
- * usage (InvalidKeyUsageException), which is the order KMS reports them in.
+ * check key usage (InvalidKeyUsageException), which is the order KMS reports them in.
+ * Keys are always Enabled: nothing here disables or deletes one.
  */
 import { generateKeyPair, randomBytes, type KeyObject } from 'node:crypto';
 
@@ -15,14 +16,13 @@ import { decryptBlob, encryptBlob, parseBlob } from './ciphertext.js';
 import { KmsError } from './errors.js';
 import {
   LOCAL_ACCOUNT_ID,
-  type Alias,
   type AsymmetricKey,
   type AsymmetricKeySpec,
   type KeyStore,
   type KmsKey,
   type SymmetricKey,
 } from './keystore.js';
-import { SIGNING_ALGORITHMS, SIGNING_ALGORITHMS_BY_SPEC, signMessage, verifyMessage, type SigningAlgorithm } from './signing.js';
+import { SIGNING_ALGORITHMS, SIGNING_ALGORITHMS_BY_SPEC, signMessage, type SigningAlgorithm } from './signing.js';
 import * as v from './validation.js';
 import type { JsonObject } from './validation.js';
 
@@ -53,7 +53,7 @@ const DATA_KEY_PAIR_SPECS = [
   'SM2', 'ECC_NIST_EDWARDS25519', 'ML_KEM_512', 'ML_KEM_768', 'ML_KEM_1024',
 ] as const;
 
-/** Asymmetric specs this emulator can generate, with their node:crypto parameters. */
+/** Asymmetric specs this endpoint can generate, with their node:crypto parameters. */
 const ASYMMETRIC_KEY_PARAMS: Record<AsymmetricKeySpec, { type: 'rsa'; modulusLength: number } | { type: 'ec'; namedCurve: string }> = {
   RSA_2048: { type: 'rsa', modulusLength: 2048 },
   RSA_3072: { type: 'rsa', modulusLength: 3072 },
@@ -82,7 +82,7 @@ function isLocalAsymmetricSpec(spec: string): spec is AsymmetricKeySpec {
 }
 
 function unsupported(message: string): KmsError {
-  return new KmsError('UnsupportedOperationException', `${message} (not supported by the local KMS emulator)`);
+  return new KmsError('UnsupportedOperationException', `${message} (not supported by the local KMS endpoint)`);
 }
 
 function generateAsymmetricKeyPair(spec: AsymmetricKeySpec): Promise<{ privateKey: KeyObject; publicKey: KeyObject }> {
@@ -102,11 +102,10 @@ function keyMetadata(store: KeyStore, key: KmsKey): JsonObject {
     KeyId: key.keyId,
     Arn: store.keyArn(key.keyId),
     CreationDate: key.creationDate,
-    Enabled: key.keyState === 'Enabled',
+    Enabled: true,
     Description: key.description,
     KeyUsage: key.keyUsage,
-    KeyState: key.keyState,
-    ...(key.deletionDate !== undefined ? { DeletionDate: key.deletionDate } : {}),
+    KeyState: 'Enabled',
     Origin: 'AWS_KMS',
     KeyManager: 'CUSTOMER',
     CustomerMasterKeySpec: key.keySpec, // deprecated twin of KeySpec; KMS still returns both
@@ -123,31 +122,16 @@ function algorithmsOf(key: KmsKey): JsonObject {
     : { SigningAlgorithms: SIGNING_ALGORITHMS_BY_SPEC[key.keySpec] };
 }
 
-/** Cryptographic operations require an Enabled key. */
-function requireEnabled(store: KeyStore, key: KmsKey): void {
-  const arn = store.keyArn(key.keyId);
-  if (key.keyState === 'Disabled') throw new KmsError('DisabledException', `${arn} is disabled.`);
-  if (key.keyState === 'PendingDeletion') throw new KmsError('KMSInvalidStateException', `${arn} is pending deletion.`);
-}
-
-function requireNotPendingDeletion(store: KeyStore, key: KmsKey): void {
-  if (key.keyState === 'PendingDeletion') {
-    throw new KmsError('KMSInvalidStateException', `${store.keyArn(key.keyId)} is pending deletion.`);
-  }
-}
-
 function wrongUsage(store: KeyStore, key: KmsKey, operation: string): KmsError {
   return new KmsError('InvalidKeyUsageException', `${store.keyArn(key.keyId)} key usage is ${key.keyUsage} which is not valid for ${operation}.`);
 }
 
 function requireSigningKey(store: KeyStore, key: KmsKey, operation: string): AsymmetricKey {
-  requireEnabled(store, key);
   if (key.keySpec === 'SYMMETRIC_DEFAULT') throw wrongUsage(store, key, operation);
   return key;
 }
 
 function requireSymmetricKey(store: KeyStore, key: KmsKey, operation: string): SymmetricKey {
-  requireEnabled(store, key);
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw wrongUsage(store, key, operation);
   return key;
 }
@@ -171,17 +155,16 @@ function kmsAllowedUsages(spec: string): readonly string[] {
 }
 
 /**
- * Shared Sign/Verify input handling. KMS caps Message at 4096 bytes and, for
- * MessageType DIGEST, requires exactly the digest length of the algorithm.
+ * Sign's input. KMS caps Message at 4096 bytes and, for MessageType DIGEST, requires exactly
+ * the digest length of the algorithm.
  */
-function signingRequest(input: JsonObject, store: KeyStore, operation: 'Sign' | 'Verify') {
+function signingRequest(input: JsonObject, store: KeyStore) {
   const keyId = keyIdArg(input);
   const message = v.requiredBlob(input, 'Message', { min: 1, max: 4096 });
   const algorithm = v.requiredEnum(input, 'SigningAlgorithm', SIGNING_ALGORITHM_SPECS);
   const messageType = v.optionalEnum(input, 'MessageType', MESSAGE_TYPES) ?? 'RAW';
-  const signature = operation === 'Verify' ? v.requiredBlob(input, 'Signature', { min: 1, max: 6144 }) : undefined;
 
-  const key = requireSigningKey(store, store.resolveKey(keyId), operation);
+  const key = requireSigningKey(store, store.resolveKey(keyId), 'Sign');
   if (!(SIGNING_ALGORITHMS_BY_SPEC[key.keySpec] as readonly string[]).includes(algorithm)) {
     throw new KmsError('InvalidKeyUsageException', `Algorithm ${algorithm} is incompatible with key spec ${key.keySpec}.`);
   }
@@ -192,7 +175,7 @@ function signingRequest(input: JsonObject, store: KeyStore, operation: 'Sign' | 
   if (messageType === 'DIGEST' && message.length !== SIGNING_ALGORITHMS[signingAlgorithm].digestLength) {
     throw new KmsError('ValidationException', `Digest is invalid length for algorithm ${algorithm}.`);
   }
-  return { key, message, messageType, signingAlgorithm, signature };
+  return { key, message, messageType, signingAlgorithm };
 }
 
 /** GenerateDataKey*: exactly one of KeySpec / NumberOfBytes (1–1024). */
@@ -227,27 +210,6 @@ function aliasNameArg(input: JsonObject): string {
   return name;
 }
 
-function aliasNotFound(store: KeyStore, aliasName: string): KmsError {
-  return new KmsError('NotFoundException', `Alias ${store.aliasArn(aliasName)} is not found.`);
-}
-
-/**
- * List pagination: Marker is the (opaque to clients) index of the next item.
- * Good enough locally; items created between pages may shift the window.
- */
-function paginate<T>(items: T[], limit: number, marker: string | undefined, listName: string, toJson: (item: T) => JsonObject): JsonObject {
-  let start = 0;
-  if (marker !== undefined) {
-    if (!/^\d+$/.test(marker) || Number(marker) > items.length) throw new KmsError('InvalidMarkerException', 'The marker is invalid.');
-    start = Number(marker);
-  }
-  const page = items.slice(start, start + limit);
-  const next = start + page.length;
-  return next < items.length
-    ? { [listName]: page.map(toJson), NextMarker: String(next), Truncated: true }
-    : { [listName]: page.map(toJson), Truncated: false };
-}
-
 // ---------------------------------------------------------------------------
 // Key lifecycle
 // ---------------------------------------------------------------------------
@@ -272,7 +234,7 @@ async function createKey(input: JsonObject, store: KeyStore): Promise<JsonObject
   if (origin !== 'AWS_KMS') throw unsupported(`Origin ${origin}`);
   if (multiRegion) throw unsupported('Multi-Region keys');
 
-  const base = { keyId: store.newKeyId(), creationDate: nowSeconds(), description, keyState: 'Enabled' as const };
+  const base = { keyId: store.newKeyId(), creationDate: nowSeconds(), description };
   let key: KmsKey;
   if (keySpec === 'SYMMETRIC_DEFAULT') {
     key = { ...base, keySpec, keyUsage: 'ENCRYPT_DECRYPT', material: randomBytes(32) };
@@ -287,62 +249,8 @@ async function createKey(input: JsonObject, store: KeyStore): Promise<JsonObject
 }
 
 async function describeKey(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  // DescribeKey works in every key state (Disabled, PendingDeletion, ...).
   const key = store.resolveKey(keyIdArg(input));
   return { KeyMetadata: keyMetadata(store, key) };
-}
-
-async function listKeys(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const limit = v.optionalInteger(input, 'Limit', { min: 1, max: 1000 }) ?? 100;
-  const marker = v.optionalString(input, 'Marker', { min: 1, max: 1024 });
-  return paginate(store.listKeys(), limit, marker, 'Keys', (key) => ({ KeyId: key.keyId, KeyArn: store.keyArn(key.keyId) }));
-}
-
-async function enableKey(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const key = store.resolveKey(keyIdArg(input));
-  requireNotPendingDeletion(store, key); // KMS: cancel the deletion first
-  key.keyState = 'Enabled';
-  await store.save();
-  return {};
-}
-
-async function disableKey(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const key = store.resolveKey(keyIdArg(input));
-  requireNotPendingDeletion(store, key);
-  key.keyState = 'Disabled';
-  await store.save();
-  return {};
-}
-
-/**
- * KMS never deletes immediately: the key becomes PendingDeletion (unusable,
- * Enabled=false) for a 7–30 day window (default 30). The emulator only marks
- * the key; it never actually removes key material.
- */
-async function scheduleKeyDeletion(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const keyId = keyIdArg(input);
-  const days = v.optionalInteger(input, 'PendingWindowInDays', { min: 1, max: 365 }) ?? 30;
-  if (days < 7 || days > 30) {
-    throw new KmsError('ValidationException', `PendingWindowInDays must be between 7 and 30 days, got ${days}.`);
-  }
-  const key = store.resolveKey(keyId);
-  requireNotPendingDeletion(store, key);
-  key.keyState = 'PendingDeletion';
-  key.deletionDate = nowSeconds() + days * 24 * 60 * 60;
-  await store.save();
-  return { KeyId: store.keyArn(key.keyId), DeletionDate: key.deletionDate, KeyState: key.keyState, PendingWindowInDays: days };
-}
-
-/** A cancelled deletion leaves the key Disabled, as in KMS. */
-async function cancelKeyDeletion(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const key = store.resolveKey(keyIdArg(input));
-  if (key.keyState !== 'PendingDeletion') {
-    throw new KmsError('KMSInvalidStateException', `${store.keyArn(key.keyId)} is not pending deletion.`);
-  }
-  key.keyState = 'Disabled';
-  delete key.deletionDate;
-  await store.save();
-  return { KeyId: store.keyArn(key.keyId) };
 }
 
 // ---------------------------------------------------------------------------
@@ -351,7 +259,6 @@ async function cancelKeyDeletion(input: JsonObject, store: KeyStore): Promise<Js
 
 async function getPublicKey(input: JsonObject, store: KeyStore): Promise<JsonObject> {
   const key = store.resolveKey(keyIdArg(input));
-  requireEnabled(store, key);
   if (key.keySpec === 'SYMMETRIC_DEFAULT') {
     throw new KmsError('UnsupportedOperationException', `${store.keyArn(key.keyId)} is a symmetric key; GetPublicKey requires an asymmetric KMS key.`);
   }
@@ -366,18 +273,9 @@ async function getPublicKey(input: JsonObject, store: KeyStore): Promise<JsonObj
 }
 
 async function sign(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const { key, message, messageType, signingAlgorithm } = signingRequest(input, store, 'Sign');
-  const signature = signMessage(signingAlgorithm, key.privateKey, message, messageType);
+  const { key, message, messageType, signingAlgorithm } = signingRequest(input, store);
+  const signature = signMessage(signingAlgorithm, key.keySpec, key.privateKey, message, messageType);
   return { KeyId: store.keyArn(key.keyId), Signature: b64(signature), SigningAlgorithm: signingAlgorithm };
-}
-
-/** KMS does not answer SignatureValid=false: an invalid signature is a KMSInvalidSignatureException. */
-async function verify(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const { key, message, messageType, signingAlgorithm, signature } = signingRequest(input, store, 'Verify');
-  if (!verifyMessage(signingAlgorithm, key.publicKey, message, messageType, signature!)) {
-    throw new KmsError('KMSInvalidSignatureException', 'The signature verification failed.');
-  }
-  return { KeyId: store.keyArn(key.keyId), SignatureValid: true, SigningAlgorithm: signingAlgorithm };
 }
 
 // ---------------------------------------------------------------------------
@@ -447,37 +345,25 @@ async function generateDataKeyWithoutPlaintext(input: JsonObject, store: KeyStor
 }
 
 /**
- * GenerateDataKeyPair*: a fresh key pair whose private key (PKCS#8 DER) is
- * encrypted under the symmetric KeyId, so Decrypt(PrivateKeyCiphertextBlob)
- * returns the PKCS#8 DER bytes. PublicKey is DER SubjectPublicKeyInfo.
+ * GenerateDataKeyPairWithoutPlaintext: a fresh key pair whose private key (PKCS#8 DER) is
+ * encrypted under the symmetric KeyId, so Decrypt(PrivateKeyCiphertextBlob) returns the
+ * PKCS#8 DER bytes (lib/signing/envelopeSigner.ts). PublicKey is DER SubjectPublicKeyInfo.
  */
-async function makeDataKeyPair(input: JsonObject, store: KeyStore, operation: string) {
+async function generateDataKeyPairWithoutPlaintext(input: JsonObject, store: KeyStore): Promise<JsonObject> {
   const keyId = keyIdArg(input);
   const keyPairSpec = v.requiredEnum(input, 'KeyPairSpec', DATA_KEY_PAIR_SPECS);
   const context = v.optionalStringMap(input, 'EncryptionContext');
   rejectRecipient(input);
-  const key = requireSymmetricKey(store, store.resolveKey(keyId), operation);
+  const key = requireSymmetricKey(store, store.resolveKey(keyId), 'GenerateDataKeyPairWithoutPlaintext');
   if (!isLocalAsymmetricSpec(keyPairSpec)) throw unsupported(`KeyPairSpec ${keyPairSpec}`);
   const pair = await generateAsymmetricKeyPair(keyPairSpec);
   const privateKeyDer = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
   return {
-    privateKeyDer,
-    response: {
-      PrivateKeyCiphertextBlob: b64(encryptBlob(key.keyId, key.material, privateKeyDer, context)),
-      PublicKey: b64(pair.publicKey.export({ type: 'spki', format: 'der' })),
-      KeyId: store.keyArn(key.keyId),
-      KeyPairSpec: keyPairSpec,
-    },
+    PrivateKeyCiphertextBlob: b64(encryptBlob(key.keyId, key.material, privateKeyDer, context)),
+    PublicKey: b64(pair.publicKey.export({ type: 'spki', format: 'der' })),
+    KeyId: store.keyArn(key.keyId),
+    KeyPairSpec: keyPairSpec,
   };
-}
-
-async function generateDataKeyPair(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const { privateKeyDer, response } = await makeDataKeyPair(input, store, 'GenerateDataKeyPair');
-  return { ...response, PrivateKeyPlaintext: b64(privateKeyDer) };
-}
-
-async function generateDataKeyPairWithoutPlaintext(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  return (await makeDataKeyPair(input, store, 'GenerateDataKeyPairWithoutPlaintext')).response;
 }
 
 // ---------------------------------------------------------------------------
@@ -486,10 +372,7 @@ async function generateDataKeyPairWithoutPlaintext(input: JsonObject, store: Key
 
 /** TargetKeyId must be a key id or key ARN (KMS rejects alias names here). */
 function targetKeyArg(input: JsonObject, store: KeyStore): KmsKey {
-  const ref = v.requiredString(input, 'TargetKeyId', { min: 1, max: 2048 });
-  const key = store.resolveKeyIdOrArn(ref, 'TargetKeyId');
-  requireNotPendingDeletion(store, key);
-  return key;
+  return store.resolveKeyIdOrArn(v.requiredString(input, 'TargetKeyId', { min: 1, max: 2048 }), 'TargetKeyId');
 }
 
 async function createAlias(input: JsonObject, store: KeyStore): Promise<JsonObject> {
@@ -504,77 +387,18 @@ async function createAlias(input: JsonObject, store: KeyStore): Promise<JsonObje
   return {};
 }
 
-/**
- * KMS only lets an alias move between keys of the same type (symmetric vs
- * asymmetric) and the same key usage.
- */
-async function updateAlias(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const aliasName = aliasNameArg(input);
-  const target = targetKeyArg(input, store);
-  const alias = store.getAlias(aliasName);
-  if (!alias) throw aliasNotFound(store, aliasName);
-  const current = store.getKeyById(alias.targetKeyId);
-  if (
-    current &&
-    (current.keyUsage !== target.keyUsage || (current.keySpec === 'SYMMETRIC_DEFAULT') !== (target.keySpec === 'SYMMETRIC_DEFAULT'))
-  ) {
-    throw new KmsError(
-      'ValidationException',
-      `${store.aliasArn(aliasName)} cannot be moved to a key of a different type or key usage (${current.keySpec}/${current.keyUsage} -> ${target.keySpec}/${target.keyUsage}).`,
-    );
-  }
-  store.setAlias({ ...alias, targetKeyId: target.keyId, lastUpdatedDate: nowSeconds() });
-  await store.save();
-  return {};
-}
-
-async function deleteAlias(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const aliasName = aliasNameArg(input);
-  if (!store.deleteAlias(aliasName)) throw aliasNotFound(store, aliasName);
-  await store.save();
-  return {};
-}
-
-async function listAliases(input: JsonObject, store: KeyStore): Promise<JsonObject> {
-  const keyIdRef = v.optionalString(input, 'KeyId', { min: 1, max: 2048 });
-  const limit = v.optionalInteger(input, 'Limit', { min: 1, max: 100 }) ?? 50;
-  const marker = v.optionalString(input, 'Marker', { min: 1, max: 1024 });
-  let aliases: Alias[] = store.listAliases();
-  if (keyIdRef !== undefined) {
-    const key = store.resolveKeyIdOrArn(keyIdRef, 'KeyId');
-    aliases = aliases.filter((alias) => alias.targetKeyId === key.keyId);
-  }
-  return paginate(aliases, limit, marker, 'Aliases', (alias) => ({
-    AliasName: alias.aliasName,
-    AliasArn: store.aliasArn(alias.aliasName),
-    TargetKeyId: alias.targetKeyId,
-    CreationDate: alias.creationDate,
-    LastUpdatedDate: alias.lastUpdatedDate,
-  }));
-}
-
 // ---------------------------------------------------------------------------
 
 /** `X-Amz-Target: TrentService.<name>` → handler. Anything else is UnknownOperationException. */
 export const OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
   ['CreateKey', createKey],
   ['DescribeKey', describeKey],
-  ['ListKeys', listKeys],
-  ['EnableKey', enableKey],
-  ['DisableKey', disableKey],
-  ['ScheduleKeyDeletion', scheduleKeyDeletion],
-  ['CancelKeyDeletion', cancelKeyDeletion],
+  ['CreateAlias', createAlias],
   ['GetPublicKey', getPublicKey],
   ['Sign', sign],
-  ['Verify', verify],
   ['Encrypt', encrypt],
   ['Decrypt', decrypt],
   ['GenerateDataKey', generateDataKey],
   ['GenerateDataKeyWithoutPlaintext', generateDataKeyWithoutPlaintext],
-  ['GenerateDataKeyPair', generateDataKeyPair],
   ['GenerateDataKeyPairWithoutPlaintext', generateDataKeyPairWithoutPlaintext],
-  ['CreateAlias', createAlias],
-  ['UpdateAlias', updateAlias],
-  ['DeleteAlias', deleteAlias],
-  ['ListAliases', listAliases],
 ]);
