@@ -3,24 +3,14 @@ import { CreateAliasCommand, CreateKeyCommand, DescribeKeyCommand, type KMSClien
 import { importRealm, parseRealmExport } from '../lib/admin/realmImport.js';
 import { pepperedHasher } from '../lib/clientAuth/secretPepper.js';
 import { encryptClientSecret } from '../lib/clientAuth/secretCipher.js';
-import type { AdminContext, StageNames } from '../lib/admin/context.js';
+import type { AdminContext } from '../lib/admin/context.js';
+import { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 import { ensureRealmKeys } from '../lib/admin/keys.js';
 import { claimRealm, OPERATOR, whileClaimed } from '../lib/admin/realmClaim.js';
 import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
 
-/**
- * The signing keys' aliases as infra/kms.yml names them. CloudFormation creates them when
- * deployed; the local stack creates them in the local KMS.
- */
-export function signingKeyAliases(stage: string, service = 'sa-token-service') {
-  return { RS256: `alias/${service}-${stage}-signing-rs256`, ES256: `alias/${service}-${stage}-signing-es256` } as const;
-}
-
-/** The stage's symmetric wrapping key, as infra/kms.yml names it. */
-export function secretsKeyAlias(stage: string, service = 'sa-token-service'): string {
-  return `alias/${service}-${stage}-secrets`;
-}
+export { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 
 /** Creates the keys infra/kms.yml declares when they do not exist yet (local stack only). */
 export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<void> {
@@ -40,10 +30,6 @@ export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<vo
   }
 }
 
-/** What the admin operations need to know of a stage, named as infra/*.yml name its resources. */
-export function stageNames(stage: string, clientsTable: string, service = 'sa-token-service'): StageNames {
-  return { stage, service, clientsTable, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
-}
 
 /**
  * Imports a Keycloak realm export unless the realm already exists (so a restart keeps what an

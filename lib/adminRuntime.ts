@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config.js';
 import { deadlineMiddleware } from './deadline.js';
 import type { HttpRequest } from './http/request.js';
 import type { RealmContext } from './realmContext.js';
-import { issuersFor, type Runtime } from './runtime.js';
+import { issuersFor } from './runtime.js';
 import { KeyRing, SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
 import type { SignatureAlgorithm } from './store/model.js';
@@ -75,12 +75,10 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
     now,
   };
   const realms = new VerificationRealms(table, new SignerCache(kms), config.realmCacheTtlSeconds);
-  // issuersFor reads only the configuration (ISSUER_BASE_URL).
-  const issuerRuntime = { config } as Runtime;
   const bearer: BearerDeps = {
     ...activeTokenReads(table, sessions),
     realm: (name) => realms.get(name),
-    issuers: (request: HttpRequest, realm: string) => issuersFor(issuerRuntime, request, realm),
+    issuers: (request: HttpRequest, realm: string) => issuersFor({ config }, request, realm),
     now,
   };
   // Plain JSON lines rather than Powertools: the admin bundle stays under 400 KB without its logger and metrics.

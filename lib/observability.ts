@@ -24,6 +24,10 @@ export interface AuditDetails {
   token_id?: string;
   session_id?: string;
   scope?: string;
+  /** A JWT client assertion's `jti`, `iss` and `sub` (Keycloak's ClientAssertionState details); never the assertion. */
+  client_assertion_id?: string;
+  client_assertion_issuer?: string;
+  client_assertion_sub?: string;
 }
 
 /** Keycloak's names for how a client authenticated. */
@@ -32,6 +36,7 @@ const KEYCLOAK_AUTH_METHOD: Record<string, string> = {
   client_secret_post: 'client-secret',
   private_key_jwt: 'client-jwt',
   client_secret_jwt: 'client-secret-jwt',
+  federated_jwt: 'federated-jwt',
   none: 'none',
 };
 export const keycloakAuthMethod = (method: string) => KEYCLOAK_AUTH_METHOD[method] ?? method;
@@ -107,7 +112,7 @@ export class Observability {
   /**
    * Starts an audit record that the operation fills in as it learns who the client is. Every
    * event carries the request's source address and user agent, so an attack can be traced (the
-   * HTTP API's access log has the same request id: infra/apiGateway.yml).
+   * HTTP API's access log has the same request id: infra/httpApi.yml).
    */
   audit(type: AuditEventType, source: AuditSource, details: AuditDetails = {}): AuditRecord {
     return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details });

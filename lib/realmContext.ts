@@ -1,4 +1,5 @@
-import { realmNameProblem } from './admin/realmName.js';
+import { mayNameStoredRealm } from './admin/realmName.js';
+import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
 import type { RefreshTokenKey } from './signing/refreshKey.js';
@@ -15,6 +16,8 @@ export interface RealmContext extends TokenRealm {
   pepperCiphertext?: string;
   /** Signs and verifies the realm's JWT refresh tokens; absent until the realm has its key. */
   refreshKey?: RefreshTokenKey;
+  /** Identity providers and federated clients, for `federated-jwt` client authentication. */
+  federation?: Federation;
 }
 
 /**
@@ -35,8 +38,8 @@ export class RealmCache {
   ) {}
 
   async get(realm: string): Promise<RealmContext> {
-    // No name the realm rule refuses can exist: answer without a read.
-    if (realmNameProblem(realm) !== undefined) throw realmNotFound();
+    // A name no realm can have is a 404 without a read.
+    if (!mayNameStoredRealm(realm)) throw realmNotFound();
     const now = this.nowMs();
     let entry = this.entries.get(realm);
     if (!entry || entry.expires <= now) {
@@ -58,6 +61,7 @@ export class RealmCache {
       ...tokenRealm(data),
       keys: new KeyRing(realm, data.keys, this.signers),
       pepperCiphertext: data.pepperCiphertext,
+      federation: { identityProviders: data.identityProviders ?? [], links: data.federatedLinks ?? [] },
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
     if (this.options.warmSigners) context.keys.warm();

@@ -7,6 +7,8 @@ import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
 import { clientSecretPost } from './clientAuth/clientSecretPost.js';
 import { DEFAULT_JWKS_FETCHER_OPTIONS, JwksFetcher } from './clientAuth/jwksFetcher.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './clientAuth/method.js';
+import { federatedJwt } from './clientAuth/federatedJwt.js';
+import { DEFAULT_ISSUER_KEYS_OPTIONS, IssuerKeys } from './clientAuth/issuerKeys.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
@@ -38,6 +40,8 @@ export interface Runtime {
   tokenReads: ActiveTokenReads;
   realms: RealmCache;
   clientAuthMethods: ClientAuthMethod[];
+  /** Identity providers' keys (federated-jwt), cached per container. */
+  issuerKeys: IssuerKeys;
   observability: Observability;
   throttle: Throttle;
   clientCache: ClientCache;
@@ -91,6 +95,8 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const realms = new RealmCache(clients, new SignerCache(kms), config.realmCacheTtlSeconds, { warmSigners: overrides.signsTokens === true });
   const assertionDeps = { useOnce: sessions.useOnce.bind(sessions), now };
+  const observability = overrides.observability ?? new Observability();
+  const issuerKeys = new IssuerKeys({ ...DEFAULT_ISSUER_KEYS_OPTIONS, allowLoopbackHttp: config.localStage === true });
   return {
     config,
     kms,
@@ -104,9 +110,15 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       clientSecretPost(secrets),
       privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
       clientSecretJwt(assertionDeps, kms),
+      federatedJwt({
+        ...assertionDeps,
+        keys: issuerKeys,
+        onKeysUnavailable: (alias, reason) => observability.log({ level: 'WARN', message: 'identity provider keys unavailable', alias, reason }),
+      }),
       publicClient,
     ],
-    observability: overrides.observability ?? new Observability(),
+    issuerKeys,
+    observability,
     throttle: new Throttle(
       { windowSeconds: 60, perSource: config.authFailuresPerSource, perClientAndSource: config.authFailuresPerClientAndSource },
       new FailureCounters(doc, config.sessionsTable),
@@ -133,13 +145,13 @@ export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<
 }
 
 /** `{base}/realms/{realm}`, base from ISSUER_BASE_URL or else the request's own origin (and its legacy `/auth`). */
-export function issuerFor(runtime: Runtime, request: HttpRequest, realm: string): string {
+export function issuerFor(runtime: Pick<Runtime, 'config'>, request: HttpRequest, realm: string): string {
   const base = runtime.config.issuerBaseUrl ?? request.origin;
   return `${base}${request.legacyAuthPrefix ? '/auth' : ''}/realms/${encodeURIComponent(realm)}`;
 }
 
 /** Both issuer forms of a realm (with and without Keycloak's legacy `/auth`): tokens from either are ours. */
-export function issuersFor(runtime: Runtime, request: HttpRequest, realm: string): string[] {
+export function issuersFor(runtime: Pick<Runtime, 'config'>, request: HttpRequest, realm: string): string[] {
   const plain = issuerFor(runtime, { ...request, legacyAuthPrefix: false }, realm);
   return [plain, issuerFor(runtime, { ...request, legacyAuthPrefix: true }, realm)];
 }

@@ -9,18 +9,11 @@ import {
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
+import type { TableNames } from '../../lib/deployment/stageNames.js';
 
 const TABLES_FILE = fileURLToPath(new URL('../dynamodb.yml', import.meta.url));
 
-export interface TableNames {
-  clients: string;
-  sessions: string;
-}
-
-/** Table names as serverless.yml builds them: `${service}-${stage}-<name>`. */
-export function tableNames(stage: string, service = 'sa-token-service'): TableNames {
-  return { clients: `${service}-${stage}-clients`, sessions: `${service}-${stage}-sessions` };
-}
+export { tableNames, type TableNames } from '../../lib/deployment/stageNames.js';
 
 /**
  * Creates the tables CloudFormation would create, read from the same infra/dynamodb.yml, so the

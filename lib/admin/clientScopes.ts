@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
-import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';
+import { saveClient, saveItem } from './itemLimit.js';
 import { requireRealm } from './lookup.js';
+import { newProtocolMappers } from './protocolMappers.js';
 
 /**
  * Client scopes (Keycloak's ClientScopesResource / ClientScopeResource): the realm's named sets of
@@ -73,9 +74,10 @@ export async function createClientScope(
     includeInTokenScope: includeInTokenScope(attributes),
     scopeMappings: emptyRoleMappings(),
     attributes,
-    ...(protocolMappers.length > 0 ? { protocolMappers: protocolMappers.map((mapper): ProtocolMapper => ({ ...mapper, id: mapper.id ?? randomUUID() })) } : {}),
+    // Checked as a mapper added later is (lib/admin/protocolMappers.ts).
+    ...(protocolMappers.length > 0 ? { protocolMappers: newProtocolMappers({ clientScope: fields.name }, [], protocolMappers) } : {}),
   };
-  await ctx.table.putItem(realm, { kind: 'clientScope', ...scope });
+  await saveItem(ctx.table, realm, { kind: 'clientScope', ...scope }, `client scope '${scope.name}'`);
   return scope;
 }
 
@@ -101,7 +103,7 @@ export async function updateClientScope(ctx: AdminContext, realm: string, id: st
     ...(attributes === undefined ? {} : { attributes }),
     includeInTokenScope: attributes === undefined ? stored.includeInTokenScope : includeInTokenScope(attributes),
   };
-  await ctx.table.putItem(realm, { kind: 'clientScope', ...updated });
+  await saveItem(ctx.table, realm, { kind: 'clientScope', ...updated }, `client scope '${updated.name}'`);
   if (renamed) {
     await renameReferences(ctx, realm, stored.name, updated.name);
     await ctx.table.deleteItem(realm, sk.clientScope(stored.name));

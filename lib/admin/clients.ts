@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { authenticatorUsesSecret } from '../model/clientAuthenticator.js';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -27,7 +28,8 @@ import { serviceAccountClaims } from './serviceAccounts.js';
  * Clients: registration with Keycloak's defaults, listing, changing, deleting, and secrets. A
  * secret is generated here (256 bits from the CSPRNG) or chosen by the caller (the Admin API's
  * `secret`, the bootstrap's `--client-secret`); it is verified against its hash (SHA-256 for a
- * generated one, scrypt for a chosen one) and kept beside it encrypted under the stage's secrets
+ * generated one, an HMAC keyed with the realm's pepper for a chosen one: lib/clientAuth/secretHash.ts)
+ * and kept beside it encrypted under the stage's secrets
  * key (encryption context: realm and clientId), so `client-secret-jwt` can HMAC with it and the
  * Admin API can show it to a manage-clients caller (Terraform reads it after every apply).
  * Nothing here returns a stored hash or ciphertext; only `readClientSecret` decrypts.
@@ -94,7 +96,7 @@ export type ClientView = Omit<ClientRecord, 'secretHash' | 'rotatedSecretHash' |
 
 export interface IssuedSecret {
   clientId: string;
-  /** Shown once; only its hash is stored. */
+  /** Shown once; stored only as a hash and a copy encrypted under the stage's secrets key. */
   secret: string;
   /** After a rotation with a grace period: when the previous secret stops working (epoch seconds). */
   previousSecretExpiresAt?: number;
@@ -172,7 +174,7 @@ function newServiceAccount(settings: RealmSettings, clientId: string, roles: Rol
 
 /** Whether the client authenticates with a secret (public, bearer-only and client-jwt clients do not). */
 export function usesSecret(client: Pick<ClientRecord, 'publicClient' | 'bearerOnly' | 'clientAuthenticatorType'>): boolean {
-  return !client.publicClient && !client.bearerOnly && client.clientAuthenticatorType !== 'client-jwt';
+  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 function checkClientId(clientId: string): void {
@@ -270,7 +272,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
     const { rotatedSecretHash: _h, rotatedSecretCiphertext: _c, rotatedSecretExpiresAt: _e, ...rest } = next;
     next = { ...rest, secretCiphertext: await encryptClientSecret(ctx.kms, ctx.names.secretsKeyId, realm, newId, secret) };
   }
-  await saveClient(ctx.table, next);
+  await saveClient(ctx.table, next, stored);
   if (newId !== clientId) {
     await ctx.table.deleteItem(realm, sk.client(clientId));
     await renameClientReferences(ctx, realm, clientId, newId);
@@ -371,8 +373,7 @@ export async function setClientEnabled(ctx: AdminContext, realm: string, clientI
  */
 export async function deleteClient(ctx: AdminContext, realm: string, clientId: string): Promise<{ rolesDeleted: number; referencesRemoved: number }> {
   await requireRealm(ctx.table, realm);
-  await requireClient(ctx.table, realm, clientId);
-  await ctx.table.deleteItem(realm, sk.client(clientId));
+  await ctx.table.deleteClient(await requireClient(ctx.table, realm, clientId));
   const roles = [...(await ctx.table.listRealmItems(realm, 'META#ROLE#')), ...(await ctx.table.listRealmItems(realm, 'ROLE#'))].filter(
     (item) => item.kind === 'role' && item.client === clientId,
   );

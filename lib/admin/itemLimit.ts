@@ -7,9 +7,9 @@ import { AdminError } from './errors.js';
  * Every admin write of a client or a client scope goes through here: an item past DynamoDB's
  * 400 KB limit is refused before anything is written (issue 17, F7).
  */
-export async function saveClient(table: ClientsTable, client: ClientRecord): Promise<void> {
+export async function saveClient(table: ClientsTable, client: ClientRecord, previous?: ClientRecord): Promise<void> {
   checkItemSize(table, client.realm, { kind: 'client', ...client }, `client '${client.clientId}'`);
-  await table.putClient(client);
+  await table.putClient(client, previous);
 }
 
 /** Any other item an admin change grows (a client scope with its mappers). */

@@ -32,11 +32,6 @@ export async function listProtocolMappers(ctx: AdminContext, realm: string, owne
   return (await loadOwner(ctx, realm, owner)).mappers;
 }
 
-/** A mapper by id or, failing that, by name. */
-export async function getProtocolMapper(ctx: AdminContext, realm: string, owner: MapperOwner, idOrName: string): Promise<ProtocolMapper> {
-  return find((await loadOwner(ctx, realm, owner)).mappers, owner, idOrName);
-}
-
 export async function addProtocolMapper(ctx: AdminContext, realm: string, owner: MapperOwner, input: NewProtocolMapper): Promise<ProtocolMapper> {
   const [mapper] = await addProtocolMappers(ctx, realm, owner, [input]);
   return mapper!;

@@ -1,3 +1,4 @@
+import { identityProviderRepresentation } from '../representation/identityProvider.js';
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import type { ClientRecord, ClientScope, Group, ProtocolMapper, Role, RoleMappings } from '../store/model.js';
@@ -60,6 +61,12 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     clientScopes: scopes.map(clientScopeJson),
     defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
     defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
+    identityProviders: items.flatMap((item) => {
+      if (item.kind !== 'identityProvider') return [];
+      const { kind: _kind, ...idp } = item;
+      const { types: _computed, ...json } = identityProviderRepresentation(idp);
+      return [json];
+    }),
   };
 }
 

@@ -10,7 +10,7 @@ import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { claimRealm, OPERATOR, removeUnfinishedRealm, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
-import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './realmImport.js';
+import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './keycloakRealm.js';
 
 /** The realm settings an operator may set (`realm create` and `realm update`). */
 export type RealmChanges = Partial<

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import type { Role, RoleMappings } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { AdminError } from './errors.js';
+import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { roleId } from './ids.js';
 import { allRealmItems, allRoles, describeRole, findRole, requireClient, requireRealm, requireRole, resolveRoleRef, type RoleName } from './lookup.js';
 
@@ -27,6 +27,7 @@ export interface RoleOptions {
 export async function createRole(ctx: AdminContext, realm: string, role: RoleName, options: RoleOptions = {}): Promise<Role> {
   await checkOwner(ctx, realm, role);
   checkName(role.name);
+  refuseForbiddenKeys(options);
   if (await findRole(ctx.table, realm, role)) throw new AdminError(`${describeRole(role)} already exists in realm '${realm}'`, 'conflict');
   // Keycloak gives every role a random UUID when it is made.
   const base: Role = { id: randomUUID(), ...(role.client === undefined ? {} : { client: role.client }), name: role.name, composite: false };
@@ -42,6 +43,7 @@ export async function createRole(ctx: AdminContext, realm: string, role: RoleNam
  */
 export async function updateRole(ctx: AdminContext, realm: string, role: RoleName, options: RoleOptions): Promise<Role> {
   await checkOwner(ctx, realm, role);
+  refuseForbiddenKeys(options);
   const stored = await requireRole(ctx.table, realm, role);
   const renamed = options.name !== undefined && options.name !== stored.name;
   if (renamed) {

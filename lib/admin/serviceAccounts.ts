@@ -28,10 +28,6 @@ export async function setServiceAccountAttribute(ctx: AdminContext, realm: strin
   return save(ctx, client, { ...client.serviceAccount!, attributes });
 }
 
-export async function removeServiceAccountAttribute(ctx: AdminContext, realm: string, clientId: string, name: string): Promise<ServiceAccountUser> {
-  return setServiceAccountAttribute(ctx, realm, clientId, name, []);
-}
-
 export interface ServiceAccountProfile {
   email?: string;
   emailVerified?: boolean;

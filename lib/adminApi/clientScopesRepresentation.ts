@@ -30,11 +30,6 @@ export function clientScopeRepresentation(realm: string, scope: ClientScope): Cl
   };
 }
 
-/** The `[{id, name}]` entries of a client's default-client-scopes and optional-client-scopes lists. */
-export function clientScopeReference(realm: string, scope: ClientScope): { id: string; name: string } {
-  return { id: clientScopeId(realm, scope), name: scope.name };
-}
-
 export interface ClientScopeInput extends ClientScopeFields {
   protocolMappers?: ProtocolMapperInput[];
 }

@@ -11,6 +11,7 @@ import {
   type ClientChanges,
   type ClientView,
 } from '../admin/clients.js';
+import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
 import type { ClientAuthenticatorType, ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
@@ -65,7 +66,6 @@ const KEYCLOAK_CLIENT_DEFAULTS: JsonObject = {
   nodeReRegistrationTimeout: -1,
 };
 
-const AUTHENTICATORS: readonly ClientAuthenticatorType[] = ['client-secret', 'client-jwt', 'client-secret-jwt'];
 
 /** `CredentialRepresentation` of a client secret. */
 const credential = (value?: string) => (value === undefined ? { type: 'secret' } : { type: 'secret', value });
@@ -118,8 +118,8 @@ export function clientRepresentation(client: ClientRecord | ClientView, extra: J
 /** The fields of a ClientRepresentation lib/admin models; undefined ones stay unchanged on update. */
 function clientFields(body: JsonObject) {
   const auth = readString(body, 'clientAuthenticatorType');
-  if (auth !== undefined && !AUTHENTICATORS.includes(auth as ClientAuthenticatorType)) {
-    throw badRequest(`Unsupported clientAuthenticatorType '${auth}': client-secret, client-jwt or client-secret-jwt`);
+  if (auth !== undefined && !isClientAuthenticatorType(auth)) {
+    throw badRequest(`Unsupported clientAuthenticatorType '${auth}': ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`);
   }
   // Authorization services (UMA resource servers) are not implemented: refuse rather than pretend.
   if (readBoolean(body, 'authorizationServicesEnabled') === true) throw badRequest('Authorization services are not supported by this service');

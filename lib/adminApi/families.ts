@@ -2,6 +2,7 @@ import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
 import { evaluateScopesRoutes } from './evaluateScopes.js';
 import { groupRoutes } from './groups.js';
+import { identityProviderRoutes } from './identityProviders.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
@@ -36,4 +37,5 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...scopeMappingRoutes,
   ...whoAmIRoutes,
   ...evaluateScopesRoutes,
+  ...identityProviderRoutes,
 ];

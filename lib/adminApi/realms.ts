@@ -1,5 +1,6 @@
 import { findRole } from '../admin/lookup.js';
-import { importRealmExport, REALM_SETTINGS_FIELDS } from '../admin/realmImport.js';
+import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
+import { importRealmExport } from '../admin/realmImport.js';
 import { apiCreator } from '../admin/realmClaim.js';
 import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';

@@ -26,6 +26,8 @@ export type Right =
   | 'list-users'
   | 'view-users'
   | 'map-roles'
+  | 'view-identity-providers'
+  | 'manage-identity-providers'
   | 'list-groups'
   | 'manage-groups'
   | 'create-realm';
@@ -39,6 +41,8 @@ export const ALL_RIGHTS: readonly Right[] = [
   'list-users',
   'view-users',
   'map-roles',
+  'view-identity-providers',
+  'manage-identity-providers',
   'list-groups',
   'manage-groups',
   'create-realm',
@@ -58,6 +62,9 @@ export const RIGHTS_TABLE: Record<Exclude<Right, 'create-realm'>, readonly strin
   'list-users': ['query-users', 'view-users', 'manage-users'],
   'view-users': ['view-users', 'manage-users'],
   'map-roles': ['manage-users'],
+  // RealmPermissions.canViewIdentityProviders / canManageIdentityProviders.
+  'view-identity-providers': ['view-identity-providers', 'manage-identity-providers'],
+  'manage-identity-providers': ['manage-identity-providers'],
   // GroupPermissions.canList: query-groups, or any role that may view users; viewing a group and
   // its members is view-users, changing groups and memberships manage-users (canManage).
   'list-groups': ['query-groups', 'view-users', 'manage-users'],

@@ -24,23 +24,41 @@ export interface AdminApiDeps {
   /** The caller of a request, or 401 (lib/adminApi/auth.ts authenticateBearer). */
   authenticate(request: HttpRequest): Promise<AdminCaller>;
   admin: AdminContext;
-  /** Records a successful write (Keycloak's admin events); absent in tests that do not look. */
+  /** Records a successful write or a refused request (Keycloak's admin events); absent in tests that do not look. */
   audit?(event: AdminEvent): void;
 }
 
 /**
- * Keycloak's AdminEvent, as far as it is safe to log: who (the token's realm and client), what
- * (`CREATE`, `UPDATE`, `DELETE`, `ACTION`) and where (the resource path under the realm). Never
- * the representation: it may hold a secret.
+ * Keycloak's AdminEvent, as far as it is safe to log: who (AuthDetails: the caller's realm, its
+ * client by clientId and internal id, its service-account user, and the source address), what
+ * (`CREATE`, `UPDATE`, `DELETE`, `ACTION`) and where (the resource path under the realm), with the
+ * user agent and the request id to find the request in the front door's logs. Never the
+ * representation (it may hold a secret) and never the token.
+ *
+ * A refused request is an event too (AdminEventBuilder.error): `invalid_token` when the bearer did
+ * not authenticate (401: no caller is known), `not_allowed` when the caller lacks the right (403).
+ * A refusal names the HTTP method instead of an operation type: what it would have been is not known.
  */
 export interface AdminEvent {
-  operationType: 'CREATE' | 'UPDATE' | 'DELETE' | 'ACTION';
+  operationType?: OperationType;
+  method?: string;
   realm?: string;
   resourcePath: string;
-  authRealm: string;
-  authClientId: string;
+  authRealm?: string;
+  authClientId?: string;
+  authClientUuid?: string;
+  authUserId?: string;
+  ipAddress: string;
+  userAgent?: string;
+  requestId: string;
   status: number;
+  error?: 'invalid_token' | 'not_allowed';
 }
+
+type OperationType = 'CREATE' | 'UPDATE' | 'DELETE' | 'ACTION';
+
+/** A user agent is the client's to choose: kept short in the log. */
+const MAX_USER_AGENT = 256;
 
 /** Keycloak's admin resources answer JSON in UTF-8 and forbid caching (AdminRoot's CacheControl). */
 const JSON_HEADERS = { 'Content-Type': 'application/json;charset=UTF-8', 'Cache-Control': 'no-cache' } as const;
@@ -81,23 +99,28 @@ export class AdminRouter {
   }
 
   async handle(deps: AdminApiDeps, request: HttpRequest): Promise<HttpResponse> {
+    const seen: Seen = {};
     try {
-      const { response, event } = await this.dispatch(deps, request);
-      if (event) deps.audit?.(event);
+      const response = await this.dispatch(deps, request, seen);
+      // Keycloak's OperationType: a POST that creates is CREATE, any other POST (regenerate a secret, push revocation) ACTION.
+      if (request.method !== 'GET') deps.audit?.(adminEvent(request, seen, response.status, operationTypeOf(request.method, response.status)));
       return render(response);
     } catch (err) {
       const known = asAdminApiError(err);
       if (!known) throw err; // a failing dependency or a bug: lib/http/handler.ts answers 503 or 500
+      if (known.status === 401 || known.status === 403) deps.audit?.(adminEvent(request, seen, known.status));
       return { statusCode: known.status, headers: { ...JSON_HEADERS }, body: JSON.stringify(known.body) };
     }
   }
 
-  private async dispatch(deps: AdminApiDeps, request: HttpRequest): Promise<{ response: AdminResponse; event?: AdminEvent }> {
+  private async dispatch(deps: AdminApiDeps, request: HttpRequest, seen: Seen): Promise<AdminResponse> {
     const prefix = PREFIXES.find((p) => request.path === p || request.path.startsWith(`${p}/`));
     if (!prefix) throw notFound();
     const segments = decodeSegments(request.path.slice(prefix.length));
+    seen.segments = segments;
     // Keycloak authenticates every admin request before it matches a sub-resource (AdminRoot).
     const caller = await deps.authenticate(request);
+    seen.caller = caller;
     const candidates = this.routes.filter((compiled) => matches(compiled, segments));
     if (candidates.length === 0) throw notFound();
     const compiled = pick(candidates.filter(({ route }) => route.method === request.method));
@@ -106,6 +129,7 @@ export class AdminRouter {
     const { route } = compiled;
 
     const realmName = params.realm;
+    seen.realm = realmName;
     const realm = realmName === undefined ? undefined : await findRealm(deps.admin.table, realmName);
     const rightRealm = (realm?: string) => realm ?? realmName ?? caller.realm;
     let parsed: { value: unknown } | undefined;
@@ -141,16 +165,47 @@ export class AdminRouter {
     } else if (route.right !== null && !holds(caller, route.right, caller.realm)) {
       throw forbidden();
     }
-    const response = await route.handle(call);
-    if (request.method === 'GET') return { response };
-    // Keycloak's OperationType: a POST that creates is CREATE, any other POST (regenerate a secret, push revocation) ACTION.
-    const operationType = request.method === 'PUT' ? 'UPDATE' : request.method === 'DELETE' ? 'DELETE' : response.status === 201 ? 'CREATE' : 'ACTION';
-    const resourcePath = (realmName === undefined ? segments : segments.slice(2)).map(encodeURIComponent).join('/');
-    return {
-      response,
-      event: { operationType, ...(realmName === undefined ? {} : { realm: realmName }), resourcePath, authRealm: caller.realm, authClientId: caller.clientId, status: response.status },
-    };
+    return route.handle(call);
   }
+}
+
+/** What dispatch learnt of a request before it was answered or refused, for its event. */
+interface Seen {
+  segments?: string[];
+  caller?: AdminCaller;
+  /** The `{realm}` of the matched route. */
+  realm?: string;
+}
+
+function operationTypeOf(method: string, status: number): OperationType {
+  return method === 'PUT' ? 'UPDATE' : method === 'DELETE' ? 'DELETE' : status === 201 ? 'CREATE' : 'ACTION';
+}
+
+/** The event of an answered write (with its operation type) or of a refusal (with the HTTP method: what it would have been is unknown). */
+function adminEvent(request: HttpRequest, seen: Seen, status: number, operationType?: OperationType): AdminEvent {
+  const segments = seen.segments ?? [];
+  const underRealm = seen.realm !== undefined || (seen.caller === undefined && segments[0] === 'realms' && segments.length >= 2);
+  const realm = seen.realm ?? (underRealm ? segments[1] : undefined);
+  const { caller } = seen;
+  const userAgent = request.headers['user-agent'];
+  return {
+    ...(operationType === undefined ? { method: request.method } : { operationType }),
+    ...(realm === undefined ? {} : { realm }),
+    resourcePath: (underRealm ? segments.slice(2) : segments).map(encodeURIComponent).join('/'),
+    ...(caller === undefined
+      ? {}
+      : {
+          authRealm: caller.realm,
+          authClientId: caller.clientId,
+          ...(caller.clientUuid === undefined ? {} : { authClientUuid: caller.clientUuid }),
+          ...(caller.userId === undefined ? {} : { authUserId: caller.userId }),
+        }),
+    ipAddress: request.sourceIp,
+    ...(userAgent === undefined ? {} : { userAgent: userAgent.slice(0, MAX_USER_AGENT) }),
+    requestId: request.requestId,
+    status,
+    ...(status === 401 ? { error: 'invalid_token' as const } : status === 403 ? { error: 'not_allowed' as const } : {}),
+  };
 }
 
 function holds(caller: AdminCaller, right: Right, realm: string): boolean {

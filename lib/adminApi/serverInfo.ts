@@ -1,3 +1,4 @@
+import { CLIENT_AUTHENTICATOR_TYPES } from '../model/clientAuthenticator.js';
 import { forbidden } from './errors.js';
 import { isAnyAdmin } from './rights.js';
 import { ok, type AdminRoute } from './route.js';
@@ -23,7 +24,6 @@ const PROTOCOL_MAPPER_TYPES = [
   ['oidc-sub-mapper', 'Subject (sub)'],
 ] as const;
 
-const CLIENT_AUTHENTICATORS = ['client-secret', 'client-jwt', 'client-secret-jwt'];
 
 function serverInfo() {
   const providers = (ids: readonly string[]) => ({ providers: Object.fromEntries(ids.map((id) => [id, { order: 0, operationalInfo: {} }])) });
@@ -33,7 +33,7 @@ function serverInfo() {
     features: [] as { name: string; enabled: boolean }[],
     componentTypes: {},
     providers: {
-      'client-authenticator': providers(CLIENT_AUTHENTICATORS),
+      'client-authenticator': providers(CLIENT_AUTHENTICATOR_TYPES),
       'login-protocol': providers(['openid-connect']),
       'protocol-mapper': providers(PROTOCOL_MAPPER_TYPES.map(([id]) => id)),
     },

@@ -1,5 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { CLIENT_AUTH_FAILED, OAuthError } from '../http/errors.js';
+import { JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION } from '../model/identityProvider.js';
 import type { ClientRecord } from '../store/model.js';
 import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
@@ -13,7 +14,8 @@ import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.
  * goes to the audit log only. Otherwise the answers to an assertion that breaks a client-specific
  * rule (its algorithm, its lifetime, its keys) would tell which client ids exist.
  */
-export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const JWT_BEARER = JWT_BEARER_ASSERTION;
+const JWT_SPIFFE = JWT_SPIFFE_ASSERTION;
 /** Keycloak's allowed clock skew for client assertions. */
 export const CLOCK_SKEW_SECONDS = 15;
 /** Keycloak's default for `token.endpoint.auth.signing.max.exp`. */
@@ -33,6 +35,23 @@ export interface ParsedAssertion {
 
 export function isAssertionRequest(input: ClientAuthInput): boolean {
   return input.form.has('client_assertion') || input.form.has('client_assertion_type');
+}
+
+/**
+ * An assertion another party issued (Keycloak's `federated-jwt`): the SPIFFE assertion type, or a
+ * JWT bearer assertion whose issuer is not its subject. A self-signed one (iss = sub) is never
+ * handed to the federated path, as in Keycloak's flow, where `client-jwt` requires iss = sub.
+ */
+export function isFederatedAssertion(input: ClientAuthInput): boolean {
+  const type = input.form.get('client_assertion_type');
+  if (type === JWT_SPIFFE) return true;
+  if (type !== JWT_BEARER) return false;
+  try {
+    const { iss, sub } = decodeJwt(input.form.get('client_assertion') ?? '');
+    return typeof iss === 'string' && iss !== sub;
+  } catch {
+    return false;
+  }
 }
 
 export function assertionAlgorithm(input: ClientAuthInput): string | undefined {
@@ -141,7 +160,7 @@ export function assertionMethod(options: {
     authenticatorType: options.authenticatorType,
     // Which method handles an assertion follows its header, but the client's configured type must
     // then match the method: the header alone never picks the key.
-    present: (input) => isAssertionRequest(input) && (assertionAlgorithm(input)?.startsWith('HS') === true) === hmac,
+    present: (input) => isAssertionRequest(input) && !isFederatedAssertion(input) && (assertionAlgorithm(input)?.startsWith('HS') === true) === hmac,
     claim(input) {
       const claimed = claimAssertion(input, options.deps.now());
       parsedOf.set(claimed, claimed.parsed);

@@ -1,5 +1,9 @@
 import type { JSONWebKeySet } from 'jose';
-import { jwksUrlProblem, type JwksUrlPolicy } from './jwksUrl.js';
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { addressProblem, jwksUrlProblem, type JwksUrlPolicy } from './jwksUrl.js';
 
 export interface JwksFetcherOptions extends JwksUrlPolicy {
   /** Give up on a JWKS URL after this long: a hanging URL must never hang the token endpoint. */
@@ -42,15 +46,8 @@ export class JwksFetcher {
   }
 
   private async fetch(url: string): Promise<JSONWebKeySet> {
-    let response: Response;
     try {
-      // Checked again here: a URL stored before the rule, or written straight to the table, is not trusted.
-      const problem = jwksUrlProblem(url, this.options);
-      if (problem !== undefined) throw new Error(`jwks.url ${problem}`);
-      response = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
-      if (!response.ok) throw new Error(`status ${response.status}`);
-      const text = await readLimited(response, this.options.maxBytes, this.options.timeoutMs);
-      const jwks = JSON.parse(text) as JSONWebKeySet;
+      const jwks = (await fetchDocument(url, this.options, 'application/json')) as JSONWebKeySet;
       if (!jwks || !Array.isArray(jwks.keys)) throw new Error('not a JWKS');
       return jwks;
     } catch (err) {
@@ -59,24 +56,59 @@ export class JwksFetcher {
   }
 }
 
-async function readLimited(response: Response, maxBytes: number, timeoutMs: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) throw new Error('JWKS too large');
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (Date.now() > deadline) throw new Error('JWKS download too slow');
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new Error('JWKS too large');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** How one document may be fetched: the URL rules, a time limit and a size limit. */
+export type FetchLimits = JwksUrlPolicy & Pick<JwksFetcherOptions, 'timeoutMs' | 'maxBytes'>;
+
+/**
+ * GETs a JSON document from an admin-configured URL, never a URL from a request: the URL rules
+ * are checked again (a URL stored before a rule, or written straight to the table, is not
+ * trusted), every address the name resolves to is checked when connecting (so a DNS answer
+ * cannot steer it to a private or metadata address), redirects are not followed, and time and
+ * size are capped. Any failure throws.
+ */
+export async function fetchDocument(url: string, limits: FetchLimits, accept: string): Promise<unknown> {
+  const problem = jwksUrlProblem(url, limits);
+  if (problem !== undefined) throw new Error(`URL ${problem}`);
+  const target = new URL(url);
+  const get = target.protocol === 'https:' ? httpsGet : httpGet;
+  const lookup: LookupFunction = (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 4);
+      const list = addresses as LookupAddress[];
+      const refused = list.map((entry) => addressProblem(entry.address, limits)).find((reason) => reason !== undefined);
+      if (refused || list.length === 0) return callback(new Error(`${hostname} ${refused ?? 'has no address'}`), '', 4);
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+  const text = await new Promise<string>((resolve, reject) => {
+    const request = get(target, { headers: { accept }, lookup, timeout: limits.timeoutMs }, (response) => {
+      if (response.statusCode !== 200) {
+        response.resume();
+        return reject(new Error(`status ${response.statusCode}`));
+      }
+      if (Number(response.headers['content-length'] ?? 0) > limits.maxBytes) {
+        response.destroy();
+        return reject(new Error('document too large'));
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.byteLength;
+        if (size > limits.maxBytes) {
+          response.destroy();
+          reject(new Error('document too large'));
+        } else chunks.push(chunk);
+      });
+      response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      response.on('error', reject);
+    });
+    // The whole exchange, not only each socket read, is bounded.
+    const deadline = setTimeout(() => request.destroy(new Error('too slow')), limits.timeoutMs);
+    request.on('close', () => clearTimeout(deadline));
+    request.on('timeout', () => request.destroy(new Error('too slow')));
+    request.on('error', reject);
+  });
+  return JSON.parse(text);
 }
+

@@ -1,5 +1,19 @@
 import type { HttpRequest } from '../http/request.js';
-import type { ClientAuthenticatorType, ClientRecord } from '../store/model.js';
+import type { IdentityProvider } from '../model/identityProvider.js';
+import type { ClientAuthenticatorType, ClientRecord, FederatedLink } from '../store/model.js';
+
+/** The realm's identity providers and which clients name which external identity, from the realm already loaded. */
+export interface Federation {
+  identityProviders: readonly IdentityProvider[];
+  links: readonly FederatedLink[];
+}
+
+/** What Keycloak's ClientAssertionState records of an assertion for the event, before it is verified. */
+export interface AssertionDetails {
+  client_assertion_id?: string;
+  client_assertion_issuer?: string;
+  client_assertion_sub?: string;
+}
 
 /** What a request presents to prove which client it is. */
 export interface ClientAuthInput {
@@ -10,6 +24,10 @@ export interface ClientAuthInput {
   issuer: string;
   /** The realm's wrapped client-secret pepper, from the realm already loaded (lib/clientAuth/secretPepper.ts). */
   pepperCiphertext?: string;
+  /** The realm's identity providers, for `federated-jwt`; none when absent. */
+  federation?: Federation;
+  /** Told the assertion's `jti`, `iss` and `sub` once read (never the assertion), for the audit trail. */
+  onAssertion?: (details: AssertionDetails) => void;
   /** Told which client the request names (if it exists) and how it authenticates, before verification (for the audit trail). */
   onClaim?: (clientId: string, method: ClientAuthMethod['name']) => void;
 }
@@ -29,7 +47,7 @@ export interface ClaimedClient {
  */
 export interface ClientAuthMethod {
   /** The OAuth / OIDC name, as in discovery's token_endpoint_auth_methods_supported. */
-  name: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'none';
+  name: 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'federated_jwt' | 'none';
   /** The Keycloak `clientAuthenticatorType` this method proves; undefined for public clients. */
   authenticatorType?: ClientAuthenticatorType;
   /** Whether the request carries this method's credentials. */

@@ -30,6 +30,15 @@ export async function clientRequest(
   beforeAuth?.(form);
   const issuer = issuerFor(runtime, request, request.realm);
   const onClaim = (clientId: string, method: string) => audit.set({ clientId, client_auth_method: keycloakAuthMethod(method) });
-  const client = await authenticate(runtime, { request, form, realm: request.realm, issuer, onClaim, pepperCiphertext: realm.pepperCiphertext });
+  const client = await authenticate(runtime, {
+    request,
+    form,
+    realm: request.realm,
+    issuer,
+    onClaim,
+    onAssertion: (details) => audit.set(details),
+    federation: realm.federation,
+    pepperCiphertext: realm.pepperCiphertext,
+  });
   return { realm, form, issuer, client };
 }

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import type { SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import type { SigningKeyRecord } from '../store/model.js';
 
 /** A public JWK as the JWKS endpoint publishes it (never any private member). */
 export interface PublicJwk {
@@ -41,8 +41,4 @@ export function publishedJwks(keys: SigningKeyRecord[], now: number): { keys: Pu
         return { kid: key.kid, kty: key.publicJwk.kty!, alg: key.alg, use: 'sig' as const, ...members };
       }),
   };
-}
-
-export function keyTypeFor(alg: SignatureAlgorithm): 'RSA' | 'EC' {
-  return alg === 'RS256' ? 'RSA' : 'EC';
 }

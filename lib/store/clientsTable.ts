@@ -9,8 +9,11 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE, type IdentityProvider } from '../model/identityProvider.js';
 import type {
   ClientRecord,
+  FederatedLink,
   ClientScope,
   CompositeRole,
   Group,
@@ -41,12 +44,29 @@ export const sk = {
   refreshKey: 'META#REFRESH_KEY',
   client: (clientId: string) => `CLIENT#${clientId}`,
   pepper: 'META#PEPPER',
+  identityProvider: (alias: string) => `META#IDP#${alias}`,
+  /**
+   * One per `federated-jwt` client, under META# so the realm's one Query brings the whole
+   * `(alias, sub) → clients` index to the token path. The subject is hashed: it is the external
+   * issuer's text, of any length, and a sort key holds at most 1 KB.
+   */
+  federatedLink: (link: FederatedLink) => `META#FED#${link.alias}\u0000${subjectKey(link.sub)}\u0000${link.clientId}`,
   /**
    * Who is making the realm, written before anything else of it (lib/admin/realmClaim.ts). Off
    * `META#`, so the token path's one Query never reads it.
    */
   realmClaim: 'CLAIM',
 };
+
+const subjectKey = (sub: string) => createHash('sha256').update(sub, 'utf8').digest('base64url');
+
+/** The link a client's attributes declare, when it authenticates with `federated-jwt`. */
+export function federatedLinkOf(client: ClientRecord | undefined): FederatedLink | undefined {
+  if (client?.clientAuthenticatorType !== 'federated-jwt') return undefined;
+  const alias = client.attributes[CREDENTIAL_ISSUER_ATTRIBUTE];
+  const sub = client.attributes[CREDENTIAL_SUB_ATTRIBUTE];
+  return alias && sub ? { alias, sub, clientId: client.clientId } : undefined;
+}
 
 export const realmPk = (realm: string) => `REALM#${realm}`;
 
@@ -64,6 +84,8 @@ export type ClientsTableItem =
   | ({ kind: 'refreshKey' } & RefreshKeyRecord)
   | ({ kind: 'client' } & ClientRecord)
   | ({ kind: 'pepper' } & PepperRecord)
+  | ({ kind: 'identityProvider' } & IdentityProvider)
+  | ({ kind: 'federatedLink' } & FederatedLink)
   | ({ kind: 'realmClaim' } & RealmClaim);
 
 /**
@@ -95,6 +117,8 @@ export class ClientsTable {
     const clientScopes: ClientScope[] = [];
     const groups: Group[] = [];
     const keys: SigningKeyRecord[] = [];
+    const identityProviders: IdentityProvider[] = [];
+    const federatedLinks: FederatedLink[] = [];
     let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
     for (const item of await this.listRealmItems(realm, 'META#')) {
@@ -122,10 +146,18 @@ export class ClientsTable {
           refreshKey = record;
           break;
         }
+        case 'identityProvider': {
+          const { kind: _kind, ...idp } = item;
+          identityProviders.push(idp);
+          break;
+        }
+        case 'federatedLink':
+          federatedLinks.push({ alias: item.alias, sub: item.sub, clientId: item.clientId });
+          break;
       }
     }
     return settings
-      ? { settings, compositeRoles, clientScopes, groups, keys, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
+      ? { settings, compositeRoles, clientScopes, groups, keys, identityProviders, federatedLinks, ...(pepperCiphertext ? { pepperCiphertext } : {}), ...(refreshKey ? { refreshKey } : {}) }
       : undefined;
   }
 
@@ -199,8 +231,22 @@ export class ClientsTable {
     }
   }
 
-  async putClient(client: ClientRecord): Promise<void> {
+  /**
+   * Stores a client, and its federated link when it has one. `previous` (the stored version an
+   * update started from) lets a changed or renamed link be removed; a link left behind anyway is
+   * harmless, since the authenticator re-reads the client and checks its attributes.
+   */
+  async putClient(client: ClientRecord, previous?: ClientRecord): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
+    const [link, stale] = [federatedLinkOf(client), federatedLinkOf(previous)];
+    if (link) await this.putItem(client.realm, { kind: 'federatedLink', ...link });
+    if (stale && (!link || sk.federatedLink(stale) !== sk.federatedLink(link))) await this.deleteItem(client.realm, sk.federatedLink(stale));
+  }
+
+  async deleteClient(client: ClientRecord): Promise<void> {
+    await this.deleteItem(client.realm, sk.client(client.clientId));
+    const link = federatedLinkOf(client);
+    if (link) await this.deleteItem(client.realm, sk.federatedLink(link));
   }
 
   /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
@@ -321,7 +367,11 @@ export class ClientsTable {
    * Writes items 25 at a time (BatchWriteItem's limit), a few batches in flight, retrying
    * unprocessed items with exponential backoff as the DynamoDB documentation prescribes.
    */
-  async batchPut(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void, inFlight = 4): Promise<void> {
+  async batchPut(realm: string, given: ClientsTableItem[], onProgress?: (written: number) => void, inFlight = 4): Promise<void> {
+    const items = given.flatMap((item): ClientsTableItem[] => {
+      const link = item.kind === 'client' ? federatedLinkOf(item) : undefined;
+      return link ? [item, { kind: 'federatedLink', ...link }] : [item];
+    });
     const batches: ClientsTableItem[][] = [];
     for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
     let written = 0;
@@ -370,6 +420,10 @@ export function sortKeyOf(item: ClientsTableItem): string {
       return sk.client(item.clientId);
     case 'pepper':
       return sk.pepper;
+    case 'identityProvider':
+      return sk.identityProvider(item.alias);
+    case 'federatedLink':
+      return sk.federatedLink(item);
     case 'realmClaim':
       return sk.realmClaim;
   }

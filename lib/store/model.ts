@@ -1,3 +1,8 @@
+import type { ClientAuthenticatorType } from '../model/clientAuthenticator.js';
+import type { IdentityProvider } from '../model/identityProvider.js';
+
+export type { ClientAuthenticatorType };
+
 /**
  * What the clients table holds, in Keycloak's vocabulary (RealmRepresentation, ClientRepresentation,
  * RoleRepresentation, ClientScopeRepresentation), reduced to what a service-account token needs.
@@ -121,7 +126,6 @@ export interface ServiceAccountUser {
   groups?: string[];
 }
 
-export type ClientAuthenticatorType = 'client-secret' | 'client-jwt' | 'client-secret-jwt';
 
 export interface ClientRecord {
   realm: string;
@@ -212,6 +216,17 @@ export interface RealmData {
   pepperCiphertext?: string;
   /** Absent for realms made before refresh tokens were JWTs, until `sa-admin keys ensure`. */
   refreshKey?: RefreshKeyRecord;
+  /** The realm's identity providers (federated client authentication): few, and every federated grant needs them. */
+  identityProviders?: IdentityProvider[];
+  /** Which `federated-jwt` clients name which external identity (lib/store/clientsTable.ts keeps them in step with the clients). */
+  federatedLinks?: FederatedLink[];
+}
+
+/** A `federated-jwt` client's `(jwt.credential.issuer, jwt.credential.sub)`: the IdP alias and the external subject. */
+export interface FederatedLink {
+  alias: string;
+  sub: string;
+  clientId: string;
 }
 
 export function emptyRoleMappings(): RoleMappings {

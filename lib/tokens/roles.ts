@@ -1,4 +1,3 @@
-import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
@@ -40,35 +39,15 @@ export class RoleGraph {
 }
 
 /**
- * The roles a service account's token carries (Keycloak's TokenManager.getAccess): the
- * service-account user's role mappings, composites expanded; when `fullScopeAllowed` is false,
- * only those the client may see: its own client roles, its scope mappings and those of the
- * client scopes in effect, composites expanded too (ClientModel.hasScope).
+ * The roles a service account's token carries (Keycloak's TokenManager.getAccess), from what it
+ * holds already expanded (`granted`: the service-account user's role mappings and its groups',
+ * composites included). With `fullScopeAllowed` false, only those the client may see: its own
+ * client roles, its scope mappings and those of the client scopes in effect, composites expanded
+ * too (ClientModel.hasScope).
  */
-export function tokenRoles(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], mappings?: RoleMappings): RoleRef[] {
-  return rolesInScope(graph, client, scopes, graph.expand(mappings ?? client.serviceAccount?.roles ?? { realm: [], client: {} }));
-}
-
-/** tokenRoles for roles already expanded (`granted`: what the service account holds, groups included). */
 export function rolesInScope(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], granted: Map<string, RoleRef>): RoleRef[] {
   if (client.fullScopeAllowed) return [...granted.values()];
   const allowed = graph.expand(client.scopeMappings);
   for (const scope of scopes) for (const [key, role] of graph.expand(scope.scopeMappings)) allowed.set(key, role);
   return [...granted].filter(([key, role]) => role.client === client.clientId || allowed.has(key)).map(([, role]) => role);
-}
-
-/** `realm_access` and `resource_access` claims, as Keycloak writes them (empty parts omitted). */
-export function accessClaims(roles: RoleRef[]): {
-  realm_access?: { roles: string[] };
-  resource_access?: Record<string, { roles: string[] }>;
-} {
-  const realmRoles = roles.filter((role) => role.client === undefined).map((role) => role.name);
-  const resourceAccess: Record<string, { roles: string[] }> = {};
-  for (const role of roles) {
-    if (role.client !== undefined) ownEntry(resourceAccess, role.client, () => ({ roles: [] })).roles.push(role.name);
-  }
-  return {
-    ...(realmRoles.length > 0 ? { realm_access: { roles: realmRoles } } : {}),
-    ...(Object.keys(resourceAccess).length > 0 ? { resource_access: resourceAccess } : {}),
-  };
 }

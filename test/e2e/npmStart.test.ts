@@ -75,15 +75,15 @@ async function tokenRequest(clientId: string, secret: string): Promise<{ status:
 }
 
 /**
- * What a script waiting for the stack does: poll master's discovery document, and the moment it
- * answers, ask for the bootstrap admin's token. Counts the discovery polls; resolves with the
- * status of that first token request.
+ * What a script waiting for the stack does: poll a discovery document (the demo realm's, the one
+ * the README shows), and the moment it answers, ask for the bootstrap admin's token in master.
+ * Counts the discovery polls; resolves with the status of that first token request.
  */
 async function firstAdminTokenAfterDiscovery(): Promise<{ status: number; polls: number }> {
   let polls = 0;
   for (;;) {
     polls++;
-    const ready = await fetch(`${base}/realms/master/.well-known/openid-configuration`).then((res) => res.status === 200).catch(() => false);
+    const ready = await fetch(`${base}/realms/demo/.well-known/openid-configuration`).then((res) => res.status === 200).catch(() => false);
     if (ready) {
       const res = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
         method: 'POST',

@@ -29,6 +29,8 @@ const OIDC = `/realms/${REALM}/protocol/openid-connect`;
 let stack: TestStack;
 let ctx: AdminContext;
 let admin: (token: string, path: string) => Promise<{ status: number; body: any }>;
+/** What the admin function wrote to stdout (its audit trail). */
+const adminLog: string[] = [];
 
 function endpoint(fn: Endpoint) {
   const handler = httpHandler(fn, { noStore: true, log: () => undefined });
@@ -64,8 +66,14 @@ before(async () => {
   const router = new AdminRouter(ADMIN_ROUTES);
   const handler = httpHandler((request) => router.handle(runtime.deps, request), { log: () => undefined });
   admin = async (bearer, path) => {
-    const res = await handler(apiEvent({ method: 'GET', path, headers: { authorization: `Bearer ${bearer}` } }));
-    return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+    const original = console.log;
+    console.log = (line: string) => void adminLog.push(line);
+    try {
+      const res = await handler(apiEvent({ method: 'GET', path, headers: { authorization: `Bearer ${bearer}`, 'user-agent': 'integration-test' } }));
+      return { status: res.statusCode!, body: res.body ? JSON.parse(res.body) : undefined };
+    } finally {
+      console.log = original;
+    }
   };
 });
 
@@ -88,7 +96,13 @@ describe('a re-created client inherits nothing of the deleted one (issue 17 F5)'
     assert.notEqual(stored?.serviceAccount?.id, JSON.parse(Buffer.from(stateless.body.access_token.split('.')[1], 'base64url').toString()).sub, 'a fresh service-account user');
 
     for (const [access, auth] of [[stateless.body.access_token, after.stateless], [withSession.body.access_token, after.withSession]] as const) {
+      adminLog.length = 0;
       assert.equal((await admin(access, `/admin/realms/${REALM}/clients`)).status, 401);
+      // Issue 17 F4: the refusal is an admin event with its source, and the token is not in it.
+      const event = JSON.parse(adminLog.find((line) => line.includes('admin event'))!);
+      assert.deepEqual([event.error, event.status, event.realm, event.ipAddress, event.userAgent], ['invalid_token', 401, REALM, '127.0.0.1', 'integration-test']);
+      assert.match(event.requestId, /^[0-9a-f-]{36}$/);
+      assert.ok(!adminLog.join('\n').includes(access.split('.')[2]!), 'no token in the log');
       assert.deepEqual((await introspectCall(`${OIDC}/token/introspect`, `token=${access}`, auth)).body, { active: false });
     }
     const oldRefresh = encodeURIComponent(withSession.body.refresh_token);

@@ -147,7 +147,8 @@ describe('private_key_jwt', () => {
     await refused(await sign({ omit: ['jti'] }), /no jti/);
     await refused(await sign({ audience: 'https://elsewhere.example/realms/demo' }), /audience/);
     await refused(await sign({ audience: [ISSUER, `${ISSUER}/protocol/openid-connect/token`] }), /exactly one audience/);
-    await refused(await sign({ claims: { iss: 'someone-else' } }), /issuer must equal its subject/);
+    // iss ≠ sub is another party's assertion: the federated path takes it (Keycloak's flow), and finds no IdP.
+    await refused(await sign({ claims: { iss: 'someone-else' } }), /No identity provider for the client assertion/);
     await refused(await sign(), /client_id does not match/, '&client_id=full-scope-client');
     await refused(await sign({ key: other.privateKey }), /signature is invalid or signed with an unregistered key/);
     await refused(await sign({ key: other.privateKey, kid: 'unknown' }), /signature is invalid or signed with an unregistered key/);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { packagingDir } from '../support/packagingDir.js';
-import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/admin/keys.js';
+import { KEY_ADMINISTRATION_ACTIONS } from '../../lib/deployment/keyPolicy.js';
 
 /** `serverless package` runs offline; the generated CloudFormation is what `deploy` would create. */
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; Condition?: string };

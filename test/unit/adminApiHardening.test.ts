@@ -175,6 +175,14 @@ describe('also found: a new client\'s embedded mappers and its id', () => {
     assert.equal((await api.call('POST', `${R}/clients`, { body: { clientId: 'with-mappers', bearerOnly: true, protocolMappers: [hardcoded('n')] } })).status, 201);
   });
 
+  test('protocolMappers sent with POST …/client-scopes pass the same checks', async () => {
+    for (const protocolMappers of [[hardcoded('n', { 'jsonType.label': 'int', 'claim.value': 'x' })], [hardcoded('n'), hardcoded('n')]]) {
+      const res = await api.call('POST', `${R}/client-scopes`, { body: { name: 'with-mappers', protocol: 'openid-connect', protocolMappers } });
+      assert.equal(res.status, 400, JSON.stringify(res.body));
+    }
+    assert.equal((await api.call('GET', `${R}/client-scopes`)).body.some((scope: { name: string }) => scope.name === 'with-mappers'), false);
+  });
+
   test('an id another object of the realm has is 409: realm-management\'s, a service account\'s, a role\'s, a scope\'s', async () => {
     for (const id of [IDS.realmManagement, IDS.worker, IDS.workerUser, IDS.reader, IDS.profile, IDS.realm]) {
       const res = await api.call('POST', `${R}/clients`, { body: { clientId: `copy-${id}`, id, bearerOnly: true } });

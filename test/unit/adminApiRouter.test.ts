@@ -5,7 +5,7 @@ import { AdminError } from '../../lib/admin/errors.js';
 import { badRequest, notFound, oauthStyle, plainBadRequest, unauthorized } from '../../lib/adminApi/errors.js';
 import { REALM_MANAGEMENT_CLIENT, type AdminCaller } from '../../lib/adminApi/rights.js';
 import { created, noContent, ok, type AdminRoute } from '../../lib/adminApi/route.js';
-import { AdminRouter, type AdminApiDeps } from '../../lib/adminApi/router.js';
+import { AdminRouter, type AdminApiDeps, type AdminEvent } from '../../lib/adminApi/router.js';
 import type { HttpRequest } from '../../lib/http/request.js';
 
 /** The router alone, against a realm list in memory and callers chosen by the Authorization header. */
@@ -74,7 +74,7 @@ function request(method: string, path: string, options: { token?: string; body?:
     path,
     query: options.query ?? '',
     realm: '',
-    headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+    headers: { 'user-agent': 'terraform-provider-keycloak', ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
     body: options.body ?? '',
     sourceIp: '127.0.0.1',
     origin: 'https://sso.example.com',
@@ -184,18 +184,40 @@ describe('Admin API router: conventions and the four error bodies', () => {
     assert.deepEqual([res.status, res.body], [400, { error: 'invalid_request', error_description: "Can't assign a Parameterized Scope to a Client as a Default Scope" }]);
   });
 
-  test("successful writes are audited under Keycloak's admin operation types, without the body; reads and refusals are not", async () => {
+  test("successful writes are audited under Keycloak's admin operation types, without the body; reads are not", async () => {
     const events: unknown[] = [];
     const audited = { ...deps, audit: (event: unknown) => events.push(event) };
     await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'master-admin', body: '{"name":"n","secret":"s3cret"}' }));
     await router.handle(audited, request('DELETE', '/auth/admin/realms/r/things/known', { token: 'master-admin' }));
     await router.handle(audited, request('GET', '/admin/realms/r/things', { token: 'master-admin' }));
-    await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'r-viewer', body: '{}' }));
+    await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'master-admin', body: '{"name":"dup"}' }));
+    const from = { ipAddress: '127.0.0.1', userAgent: 'terraform-provider-keycloak', requestId: 'id' };
     assert.deepEqual(events, [
-      { operationType: 'CREATE', realm: 'r', resourcePath: 'things', authRealm: 'master', authClientId: 'boot', status: 201 },
-      { operationType: 'DELETE', realm: 'r', resourcePath: 'things/known', authRealm: 'master', authClientId: 'boot', status: 204 },
+      { operationType: 'CREATE', realm: 'r', resourcePath: 'things', authRealm: 'master', authClientId: 'boot', ...from, status: 201 },
+      { operationType: 'DELETE', realm: 'r', resourcePath: 'things/known', authRealm: 'master', authClientId: 'boot', ...from, status: 204 },
     ]);
     assert.ok(!JSON.stringify(events).includes('s3cret'));
+  });
+
+  test('refused authentication (401) and authorization (403) are events, with the source and never the token (issue 17 F4)', async () => {
+    const events: AdminEvent[] = [];
+    const audited = { ...deps, audit: (event: AdminEvent) => events.push(event) };
+    await router.handle(audited, request('GET', '/admin/realms/r/things', { token: 'not-a-valid-token' }));
+    await router.handle(audited, request('POST', '/admin/realms/r/things', { token: 'r-viewer', body: '{}' }));
+    await router.handle(audited, request('DELETE', '/admin/realms/r/things/known', { token: 'r-nothing' }));
+    await router.handle(audited, request('GET', '/admin/realms/other/things', { token: 'r-viewer' }));
+    await router.handle(audited, request('GET', '/admin/realms/r/things/unknown', { token: 'master-admin' }));
+    const from = { ipAddress: '127.0.0.1', userAgent: 'terraform-provider-keycloak', requestId: 'id' };
+    assert.deepEqual(events, [
+      { method: 'GET', realm: 'r', resourcePath: 'things', ...from, status: 401, error: 'invalid_token' },
+      { method: 'POST', realm: 'r', resourcePath: 'things', authRealm: 'r', authClientId: 'v', ...from, status: 403, error: 'not_allowed' },
+      { method: 'DELETE', realm: 'r', resourcePath: 'things/known', authRealm: 'r', authClientId: 'n', ...from, status: 403, error: 'not_allowed' },
+      { method: 'GET', realm: 'other', resourcePath: 'things', authRealm: 'r', authClientId: 'v', ...from, status: 403, error: 'not_allowed' },
+    ], 'a 404 is no event');
+    assert.ok(!JSON.stringify(events).includes('not-a-valid-token'));
+    const long = { ...request('GET', '/admin/realms/r/things', { token: 'x' }), headers: { authorization: 'Bearer x', 'user-agent': 'a'.repeat(5000) } };
+    await router.handle(audited, long);
+    assert.equal(events.at(-1)!.userAgent?.length, 256, 'a user agent is cut short');
   });
 
   test('routes without a realm; a duplicate route is refused at startup', async () => {

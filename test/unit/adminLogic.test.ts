@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clientView } from '../../lib/admin/clients.js';
-import { longestAccessTokenLifespan, retention, signingKeyPolicy } from '../../lib/admin/keys.js';
+import { longestAccessTokenLifespan, retention } from '../../lib/admin/keys.js';
+import { signingKeyPolicy } from '../../lib/deployment/keyPolicy.js';
 import { filterMappings } from '../../lib/admin/roles.js';
 import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
 

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { ecdsaDerToJose } from '../../lib/signing/signer.js';
-import { RoleGraph, tokenRoles, accessClaims } from '../../lib/tokens/roles.js';
+import { RoleGraph, rolesInScope, type RoleRef } from '../../lib/tokens/roles.js';
 import { resolveScope } from '../../lib/tokens/scope.js';
 import type { ClientRecord, ClientScope } from '../../lib/store/model.js';
 
@@ -16,6 +16,19 @@ const graph = new RoleGraph([
   { name: 'default-roles-demo', composites: { realm: ['offline_access'], client: {} } },
   { name: 'admin', composites: { realm: ['user'], client: { api: ['delete'] } } },
 ]);
+
+/** The service account's roles in the token, as `realm_access` / `resource_access` would list them. */
+function accessClaims(roles: RoleRef[]) {
+  const realm = roles.filter((role) => role.client === undefined).map((role) => role.name);
+  const clients = new Map<string, string[]>();
+  for (const role of roles) if (role.client !== undefined) clients.set(role.client, [...(clients.get(role.client) ?? []), role.name]);
+  return {
+    ...(realm.length > 0 ? { realm_access: { roles: realm } } : {}),
+    ...(clients.size > 0 ? { resource_access: Object.fromEntries([...clients].map(([client, names]) => [client, { roles: names }])) } : {}),
+  };
+}
+
+const tokenRoles = (graph: RoleGraph, client: ClientRecord, scopes: ClientScope[]) => rolesInScope(graph, client, scopes, graph.expand(client.serviceAccount!.roles));
 
 describe('token roles (Keycloak TokenManager.getAccess)', () => {
   it('expands composites with full scope', () => {

@@ -46,7 +46,7 @@ export function registerClientCommands(cli: Session): void {
         });
         print(cmd, { clientId, ...(created.secret === undefined ? {} : { secret: created.secret }) }, () => [
           `created client ${clientId} in realm ${realmName}`,
-          ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only its hash is stored)']),
+          ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only a hash and a KMS-encrypted copy are stored)']),
         ]);
       },
     );
@@ -107,7 +107,7 @@ export function registerClientCommands(cli: Session): void {
         issued.previousSecretExpiresAt === undefined
           ? 'the previous secret no longer works'
           : `the previous secret works until ${date(issued.previousSecretExpiresAt)}`,
-        '(shown once: only its hash is stored)',
+        '(shown once: only a hash and a KMS-encrypted copy are stored)',
       ]);
     });
 }

@@ -44,7 +44,7 @@ export interface MapperInput extends MapperSubject {
 }
 
 /**
- * One change a mapper asks for. Mappers are pure: they return writes, and lib/tokens/tokenClaims.ts
+ * One change a mapper asks for. Mappers are pure: they return writes, and lib/tokens/claimWriter.ts
  * applies them with Keycloak's rules (claim paths, reserved names, merging).
  */
 export type ClaimWrite =
