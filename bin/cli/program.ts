@@ -15,6 +15,7 @@ import { registerBootstrapAdminCommands } from './commands/bootstrapAdmin.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerClientScopeCommands } from './commands/clientScope.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerIdentityProviderCommands } from './commands/identityProvider.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMapperCommands } from './commands/mapper.js';
 import { registerNotBeforeCommands } from './commands/notBefore.js';
@@ -31,6 +32,7 @@ const COMMAND_GROUPS: readonly ((cli: Session) => void)[] = [
   registerRealmFileCommands,
   registerRealmCommands,
   registerClientCommands,
+  registerIdentityProviderCommands,
   registerRoleCommands,
   registerClientScopeCommands,
   registerServiceAccountCommands,
