@@ -46,7 +46,7 @@ const FUNCTIONS: Record<string, { role: string; paths: string[]; method: string 
   certs: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/protocol/openid-connect/certs'] },
   discovery: { role: 'ReadRealmRole', method: 'GET', paths: ['/realms/{realm}/.well-known/openid-configuration'] },
   admin: { role: 'AdminRole', method: 'ANY', paths: ['/admin/{proxy+}'] },
-  console: { role: 'ConsoleRole', method: 'GET', paths: ['/admin/{realm}/console', '/admin/{realm}/console/', '/admin/{realm}/console/assets/{file}'] },
+  console: { role: 'ConsoleRole', method: 'GET', paths: ['/admin/{realm}/console/', '/admin/{realm}/console/assets/{file}'] },
 };
 const logicalName = (fn: string) => `${fn[0]!.toUpperCase()}${fn.slice(1)}LambdaFunction`;
 
