@@ -11,6 +11,11 @@ import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
  * protocol mappers compiled, groups, and signing keys.
  */
 export interface RealmContext extends TokenRealm {
+  /**
+   * The realm's version when it was read (ClientsTable.realmVersion): the client cache checks its
+   * entries against it. Absent where a cache does not track versions (the admin function's).
+   */
+  version?: number;
   keys: KeyRing;
   /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
   pepperCiphertext?: string;
@@ -21,12 +26,29 @@ export interface RealmContext extends TokenRealm {
 }
 
 /**
- * Per-container cache of realm contexts with a bounded lifetime (REALM_CACHE_TTL_SECONDS).
- * A miss costs one paginated Query; concurrent misses share it. Unknown realms are cached too,
- * so a flood of requests for made-up realms costs one read per realm name and lifetime.
+ * How long a container may keep a realm whose version has not moved before it reads the whole
+ * realm again anyway: a backstop for a write whose version bump never landed (the writer crashed
+ * between the two) or a writer that does not bump (an older CLI during an upgrade).
+ */
+export const REALM_RELOAD_BACKSTOP_SECONDS = 900;
+
+interface Loaded {
+  version: number;
+  loadedAt: number;
+  context: RealmContext | undefined;
+}
+
+/**
+ * Per-container cache of realm contexts. Within REALM_CACHE_TTL_SECONDS of its last check a realm
+ * is used as it is; after that one small GetItem reads the realm's version, and only a version
+ * that moved (or the backstop's age) costs the realm's paginated Query. With a TTL of 0, as in the
+ * local stack, every request reads the version, so an admin change shows on the next request for
+ * one GetItem instead of a whole realm. Concurrent misses share one load. Unknown realms are
+ * cached too, so a flood of requests for made-up realm names costs one version read per name and
+ * TTL.
  */
 export class RealmCache {
-  private readonly entries = new Map<string, { expires: number; context: Promise<RealmContext | undefined> }>();
+  private readonly entries = new Map<string, { checkedUntil: number; loaded: Promise<Loaded> }>();
 
   constructor(
     private readonly table: ClientsTable,
@@ -42,29 +64,41 @@ export class RealmCache {
     if (!mayNameStoredRealm(realm)) throw realmNotFound();
     const now = this.nowMs();
     let entry = this.entries.get(realm);
-    if (!entry || entry.expires <= now) {
-      entry = { expires: now + this.ttlSeconds * 1000, context: this.load(realm) };
-      if (this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
+    if (!entry || entry.checkedUntil <= now) {
+      entry = { checkedUntil: now + this.ttlSeconds * 1000, loaded: entry ? this.revalidate(realm, entry.loaded, now) : this.load(realm) };
+      if (!this.entries.has(realm) && this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(realm, entry);
+      const current = entry;
       // A failed load must not be cached: the next request tries again.
-      entry.context.catch(() => this.entries.delete(realm));
+      entry.loaded.catch(() => this.entries.get(realm) === current && this.entries.delete(realm));
     }
-    const context = await entry.context;
+    const { context } = await entry.loaded;
     if (!context || !context.settings.enabled) throw realmNotFound();
     return context;
   }
 
-  private async load(realm: string): Promise<RealmContext | undefined> {
+  /** The realm as held, when its version has not moved and it is younger than the backstop; else read again. */
+  private async revalidate(realm: string, held: Promise<Loaded>, now: number): Promise<Loaded> {
+    const [previous, version] = await Promise.all([held, this.table.realmVersion(realm)]);
+    if (version === previous.version && now < previous.loadedAt + Math.max(REALM_RELOAD_BACKSTOP_SECONDS, this.ttlSeconds) * 1000) return previous;
+    return this.load(realm, version);
+  }
+
+  /** The version first, then the realm: a write landing in between makes the next check reload, never hides. */
+  private async load(realm: string, knownVersion?: number): Promise<Loaded> {
+    const version = knownVersion ?? (await this.table.realmVersion(realm));
+    const loadedAt = this.nowMs();
     const data = await this.table.loadRealm(realm);
-    if (!data) return undefined;
+    if (!data) return { version, loadedAt, context: undefined };
     const context = {
       ...tokenRealm(data),
+      version,
       keys: new KeyRing(realm, data.keys, this.signers),
       pepperCiphertext: data.pepperCiphertext,
       federation: { identityProviders: data.identityProviders ?? [], links: data.federatedLinks ?? [] },
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
     if (this.options.warmSigners) context.keys.warm();
-    return context;
+    return { version, loadedAt, context };
   }
 }
