@@ -1,3 +1,4 @@
+import { LoadingCache } from './cache.js';
 import { mayNameStoredRealm } from './admin/realmName.js';
 import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
@@ -12,8 +13,8 @@ import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
  */
 export interface RealmContext extends TokenRealm {
   /**
-   * The realm's version when it was read (ClientsTable.realmVersion): the client cache checks its
-   * entries against it. Absent where a cache does not track versions (the admin function's).
+   * The realm's version when it was read (ClientsTable.realmVersion): the client cache keeps its
+   * entries under it. Absent where a cache does not track versions (the admin function's).
    */
   version?: number;
   keys: KeyRing;
@@ -48,7 +49,7 @@ interface Loaded {
  * TTL.
  */
 export class RealmCache {
-  private readonly entries = new Map<string, { checkedUntil: number; loaded: Promise<Loaded> }>();
+  private readonly entries: LoadingCache<string, Loaded>;
 
   constructor(
     private readonly table: ClientsTable,
@@ -57,30 +58,23 @@ export class RealmCache {
     /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
     private readonly options: { warmSigners: boolean } = { warmSigners: false },
     private readonly nowMs: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new LoadingCache({ maxEntries: 1000, ttlMs: ttlSeconds * 1000, nowMs });
+  }
 
   async get(realm: string): Promise<RealmContext> {
     // A name no realm can have is a 404 without a read.
     if (!mayNameStoredRealm(realm)) throw realmNotFound();
-    const now = this.nowMs();
-    let entry = this.entries.get(realm);
-    if (!entry || entry.checkedUntil <= now) {
-      entry = { checkedUntil: now + this.ttlSeconds * 1000, loaded: entry ? this.revalidate(realm, entry.loaded, now) : this.load(realm) };
-      if (!this.entries.has(realm) && this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(realm, entry);
-      const current = entry;
-      // A failed load must not be cached: the next request tries again.
-      entry.loaded.catch(() => this.entries.get(realm) === current && this.entries.delete(realm));
-    }
-    const { context } = await entry.loaded;
+    const { context } = await this.entries.get(realm, (expired) => (expired ? this.revalidate(realm, expired) : this.load(realm)));
     if (!context || !context.settings.enabled) throw realmNotFound();
     return context;
   }
 
   /** The realm as held, when its version has not moved and it is younger than the backstop; else read again. */
-  private async revalidate(realm: string, held: Promise<Loaded>, now: number): Promise<Loaded> {
-    const [previous, version] = await Promise.all([held, this.table.realmVersion(realm)]);
-    if (version === previous.version && now < previous.loadedAt + Math.max(REALM_RELOAD_BACKSTOP_SECONDS, this.ttlSeconds) * 1000) return previous;
+  private async revalidate(realm: string, expired: Promise<Loaded>): Promise<Loaded> {
+    const [held, version] = await Promise.all([expired, this.table.realmVersion(realm)]);
+    const backstopMs = Math.max(REALM_RELOAD_BACKSTOP_SECONDS, this.ttlSeconds) * 1000;
+    if (version === held.version && this.nowMs() < held.loadedAt + backstopMs) return held;
     return this.load(realm, version);
   }
 
