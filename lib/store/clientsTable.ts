@@ -257,20 +257,21 @@ export class ClientsTable {
   /**
    * Replaces one of a client's secret hashes, only while it is still `previous`: a legacy hash is
    * upgraded after its secret verified, and an admin change made meanwhile always wins.
+   * It does not bump the realm version: the same secret verifies against either hash, so no cache
+   * needs to reload, and the token functions' IAM policy lets them update only the hash attributes
+   * (infra/iam-statements.yml, UpgradeLegacySecretHashes), never the version item.
    */
   async upgradeSecretHash(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void> {
     try {
-      await this.changing(realm, () =>
-        this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: realmPk(realm), sk: sk.client(clientId) },
-            UpdateExpression: 'SET #field = :next',
-            ConditionExpression: '#field = :previous',
-            ExpressionAttributeNames: { '#field': field },
-            ExpressionAttributeValues: { ':next': next, ':previous': previous },
-          }),
-        ),
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: realmPk(realm), sk: sk.client(clientId) },
+          UpdateExpression: 'SET #field = :next',
+          ConditionExpression: '#field = :previous',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':next': next, ':previous': previous },
+        }),
       );
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
