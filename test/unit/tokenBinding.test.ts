@@ -10,6 +10,7 @@ import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
 import type { SessionRecord } from '../../lib/store/sessionsTable.js';
 import { activeAccessToken, type ActiveTokenReads } from '../../lib/tokens/activeAccessToken.js';
 import { decideRefresh, type RefreshInput } from '../../lib/tokens/rotation.js';
+import { hashRefreshToken } from '../../lib/tokens/refreshToken.js';
 import { tokenRealm } from '../../lib/tokens/tokenContext.js';
 import { albEvent, apiEvent } from '../support/events.js';
 
@@ -212,6 +213,7 @@ describe('decideRefresh', () => {
     realm: settings,
     client: boss,
     now: NOW,
+    retryGraceSeconds: 30,
     ...overrides,
   });
 
@@ -241,6 +243,26 @@ describe('decideRefresh', () => {
     const rotated = { ...session, currentTokenHash: 'current-hash', currentTokenUses: 1, previousTokenHashes: ['old-hash'] };
     assert.deepEqual(decideRefresh(input({ realm: rotating, session: rotated, presentedHash: 'old-hash' })), { kind: 'refuse', description: 'Stale token', endSession: true });
     assert.equal(decideRefresh(input({ realm: rotating, session: rotated, presentedHash: 'next-hash' })).kind, 'refresh');
+  });
+
+  it('retry grace: the spent token within the window gets its unused successor again; later, or once it is used, reuse', () => {
+    const rotating = { ...settings, revokeRefreshToken: true };
+    const successorOf = (uses: number) => `sess-1.successor-${uses}`;
+    // Presenting `next` issues the successor for use count 1, derived, not random.
+    const first = decideRefresh(input({ realm: rotating, successorOf }));
+    assert.ok(first.kind === 'refresh' && first.refreshToken === 'sess-1.successor-1' && first.session.nextTokenHash === hashRefreshToken('sess-1.successor-1'));
+    const spent = { ...session, currentTokenHash: 'next-hash', currentTokenUses: 1, nextTokenHash: hashRefreshToken('sess-1.successor-1'), nextTokenIssuedAt: NOW - 10 };
+    const retry = (overrides: Partial<RefreshInput>) => decideRefresh(input({ realm: rotating, session: spent, successorOf, ...overrides }));
+    assert.deepEqual(retry({ now: NOW + 19 }), { kind: 'retry', refreshToken: 'sess-1.successor-1', issuedAt: NOW - 10, refreshExpiresIn: 1800 });
+    const reuse = { kind: 'refuse', description: 'Maximum allowed refresh token reuse exceeded', endSession: true };
+    assert.deepEqual(retry({ now: NOW + 20 }), reuse);
+    assert.deepEqual(retry({ retryGraceSeconds: 0 }), reuse);
+    assert.deepEqual(retry({ successorOf: undefined }), reuse);
+    // The outstanding token is not this one's successor (rotated since by a reuse): no grace.
+    assert.deepEqual(retry({ session: { ...spent, nextTokenHash: 'other-hash' } }), reuse);
+    // With reuse allowed, a reuse after the window issues the successor of the next use count.
+    const reused = retry({ now: NOW + 20, realm: { ...rotating, refreshTokenMaxReuse: 1 } });
+    assert.ok(reused.kind === 'refresh' && reused.refreshToken === 'sess-1.successor-2' && reused.session.currentTokenUses === 2);
   });
 });
 
