@@ -96,4 +96,12 @@ describe('Admin API rights table (reference §2)', () => {
     assert.equal(mayMapRole(caller('master', [{ name: 'create-realm' }]), 'master', { name: 'create-realm' }), false);
     assert.ok(mayMapRole(masterAdmin, 'master', { name: 'admin' }));
   });
+
+  test("holding an admin role in one realm gives no right to map another realm's admin roles", () => {
+    const realmAdmin = caller('r', rm('realm-admin', 'manage-users'));
+    assert.equal(mayMapRole(realmAdmin, 'other', { client: REALM_MANAGEMENT_CLIENT, name: 'manage-users' }), false);
+    assert.equal(mayMapRole(realmAdmin, 'other', { client: REALM_MANAGEMENT_CLIENT, name: 'realm-admin' }), false);
+    // Ordinary roles of another realm are not this rule's to refuse (reaching the realm is checked before).
+    assert.ok(mayMapRole(realmAdmin, 'other', { name: 'reader' }));
+  });
 });
