@@ -73,6 +73,8 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
     table,
     kms,
     now,
+    // The local stage's issuers and JWKS are plain http on loopback (lib/clientAuth/jwksUrl.ts).
+    localStage: config.localStage === true,
   };
   const realms = new VerificationRealms(table, new SignerCache(kms), config.realmCacheTtlSeconds);
   const bearer: BearerDeps = {

@@ -1,4 +1,4 @@
-import { realmNameProblem } from './admin/realmName.js';
+import { mayNameStoredRealm } from './admin/realmName.js';
 import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
 import { KeyRing, type SignerCache } from './signing/keyRing.js';
@@ -38,8 +38,8 @@ export class RealmCache {
   ) {}
 
   async get(realm: string): Promise<RealmContext> {
-    // No name the realm rule refuses can exist: answer without a read.
-    if (realmNameProblem(realm) !== undefined) throw realmNotFound();
+    // A name no realm can have is a 404 without a read.
+    if (!mayNameStoredRealm(realm)) throw realmNotFound();
     const now = this.nowMs();
     let entry = this.entries.get(realm);
     if (!entry || entry.expires <= now) {

@@ -20,6 +20,12 @@ export function fields(obj: object): string[] {
   return Object.entries(obj).map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
 }
 
+/** Attributes as `name=value` lists, `; ` between names: `team=billing,finance; tier=gold`. */
+export function attributesText(attributes: Record<string, string[]> | undefined): string {
+  const entries = Object.entries(attributes ?? {});
+  return entries.length === 0 ? '-' : entries.map(([name, values]) => `${name}=${values.join(',')}`).join('; ');
+}
+
 export function keyRows(keys: KeyView[]): string[] {
   return table([
     ['KID', 'ALG', 'PROVIDER', 'STATUS', 'CREATED', 'RETIRE_AT'],

@@ -15,6 +15,7 @@ import { registerBootstrapAdminCommands } from './commands/bootstrapAdmin.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerClientScopeCommands } from './commands/clientScope.js';
 import { registerGroupCommands } from './commands/group.js';
+import { registerIdentityProviderCommands } from './commands/identityProvider.js';
 import { registerKeysCommands } from './commands/keys.js';
 import { registerMapperCommands } from './commands/mapper.js';
 import { registerNotBeforeCommands } from './commands/notBefore.js';
@@ -24,13 +25,14 @@ import { registerRoleCommands } from './commands/role.js';
 import { registerServiceAccountCommands } from './commands/serviceAccount.js';
 import { registerTokenCommands } from './commands/token.js';
 import type { CliIo } from './io.js';
-import { createSession, type GlobalOptions, type Session } from './session.js';
+import { CliProblems, createSession, type GlobalOptions, type Session } from './session.js';
 
 /** The command groups, in the order `sa-admin --help` lists them. */
 const COMMAND_GROUPS: readonly ((cli: Session) => void)[] = [
   registerRealmFileCommands,
   registerRealmCommands,
   registerClientCommands,
+  registerIdentityProviderCommands,
   registerRoleCommands,
   registerClientScopeCommands,
   registerServiceAccountCommands,
@@ -50,7 +52,7 @@ export function createProgram(io: CliIo): Command {
     // SA_ADMIN_STAGE is read in session.ts from this run's environment (CliIo), not by commander
     // from process.env, so an in-process run sees the environment it is given.
     .addOption(new Option('--stage <stage>', 'the deployed stage whose tables and keys to use').default('dev', '"dev", env: SA_ADMIN_STAGE'))
-    .option('--local', 'use the local stack that `npm start` runs (stage local, DYNAMODB_PORT, KMS_PORT)')
+    .option('--local', 'use the local stack that `npm start` runs (stage local; the AWS_ENDPOINT_URL_* it prints, else DYNAMODB_PORT, KMS_PORT)')
     .option('--json', 'machine-readable output')
     .version(VERSION)
     .showSuggestionAfterError()
@@ -89,6 +91,10 @@ function errorLine(err: unknown): string {
   if (e.name === 'ResourceNotFoundException') return `${message} (is the stage deployed, the --stage and region right, or is \`npm start\` running for --local?)`;
   if (e.code === 'ECONNREFUSED') return `${message} (is \`npm start\` running for --local?)`;
   if (e.name === 'CredentialsProviderError') return `${message} (configure AWS credentials as for the AWS CLI)`;
+  // The SDK's own words name no way out: say both.
+  if (message === 'Region is missing') {
+    return 'no AWS region: give --local for the stack `npm start` runs, or --stage STAGE with AWS_REGION (or a profile with a region) for a deployed one';
+  }
   return e.name && e.name !== 'Error' ? `${e.name}: ${message}` : message;
 }
 
@@ -106,9 +112,10 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
   } catch (err) {
     // Commander already wrote its message (or the help). Help asked for is success; the rest is usage.
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    const problems = err instanceof RealmImportError ? err.problems : undefined;
+    const problems = err instanceof RealmImportError || err instanceof CliProblems ? err.problems : undefined;
     if (problems && program.opts<GlobalOptions>().json) io.stdout(`${JSON.stringify({ problems }, null, 2)}\n`);
-    io.stderr(`sa-admin: ${errorLine(err).replace(/\s*\n\s*/g, ' ')}\n`);
+    if (err instanceof CliProblems) io.stderr(`sa-admin: ${err.summary}\n${err.lines.map((line) => `  ${line.replace(/\s*\n\s*/g, ' ')}\n`).join('')}`);
+    else io.stderr(`sa-admin: ${errorLine(err).replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;
   }
 }

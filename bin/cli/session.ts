@@ -12,10 +12,36 @@ import { stageNames, tableNames } from '../../lib/deployment/stageNames.js';
 import { jsonDepthProblem } from '../../lib/http/json.js';
 import type { CliIo } from './io.js';
 
+/**
+ * A failure with several problems (a realm file's): one summary line, then one line each, so a
+ * long list reads as a list. `problems` is what --json prints.
+ */
+export class CliProblems extends Error {
+  constructor(
+    readonly summary: string,
+    readonly lines: string[],
+    readonly problems: unknown[],
+  ) {
+    super(summary);
+    this.name = 'CliProblems';
+  }
+}
+
 export interface GlobalOptions {
   stage: string;
   local?: boolean;
   json?: boolean;
+}
+
+/**
+ * The local stack's endpoints: the `export AWS_ENDPOINT_URL_*` lines `npm start` prints, else the
+ * ports it was started with (DYNAMODB_PORT, KMS_PORT), else its defaults.
+ */
+export function localEndpoints(env: CliIo['env']): { dynamodb: string; kms: string } {
+  return {
+    dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB || env.AWS_ENDPOINT_URL || `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`,
+    kms: env.AWS_ENDPOINT_URL_KMS || env.AWS_ENDPOINT_URL || `http://127.0.0.1:${env.KMS_PORT || 4599}`,
+  };
 }
 
 export interface Progress {
@@ -61,9 +87,7 @@ export function createSession(program: Command, io: CliIo): Session {
     const stage = options.local ? 'local' : stageGiven ? options.stage : env.SA_ADMIN_STAGE || options.stage;
     return createAdminContext({
       names: stageNames(stage, env.SA_ADMIN_CLIENTS_TABLE || tableNames(stage).clients),
-      ...(options.local
-        ? { local: { dynamodb: `http://127.0.0.1:${env.DYNAMODB_PORT || 8000}`, kms: `http://127.0.0.1:${env.KMS_PORT || 4599}` } }
-        : {}),
+      ...(options.local ? { local: localEndpoints(env) } : {}),
       // Tables reached on this machine (DynamoDB Local through AWS_ENDPOINT_URL_DYNAMODB) are a local stage.
       localStage: isLoopbackUrl(env.AWS_ENDPOINT_URL_DYNAMODB ?? env.AWS_ENDPOINT_URL),
     });

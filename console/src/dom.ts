@@ -43,10 +43,14 @@ export function alert(variant: 'success' | 'danger' | 'warning' | 'info', title:
   }
   const item = h(
     'li',
-    { class: `alert alert-${variant}`, role: variant === 'danger' ? 'alert' : 'status' },
-    h('p', { class: 'alert-title' }, title),
-    description ? h('p', { class: 'alert-description' }, description) : null,
-    h('button', { type: 'button', class: 'plain', 'aria-label': `Close ${variant} alert: ${title}`, onclick: () => item.remove() }, '×'),
+    {},
+    h(
+      'div',
+      { class: `alert alert-${variant}`, role: variant === 'danger' ? 'alert' : 'status' },
+      h('p', { class: 'alert-title' }, title),
+      description ? h('p', { class: 'alert-description' }, description) : null,
+      h('button', { type: 'button', class: 'plain', 'aria-label': `Close ${variant} alert: ${title}`, onclick: () => item.remove() }, '×'),
+    ),
   );
   region.prepend(item);
   setTimeout(() => item.remove(), 8000);

@@ -41,7 +41,7 @@ function showSignIn(): void {
 
 /** `#/{realm}/{rest}`: the realm and the screen's path. */
 function parseHash(): { realm: string; path: string[] } {
-  const parts = window.location.hash.replace(/^#\/?/, '').split('/').map((part) => decodeURIComponent(part));
+  const parts = window.location.hash.replace(/^#\/?/, '').split('?')[0]!.split('/').map((part) => decodeURIComponent(part));
   const realm = parts[0] || location.loginRealm;
   return { realm, path: parts.slice(1).filter((part) => part !== '') };
 }
@@ -83,7 +83,7 @@ async function buildShell(realm: string, mine: number): Promise<Shell | undefine
     realmSelect,
     whoami.createRealm ? h('button', { type: 'button', class: 'link', onclick: () => app.navigate('add-realm') }, 'Create realm') : null,
     h('h2', {}, 'Manage'),
-    h('ul', {}, link('Clients', 'clients', can.queryClients(app)), link('Client scopes', 'client-scopes', can.viewClients(app)), link('Realm roles', 'roles', can.viewRealm(app)), link('Sessions', 'sessions', can.viewRealm(app))),
+    h('ul', {}, link('Clients', 'clients', can.queryClients(app)), link('Client scopes', 'client-scopes', can.viewClients(app)), link('Realm roles', 'roles', can.viewRealm(app)), link('Groups', 'groups', app.has('query-groups', 'view-users', 'manage-users')), link('Sessions', 'sessions', can.viewRealm(app))),
     h('h2', {}, 'Configure'),
     h('ul', {}, link('Realm settings', 'realm-settings', can.viewRealm(app))),
   );

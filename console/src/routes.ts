@@ -8,6 +8,7 @@ import { h, replace } from './dom.js';
 import { clientDetails } from './screens/client.js';
 import { clientScopesList } from './screens/clientScopes.js';
 import { clientsList, createClient, importClient } from './screens/clients.js';
+import { groups } from './screens/groups.js';
 import { createRealm, realmSettings } from './screens/realmSettings.js';
 import { createRole, realmRoles, roleDetails } from './screens/roles.js';
 import { sessions } from './screens/sessions.js';
@@ -28,6 +29,7 @@ const ROUTES: Route[] = [
   { match: (p) => p[0] === 'roles' && p[1] === 'new', allowed: can.manageRealm, needs: 'manage-realm', render: (app, main) => createRole(app, main) },
   { match: (p) => p[0] === 'roles' && p.length >= 2, allowed: can.viewRealm, needs: 'view-realm', render: roleDetails },
   { match: (p) => p[0] === 'roles', allowed: can.viewRealm, needs: 'view-realm', render: realmRoles },
+  { match: (p) => p[0] === 'groups', allowed: (app) => app.has('query-groups', 'view-users', 'manage-users'), needs: 'query-groups', render: groups },
   { match: (p) => p[0] === 'realm-settings', allowed: can.viewRealm, needs: 'view-realm', render: realmSettings },
   { match: (p) => p[0] === 'add-realm', allowed: (app) => app.whoami.createRealm, needs: 'create-realm', render: createRealm },
   { match: (p) => p[0] === 'sessions', allowed: can.viewRealm, needs: 'view-realm', render: sessions },

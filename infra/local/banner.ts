@@ -51,11 +51,12 @@ Try the seed request:
     -H 'Content-Type: application/x-www-form-urlencoded' \\
     -d 'grant_type=client_credentials'
 
-To use the AWS CLI or SDK against this stack:
+To use the AWS CLI, the SDK or sa-admin --local against this stack (token preview reads the issuer):
 ${Object.entries(facts.awsEnv)
   .filter(([name]) => name.startsWith('AWS_'))
   .map(([name, value]) => `  export ${name}=${value}`)
   .join('\n')}
+  export ISSUER_BASE_URL=${facts.issuerBase}
 
 Ctrl-C stops everything.`;
 }

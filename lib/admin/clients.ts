@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { authenticatorUsesSecret } from '../model/clientAuthenticator.js';
+import { CREDENTIAL_CLAIMS_ATTRIBUTE, CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE } from '../model/identityProvider.js';
+import { claimConditionsProblem } from '../clientAuth/claimConditions.js';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
@@ -96,7 +98,7 @@ export type ClientView = Omit<ClientRecord, 'secretHash' | 'rotatedSecretHash' |
 
 export interface IssuedSecret {
   clientId: string;
-  /** Shown once; only its hash is stored. */
+  /** Shown once; stored only as a hash and a copy encrypted under the stage's secrets key. */
   secret: string;
   /** After a rotation with a grace period: when the previous secret stops working (epoch seconds). */
   previousSecretExpiresAt?: number;
@@ -122,6 +124,7 @@ export async function createClient(
   if (options.id !== undefined && (await idInUse(ctx, realm, options.id))) throw new AdminError(`id '${options.id}' is already used in realm '${realm}'`, 'conflict');
   const auth = options.auth ?? 'client-secret';
   const attributes: Record<string, string> = checkAttributes(ctx, { ...options.attributes, ...jwksAttributes(ctx, auth, options) });
+  checkFederatedAttributes(auth, attributes);
   if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
   const publicClient = options.publicClient ?? false;
   if (publicClient && options.serviceAccounts) throw new AdminError('a public client cannot have service accounts');
@@ -456,6 +459,22 @@ async function secretFields(ctx: AdminContext, client: ClientRecord, secret: str
 function withoutSecrets(client: ClientRecord): ClientRecord {
   const { secretHash: _a, secretCiphertext: _b, rotatedSecretHash: _c, rotatedSecretCiphertext: _d, rotatedSecretExpiresAt: _e, ...rest } = client;
   return rest;
+}
+
+/**
+ * A `federated-jwt` client names its external identity: the IdP alias and the subject (Keycloak's
+ * admin console marks both required, PR #43890); claim conditions, when given, must parse.
+ */
+function checkFederatedAttributes(auth: ClientAuthenticatorType, attributes: Record<string, string>): void {
+  const conditions = attributes[CREDENTIAL_CLAIMS_ATTRIBUTE];
+  if (conditions !== undefined) {
+    const problem = claimConditionsProblem(conditions);
+    if (problem) throw new AdminError(`attribute ${CREDENTIAL_CLAIMS_ATTRIBUTE} ${problem}`);
+  }
+  if (auth !== 'federated-jwt') return;
+  for (const name of [CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE]) {
+    if (!attributes[name]) throw new AdminError(`a federated-jwt client needs the attribute ${name}`);
+  }
 }
 
 /** The fields whose value is not undefined. */

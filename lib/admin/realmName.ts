@@ -1,8 +1,9 @@
 /**
- * The one realm name rule: the CLI, an import, the Admin API and the token path's realm lookup
- * all ask it. Keycloak's own rule (RealmManager.importRealm and RealmAdminResource.updateRealm call
- * ReservedCharValidator.validate; the column is 255 characters): not blank, at most 255
- * characters, none of RFC 3986's reserved characters (§2.2) nor a backslash.
+ * The one realm name rule: the CLI, an import, the seed and the Admin API ask it of every new
+ * realm; the realm lookups ask `mayNameStoredRealm`, derived from it. Keycloak's own rule
+ * (RealmManager.importRealm and RealmAdminResource.updateRealm call ReservedCharValidator.validate;
+ * the column is 255 characters): not blank, at most 255 characters, none of RFC 3986's reserved
+ * characters (§2.2) nor a backslash.
  *
  * Stricter here, because a realm name is a URL path segment, part of the table's partition key,
  * part of every issuer, and is echoed in `WWW-Authenticate: Basic realm="…"`:
@@ -42,4 +43,14 @@ export function realmNameProblem(name: string): string | undefined {
     return `must not be a spelling of '${MASTER}', the administration realm`;
   }
   return undefined;
+}
+
+/**
+ * Whether a realm stored under an earlier, looser rule could have this name: what the token path
+ * and the admin bearer's issuer look up. Not the full rule, which would cut off a realm created
+ * before it (their clients keep getting tokens, and a failed Basic authentication still answers
+ * 401); only what no rule ever accepted, so such a name is a 404 without a read.
+ */
+export function mayNameStoredRealm(name: string): boolean {
+  return name.length > 0 && [...name].length <= MAX_REALM_NAME_LENGTH && !/[/#\s]/u.test(name);
 }

@@ -1,17 +1,15 @@
 import { OAuthError } from '../http/errors.js';
-import { accessTokenClaims, accessTokenLifespan } from '../tokens/accessToken.js';
-import { ClaimWriter } from '../tokens/claimWriter.js';
-import { idTokenClaims } from '../tokens/idToken.js';
 import { resolveScope } from '../tokens/scope.js';
-import { usesRefreshTokens } from '../tokens/sessionPolicy.js';
-import { clientCredentialsNotes, runMappers, tokenContext, tokenRealm } from '../tokens/tokenContext.js';
+import { sessionTimeouts, usesRefreshTokens } from '../tokens/sessionPolicy.js';
+import { tokenRealm } from '../tokens/tokenContext.js';
+import { buildTokens } from '../tokens/tokenResponse.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireClient } from './lookup.js';
 
 /**
- * What a client's client-credentials grant would put in its tokens, built by the same code as the
- * token endpoint but never signed (Keycloak's admin console "Client scopes → Evaluate" tab).
+ * What a client's client-credentials grant would put in its tokens, built by the token endpoint's
+ * own buildTokens (lib/tokens/tokenResponse.ts) but never signed (Keycloak's admin console "Client scopes → Evaluate" tab).
  * Random and time-based values (`jti`, `iat`, `exp`, a session id) are illustrative.
  */
 export interface TokenPreview {
@@ -47,20 +45,22 @@ export async function previewToken(ctx: AdminContext, realm: string, clientId: s
     if (err instanceof OAuthError) throw new AdminError(`${err.error}: ${err.description ?? ''}`);
     throw err;
   }
-  const tokens = tokenContext(model, client, scope, clientCredentialsNotes(client.clientId, options.sourceIp ?? '127.0.0.1'));
   const now = ctx.now();
-  const accessToken = accessTokenClaims(tokens, {
+  const built = buildTokens({
+    realm: model,
     issuer: options.issuer ?? `http://localhost:3000/realms/${encodeURIComponent(realm)}`,
+    client,
+    scope,
     issuedAt: now,
-    lifespan: accessTokenLifespan(client, data.settings.accessTokenLifespan),
-    ...(usesRefreshTokens(client) ? { sessionId: '00000000-0000-0000-0000-000000000000' } : {}),
+    sourceIp: options.sourceIp ?? '127.0.0.1',
+    // A session as the grant would start it: its end bounds the access token's lifespan there too.
+    ...(usesRefreshTokens(client) ? { session: { id: '00000000-0000-0000-0000-000000000000', expiresAt: now + sessionTimeouts(data.settings, client).max } } : {}),
   });
-  let idToken: Record<string, unknown> | undefined;
-  if (tokens.openid) {
-    const { at_hash: _hash, ...claims } = idTokenClaims(tokens, accessToken, '');
-    idToken = claims;
-  }
-  const response = new ClaimWriter('tokenResponse', {});
-  runMappers(tokens, 'tokenResponse', response);
-  return { clientId, scope: tokens.scope, accessToken, ...(idToken ? { idToken } : {}), tokenResponse: response.result([]) };
+  const idToken = built.idToken && withoutAtHash(built.idToken(''));
+  return { clientId, scope: built.scope, accessToken: built.accessToken, ...(idToken ? { idToken } : {}), tokenResponse: built.tokenResponse };
+}
+
+/** `at_hash` hashes a signed access token, and a preview signs nothing. */
+function withoutAtHash({ at_hash: _hash, ...claims }: Record<string, unknown>): Record<string, unknown> {
+  return claims;
 }

@@ -1,4 +1,4 @@
-import { realmNameProblem } from '../admin/realmName.js';
+import { mayNameStoredRealm } from '../admin/realmName.js';
 import type { HttpRequest } from '../http/request.js';
 import type { RealmContext } from '../realmContext.js';
 import { activeAccessToken, type ActiveTokenReads } from '../tokens/activeAccessToken.js';
@@ -58,7 +58,7 @@ function issuingRealm(token: string): string | undefined {
     if (typeof payload.iss !== 'string') return undefined;
     const segment = payload.iss.slice(payload.iss.lastIndexOf('/') + 1);
     const realm = decodeURIComponent(segment);
-    return realmNameProblem(realm) === undefined ? realm : undefined;
+    return mayNameStoredRealm(realm) ? realm : undefined;
   } catch {
     return undefined;
   }

@@ -5,7 +5,7 @@ import { accessTokenClaims, accessTokenLifespan } from './accessToken.js';
 import { ClaimWriter } from './claimWriter.js';
 import { idTokenClaims } from './idToken.js';
 import type { ResolvedScope } from './scope.js';
-import { clientCredentialsNotes, runMappers, tokenContext } from './tokenContext.js';
+import { clientCredentialsNotes, runMappers, tokenContext, type TokenRealm } from './tokenContext.js';
 
 /** The token endpoint's success body, fields in Keycloak's order; absent fields are omitted. */
 export interface TokenResponse {
@@ -38,21 +38,61 @@ export interface IssuedTokens {
   claims: Record<string, unknown>;
 }
 
-/** Builds, signs and wraps the access token (and the ID token when `openid` was asked for). */
+export interface BuildInput {
+  realm: TokenRealm;
+  issuer: string;
+  client: ClientRecord;
+  scope: ResolvedScope;
+  issuedAt: number;
+  sourceIp: string;
+  session?: { id: string; expiresAt: number };
+}
+
+/** What a grant puts in its tokens, before anything is signed. */
+export interface BuiltTokens {
+  accessToken: Record<string, unknown>;
+  /** Seconds; never past the session's end. */
+  lifespan: number;
+  /** The ID token's claims, given the signed access token its `at_hash` hashes; absent without `openid`. */
+  idToken?: (signedAccessToken: string) => Record<string, unknown>;
+  /** Members token-response mappers add to the token endpoint's JSON. */
+  tokenResponse: Record<string, unknown>;
+  scope: string;
+}
+
+/**
+ * The claims of a grant's tokens, pure: the token endpoint signs them (issueTokens) and the admin
+ * token preview shows them (lib/admin/tokenPreview.ts), so the two cannot drift. Mappers, roles and
+ * scopes are worked out once for the access token, the ID token and the response.
+ */
+export function buildTokens(input: BuildInput): BuiltTokens {
+  const { realm, client } = input;
+  let lifespan = accessTokenLifespan(client, realm.settings.accessTokenLifespan);
+  // Keycloak never lets an access token outlive its session.
+  if (input.session) lifespan = Math.max(0, Math.min(lifespan, input.session.expiresAt - input.issuedAt));
+  const ctx = tokenContext(realm, client, input.scope, clientCredentialsNotes(client.clientId, input.sourceIp));
+  const accessToken = accessTokenClaims(ctx, { issuer: input.issuer, issuedAt: input.issuedAt, lifespan, sessionId: input.session?.id });
+  const extra = new ClaimWriter('tokenResponse', {});
+  runMappers(ctx, 'tokenResponse', extra);
+  return {
+    accessToken,
+    lifespan,
+    ...(ctx.openid ? { idToken: (signed: string) => idTokenClaims(ctx, accessToken, signed) } : {}),
+    tokenResponse: extra.result([]),
+    scope: ctx.scope,
+  };
+}
+
+/** Builds (buildTokens), signs and wraps the access token (and the ID token when `openid` was asked for). */
 export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
   const { realm, client } = input;
   const signer = realm.keys.signer(signatureAlgorithm(realm, client));
   if (!signer) throw new OAuthError(500, 'server_error', 'The realm has no active signing key');
-  let lifespan = accessTokenLifespan(client, realm.settings.accessTokenLifespan);
-  // Keycloak never lets an access token outlive its session.
-  if (input.session) lifespan = Math.max(0, Math.min(lifespan, input.session.expiresAt - input.issuedAt));
-  // Mappers, roles and scopes are worked out once for the access token, the ID token and the response.
-  const ctx = tokenContext(realm, client, input.scope, clientCredentialsNotes(client.clientId, input.sourceIp));
-  const claims = accessTokenClaims(ctx, { issuer: input.issuer, issuedAt: input.issuedAt, lifespan, sessionId: input.session?.id });
+  const built = buildTokens(input);
+  const claims = built.accessToken;
+  const lifespan = built.lifespan;
   const accessToken = await signer.sign(claims);
-  const idToken = ctx.openid ? await signer.sign(idTokenClaims(ctx, claims, accessToken)) : undefined;
-  const extra = new ClaimWriter('tokenResponse', {});
-  runMappers(ctx, 'tokenResponse', extra);
+  const idToken = built.idToken ? await signer.sign(built.idToken(accessToken)) : undefined;
   const response: TokenResponse = {
     access_token: accessToken,
     expires_in: lifespan,
@@ -62,8 +102,8 @@ export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
     ...(idToken ? { id_token: idToken } : {}),
     'not-before-policy': notBeforePolicy(realm, client),
     ...(input.session ? { session_state: input.session.id } : {}),
-    scope: ctx.scope,
-    ...extra.result([]),
+    scope: built.scope,
+    ...built.tokenResponse,
   };
   return { response, claims };
 }

@@ -137,8 +137,11 @@ describe('the admin console', () => {
     assert.equal((await fetch(`${base}/admin/master/console/whoami`)).status, 401);
   });
 
-  it("refuses a wrong secret with the token endpoint's message, then signs in and shows the clients", async () => {
+  it("refuses a wrong secret with the token endpoint's message, then signs in and shows the clients", async (t) => {
     await page.goto(consoleUrl);
+    await page.getByRole('heading', { name: 'Sign in to the Administration Console' }).waitFor();
+    // Reported, not asserted (tests count operations, not time): from navigation start to the first screen.
+    t.diagnostic(`first screen after ${Math.round(await page.evaluate<number>('performance.now()'))} ms`);
     await checkScreen('sign-in');
     await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill(admin.clientId);
     await page.getByRole('textbox', { name: 'Client secret', exact: true }).fill('not-the-secret');
@@ -357,6 +360,37 @@ describe('the admin console', () => {
     await heading(page, keyboardClient);
   });
 
+  it('creates a group, adds the service account as a member and maps a role to the group', async () => {
+    const group = `console-group-${suffix}`;
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
+    await heading(page, 'Groups');
+    await page.getByRole('button', { name: 'Create group' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Create a group' });
+    await dialog.getByRole('textbox', { name: 'Name', exact: true }).fill(group);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await alertText(page, 'Group created');
+    await page.getByRole('link', { name: group, exact: true }).click();
+    await heading(page, group);
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const add = page.getByRole('dialog', { name: 'Add member' });
+    await add.getByRole('checkbox', { name: `Select service-account-${clientId}` }).check();
+    await add.getByRole('button', { name: 'Add', exact: true }).click();
+    await alertText(page, '1 user(s) added to the group');
+    await page.getByRole('table', { name: 'Members' }).getByText(`service-account-${clientId}`).waitFor();
+    await page.getByRole('tab', { name: 'Role mapping' }).click();
+    await page.getByRole('button', { name: /Assign role/ }).click();
+    await page.getByRole('menuitem', { name: 'Realm roles' }).click();
+    const assign = page.getByRole('dialog', { name: `Assign realm roles to ${group}` });
+    await assign.getByRole('checkbox', { name: 'Select user' }).check();
+    await assign.getByRole('button', { name: 'Assign' }).click();
+    await page.getByRole('table', { name: 'Role list' }).getByText('user', { exact: true }).waitFor();
+    await checkScreen('groups');
+    const created = (await api('GET', `/demo/groups?search=${group}&exact=true`)).body[0];
+    assert.equal(created.name, group);
+    assert.deepEqual((await api('GET', `/demo/groups/${created.id}/role-mappings/realm`)).body.map((r: { name: string }) => r.name), ['user']);
+  });
+
   it('signs out by revoking the token: introspection then says inactive', async () => {
     assert.equal(await introspect(consoleToken), true);
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -380,7 +414,7 @@ describe('the admin console', () => {
     await signIn(page, demoConsole, realmAdmin, `${realmAdmin}-secret`);
     await heading(page, 'Clients');
     const realms = await page.getByRole('combobox', { name: 'Select realm' }).locator('option').allTextContents();
-    assert.deepEqual(realms, ['demo']);
+    assert.deepEqual(realms, ['Demo (demo)'], 'the demo realm only, by its display name');
     assert.ok(await page.getByRole('link', { name: 'Create client' }).isVisible());
     await page.getByRole('button', { name: 'Sign out' }).click();
 

@@ -86,13 +86,14 @@ describe('the CLI contract', () => {
     await fails(['--stage', 'nosuchstage', 'realm', 'show', 'demo'], 1, /non-existent table.*is the stage deployed/, { env: { SA_ADMIN_CLIENTS_TABLE: '' } });
   });
 
-  it('--local talks to the local stack on DYNAMODB_PORT and KMS_PORT', async () => {
+  it('--local talks to the local stack on DYNAMODB_PORT and KMS_PORT when no AWS_ENDPOINT_URL_* is exported', async () => {
     const port = (url: string | undefined) => new URL(url!).port;
-    const env = { DYNAMODB_PORT: port(process.env.AWS_ENDPOINT_URL_DYNAMODB), KMS_PORT: port(process.env.AWS_ENDPOINT_URL_KMS) };
+    const noEndpoints = { AWS_ENDPOINT_URL_DYNAMODB: '', AWS_ENDPOINT_URL_KMS: '', AWS_ENDPOINT_URL: '' };
+    const env = { ...noEndpoints, DYNAMODB_PORT: port(process.env.AWS_ENDPOINT_URL_DYNAMODB), KMS_PORT: port(process.env.AWS_ENDPOINT_URL_KMS) };
     const run = await ok(['--local', '--json', 'realm', 'show', 'demo'], { env });
     assert.equal(JSON.parse(run.stdout).settings.realm, 'demo');
     // Nothing listens on port 9: a connection error, on one line.
-    await fails(['--local', 'realm', 'show', 'demo'], 1, /ECONNREFUSED|connect/, { env: { DYNAMODB_PORT: '9' } });
+    await fails(['--local', 'realm', 'show', 'demo'], 1, /ECONNREFUSED|connect/, { env: { ...noEndpoints, DYNAMODB_PORT: '9' } });
   });
 
   it('--json is machine-readable, human output is lines', async () => {

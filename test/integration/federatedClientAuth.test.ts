@@ -19,6 +19,7 @@ import { parseIdentityProvider } from '../../lib/representation/identityProvider
 import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';
 import { secretsKeyAlias } from '../../infra/seed.js';
 import { apiEvent } from '../support/events.js';
+import { adminCliInProcess } from '../support/adminCli.js';
 import { countingClients, freshStack, type TestStack } from '../support/localAws.js';
 
 /**
@@ -253,5 +254,35 @@ describe('identity provider rules and the fetch guard', () => {
     redirectJwks = false;
     assert.deepEqual(res, { status: 401, body: { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' } });
     assert.equal(audit.events.at(-1)!.reason, "Unable to load the identity provider's keys");
+  });
+});
+
+describe('sa-admin idp and client create --auth federated-jwt', () => {
+  const sa = () => adminCliInProcess(() => stack.table.tableName);
+
+  it('creates an EKS preset, a federated client, lists, shows, disables and deletes', async () => {
+    const { ok, json, fails } = sa();
+    await ok(['idp', 'delete', 'demo', 'eks']);
+    await fails(['idp', 'create', 'demo', 'acct', '--preset', 'aws-sts'], 1, /--preset aws-sts needs --issuer: https:\/\/<id>\.tokens\.sts\.global\.api\.aws/);
+    const created = await json(['idp', 'create', 'demo', 'eks-cli', '--preset', 'eks', '--issuer', `${ISSUER}/k8s`, '--max-age', '600']);
+    assert.equal(created.providerId, 'kubernetes');
+    assert.equal(created.config.federatedClientAssertionMaxExpiration, '600');
+    await fails(['client', 'create', 'demo', 'x', '--idp', 'eks-cli', '--subject', 's'], 2, /for --auth federated-jwt/);
+    await fails(['client', 'create', 'demo', 'x', '--auth', 'federated-jwt', '--idp', 'eks-cli'], 1, /needs the attribute jwt\.credential\.sub/);
+    const made = await json(['client', 'create', 'demo', 'cli-worker', '--auth', 'federated-jwt', '--idp', 'eks-cli', '--subject', 'system:serviceaccount:cli:sa']);
+    assert.deepEqual(made, { clientId: 'cli-worker' }, 'no secret is made');
+    const res = await token(form(await k8sToken({ sub: 'system:serviceaccount:cli:sa' })));
+    assert.equal(res.status, 200, JSON.stringify(audit.events.at(-1)));
+    assert.equal(decodeJwt(res.body.access_token).azp, 'cli-worker');
+
+    const listed = await json(['idp', 'list', 'demo']);
+    assert.ok(listed.some((idp: { alias: string }) => idp.alias === 'eks-cli'));
+    assert.equal((await json(['idp', 'show', 'demo', 'eks-cli'])).config.issuer, `${ISSUER}/k8s`);
+    await ok(['idp', 'update', 'demo', 'eks-cli', '--disable']);
+    assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:cli:sa' })))).status, 401);
+    await ok(['idp', 'update', 'demo', 'eks-cli', '--enable']);
+    assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:cli:sa' })))).status, 200);
+    await ok(['idp', 'delete', 'demo', 'eks-cli']);
+    await fails(['idp', 'show', 'demo', 'eks-cli'], 1, /no identity provider 'eks-cli'/);
   });
 });

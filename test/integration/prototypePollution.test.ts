@@ -147,8 +147,8 @@ describe('write time: one rule for sa-admin, the importer and the Admin API', ()
   it('import-realm refuses a file with a forbidden key anywhere, naming its path', async () => {
     const file = `{"realm":"poisoned","clients":[{"clientId":"c","secret":"s","serviceAccountsEnabled":true,"attributes":{"__proto__":"x"},
       "protocolMappers":[{"name":"m","protocolMapper":"oidc-hardcoded-claim-mapper","config":{"claim.name":"__proto__.nonce","claim.value":"v"}}]}]}`;
-    const run = await fails(['import-realm', '-'], 1, /clients\[0\]\.attributes\.__proto__/, { input: file });
-    assert.match(run.stderr, /clients\[0\]\.protocolMappers\[0\]\.config\.claim\.name/);
+    const run = await fails(['import-realm', '-'], 1, /client 'c' attributes\.__proto__/, { input: file });
+    assert.match(run.stderr, /client 'c' protocolMappers\[0\]\.config\.claim\.name/);
     assertPrototypeClean();
   });
 });

@@ -81,11 +81,14 @@ function cliAssertions(run: Runner) {
   /** The `--json` output of a success, parsed. */
   const json = async (args: string[], options: CliOptions = {}) => JSON.parse(await output(['--json', ...args], options));
 
-  /** A failure: the exit status, and exactly one line on stderr, `sa-admin: …`, never a stack trace. */
+  /**
+   * A failure: the exit status, and one line on stderr, `sa-admin: …` (a list of problems: one
+   * indented line each after it), never a stack trace.
+   */
   async function fails(args: string[], code: number, message: RegExp, options: CliOptions = {}): Promise<Run> {
     const run = await cli(args, options);
     assert.equal(run.code, code, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
-    assert.match(run.stderr, /^sa-admin: [^\n]+\n$/, run.stderr);
+    assert.match(run.stderr, /^sa-admin: [^\n]+\n(?: {2}[^\n]+\n)*$/, run.stderr);
     assert.match(run.stderr, message);
     assert.doesNotMatch(run.stderr, /\n\s+at /);
     return run;

@@ -99,7 +99,7 @@ describe('parseRealmExport: the demo realm', () => {
   });
 
   test('counts', () => {
-    assert.deepEqual(parsed.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, protocolMappers: 41 });
+    assert.deepEqual(parsed.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, identityProviders: 0, protocolMappers: 41 });
     // Parsed without a KMS key here, so the client_secret_jwt secret cannot be kept: the import says so.
     assert.deepEqual(parsed.notes, ["no KMS key to encrypt client-secret-jwt secrets: 'secret-jwt-client' cannot authenticate with client_secret_jwt"]);
   });

@@ -1,7 +1,8 @@
 /** `client …`: register, list, show, delete, enable or disable clients; rotate secrets. */
 import { Option, type Command } from 'commander';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../../../lib/admin/clients.js';
-import type { ClientAuthenticatorType } from '../../../lib/store/model.js';
+import { CLIENT_AUTHENTICATOR_TYPES, type ClientAuthenticatorType } from '../../../lib/model/clientAuthenticator.js';
+import { CREDENTIAL_CLAIMS_ATTRIBUTE, CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE } from '../../../lib/model/identityProvider.js';
 import { choice, wholeNumber } from '../arguments.js';
 import { date, fields, table } from '../format.js';
 import type { Session } from '../session.js';
@@ -12,6 +13,18 @@ const clientRow = (c: ClientView) => [
   c.publicClient ? 'public' : c.bearerOnly ? 'bearer-only' : c.clientAuthenticatorType,
   c.serviceAccountsEnabled ? 'service-account' : '-',
 ];
+
+/** `--idp`, `--subject`, `--claims`: the federated-jwt client attributes (Keycloak's names, and ours for claims). */
+function federatedAttributes(cli: Session, opts: { auth?: string; idp?: string; subject?: string; claims?: string }) {
+  const given = opts.idp !== undefined || opts.subject !== undefined || opts.claims !== undefined;
+  if (!given) return {};
+  if (opts.auth !== 'federated-jwt') cli.usage('--idp, --subject and --claims are for --auth federated-jwt');
+  const attributes: Record<string, string> = {};
+  if (opts.idp !== undefined) attributes[CREDENTIAL_ISSUER_ATTRIBUTE] = opts.idp;
+  if (opts.subject !== undefined) attributes[CREDENTIAL_SUB_ATTRIBUTE] = opts.subject;
+  if (opts.claims !== undefined) attributes[CREDENTIAL_CLAIMS_ATTRIBUTE] = opts.claims;
+  return { attributes, serviceAccounts: true };
+}
 
 export function registerClientCommands(cli: Session): void {
   const { context, print } = cli;
@@ -26,14 +39,27 @@ export function registerClientCommands(cli: Session): void {
     .option('--full-scope', 'tokens may carry every role of the service account (the default)')
     .option('--no-full-scope', 'tokens carry only roles in the client scope mappings')
     .option('--refresh-tokens', 'issue refresh tokens with client credentials (client_credentials.use_refresh_token)')
-    .option('--auth <type>', 'client authentication: client-secret (default), client-jwt or client-secret-jwt', choice(['client-secret', 'client-jwt', 'client-secret-jwt'] as const))
+    .option('--auth <type>', `client authentication: ${CLIENT_AUTHENTICATOR_TYPES.join(', ')} (default client-secret)`, choice(CLIENT_AUTHENTICATOR_TYPES))
     .addOption(new Option('--jwks <file>', 'client-jwt: a file with the public JWKS (or JWK)').conflicts('jwksUrl'))
     .option('--jwks-url <url>', "client-jwt: the URL of the client's JWKS")
+    .option('--idp <alias>', 'federated-jwt: the identity provider whose tokens the client presents (jwt.credential.issuer)')
+    .option('--subject <sub>', "federated-jwt: the tokens' `sub` (jwt.credential.sub), e.g. system:serviceaccount:ns:sa or an IAM role ARN")
+    .option('--claims <json>', 'federated-jwt: claim conditions (jwt.credential.claims), e.g. \'{"repository_owner":"my-org"}\'')
     .action(
       async (
         realmName: string,
         clientId: string,
-        opts: { serviceAccounts?: boolean; fullScope?: boolean; refreshTokens?: boolean; auth?: ClientAuthenticatorType; jwks?: string; jwksUrl?: string },
+        opts: {
+          serviceAccounts?: boolean;
+          fullScope?: boolean;
+          refreshTokens?: boolean;
+          auth?: ClientAuthenticatorType;
+          jwks?: string;
+          jwksUrl?: string;
+          idp?: string;
+          subject?: string;
+          claims?: string;
+        },
         cmd: Command,
       ) => {
         const created = await createClient(context(cmd), realmName, clientId, {
@@ -43,10 +69,11 @@ export function registerClientCommands(cli: Session): void {
           ...(opts.auth === undefined ? {} : { auth: opts.auth }),
           ...(opts.jwks === undefined ? {} : { jwks: await cli.readInput(opts.jwks) }),
           ...(opts.jwksUrl === undefined ? {} : { jwksUrl: opts.jwksUrl }),
+          ...federatedAttributes(cli, opts),
         });
         print(cmd, { clientId, ...(created.secret === undefined ? {} : { secret: created.secret }) }, () => [
           `created client ${clientId} in realm ${realmName}`,
-          ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only its hash is stored)']),
+          ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only a hash and a KMS-encrypted copy are stored)']),
         ]);
       },
     );
@@ -107,7 +134,7 @@ export function registerClientCommands(cli: Session): void {
         issued.previousSecretExpiresAt === undefined
           ? 'the previous secret no longer works'
           : `the previous secret works until ${date(issued.previousSecretExpiresAt)}`,
-        '(shown once: only its hash is stored)',
+        '(shown once: only a hash and a KMS-encrypted copy are stored)',
       ]);
     });
 }

@@ -14,7 +14,7 @@ import {
 } from '../../../lib/admin/groups.js';
 import { describeRole } from '../../../lib/admin/lookup.js';
 import { roleName } from '../arguments.js';
-import { mappingsText, table } from '../format.js';
+import { attributesText, mappingsText, table } from '../format.js';
 import type { Session } from '../session.js';
 
 export function registerGroupCommands(cli: Session): void {
@@ -37,7 +37,7 @@ export function registerGroupCommands(cli: Session): void {
     .argument('<realm>')
     .action(async (realmName: string, _opts: unknown, cmd: Command) => {
       const list = await listGroups(context(cmd), realmName);
-      print(cmd, list, () => (list.length === 0 ? ['(no groups)'] : table([['PATH', 'ROLES', 'ATTRIBUTES'], ...list.map((g) => [g.path, mappingsText(g.roles), JSON.stringify(g.attributes)])])));
+      print(cmd, list, () => (list.length === 0 ? ['(no groups)'] : table([['PATH', 'ROLES', 'ATTRIBUTES'], ...list.map((g) => [g.path, mappingsText(g.roles), attributesText(g.attributes)])])));
     });
 
   groups

@@ -2,8 +2,18 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { exportRealm } from '../../../lib/admin/realmExport.js';
-import { importRealmExport } from '../../../lib/admin/realmImport.js';
-import type { Session } from '../session.js';
+import { importRealmExport, RealmImportError, type ImportProblem } from '../../../lib/admin/realmImport.js';
+import { CliProblems, type Session } from '../session.js';
+
+/** A problem as an operator finds it in the file: a client by its clientId rather than its index. */
+function problemLine(problem: ImportProblem, json: unknown): string {
+  const at = /^clients\[(\d+)\]\.?/.exec(problem.path);
+  const clients = (json as { clients?: unknown } | null)?.clients;
+  const clientId = at && Array.isArray(clients) ? (clients[Number(at[1])] as { clientId?: unknown } | undefined)?.clientId : undefined;
+  if (!at || typeof clientId !== 'string' || clientId === '') return `${problem.path}: ${problem.message}`;
+  const rest = problem.path.slice(at[0].length);
+  return `client '${clientId}'${rest === '' ? '' : ` ${rest}`}: ${problem.message}`;
+}
 
 export function registerRealmFileCommands(cli: Session): void {
   const { program, context, print } = cli;
@@ -24,7 +34,13 @@ export function registerRealmFileCommands(cli: Session): void {
           if (phase === 'items') show.secrets.end();
           show[phase](done, total);
         },
-      }).finally(() => (show.secrets.end(), show.items.end()));
+      })
+        .catch((err: unknown) => {
+          if (!(err instanceof RealmImportError)) throw err;
+          const count = err.problems.length;
+          throw new CliProblems(`the realm export has ${count} ${count === 1 ? 'problem' : 'problems'}:`, err.problems.map((p) => problemLine(p, json)), err.problems);
+        })
+        .finally(() => (show.secrets.end(), show.items.end()));
       const { clients, roles, clientScopes, serviceAccounts, groups, protocolMappers } = report.counts;
       print(cmd, report, () => [
         `${report.dryRun ? 'dry run, nothing written: would import' : 'imported'} realm ${report.realm}: ${clients} clients, ${roles} roles, ` +
@@ -33,7 +49,7 @@ export function registerRealmFileCommands(cli: Session): void {
         ...report.skipped.map((what) => `skipped: ${what}`),
         ...report.keysCreated.map((key) => `created signing key ${key.kid} (${key.alg})`),
         ...report.newSecrets.map((s) => (s.secret === undefined ? `would generate a secret for ${s.clientId}` : `secret for ${s.clientId}: ${s.secret}`)),
-        ...(report.newSecrets.some((s) => s.secret !== undefined) ? ['(secrets are shown once: only their hashes are stored)'] : []),
+        ...(report.newSecrets.some((s) => s.secret !== undefined) ? ['(secrets are shown once: only hashes and KMS-encrypted copies are stored)'] : []),
       ]);
     });
 

@@ -7,7 +7,7 @@ import { describeRole } from '../../../lib/admin/lookup.js';
 import { addMappings, removeMappings, type MappingChange, type MappingTarget } from '../../../lib/admin/mappings.js';
 import { getServiceAccount, setServiceAccountAttribute, updateServiceAccountProfile } from '../../../lib/admin/serviceAccounts.js';
 import { roleName } from '../arguments.js';
-import { fields, mappingsText } from '../format.js';
+import { attributesText, mappingsText } from '../format.js';
 import type { Session } from '../session.js';
 
 function mappingCommands(cli: Session, cmd: Command, target: MappingTarget, verbs: { add: string; remove: string }, what: string): void {
@@ -43,7 +43,15 @@ export function registerServiceAccountCommands(cli: Session): void {
     .argument('<clientId>')
     .action(async (realmName: string, clientId: string, _opts: unknown, cmd: Command) => {
       const account = await getServiceAccount(context(cmd), realmName, clientId);
-      print(cmd, account, () => fields(account));
+      print(cmd, account, () => [
+        `username: ${account.username}`,
+        `id: ${account.id}`,
+        `roles: ${mappingsText(account.roles)}`,
+        `groups: ${account.groups?.length ? account.groups.join(', ') : '(none)'}`,
+        `attributes: ${attributesText(account.attributes)}`,
+        ...(account.email === undefined ? [] : [`email: ${account.email}${account.emailVerified ? ' (verified)' : ''}`]),
+        ...(account.firstName === undefined && account.lastName === undefined ? [] : [`name: ${[account.firstName, account.lastName].filter(Boolean).join(' ')}`]),
+      ]);
     });
 
   sa.command('set-attribute')

@@ -11,12 +11,12 @@ export function registerTokenCommands(cli: Session): void {
     .argument('<realm>')
     .argument('<clientId>')
     .option('--scope <scope>', "the scope parameter, e.g. 'openid phone'")
-    .option('--issuer <url>', 'the issuer to show (default: the local stack, http://localhost:3000/realms/<realm>)')
+    .option('--issuer <url>', 'the issuer to show (default: the local stack, ISSUER_BASE_URL or http://localhost:PORT, PORT 3000)')
     .action(async (realmName: string, clientId: string, opts: { scope?: string; issuer?: string }, cmd: Command) => {
-      const preview = await previewToken(context(cmd), realmName, clientId, {
-        ...(opts.scope === undefined ? {} : { scope: opts.scope }),
-        ...(opts.issuer === undefined ? {} : { issuer: opts.issuer }),
-      });
+      // The local stack's issuer as `npm start` sets it (ISSUER_BASE_URL, else http://localhost:PORT).
+      const env = cli.io.env;
+      const issuer = opts.issuer ?? `${(env.ISSUER_BASE_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/+$/, '')}/realms/${encodeURIComponent(realmName)}`;
+      const preview = await previewToken(context(cmd), realmName, clientId, { ...(opts.scope === undefined ? {} : { scope: opts.scope }), issuer });
       print(cmd, preview, () => [
         `access token of ${clientId} (scope "${preview.scope}"; not signed, jti/iat/exp illustrative):`,
         JSON.stringify(preview.accessToken, null, 2),
