@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AdminContext } from './admin/context.js';
 import { authenticateBearer, type BearerDeps } from './adminApi/auth.js';
 import type { AdminApiDeps } from './adminApi/router.js';
 import { loadConfig, type Config } from './config.js';
-import { deadlineMiddleware } from './deadline.js';
+import { buildAwsClients } from './awsClients.js';
+import { LoadingCache } from './cache.js';
 import type { HttpRequest } from './http/request.js';
 import type { RealmContext } from './realmContext.js';
 import { issuersFor } from './runtime.js';
@@ -28,16 +28,6 @@ export interface AdminRuntime {
   log(entry: Record<string, unknown>): void;
 }
 
-/**
- * The admin API is not on the token path: creating a realm generates key pairs and data keys in
- * KMS, which can take longer than the token functions' one-second attempts allow
- * (lib/runtime.ts AWS_CLIENT_CONFIG). serverless.yml gives the function 29 s, the HTTP API's limit.
- */
-const ADMIN_AWS_CLIENT_CONFIG = {
-  maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1000, requestTimeout: 5000, throwOnRequestTimeout: true },
-} as const;
-
 /** The per-request time budget (lib/deadline.ts), inside the function's 29 s timeout. */
 export const ADMIN_BUDGET_MS = 25_000;
 
@@ -53,12 +43,8 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
   const config = loadConfig(env);
   if (!config.secretsKeyId) throw new Error('SECRETS_KEY_ID is not set');
   const now = overrides.now ?? (() => Math.floor(Date.now() / 1000));
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(ADMIN_AWS_CLIENT_CONFIG);
-  const kms = overrides.kms ?? new KMSClient(ADMIN_AWS_CLIENT_CONFIG);
-  const deadline = { step: 'finalizeRequest', name: 'requestDeadline', priority: 'low' } as const;
-  dynamodb.middlewareStack.add(deadlineMiddleware as never, deadline);
-  kms.middlewareStack.add(deadlineMiddleware as never, deadline);
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  // The admin API is not on the token path: KMS key generation may take its time (lib/awsClients.ts).
+  const { kms, doc } = buildAwsClients('admin', overrides);
   const table = new ClientsTable(doc, config.clientsTable);
   const sessions = new SessionsTable(doc, config.sessionsTable);
   const admin: AdminContext = {
@@ -102,24 +88,18 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
  * does not sign, and its role may not decrypt them.
  */
 class VerificationRealms {
-  private readonly entries = new Map<string, { expires: number; context: Promise<RealmContext | undefined> }>();
+  private readonly entries: LoadingCache<string, RealmContext | undefined>;
 
   constructor(
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
-    private readonly ttlSeconds: number,
-  ) {}
+    ttlSeconds: number,
+  ) {
+    this.entries = new LoadingCache({ maxEntries: 1000, ttlMs: ttlSeconds * 1000 });
+  }
 
   async get(realm: string): Promise<RealmContext | undefined> {
-    const now = Date.now();
-    let entry = this.entries.get(realm);
-    if (!entry || entry.expires <= now) {
-      entry = { expires: now + this.ttlSeconds * 1000, context: this.load(realm) };
-      if (this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(realm, entry);
-      entry.context.catch(() => this.entries.delete(realm));
-    }
-    const context = await entry.context;
+    const context = await this.entries.get(realm, () => this.load(realm));
     return context?.settings.enabled ? context : undefined;
   }
 

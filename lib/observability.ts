@@ -30,16 +30,7 @@ export interface AuditDetails {
   client_assertion_sub?: string;
 }
 
-/** Keycloak's names for how a client authenticated. */
-const KEYCLOAK_AUTH_METHOD: Record<string, string> = {
-  client_secret_basic: 'client-secret',
-  client_secret_post: 'client-secret',
-  private_key_jwt: 'client-jwt',
-  client_secret_jwt: 'client-secret-jwt',
-  federated_jwt: 'federated-jwt',
-  none: 'none',
-};
-export const keycloakAuthMethod = (method: string) => KEYCLOAK_AUTH_METHOD[method] ?? method;
+export { keycloakAuthMethod } from './model/clientAuthenticator.js';
 
 /** The parts of a request an audit event records (lib/http/request.ts HttpRequest has them). */
 export interface AuditSource {

@@ -1,3 +1,4 @@
+import { LoadingCache } from './cache.js';
 import { mayNameStoredRealm } from './admin/realmName.js';
 import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
@@ -26,30 +27,23 @@ export interface RealmContext extends TokenRealm {
  * so a flood of requests for made-up realms costs one read per realm name and lifetime.
  */
 export class RealmCache {
-  private readonly entries = new Map<string, { expires: number; context: Promise<RealmContext | undefined> }>();
+  private readonly entries: LoadingCache<string, RealmContext | undefined>;
 
   constructor(
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
-    private readonly ttlSeconds: number,
+    ttlSeconds: number,
     /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
     private readonly options: { warmSigners: boolean } = { warmSigners: false },
-    private readonly nowMs: () => number = Date.now,
-  ) {}
+    nowMs: () => number = Date.now,
+  ) {
+    this.entries = new LoadingCache({ maxEntries: 1000, ttlMs: ttlSeconds * 1000, nowMs });
+  }
 
   async get(realm: string): Promise<RealmContext> {
     // A name no realm can have is a 404 without a read.
     if (!mayNameStoredRealm(realm)) throw realmNotFound();
-    const now = this.nowMs();
-    let entry = this.entries.get(realm);
-    if (!entry || entry.expires <= now) {
-      entry = { expires: now + this.ttlSeconds * 1000, context: this.load(realm) };
-      if (this.entries.size >= 1000) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(realm, entry);
-      // A failed load must not be cached: the next request tries again.
-      entry.context.catch(() => this.entries.delete(realm));
-    }
-    const context = await entry.context;
+    const context = await this.entries.get(realm, () => this.load(realm));
     if (!context || !context.settings.enabled) throw realmNotFound();
     return context;
   }

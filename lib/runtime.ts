@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { buildAwsClients } from './awsClients.js';
 import { authenticateClient } from './clientAuth/authenticate.js';
 import { clientSecretBasic } from './clientAuth/clientSecretBasic.js';
 import { clientSecretJwt } from './clientAuth/clientSecretJwt.js';
@@ -12,9 +12,9 @@ import { DEFAULT_ISSUER_KEYS_OPTIONS, IssuerKeys } from './clientAuth/issuerKeys
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
-import { PepperCache } from './clientAuth/secretPepper.js';
+import { realmPeppers } from './clientAuth/secretPepper.js';
 import { loadConfig, type Config } from './config.js';
-import { deadlineMiddleware } from './deadline.js';
+import { UnwrappedKeys } from './kms/wrappedKey.js';
 import { Observability } from './observability.js';
 import type { HttpRequest } from './http/request.js';
 import { ClientCache } from './clientCache.js';
@@ -46,21 +46,10 @@ export interface Runtime {
   throttle: Throttle;
   clientCache: ClientCache;
   /** Each realm's client-secret pepper, unwrapped once per container (read by client authentication). */
-  peppers: PepperCache;
+  peppers: ReturnType<typeof realmPeppers>;
   /** Epoch seconds. */
   now(): number;
 }
-
-/**
- * DynamoDB and KMS answer in single-digit milliseconds; an attempt that takes a second is a
- * failing dependency. Two attempts each, within the per-request budget (lib/deadline.ts), keep
- * a failing dependency's answer (503) well inside the 10 s function timeout. Connections are kept
- * alive between invocations (the SDK's default in Node).
- */
-export const AWS_CLIENT_CONFIG = {
-  maxAttempts: 2,
-  requestHandler: { connectionTimeout: 300, requestTimeout: 1000, throwOnRequestTimeout: true },
-} as const;
 
 export interface RuntimeOverrides {
   config?: Config;
@@ -79,14 +68,10 @@ export interface RuntimeOverrides {
 export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   const config = overrides.config ?? loadConfig();
   const now = overrides.now ?? (() => Math.floor(Date.now() / 1000));
-  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(AWS_CLIENT_CONFIG);
-  const kms = overrides.kms ?? new KMSClient(AWS_CLIENT_CONFIG);
-  const deadline = { step: 'finalizeRequest', name: 'requestDeadline', priority: 'low' } as const;
-  dynamodb.middlewareStack.add(deadlineMiddleware as never, deadline);
-  kms.middlewareStack.add(deadlineMiddleware as never, deadline);
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const { kms, doc } = buildAwsClients('token', overrides);
   const clients = new ClientsTable(doc, config.clientsTable);
-  const peppers = new PepperCache(kms);
+  const unwrapped = new UnwrappedKeys(kms);
+  const peppers = realmPeppers(unwrapped);
   const secrets = new SecretVerifier({
     now,
     peppers,
@@ -109,7 +94,7 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
       clientSecretBasic(secrets),
       clientSecretPost(secrets),
       privateKeyJwt(assertionDeps, new JwksFetcher({ ...DEFAULT_JWKS_FETCHER_OPTIONS, allowLoopbackHttp: config.localStage === true })),
-      clientSecretJwt(assertionDeps, kms),
+      clientSecretJwt(assertionDeps, unwrapped),
       federatedJwt({
         ...assertionDeps,
         keys: issuerKeys,

@@ -6,6 +6,7 @@ import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCi
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { pepperedHasher } from '../clientAuth/secretPepper.js';
+import { usesSecret } from '../model/clientAuthenticator.js';
 import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
@@ -173,11 +174,6 @@ function newServiceAccount(settings: RealmSettings, clientId: string, roles: Rol
     roles: roles ?? { realm: [settings.defaultRole], client: {} },
     createdTimestamp: now * 1000,
   };
-}
-
-/** Whether the client authenticates with a secret (public, bearer-only and client-jwt clients do not). */
-export function usesSecret(client: Pick<ClientRecord, 'publicClient' | 'bearerOnly' | 'clientAuthenticatorType'>): boolean {
-  return !client.publicClient && !client.bearerOnly && authenticatorUsesSecret(client.clientAuthenticatorType);
 }
 
 function checkClientId(clientId: string): void {

@@ -1,14 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
 import type { SignatureAlgorithm } from '../store/model.js';
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the
  * standard AWS SDK configuration (region, profile, credentials, AWS_ENDPOINT_URL_*), or the local
- * stack's endpoints. The names come from the caller (the CLI derives them from the stage as the
- * deployed stack does), so nothing here knows how a stage is named.
+ * stack's endpoints. The names come from the caller (lib/deployment/stageNames.ts derives them from
+ * the stage as the deployed stack does).
  */
 export interface StageNames {
   stage: string;
@@ -17,7 +16,7 @@ export interface StageNames {
   clientsTable: string;
   /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
   signingKeyAliases: Record<SignatureAlgorithm, string>;
-  /** The stage's symmetric key: wraps envelope signing keys and client-secret-jwt secrets. */
+  /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
   secretsKeyId: string;
 }
 
@@ -39,13 +38,8 @@ export interface LocalEndpoints {
   kms: string;
 }
 
-/** The local stack (`npm start`) has no credentials or region of its own; any value works. */
-const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-
 export function createAdminContext(options: { names: StageNames; local?: LocalEndpoints; localStage?: boolean; now?: () => number }): AdminContext {
-  const dynamodb = options.local ? new DynamoDBClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.dynamodb }) : new DynamoDBClient({});
-  const kms = options.local ? new KMSClient({ ...LOCAL_CLIENT_CONFIG, endpoint: options.local.kms }) : new KMSClient({});
-  const doc = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const { kms, doc } = buildAwsClients('cli', { local: options.local });
   return {
     names: options.names,
     table: new ClientsTable(doc, options.names.clientsTable),

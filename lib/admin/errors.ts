@@ -6,7 +6,7 @@ import { forbiddenKeyProblem } from '../model/userKeys.js';
  * hash or a ciphertext. Its `kind` lets each interface map it to its own form: the Admin REST API
  * answers `not-found` with 404, `conflict` with 409 and `invalid` with 400 (lib/adminApi/router.ts).
  */
-export type AdminErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden';
+export type AdminErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unparsable';
 
 export class AdminError extends Error {
   constructor(
@@ -17,6 +17,9 @@ export class AdminError extends Error {
     this.name = 'AdminError';
   }
 }
+
+/** A body that is JSON but not of the representation's shape (Keycloak's Jackson refuses to map it). */
+export const unparsable = () => new AdminError('Cannot parse the JSON', 'unparsable');
 
 /**
  * lib/model/userKeys.ts's rule as an AdminError, for every admin write that takes keys from its

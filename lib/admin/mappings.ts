@@ -1,3 +1,4 @@
+import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
 import { RoleGraph } from '../tokens/roles.js';
@@ -95,26 +96,9 @@ export function effectiveRoles(mappings: RoleMappings, roles: readonly Role[]): 
   return new Set([...graph.expand(mappings).values()].map(describeRole));
 }
 
-/**
- * A service account's role mappings with those of its groups and their parent groups added
- * (Keycloak's UserModel.hasRole looks through group membership, a subgroup inheriting its parents').
- */
+/** A service account's role mappings with those its groups give (lib/model/groupRoles.ts, as the token path reads them). */
 export function withGroupRoles(account: ServiceAccountUser, groups: readonly Group[]): RoleMappings {
-  const paths = new Set<string>();
-  for (const path of account.groups ?? []) {
-    const parts = path.split('/').filter((part) => part !== '');
-    for (let i = 1; i <= parts.length; i++) paths.add(`/${parts.slice(0, i).join('/')}`);
-  }
-  const merged: RoleMappings = clone(account.roles);
-  for (const group of groups) {
-    if (!paths.has(group.path)) continue;
-    for (const name of group.roles.realm) if (!merged.realm.includes(name)) merged.realm.push(name);
-    for (const [owner, names] of Object.entries(group.roles.client)) {
-      const list = ownEntry(merged.client, owner, () => []);
-      for (const name of names) if (!list.includes(name)) list.push(name);
-    }
-  }
-  return merged;
+  return roleMappingsWithGroups(account, new GroupIndex(groups).memberships(account));
 }
 
 /** Whether the role is mapped directly (Keycloak's hasDirectRole). */

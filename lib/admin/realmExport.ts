@@ -1,7 +1,9 @@
 import { identityProviderRepresentation } from '../representation/identityProvider.js';
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
-import type { ClientRecord, ClientScope, Group, ProtocolMapper, Role, RoleMappings } from '../store/model.js';
+import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../store/model.js';
 import { allRealmItems, requireRealm } from './lookup.js';
 
 /**
@@ -52,7 +54,7 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     defaultRole: { name: settings.defaultRole, composite: true, clientRole: false },
     groups: groupTree(groups),
     clients: clients.map(clientJson),
-    users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUser(client)] : [])),
+    users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUserRepresentation(client, { export: true })] : [])),
     scopeMappings: [
       ...clients.filter((c) => c.scopeMappings.realm.length > 0).map((c) => ({ client: c.clientId, roles: c.scopeMappings.realm })),
       ...scopes.filter((s) => s.scopeMappings.realm.length > 0).map((s) => ({ clientScope: s.name, roles: s.scopeMappings.realm })),
@@ -106,18 +108,7 @@ function clientJson(client: ClientRecord): Json {
     fullScopeAllowed: client.fullScopeAllowed,
     defaultClientScopes: client.defaultClientScopes,
     optionalClientScopes: client.optionalClientScopes,
-    ...(client.protocolMappers && client.protocolMappers.length > 0 ? { protocolMappers: client.protocolMappers.map(mapperJson) } : {}),
-  };
-}
-
-function mapperJson(mapper: ProtocolMapper): Json {
-  return {
-    id: mapper.id,
-    name: mapper.name,
-    protocol: mapper.protocol,
-    protocolMapper: mapper.protocolMapper,
-    consentRequired: mapper.consentRequired ?? false,
-    config: mapper.config,
+    ...(client.protocolMappers && client.protocolMappers.length > 0 ? { protocolMappers: client.protocolMappers.map(protocolMapperRepresentation) } : {}),
   };
 }
 
@@ -140,26 +131,6 @@ function groupTree(groups: Group[]): Json[] {
 
 const byName = (a: Group, b: Group) => a.name.localeCompare(b.name);
 
-/** Keycloak's service-account user: `serviceAccountClientId` ties it to its client. */
-function serviceAccountUser(client: ClientRecord): Json {
-  const account = client.serviceAccount!;
-  return {
-    id: account.id,
-    username: account.username,
-    ...(account.email === undefined ? {} : { email: account.email }),
-    ...(account.firstName === undefined ? {} : { firstName: account.firstName }),
-    ...(account.lastName === undefined ? {} : { lastName: account.lastName }),
-    emailVerified: account.emailVerified ?? false,
-    ...(account.createdTimestamp === undefined ? {} : { createdTimestamp: account.createdTimestamp }),
-    enabled: true,
-    serviceAccountClientId: client.clientId,
-    ...(account.attributes === undefined ? {} : { attributes: account.attributes }),
-    realmRoles: account.roles.realm,
-    clientRoles: account.roles.client,
-    groups: account.groups ?? [],
-  };
-}
-
 /** Client-role scope mappings, grouped by the client that owns the roles, as Keycloak exports them. */
 function clientScopeMappings(clients: ClientRecord[], scopes: ClientScope[]): Record<string, Json[]> {
   const byOwner: Record<string, Json[]> = {};
@@ -180,6 +151,6 @@ function clientScopeJson(scope: ClientScope): Json {
     ...(scope.description === undefined ? {} : { description: scope.description }),
     protocol: scope.protocol,
     attributes: { ...(scope.attributes ?? {}), 'include.in.token.scope': String(scope.includeInTokenScope) },
-    ...(scope.protocolMappers && scope.protocolMappers.length > 0 ? { protocolMappers: scope.protocolMappers.map(mapperJson) } : {}),
+    ...(scope.protocolMappers && scope.protocolMappers.length > 0 ? { protocolMappers: scope.protocolMappers.map(protocolMapperRepresentation) } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { createClientScope, deleteClientScope, findClientScopeById, listClientSc
 import { AdminError } from '../admin/errors.js';
 import type { ClientScope } from '../store/model.js';
 import { badRequest, conflictAs, forbidden, notFound } from './errors.js';
-import { clientScopeRepresentation, parseClientScope } from './clientScopesRepresentation.js';
+import { clientScopeRepresentation, parseClientScope } from '../representation/clientScope.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**

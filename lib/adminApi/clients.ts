@@ -7,17 +7,18 @@ import {
   readClientSecret,
   rotateSecret,
   updateClient,
-  usesSecret,
   type ClientChanges,
   type ClientView,
 } from '../admin/clients.js';
-import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
-import type { ClientAuthenticatorType, ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
+import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticator.js';
+import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
-import { extras, isObject, page, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
+import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
 import { checkNewMappers } from './protocolMappers.js';
-import { parseProtocolMapper } from './protocolMappersRepresentation.js';
+import { page } from './query.js';
+import { parseProtocolMapper } from '../representation/protocolMapper.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
@@ -130,7 +131,7 @@ function clientFields(body: JsonObject) {
     bearerOnly: readBoolean(body, 'bearerOnly'),
     serviceAccountsEnabled: readBoolean(body, 'serviceAccountsEnabled'),
     fullScopeAllowed: readBoolean(body, 'fullScopeAllowed'),
-    clientAuthenticatorType: auth as ClientAuthenticatorType | undefined,
+    clientAuthenticatorType: auth,
     attributes: readStringMap(body, 'attributes'),
     defaultClientScopes: readStringArray(body, 'defaultClientScopes'),
     optionalClientScopes: readStringArray(body, 'optionalClientScopes'),
@@ -265,26 +266,9 @@ async function regenerateSecret(call: AdminCall) {
   return ok(credential(issued.secret));
 }
 
-/** UserRepresentation of a client's service account. */
+/** UserRepresentation of a client's service account, with what the Admin API adds (e.g. `access`). */
 export function serviceAccountRepresentation(client: ClientRecord, extra: JsonObject = {}): JsonObject {
-  const user = client.serviceAccount!;
-  return {
-    id: user.id,
-    username: user.username,
-    ...(user.firstName === undefined ? {} : { firstName: user.firstName }),
-    ...(user.lastName === undefined ? {} : { lastName: user.lastName }),
-    ...(user.email === undefined ? {} : { email: user.email }),
-    emailVerified: user.emailVerified ?? false,
-    ...(user.attributes === undefined ? {} : { attributes: user.attributes }),
-    createdTimestamp: user.createdTimestamp ?? 0,
-    enabled: true,
-    totp: false,
-    serviceAccountClientId: client.clientId,
-    disableableCredentialTypes: [],
-    requiredActions: [],
-    notBefore: 0,
-    ...extra,
-  };
+  return { ...serviceAccountUserRepresentation(client), ...extra };
 }
 
 async function serviceAccountUser(call: AdminCall) {

@@ -8,7 +8,7 @@ import {
 import { capabilitiesOf, IDENTITY_PROVIDER_TYPES, type IdentityProvider } from '../model/identityProvider.js';
 import { identityProviderRepresentation, parseIdentityProvider } from '../representation/identityProvider.js';
 import { notFound } from './errors.js';
-import { page } from './json.js';
+import { page } from './query.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**

@@ -69,11 +69,3 @@ export function readObject(body: JsonObject, key: string): JsonObject | undefine
 export function extras(body: JsonObject, known: ReadonlySet<string>): JsonObject {
   return Object.fromEntries(Object.entries(body).filter(([key, value]) => !known.has(key) && value !== undefined));
 }
-
-/** The query's `first` and `max` (offset and count), Keycloak's paging; `max` absent or negative means all. */
-export function page<T>(items: T[], query: URLSearchParams, defaultMax = -1): T[] {
-  const first = Math.max(0, Number.parseInt(query.get('first') ?? '0', 10) || 0);
-  const maxText = query.get('max');
-  const max = maxText === null ? defaultMax : Number.parseInt(maxText, 10);
-  return Number.isInteger(max) && max >= 0 ? items.slice(first, first + max) : items.slice(first);
-}

@@ -3,7 +3,7 @@ import type { ProtocolMapper } from '../store/model.js';
 import { MAPPER_TYPES } from '../tokens/mappers/registry.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
-import { parseProtocolMapper, protocolMapperRepresentation, type ProtocolMapperInput } from './protocolMappersRepresentation.js';
+import { parseProtocolMapper, protocolMapperRepresentation, type ProtocolMapperInput } from '../representation/protocolMapper.js';
 import { clientByUuid, clientIdExists, refuseInternalChange } from './roleContainers.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 

@@ -4,8 +4,9 @@ import { mappingRefs } from '../admin/roles.js';
 import type { Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
-import { containersFor, page } from './roleContainers.js';
-import { briefRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
+import { containersFor } from './roleContainers.js';
+import { page } from './query.js';
+import { briefRoleRepresentation, parseRoleReferences } from '../representation/role.js';
 import { ok, type AdminCall } from './route.js';
 
 /**

@@ -4,7 +4,7 @@ import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
 import type { AdminCall } from './route.js';
-import type { RoleContainers } from './rolesRepresentation.js';
+import type { RoleContainers } from '../representation/role.js';
 
 /**
  * What the role, role-mapping, scope-mapping, client-scope and mapper families share: finding the
@@ -46,23 +46,6 @@ export async function containersFor(call: AdminCall, roles: readonly Role[], kno
   const clients = await Promise.all(owners.map((owner) => call.admin.table.getClient(realm.realm, owner)));
   clients.forEach((client, i) => uuids.set(owners[i]!, client?.id ?? ''));
   return { realm: realm.realm, realmId: realmIdOf(realm), clientUuid: (clientId) => uuids.get(clientId) };
-}
-
-/** `first` and `max` as Keycloak reads them: a negative or unreadable value is ignored; `max` falls back to `defaultMax`. */
-export function page<T>(items: readonly T[], query: URLSearchParams, defaultMax?: number): T[] {
-  const int = (name: string) => {
-    const value = query.get(name);
-    return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
-  };
-  const first = int('first') ?? 0;
-  const max = int('max') ?? defaultMax;
-  return items.slice(first, max === undefined ? undefined : first + max);
-}
-
-/** A boolean query parameter (`briefRepresentation`, `exact`): `true` in any case is true, anything else false. */
-export function flag(query: URLSearchParams, name: string, fallback: boolean): boolean {
-  const value = query.get(name);
-  return value === null ? fallback : value.toLowerCase() === 'true';
 }
 
 /** Stored roles as the names lib/admin's mapping operations take. */

@@ -5,11 +5,12 @@ import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
 import { mapsDirectly } from '../admin/mappings.js';
 import { serviceAccountRepresentation } from './clients.js';
 import { compositeMembers, listComposites } from './roleComposites.js';
-import { clientByUuid, clientIdExists, containersFor, flag, page, refuseInternalChange } from './roleContainers.js';
+import { clientByUuid, clientIdExists, containersFor, refuseInternalChange } from './roleContainers.js';
+import { flag, page } from './query.js';
 import type { Right } from './rights.js';
 import { serviceAccountClients } from './users.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from './rolesRepresentation.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput } from '../representation/role.js';
 
 /**
  * Realm roles (`/realms/{realm}/roles`) and client roles (`/realms/{realm}/clients/{id}/roles`):

@@ -5,7 +5,7 @@ import { notFound } from './errors.js';
 import { compositeMembers, listComposites } from './roleComposites.js';
 import { clientByUuid, containersFor, refuseInternalChange } from './roleContainers.js';
 import { deleteRoleChecked, roleRight, updateRoleFrom } from './roles.js';
-import { fullRoleRepresentation } from './rolesRepresentation.js';
+import { fullRoleRepresentation } from '../representation/role.js';
 import { noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**

@@ -223,6 +223,8 @@ function asAdminApiError(err: unknown): AdminApiError | undefined {
         return conflict(err.message);
       case 'forbidden':
         return forbidden();
+      case 'unparsable':
+        return cannotParseJson(true);
       default:
         return badRequest(err.message);
     }

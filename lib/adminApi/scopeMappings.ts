@@ -5,9 +5,10 @@ import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, remo
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
-import { clientByUuid, clientIdExists, containersFor, flag, refuseInternalChange, roleNames } from './roleContainers.js';
-import { mappingsRepresentation } from './roleMappingsRepresentation.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from './rolesRepresentation.js';
+import { clientByUuid, clientIdExists, containersFor, refuseInternalChange, roleNames } from './roleContainers.js';
+import { flag } from './query.js';
+import { mappingsRepresentation } from '../representation/mappings.js';
+import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 
 /**

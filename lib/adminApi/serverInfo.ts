@@ -1,4 +1,6 @@
 import { CLIENT_AUTHENTICATOR_TYPES } from '../model/clientAuthenticator.js';
+import { configProperties } from '../tokens/mappers/configProperties.js';
+import { MAPPER_TYPES, OIDC } from '../tokens/mappers/registry.js';
 import { forbidden } from './errors.js';
 import { isAnyAdmin } from './rights.js';
 import { ok, type AdminRoute } from './route.js';
@@ -12,19 +14,6 @@ import { ok, type AdminRoute } from './route.js';
 /** The Keycloak release whose Admin REST API this service answers like. */
 export const KEYCLOAK_COMPATIBLE_VERSION = '26.0.0';
 
-/** The OpenID Connect mapper types Keycloak lists; audience and hardcoded-claim ones take effect here. */
-const PROTOCOL_MAPPER_TYPES = [
-  ['oidc-audience-mapper', 'Audience'],
-  ['oidc-hardcoded-claim-mapper', 'Hardcoded claim'],
-  ['oidc-hardcoded-role-mapper', 'Hardcoded Role'],
-  ['oidc-usermodel-realm-role-mapper', 'User Realm Role'],
-  ['oidc-usermodel-client-role-mapper', 'User Client Role'],
-  ['oidc-audience-resolve-mapper', 'Audience Resolve'],
-  ['oidc-usersessionmodel-note-mapper', 'User Session Note'],
-  ['oidc-sub-mapper', 'Subject (sub)'],
-] as const;
-
-
 function serverInfo() {
   const providers = (ids: readonly string[]) => ({ providers: Object.fromEntries(ids.map((id) => [id, { order: 0, operationalInfo: {} }])) });
   return {
@@ -35,10 +24,18 @@ function serverInfo() {
     providers: {
       'client-authenticator': providers(CLIENT_AUTHENTICATOR_TYPES),
       'login-protocol': providers(['openid-connect']),
-      'protocol-mapper': providers(PROTOCOL_MAPPER_TYPES.map(([id]) => id)),
+      'protocol-mapper': providers([...MAPPER_TYPES.keys()]),
     },
+    // Every type this service applies, with its settings (Keycloak's ProtocolMapperTypeRepresentation).
     protocolMapperTypes: {
-      'openid-connect': PROTOCOL_MAPPER_TYPES.map(([id, name]) => ({ id, name, category: 'Token mapper', helpText: '', priority: 0, properties: [] })),
+      [OIDC]: [...MAPPER_TYPES.values()].map((type) => ({
+        id: type.id,
+        name: type.name,
+        category: 'Token mapper',
+        helpText: '',
+        priority: type.priority,
+        properties: configProperties(type).map((property) => ({ secret: false, required: false, readOnly: false, ...property })),
+      })),
     },
     clientInstallations: {},
     enums: {},

@@ -2,7 +2,7 @@ import { addServiceAccountToGroup, removeServiceAccountFromGroup } from '../admi
 import { notFound } from './errors.js';
 import { groupTree } from './groups.js';
 import { nameMatches } from './groupsRepresentation.js';
-import { flag, page } from './roleContainers.js';
+import { flag, page } from './query.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 import { serviceAccountByUserId, userExists } from './users.js';
 

@@ -1,6 +1,6 @@
 import type { ClientRecord } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
-import { flag, page } from './roleContainers.js';
+import { flag, page } from './query.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
 import { serviceAccountRepresentation } from './clients.js';
 

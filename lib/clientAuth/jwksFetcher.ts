@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import { BoundedMap } from '../cache.js';
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
@@ -27,7 +28,7 @@ export class JwksUnavailable extends Error {}
  * rotated its keys), the set is fetched once more, at most once per `minRefetchIntervalMs`.
  */
 export class JwksFetcher {
-  private readonly cache = new Map<string, { jwks: JSONWebKeySet; fetchedAt: number }>();
+  private readonly cache = new BoundedMap<string, { jwks: JSONWebKeySet; fetchedAt: number }>(1000);
 
   constructor(
     private readonly options: JwksFetcherOptions = DEFAULT_JWKS_FETCHER_OPTIONS,
@@ -40,7 +41,6 @@ export class JwksFetcher {
     const kidMissing = cached !== undefined && kid !== undefined && !cached.jwks.keys.some((key) => key.kid === kid);
     if (cached && age < this.options.ttlMs && !(kidMissing && age >= this.options.minRefetchIntervalMs)) return cached.jwks;
     const jwks = await this.fetch(url);
-    if (this.cache.size >= 1000) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(url, { jwks, fetchedAt: this.nowMs() });
     return jwks;
   }

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BoundedMap } from '../cache.js';
 import type { ClientRecord } from '../store/model.js';
 import { hashFormat, hashWithPepper, verifyNothing, verifySecret, type HashKey } from './secretHash.js';
 
@@ -13,7 +14,7 @@ export interface HashWork {
 
 export interface SecretVerifierDeps {
   now(): number;
-  /** The realm's unwrapped pepper, if it has one (lib/clientAuth/secretPepper.ts). */
+  /** The realm's unwrapped pepper, if it has one (lib/clientAuth/secretPepper.ts realmPeppers). */
   peppers: { get(realm: string, ciphertext: string | undefined): Promise<Buffer | undefined> };
   /** Replaces a legacy hash whose secret just verified; failures are ignored (the legacy hash keeps working). */
   upgrade?(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void>;
@@ -35,7 +36,7 @@ export interface SecretVerifierDeps {
  */
 export class SecretVerifier {
   private readonly memoKey = randomBytes(32);
-  private readonly memo = new Map<string, Buffer>();
+  private readonly memo = new BoundedMap<string, Buffer>(MAX_MEMO_ENTRIES);
   private readonly work: HashWork;
 
   constructor(private readonly deps: SecretVerifierDeps) {
@@ -68,7 +69,6 @@ export class SecretVerifier {
     // A generated secret's SHA-256 needs no pepper: no KMS call for it, even in a cold container.
     const key: HashKey = { clientId: client.clientId, pepper: hashFormat(storedHash) === 'sha256' ? undefined : await pepper() };
     if (!(await this.work.verify(storedHash, presented, key))) return false;
-    if (this.memo.size >= MAX_MEMO_ENTRIES) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(storedHash, digest);
     if (hashFormat(storedHash) === 'scrypt' && key.pepper && this.deps.upgrade) {
       await this.deps.upgrade(client.realm, client.clientId, field, storedHash, hashWithPepper(key.pepper, client.clientId, presented)).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../cache.js';
 import { OAuthError } from '../http/errors.js';
 import type { FailureCounts } from '../store/failureCounters.js';
 
@@ -41,7 +42,7 @@ const MAX_BLOCKED = 10_000;
 
 export class Throttle {
   /** Client-and-source pairs this container knows to be over their limit, with when they may try again. */
-  private readonly blocked = new Map<string, number>();
+  private readonly blocked = new BoundedMap<string, number>(MAX_BLOCKED);
 
   constructor(
     readonly policy: ThrottlePolicy,
@@ -72,7 +73,6 @@ export class Throttle {
     const pairWait = wait(this.policy.perClientAndSource, current.clientAndSource, previous.clientAndSource);
     const sourceWait = wait(this.policy.perSource, current.source, previous.source);
     if (pairWait > 0) {
-      if (this.blocked.size >= MAX_BLOCKED) this.blocked.delete(this.blocked.keys().next().value!);
       this.blocked.set(pairKey(realm, clientId, source), now + pairWait);
     }
     const retryAfter = Math.max(pairWait, sourceWait);

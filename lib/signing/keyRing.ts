@@ -1,6 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { RefreshKeyRecord, SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import { BoundedMap } from '../cache.js';
 import { EnvelopeSigner } from './envelopeSigner.js';
 import { publishedJwks, type PublicJwk } from './jwks.js';
 import { KmsSigner } from './kmsSigner.js';
@@ -12,8 +13,8 @@ import type { JwtSigner } from './signer.js';
  * unwrapped once per container and not once per cache lifetime. Keyed by realm and kid.
  */
 export class SignerCache {
-  private readonly signers = new Map<string, JwtSigner>();
-  private readonly refreshKeys = new Map<string, RefreshTokenKey>();
+  private readonly signers = new BoundedMap<string, JwtSigner>(1000);
+  private readonly refreshKeys = new BoundedMap<string, RefreshTokenKey>(1000);
 
   constructor(private readonly kms: KMSClient) {}
 

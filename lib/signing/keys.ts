@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-kms';
 import type { ClientsTable } from '../store/clientsTable.js';
 import type { SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../store/model.js';
-import { signingKeyContext } from './envelopeSigner.js';
+import { encryptionContext } from '../kms/wrappedKey.js';
+import { signingKeyOwner } from './envelopeSigner.js';
 import { jwkFromSpki } from './jwks.js';
 
 const KEY_SPEC: Record<SignatureAlgorithm, 'RSA_2048' | 'ECC_NIST_P256'> = { RS256: 'RSA_2048', ES256: 'ECC_NIST_P256' };
@@ -66,7 +67,7 @@ async function envelopeKeyMaterial(kms: KMSClient, realm: string, options: NewKe
   // The wrapped key is bound to its realm by the encryption context: it cannot be unwrapped for
   // another realm or as another kind of secret.
   const generated = await kms.send(
-    new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: options.wrappingKeyId, KeyPairSpec: KEY_SPEC[options.alg], EncryptionContext: signingKeyContext(realm) }),
+    new GenerateDataKeyPairWithoutPlaintextCommand({ KeyId: options.wrappingKeyId, KeyPairSpec: KEY_SPEC[options.alg], EncryptionContext: encryptionContext(signingKeyOwner(realm)) }),
   );
   const { kid, jwk } = await jwkFromSpki(generated.PublicKey!);
   return {

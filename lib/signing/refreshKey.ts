@@ -1,10 +1,11 @@
 import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { DecryptCommand, GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { encryptionContext, ensureWrappedKey, unwrap, unwrapOnce, type WrappedKeyOwner } from '../kms/wrappedKey.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import type { RefreshKeyRecord } from '../store/model.js';
 
-/** The encryption context a wrapped refresh-token key is bound to: it unwraps for its realm and this use only. */
-export const refreshKeyContext = (realm: string) => ({ purpose: 'refresh-token-key', realm });
+/** A wrapped refresh-token key unwraps for its realm and this use only (lib/kms/wrappedKey.ts). */
+export const refreshKeyOwner = (realm: string): WrappedKeyOwner => ({ purpose: 'refresh-token-key', realm });
 
 /** Keycloak's generated HS512 key is 64 bytes: as long as the hash, as RFC 2104 §3 recommends. */
 const KEY_BYTES = 64;
@@ -21,20 +22,18 @@ export async function ensureRefreshKey(
   wrappingKeyId: string,
   now: number,
 ): Promise<{ record: RefreshKeyRecord; created: boolean }> {
-  const existing = await table.getRefreshKey(realm);
-  if (existing) return { record: existing, created: false };
-  const out = await kms.send(
-    new GenerateDataKeyWithoutPlaintextCommand({ KeyId: wrappingKeyId, NumberOfBytes: KEY_BYTES, EncryptionContext: refreshKeyContext(realm) }),
-  );
-  const record: RefreshKeyRecord = {
-    kid: randomUUID(),
-    alg: 'HS512',
-    wrappedKey: Buffer.from(out.CiphertextBlob!).toString('base64'),
-    wrappingKeyId: out.KeyId ?? wrappingKeyId,
-    createdAt: now,
-  };
-  if (await table.putRefreshKeyIfAbsent(realm, record)) return { record, created: true };
-  return { record: (await table.getRefreshKey(realm))!, created: false };
+  return ensureWrappedKey({ read: () => table.getRefreshKey(realm), putIfAbsent: (record) => table.putRefreshKeyIfAbsent(realm, record) }, async () => {
+    const out = await kms.send(
+      new GenerateDataKeyWithoutPlaintextCommand({ KeyId: wrappingKeyId, NumberOfBytes: KEY_BYTES, EncryptionContext: encryptionContext(refreshKeyOwner(realm)) }),
+    );
+    return {
+      kid: randomUUID(),
+      alg: 'HS512',
+      wrappedKey: Buffer.from(out.CiphertextBlob!).toString('base64'),
+      wrappingKeyId: out.KeyId ?? wrappingKeyId,
+      createdAt: now,
+    };
+  });
 }
 
 /**
@@ -43,14 +42,16 @@ export async function ensureRefreshKey(
  */
 export class RefreshTokenKey {
   readonly kid: string;
-  private secret?: Promise<KeyObject>;
+  private readonly key: () => Promise<KeyObject>;
 
-  constructor(
-    private readonly kms: KMSClient,
-    private readonly realm: string,
-    private readonly record: RefreshKeyRecord,
-  ) {
+  constructor(kms: KMSClient, realm: string, record: RefreshKeyRecord) {
     this.kid = record.kid;
+    this.key = unwrapOnce(async () => {
+      const bytes = await unwrap(kms, refreshKeyOwner(realm), record.wrappedKey, record.wrappingKeyId);
+      const key = createSecretKey(bytes);
+      bytes.fill(0);
+      return key;
+    });
   }
 
   async sign(payload: Record<string, unknown>): Promise<string> {
@@ -98,28 +99,6 @@ export class RefreshTokenKey {
 
   private async mac(input: string): Promise<string> {
     return createHmac('sha512', await this.key()).update(input, 'utf8').digest('base64url');
-  }
-
-  private key(): Promise<KeyObject> {
-    this.secret ??= this.unwrap().catch((err) => {
-      this.secret = undefined; // a failed unwrap is retried by the next request
-      throw err;
-    });
-    return this.secret;
-  }
-
-  private async unwrap(): Promise<KeyObject> {
-    const out = await this.kms.send(
-      new DecryptCommand({
-        CiphertextBlob: Buffer.from(this.record.wrappedKey, 'base64'),
-        KeyId: this.record.wrappingKeyId,
-        EncryptionContext: refreshKeyContext(this.realm),
-      }),
-    );
-    const bytes = Buffer.from(out.Plaintext!);
-    const key = createSecretKey(bytes);
-    bytes.fill(0);
-    return key;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SignatureAlgorithm } from '../store/model.js';
+import { BoundedMap } from '../cache.js';
 
 /** Signs JWTs (JWS compact serialisation, RFC 7515 §7.1) with one key. */
 export interface JwtSigner {
@@ -13,13 +14,12 @@ export function signingInput(alg: SignatureAlgorithm, kid: string, payload: Reco
 }
 
 /** A key's header never changes: encoded once per key and container, not per token. */
-const headers = new Map<string, string>();
+const headers = new BoundedMap<string, string>(1000);
 function encodedHeader(alg: SignatureAlgorithm, kid: string): string {
   const cacheKey = `${alg}.${kid}`;
   let header = headers.get(cacheKey);
   if (header === undefined) {
     header = b64url(JSON.stringify({ alg, typ: 'JWT', kid }));
-    if (headers.size >= 1000) headers.clear();
     headers.set(cacheKey, header);
   }
   return header;

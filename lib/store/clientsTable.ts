@@ -174,15 +174,15 @@ export class ClientsTable {
     return items.flatMap((item) => (item.kind === 'client' ? [item as ClientRecord] : []));
   }
 
+  /** Read strongly consistent: a realm has one pepper, and a reader right after its creation must see it. */
   async getPepper(realm: string): Promise<PepperRecord | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.pepper } }));
-    return out.Item ? { ciphertext: String(out.Item.ciphertext), createdAt: Number(out.Item.createdAt) } : undefined;
+    const item = await this.getConsistent(realm, sk.pepper);
+    return item ? { ciphertext: String(item.ciphertext), createdAt: Number(item.createdAt) } : undefined;
   }
 
-  /** Stores the realm's pepper unless it has one already (a concurrent writer won); returns the one stored. */
-  async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<PepperRecord> {
-    const { existing } = await this.putIfAbsent(realm, { kind: 'pepper', ...pepper });
-    return existing?.kind === 'pepper' ? { ciphertext: existing.ciphertext, createdAt: existing.createdAt } : pepper;
+  /** Stores the realm's pepper unless it has one; false (nothing written) when it had. */
+  async putPepperIfAbsent(realm: string, pepper: PepperRecord): Promise<boolean> {
+    return (await this.putIfAbsent(realm, { kind: 'pepper', ...pepper })).stored;
   }
 
   /**
@@ -254,22 +254,24 @@ export class ClientsTable {
     return (await this.putIfAbsent(realm, { kind: 'refreshKey', ...record })).stored;
   }
 
+  /** Read strongly consistent, as getPepper. */
+  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
+    const item = await this.getConsistent(realm, sk.refreshKey);
+    if (!item) return undefined;
+    const { kind: _kind, ...record } = item as unknown as { kind: 'refreshKey' } & RefreshKeyRecord;
+    return record;
+  }
+
   async getRealmClaim(realm: string): Promise<RealmClaim | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.realmClaim }, ConsistentRead: true }),
-    );
-    if (!out.Item) return undefined;
-    const { kind: _kind, ...claim } = stripKeys<{ kind: 'realmClaim' } & RealmClaim>(out.Item);
+    const item = await this.getConsistent(realm, sk.realmClaim);
+    if (!item) return undefined;
+    const { kind: _kind, ...claim } = item as unknown as { kind: 'realmClaim' } & RealmClaim;
     return claim;
   }
 
-  async getRefreshKey(realm: string): Promise<RefreshKeyRecord | undefined> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.refreshKey }, ConsistentRead: true }),
-    );
-    if (!out.Item) return undefined;
-    const { kind: _kind, ...record } = stripKeys<{ kind: 'refreshKey' } & RefreshKeyRecord>(out.Item);
-    return record;
+  private async getConsistent(realm: string, sortKey: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sortKey }, ConsistentRead: true }));
+    return out.Item ? stripKeys<Record<string, unknown>>(out.Item) : undefined;
   }
 
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { LoadingCache } from '../cache.js';
 import { itemAfterConditionFailure, newWriteId, RETURN_ITEM_ON_CONDITION_FAILURE } from './exactWrite.js';
 
 /**
@@ -25,7 +26,7 @@ const MAX_REMEMBERED_WINDOWS = 1000;
 
 export class FailureCounters {
   /** Items of windows that have ended, by key: they no longer change, so one read per container. */
-  private readonly ended = new Map<string, Promise<Record<string, unknown> | undefined>>();
+  private readonly ended = new LoadingCache<string, Record<string, unknown> | undefined>({ maxEntries: MAX_REMEMBERED_WINDOWS });
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -61,14 +62,8 @@ export class FailureCounters {
   /** The counts of a window that has ended (zero when nothing failed in it). */
   async previous(realm: string, clientId: string, source: string, window: number): Promise<FailureCounts> {
     const pk = counterKey(realm, source, window);
-    let item = this.ended.get(pk);
-    if (!item) {
-      item = this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk } })).then((out) => out.Item);
-      item.catch(() => this.ended.delete(pk));
-      if (this.ended.size >= MAX_REMEMBERED_WINDOWS) this.ended.delete(this.ended.keys().next().value!);
-      this.ended.set(pk, item);
-    }
-    return countsOf(await item, clientAttribute(clientId));
+    const item = await this.ended.get(pk, async () => (await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { pk } }))).Item);
+    return countsOf(item, clientAttribute(clientId));
   }
 }
 

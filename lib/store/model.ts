@@ -126,7 +126,6 @@ export interface ServiceAccountUser {
   groups?: string[];
 }
 
-
 export interface ClientRecord {
   realm: string;
   clientId: string;

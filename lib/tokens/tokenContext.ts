@@ -5,7 +5,8 @@ import type { MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js
 import { RoleGraph, roleKey, rolesInScope, type RoleRef } from './roles.js';
 import { mayWrite } from './reservedClaims.js';
 import { scopeClaim, type ResolvedScope } from './scope.js';
-import { GroupIndex, roleMappingsWithGroups, serviceAccountOf } from './serviceAccount.js';
+import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
+import { serviceAccountOf } from './serviceAccount.js';
 
 /** What building a token needs of a realm, indexed once per realm load (the realm context adds its keys). */
 export interface TokenRealm {

@@ -4,6 +4,7 @@
  * the stage keys, and one realm per signing mode and algorithm, each copied from the demo realm
  * and given two service-account clients with a generated secret.
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -18,8 +19,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { buildEvent, matchRoute, type Route } from '../../infra/local/apiGateway.js';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb.js';
 import { awsEnvironment, DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
-import { createTables, tableNames } from '../../infra/local/tables.js';
-import { ensureStageKeys, secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
+import { createTables } from '../../infra/local/tables.js';
+import { ensureStageKeys } from '../../infra/seed.js';
 import { importRealm, parseRealmExport } from '../../lib/admin/realmImport.js';
 import { generateSecret, hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
 import { createSigningKey } from '../../lib/signing/keys.js';

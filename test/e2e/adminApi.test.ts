@@ -3,13 +3,12 @@
  * (@keycloak/keycloak-admin-client) as the caller: the flow a Terraform apply performs (issue 11,
  * "Tests"), and the refusals (401, 403, 404, 409).
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { decodeJwt } from 'jose';
-import { tableNames } from '../../infra/local/tables.js';
-import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
 

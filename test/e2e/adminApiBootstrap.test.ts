@@ -3,11 +3,10 @@
  * realms made before the Admin REST API, realm-scoped administration through `realm-management`
  * roles, and one implementation of administration: what sa-admin does, the API sees at once.
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { tableNames } from '../../infra/local/tables.js';
-import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { addMappings } from '../../lib/admin/mappings.js';
 import { createAdminContext, type AdminContext } from '../../lib/admin/context.js';
 import { ensureAdministration } from '../../lib/admin/realmManagement.js';

@@ -5,13 +5,12 @@
  * `keycloak_generic_role_mapper`, `keycloak_openid_client_scope` and the mapper resources does;
  * then tokens from the token endpoint show what was mapped.
  */
+import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import KcAdminClient from '@keycloak/keycloak-admin-client';
 import { decodeJwt } from 'jose';
-import { tableNames } from '../../infra/local/tables.js';
-import { secretsKeyAlias, signingKeyAliases } from '../../infra/seed.js';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
 import { createRealm } from '../../lib/admin/realms.js';

@@ -1,8 +1,8 @@
+import { tableNames } from '../../lib/deployment/stageNames.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { tableNames } from '../../infra/local/tables.js';
 import { adminCli } from '../support/adminCli.js';
 
 /**

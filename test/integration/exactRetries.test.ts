@@ -7,7 +7,8 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
-import { AWS_CLIENT_CONFIG, createRuntime, type Runtime } from '../../lib/runtime.js';
+import { AWS_CLIENT_PROFILES } from '../../lib/awsClients.js';
+import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RealmSettings } from '../../lib/store/model.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { assertion, assertionForm } from '../support/assertions.js';
@@ -59,12 +60,12 @@ async function withLostAnswer<T>(action: FaultAction, operation: string, bodyCon
 before(async () => {
   stack = await freshStack({ realmCacheTtlSeconds: 0 });
   proxy = await startFaultProxy(process.env.AWS_ENDPOINT_URL_DYNAMODB!);
-  const dynamodb = new DynamoDBClient({ ...AWS_CLIENT_CONFIG, endpoint: proxy.url });
+  const dynamodb = new DynamoDBClient({ ...AWS_CLIENT_PROFILES.token, endpoint: proxy.url });
   doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
   runtime = createRuntime({
     config: { ...stack.runtime.config, authFailuresPerSource: 30, authFailuresPerClientAndSource: 10 },
     dynamodb,
-    kms: new KMSClient(AWS_CLIENT_CONFIG),
+    kms: new KMSClient(AWS_CLIENT_PROFILES.token),
     observability: new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
   });
   const keys = await generateKeyPair('RS256', { extractable: true });

@@ -8,7 +8,8 @@ import type { DeserializeMiddleware, InitializeMiddleware, MetadataBearer } from
 import { logout } from '../../lib/grants/logout.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
-import { AWS_CLIENT_CONFIG, createRuntime, type Runtime } from '../../lib/runtime.js';
+import { AWS_CLIENT_PROFILES } from '../../lib/awsClients.js';
+import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
@@ -129,20 +130,20 @@ describe('unreachable and hanging endpoints, with the production SDK settings', 
   });
 
   /**
-   * A runtime built as a Lambda container builds it (AWS_CLIENT_CONFIG, the deadline middleware),
+   * A runtime built as a Lambda container builds it (AWS_CLIENT_PROFILES.token, the deadline middleware),
    * its DynamoDB client pointed at `dynamodbEndpoint`, counting the attempts that reach the
    * network: the `deserialize` step runs once per attempt, inside the retry loop and after the
    * deadline check (`finalizeRequest`).
    */
   function runtimeWith(dynamodbEndpoint: string) {
     const attempts = { count: 0 };
-    const dynamodb = new DynamoDBClient({ ...AWS_CLIENT_CONFIG, endpoint: dynamodbEndpoint });
+    const dynamodb = new DynamoDBClient({ ...AWS_CLIENT_PROFILES.token, endpoint: dynamodbEndpoint });
     const counter: DeserializeMiddleware<object, MetadataBearer> = (next) => (args) => {
       attempts.count++;
       return next(args);
     };
     dynamodb.middlewareStack.add(counter as never, { step: 'deserialize', name: 'countAttempts' });
-    const runtime: Runtime = createRuntime({ config: stack.runtime.config, dynamodb, kms: new KMSClient({ ...AWS_CLIENT_CONFIG, endpoint: process.env.AWS_ENDPOINT_URL_KMS }) });
+    const runtime: Runtime = createRuntime({ config: stack.runtime.config, dynamodb, kms: new KMSClient({ ...AWS_CLIENT_PROFILES.token, endpoint: process.env.AWS_ENDPOINT_URL_KMS }) });
     return { runtime, attempts };
   }
 

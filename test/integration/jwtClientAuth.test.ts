@@ -1,3 +1,4 @@
+import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -15,7 +16,6 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
 import type { ClientRecord } from '../../lib/store/model.js';
-import { secretsKeyAlias } from '../../infra/seed.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { OAuthError } from '../../lib/http/errors.js';
 import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';

@@ -6,6 +6,7 @@
  * know. Imported into DynamoDB Local and asked for tokens through the real token and introspection
  * endpoints; each client's claim set is the one keycloak-mappers.md says Keycloak 26 gives.
  */
+import { signingKeyAliases } from '../../lib/deployment/stageNames.js';
 import { readFile } from 'node:fs/promises';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,6 @@ import { httpHandler } from '../../lib/http/handler.js';
 import { importRealm, parseRealmExport, type ParsedRealm } from '../../lib/admin/realmImport.js';
 import { exportRealm } from '../../lib/admin/realmExport.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
-import { signingKeyAliases } from '../../infra/seed.js';
 import { apiEvent, basic, FORM } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 

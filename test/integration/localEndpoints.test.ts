@@ -1,3 +1,4 @@
+import { tableNames } from '../../lib/deployment/stageNames.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -7,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { endpointsFromEnvironment, startLocalStack } from '../../infra/local/stack.js';
-import { tableNames } from '../../infra/local/tables.js';
 
 /**
  * Issue 12 item 9: `npm start` uses AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_KMS when they are

@@ -11,13 +11,13 @@ import { decodeJwt } from 'jose';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import type { ClientRecord, ProtocolMapper } from '../../lib/store/model.js';
-import { adminCli } from '../support/adminCli.js';
+import { adminCliInProcess } from '../support/adminCli.js';
 import { basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 let stack: TestStack;
 let handler: ReturnType<typeof httpHandler>;
-const { ok, json, fails } = adminCli(() => stack.table.tableName);
+const { ok, json, fails } = adminCliInProcess(() => stack.table.tableName);
 const secrets = new Map<string, string>();
 
 const prototypeBefore = Object.getOwnPropertyNames(Object.prototype).sort();

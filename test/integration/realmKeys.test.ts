@@ -1,3 +1,4 @@
+import { signingKeyAliases, stageNames } from '../../lib/deployment/stageNames.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -5,7 +6,6 @@ import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
-import { signingKeyAliases, stageNames } from '../../infra/seed.js';
 import { createClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
 import { listKeys, rotateKeys } from '../../lib/admin/keys.js';

@@ -4,19 +4,20 @@
  * what still holds from before (hash only, single use, reuse detection), introspection, logout and
  * revocation, and opaque tokens issued before the change.
  */
+import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
-import { secretsKeyAlias } from '../../infra/seed.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { logout } from '../../lib/grants/logout.js';
 import { revoke } from '../../lib/grants/revoke.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
-import { ensureRefreshKey, refreshKeyContext } from '../../lib/signing/refreshKey.js';
+import { encryptionContext } from '../../lib/kms/wrappedKey.js';
+import { ensureRefreshKey, refreshKeyOwner } from '../../lib/signing/refreshKey.js';
 import { sk, realmPk } from '../../lib/store/clientsTable.js';
 import type { RealmSettings, RefreshKeyRecord } from '../../lib/store/model.js';
 import { hashRefreshToken, newRefreshToken, newSessionId } from '../../lib/tokens/refreshToken.js';
@@ -57,7 +58,7 @@ async function setRealm(changes: Partial<RealmSettings>) {
 }
 
 async function unwrap(kms: KMSClient, realm: string, record: RefreshKeyRecord): Promise<Buffer> {
-  const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(record.wrappedKey, 'base64'), KeyId: record.wrappingKeyId, EncryptionContext: refreshKeyContext(realm) }));
+  const out = await kms.send(new DecryptCommand({ CiphertextBlob: Buffer.from(record.wrappedKey, 'base64'), KeyId: record.wrappingKeyId, EncryptionContext: encryptionContext(refreshKeyOwner(realm)) }));
   return Buffer.from(out.Plaintext!);
 }
 

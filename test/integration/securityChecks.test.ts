@@ -1,10 +1,10 @@
+import { stageNames } from '../../lib/deployment/stageNames.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { exportJWK, generateKeyPair } from 'jose';
-import { stageNames } from '../../infra/seed.js';
 import { createClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
 import { AdminError } from '../../lib/admin/errors.js';

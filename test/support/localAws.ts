@@ -1,11 +1,12 @@
+import { secretsKeyAlias, tableNames } from '../../lib/deployment/stageNames.js';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
-import { createTables, tableNames } from '../../infra/local/tables.js';
+import { createTables } from '../../infra/local/tables.js';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
-import { secretsKeyAlias, seedRealm } from '../../infra/seed.js';
+import { seedRealm } from '../../infra/seed.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { Observability } from '../../lib/observability.js';
 import { Logger } from '@aws-lambda-powertools/logger';

@@ -5,6 +5,7 @@
  *
  * To replay a failure: FC_SEED=<seed> FC_PATH=<path> with the values fast-check printed.
  */
+import { UnwrappedKeys } from '../../lib/kms/wrappedKey.js';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -388,7 +389,7 @@ describe('client assertions (lib/clientAuth/clientAssertion.ts)', () => {
 
   it('the JWT methods tell whether an assertion is theirs without throwing', () => {
     const deps = { useOnce: async () => true, now: () => Math.floor(Date.now() / 1000) };
-    const methods = [privateKeyJwt(deps, new JwksFetcher()), clientSecretJwt(deps, {} as KMSClient)];
+    const methods = [privateKeyJwt(deps, new JwksFetcher()), clientSecretJwt(deps, new UnwrappedKeys({} as KMSClient))];
     return check(
       formOf,
       (form) => {

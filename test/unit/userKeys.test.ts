@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRealmExport, RealmImportError } from '../../lib/admin/realmImport.js';
 import { forbiddenKeyProblem, forbiddenKeys, ownEntry, ownStrings, ownValue } from '../../lib/model/userKeys.js';
-import { roleMappingsWithGroups } from '../../lib/tokens/serviceAccount.js';
+import { roleMappingsWithGroups } from '../../lib/model/groupRoles.js';
 import { IDS, adminApiFixture } from '../support/adminApiFixture.js';
 
 describe('forbiddenKeys', () => {

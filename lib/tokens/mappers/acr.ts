@@ -6,6 +6,8 @@ import type { MapperInput, MapperType } from './types.js';
  */
 export const acr: MapperType = {
   id: 'oidc-acr-mapper',
+  name: 'Authentication Context Class Reference (ACR)',
+  properties: [],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],
   map: (input) => [{ kind: 'claim', name: 'acr', value: levelName(input, 1), multivalued: false }],

@@ -8,6 +8,8 @@ import type { MapperType } from './types.js';
  */
 export const allowedOrigins: MapperType = {
   id: 'oidc-allowed-origins-mapper',
+  name: 'Allowed Web Origins',
+  properties: [],
   priority: 0,
   tokens: ['access', 'introspection'],
   onByDefault: true,

@@ -7,6 +7,11 @@ import type { MapperType } from './types.js';
  */
 export const audience: MapperType = {
   id: 'oidc-audience-mapper',
+  name: 'Audience',
+  properties: [
+    { name: 'included.client.audience', label: 'Included Client Audience', helpText: 'The client id of the audience added to the token.', type: 'ClientList' },
+    { name: 'included.custom.audience', label: 'Included Custom Audience', helpText: 'A custom audience, used only when no client audience is given.', type: 'String' },
+  ],
   priority: 0,
   reservedClaims: ['aud'],
   tokens: ['access', 'id', 'introspection'],

@@ -7,6 +7,8 @@ import type { MapperType } from './types.js';
  */
 export const audienceResolve: MapperType = {
   id: 'oidc-audience-resolve-mapper',
+  name: 'Audience Resolve',
+  properties: [],
   priority: 30,
   reservedClaims: ['aud'],
   tokens: ['access', 'introspection'],

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
 import { claimValue } from './claimValue.js';
 import { escapeClaimKey } from '../../model/claimPath.js';
 import type { ClaimWrite, MapperType } from './types.js';
@@ -14,6 +15,14 @@ const CLIENT_ID = '${client_id}';
  */
 export const clientRole: MapperType = {
   id: 'oidc-usermodel-client-role-mapper',
+  name: 'User Client Role',
+  properties: [
+    { name: 'usermodel.clientRoleMapping.clientId', label: 'Client ID', helpText: 'Client whose roles are mapped; empty maps every client.', type: 'ClientList' },
+    { name: 'usermodel.clientRoleMapping.rolePrefix', label: 'Client Role prefix', helpText: 'A prefix for each client role (optional).', type: 'String' },
+    MULTIVALUED,
+    CLAIM_NAME,
+    JSON_TYPE,
+  ],
   priority: 40,
   reservedClaims: ['resource_access'],
   tokens: ['access', 'id', 'introspection'],

@@ -3,6 +3,8 @@ import type { MapperType } from './types.js';
 /** `oidc-full-name-mapper` (FullNameMapper, the `profile` scope): `name` from the first and last name that are set. */
 export const fullName: MapperType = {
   id: 'oidc-full-name-mapper',
+  name: "User's full name",
+  properties: [],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],
   map({ user }) {

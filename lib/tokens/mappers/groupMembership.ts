@@ -1,3 +1,4 @@
+import { CLAIM_NAME } from './configProperties.js';
 import type { MapperType } from './types.js';
 import { claimProblems } from './validation.js';
 
@@ -7,6 +8,8 @@ import { claimProblems } from './validation.js';
  */
 export const groupMembership: MapperType = {
   id: 'oidc-group-membership-mapper',
+  name: 'Group Membership',
+  properties: [CLAIM_NAME, { name: 'full.path', label: 'Full group path', helpText: "Include the full path of the group, e.g. '/top/level1/level2'.", type: 'boolean', defaultValue: 'true' }],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],
   map({ config, memberships }) {

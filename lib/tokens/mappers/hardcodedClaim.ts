@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE } from './configProperties.js';
 import { claimValue, convertible } from './claimValue.js';
 import type { MapperType } from './types.js';
 import { claimProblems } from './validation.js';
@@ -5,6 +6,8 @@ import { claimProblems } from './validation.js';
 /** `oidc-hardcoded-claim-mapper` (HardcodedClaim): `claim.value` under `claim.name`, converted by `jsonType.label`. */
 export const hardcodedClaim: MapperType = {
   id: 'oidc-hardcoded-claim-mapper',
+  name: 'Hardcoded claim',
+  properties: [CLAIM_NAME, { name: 'claim.value', label: 'Claim value', helpText: 'Value of the claim you want to hard code.', type: 'String' }, JSON_TYPE],
   priority: 0,
   tokens: ['access', 'id', 'introspection', 'tokenResponse'],
   map({ config }) {

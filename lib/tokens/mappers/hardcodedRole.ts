@@ -8,6 +8,8 @@ import { parseRoleRef, required } from './validation.js';
  */
 export const hardcodedRole: MapperType = {
   id: 'oidc-hardcoded-role-mapper',
+  name: 'Hardcoded Role',
+  properties: [{ name: 'role', label: 'Role', helpText: "Role to add to the token: 'clientId.role' for a client role.", type: 'Role' }],
   priority: 20,
   tokens: ['access', 'introspection'],
   ignoresFlags: true,

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
 import { claimValue } from './claimValue.js';
 import type { MapperType } from './types.js';
 import { claimProblems } from './validation.js';
@@ -12,6 +13,13 @@ const REALM_ACCESS = 'realm_access.roles';
  */
 export const realmRole: MapperType = {
   id: 'oidc-usermodel-realm-role-mapper',
+  name: 'User Realm Role',
+  properties: [
+    { name: 'usermodel.realmRoleMapping.rolePrefix', label: 'Realm Role prefix', helpText: 'A prefix for each realm role (optional).', type: 'String' },
+    MULTIVALUED,
+    CLAIM_NAME,
+    JSON_TYPE,
+  ],
   priority: 40,
   reservedClaims: ['realm_access'],
   tokens: ['access', 'id', 'introspection'],

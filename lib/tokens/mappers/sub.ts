@@ -3,6 +3,8 @@ import type { MapperType } from './types.js';
 /** `oidc-sub-mapper` (SubMapper, priority −10, the `basic` scope): `sub` is the service-account user's id. */
 export const sub: MapperType = {
   id: 'oidc-sub-mapper',
+  name: 'Subject (sub)',
+  properties: [],
   priority: -10,
   reservedClaims: ['sub'],
   tokens: ['access', 'introspection'],

@@ -1,6 +1,8 @@
-import type { ClientRecord, Group, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ConfigProperty } from './configProperties.js';
+import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../store/model.js';
 import type { ReservedClaim } from '../reservedClaims.js';
 import type { RoleRef } from '../roles.js';
+import type { Membership } from '../../model/groupRoles.js';
 
 /**
  * What a protocol mapper can write to (Keycloak's OIDCAccessTokenMapper, OIDCIDTokenMapper,
@@ -17,11 +19,7 @@ export interface ResolvedRoles {
   clients: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-/** A group the user is a member of, with its ancestors, nearest first. */
-export interface Membership {
-  group: Group;
-  ancestors: Group[];
-}
+export type { Membership };
 
 /** Everything about the request a mapper may read. */
 export interface MapperSubject {
@@ -60,6 +58,13 @@ export type ClaimWrite =
 export interface MapperType {
   /** Keycloak's provider id (`protocolMapper` in an export). */
   id: string;
+  /** Keycloak's display type (ProtocolMapper.getDisplayType()). */
+  name: string;
+  /**
+   * The settings this type reads, as Keycloak's getConfigProperties lists them; the token switches
+   * (`access.token.claim`, …) are derived from `tokens` (lib/tokens/mappers/configProperties.ts).
+   */
+  properties: readonly ConfigProperty[];
   /** ProtocolMapper.getPriority(): lower runs first; 0 unless Keycloak says otherwise. */
   priority: number;
   /** The tokens this type can write to; its flags are read only for these. */

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
 import { ownValue } from '../../model/userKeys.js';
 import type { Group, ServiceAccountUser } from '../../store/model.js';
 import { claimValue } from './claimValue.js';
@@ -12,6 +13,14 @@ import { claimProblems, required } from './validation.js';
  */
 export const userAttribute: MapperType = {
   id: 'oidc-usermodel-attribute-mapper',
+  name: 'User Attribute',
+  properties: [
+    { name: 'user.attribute', label: 'User Attribute', helpText: 'Name of the stored user attribute.', type: 'String' },
+    CLAIM_NAME,
+    JSON_TYPE,
+    MULTIVALUED,
+    { name: 'aggregate.attrs', label: 'Aggregate attribute values', helpText: 'Merge this attribute with the values other mappers put under the same claim.', type: 'boolean', defaultValue: 'false' },
+  ],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],
   map({ config, user, memberships }) {

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE } from './configProperties.js';
 import { claimValue } from './claimValue.js';
 import type { MapperInput, MapperType } from './types.js';
 import { claimProblems, required } from './validation.js';
@@ -9,6 +10,12 @@ import { claimProblems, required } from './validation.js';
  */
 export const userProperty: MapperType = {
   id: 'oidc-usermodel-property-mapper',
+  name: 'User Property',
+  properties: [
+    { name: 'user.attribute', label: 'Property', helpText: 'Name of the property method in the UserModel interface (username, email, firstName, lastName).', type: 'String' },
+    CLAIM_NAME,
+    JSON_TYPE,
+  ],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],
   map(input) {

@@ -1,3 +1,4 @@
+import { CLAIM_NAME, JSON_TYPE } from './configProperties.js';
 import { claimValue } from './claimValue.js';
 import type { MapperType } from './types.js';
 import { claimProblems, required } from './validation.js';
@@ -9,6 +10,12 @@ import { claimProblems, required } from './validation.js';
  */
 export const userSessionNote: MapperType = {
   id: 'oidc-usersessionmodel-note-mapper',
+  name: 'User Session Note',
+  properties: [
+    { name: 'user.session.note', label: 'User Session Note', helpText: 'Name of the stored user session note.', type: 'String' },
+    CLAIM_NAME,
+    JSON_TYPE,
+  ],
   priority: 0,
   tokens: ['access', 'id', 'introspection', 'tokenResponse'],
   map({ config, notes }) {

@@ -1,6 +1,6 @@
 import type { Role, RoleMappings } from '../store/model.js';
 import { roleId } from '../admin/ids.js';
-import { cannotParseJson } from './errors.js';
+import { unparsable } from '../admin/errors.js';
 
 /**
  * Keycloak's RoleRepresentation, to and from the stored Role (ModelToRepresentation.toBriefRepresentation
@@ -96,7 +96,7 @@ export interface RoleReference {
 
 export function parseRoleReferences(body: unknown[]): RoleReference[] {
   return body.map((entry) => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw cannotParseJson(true);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw unparsable();
     const record = entry as Record<string, unknown>;
     const id = optionalString(record.id);
     const name = optionalString(record.name);
@@ -110,14 +110,14 @@ export function parseRoleReferences(body: unknown[]): RoleReference[] {
  * plain own property, never the object's prototype.
  */
 export function parseAttributes(value: unknown): Record<string, string[]> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw cannotParseJson(true);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw unparsable();
   return Object.fromEntries(
     Object.entries(value).flatMap(([key, raw]) => {
       if (raw === null) return [];
       const list = Array.isArray(raw) ? raw : [raw];
       const values = list.map((item) => {
         const text = optionalString(item);
-        if (text === undefined) throw cannotParseJson(true);
+        if (text === undefined) throw unparsable();
         return text;
       });
       return [[key, values] as const];
@@ -130,5 +130,5 @@ export function optionalString(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw cannotParseJson(true);
+  throw unparsable();
 }

@@ -1,6 +1,6 @@
 import { ownEntry } from '../model/userKeys.js';
 import type { Role } from '../store/model.js';
-import { briefRoleRepresentation, type RoleContainers, type RoleRepresentation } from './rolesRepresentation.js';
+import { briefRoleRepresentation, type RoleContainers, type RoleRepresentation } from './role.js';
 
 /**
  * Keycloak's MappingsRepresentation (RoleMapperResource.getRoleMappings, ScopeMappedResource.getScopeMappings):

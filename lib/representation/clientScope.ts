@@ -1,9 +1,9 @@
 import type { ClientScope } from '../store/model.js';
 import { clientScopeId } from '../admin/ids.js';
 import type { ClientScopeFields } from '../admin/clientScopes.js';
-import { cannotParseJson } from './errors.js';
-import { parseProtocolMapper, parseStringMap, protocolMapperRepresentation, type ProtocolMapperInput, type ProtocolMapperRepresentation } from './protocolMappersRepresentation.js';
-import { optionalString } from './rolesRepresentation.js';
+import { unparsable } from '../admin/errors.js';
+import { parseProtocolMapper, parseStringMap, protocolMapperRepresentation, type ProtocolMapperInput, type ProtocolMapperRepresentation } from './protocolMapper.js';
+import { optionalString } from './role.js';
 
 /**
  * Keycloak's ClientScopeRepresentation (ModelToRepresentation.toRepresentation(ClientScopeModel)):
@@ -40,7 +40,7 @@ export function parseClientScope(body: Record<string, unknown>): ClientScopeInpu
   const description = optionalString(body.description);
   const protocol = optionalString(body.protocol);
   const mappers = body.protocolMappers;
-  if (mappers !== undefined && mappers !== null && !Array.isArray(mappers)) throw cannotParseJson(true);
+  if (mappers !== undefined && mappers !== null && !Array.isArray(mappers)) throw unparsable();
   return {
     ...(name === undefined ? {} : { name }),
     ...(description === undefined ? {} : { description }),

@@ -1,6 +1,6 @@
 import type { ProtocolMapper } from '../store/model.js';
-import { cannotParseJson } from './errors.js';
-import { optionalString } from './rolesRepresentation.js';
+import { unparsable } from '../admin/errors.js';
+import { optionalString } from './role.js';
 
 /**
  * Keycloak's ProtocolMapperRepresentation, to and from the stored ProtocolMapper. Keycloak writes
@@ -35,11 +35,11 @@ export type ProtocolMapperInput = Omit<ProtocolMapper, 'id'> & { id?: string };
  * as Jackson does.
  */
 export function parseProtocolMapper(body: unknown): ProtocolMapperInput {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw cannotParseJson(true);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw unparsable();
   const record = body as Record<string, unknown>;
   const id = optionalString(record.id);
   const consentRequired = record.consentRequired;
-  if (consentRequired !== undefined && consentRequired !== null && typeof consentRequired !== 'boolean') throw cannotParseJson(true);
+  if (consentRequired !== undefined && consentRequired !== null && typeof consentRequired !== 'boolean') throw unparsable();
   return {
     ...(id === undefined ? {} : { id }),
     name: optionalString(record.name) ?? '',
@@ -53,7 +53,7 @@ export function parseProtocolMapper(body: unknown): ProtocolMapperInput {
 /** A `Map<String, String>` field: absent or null is empty; nested objects and arrays are not strings. */
 export function parseStringMap(value: unknown): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw cannotParseJson(true);
+  if (typeof value !== 'object' || Array.isArray(value)) throw unparsable();
   const map: Record<string, string> = {};
   for (const [key, raw] of Object.entries(value)) {
     const text = optionalString(raw);
