@@ -35,11 +35,8 @@ export default class FrontDoor {
     if (frontDoor === 'httpApi' && !offline) return;
 
     Object.entries(service.functions ?? {}).forEach(([, fn], index) => {
-      const declared = fn.events ?? [];
-      const routes = declared.filter((event) => event.httpApi).map((event) => route(event.httpApi));
-      // serverless offline (hapi) treats `/x/` as `/x` and refuses the two as one route twice;
-      // API Gateway and the ALB tell them apart, so serverless.yml lists both (the console's page).
-      const events = offline ? declared.filter((event) => !(event.httpApi && isSlashTwin(route(event.httpApi), routes))) : declared;
+      const events = fn.events ?? [];
+      const routes = events.filter((event) => event.httpApi).map((event) => route(event.httpApi));
       const greedy = routes.some(({ path }) => path.includes('+}'));
       const alb = albEvents(routes, (greedy ? GREEDY_PRIORITY_BASE : 0) + index * PRIORITY_STEP + 1);
       fn.events = offline ? [...events, ...alb] : [...events.filter((event) => !event.httpApi), ...alb];
@@ -55,9 +52,6 @@ function route(httpApi) {
   }
   return { method: String(httpApi.method).toUpperCase(), path: httpApi.path };
 }
-
-/** `GET /x/` when `GET /x` is also declared. */
-const isSlashTwin = ({ method, path }, routes) => path.length > 1 && path.endsWith('/') && routes.some((other) => other.method === method && other.path === path.slice(0, -1));
 
 /** ALB path patterns have no parameters: `{realm}` and `{proxy+}` become `*`. */
 const albPattern = (path) => path.replace(/\{[^}]+\}/g, '*');

@@ -9,8 +9,11 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { addMappings } from '../../lib/admin/mappings.js';
 import { createAdminContext, type AdminContext } from '../../lib/admin/context.js';
+import { readFile } from 'node:fs/promises';
 import { ensureAdministration } from '../../lib/admin/realmManagement.js';
+import { importRealm, parseRealmExport } from '../../lib/admin/realmImport.js';
 import { adminCli } from '../support/adminCli.js';
+import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { freshStack } from '../support/localAws.js';
 
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
@@ -123,10 +126,15 @@ describe('the upgrade step for realms made before the Admin REST API', () => {
   it('adds realm-management and its roles once; a second run changes nothing', async () => {
     const stack = await freshStack();
     const local = { ...ctx(), table: stack.table };
-    const added = await ensureAdministration(local, 'demo');
+    // A realm as imported before the Admin REST API: its items written, no realm-management (the
+    // demo realm is now seeded complete, so a copy of its file is written without that step).
+    const json = JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')) as Record<string, unknown>;
+    await importRealm(stack.table, await parseRealmExport({ ...json, realm: 'legacy', id: undefined }, { hashSecrets: false }));
+    const added = await ensureAdministration(local, 'legacy');
     assert.ok(added.includes('client realm-management'));
     assert.ok(added.includes('role realm-management:realm-admin'));
     assert.equal(added.length, 1 + 19);
-    assert.deepEqual(await ensureAdministration(local, 'demo'), []);
+    assert.deepEqual(await ensureAdministration(local, 'legacy'), []);
+    assert.deepEqual(await ensureAdministration(local, 'demo'), [], 'the seeded demo realm is complete');
   });
 });
