@@ -37,6 +37,12 @@ export interface Config {
    * settings, roles, scopes, keys (envelope keys unwrapped) and clients. Unset: none.
    */
   preloadRealms?: string[];
+  /**
+   * REFRESH_RETRY_GRACE_SECONDS: for how long after a rotating refresh the same client may present
+   * the spent refresh token again and get the same successor, so a refresh whose answer was lost
+   * does not end its session as reuse (RFC 9700 §4.14.2). 0 disables it. docs/refresh-tokens.md.
+   */
+  refreshRetryGraceSeconds: number;
 }
 
 /** Default lifetime of the per-container realm cache: a role or scope change shows on new tokens within this. */
@@ -44,6 +50,9 @@ export const DEFAULT_REALM_CACHE_TTL_SECONDS = 60;
 
 /** Default lifetime of a cached client record: a disabled client or rotated secret takes effect within this. */
 export const DEFAULT_CLIENT_CACHE_TTL_SECONDS = 30;
+
+/** Default refresh retry grace: long enough for a client's timeout and one retry, short enough to bound a stolen spent token. */
+export const DEFAULT_REFRESH_RETRY_GRACE_SECONDS = 30;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const ttl = env.REALM_CACHE_TTL_SECONDS;
@@ -61,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
     authFailuresPerSource: positiveInteger(env, 'AUTH_FAILURES_PER_SOURCE', 30),
     authFailuresPerClientAndSource: positiveInteger(env, 'AUTH_FAILURES_PER_CLIENT_AND_SOURCE', 10),
+    refreshRetryGraceSeconds: nonNegative(env, 'REFRESH_RETRY_GRACE_SECONDS', DEFAULT_REFRESH_RETRY_GRACE_SECONDS),
     preloadRealms: [...new Set((env.PRELOAD_REALMS ?? '').split(',').map((realm) => realm.trim()).filter((realm) => realm !== ''))],
   };
 }

@@ -1,3 +1,4 @@
+import { migrateImport } from './realmImportMigrations.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
 import type { SignatureAlgorithm, SigningMode } from '../store/model.js';
@@ -144,12 +145,15 @@ async function importClaimed(ctx: AdminContext, json: unknown, realmName: string
  * Validates the whole file (every problem at once, RealmImportError), then prepares it: secrets
  * kept, generated, hashed and encrypted, items laid out. Writes nothing.
  */
-export async function parseRealmExport(json: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
-  if (!isObject(json)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
+export async function parseRealmExport(file: unknown, options: ParseOptions = {}): Promise<ParsedRealm> {
+  if (!isObject(file)) throw new RealmImportError([{ path: '$', message: 'a realm export is a JSON object' }]);
   const reader = new ExportReader();
   // The same key rule as the Admin API and sa-admin (lib/model/userKeys.ts), over the whole file.
-  for (const found of forbiddenKeys(json)) reader.problem(found.path, forbiddenKeyReason(found.key));
+  for (const found of forbiddenKeys(file)) reader.problem(found.path, forbiddenKeyReason(found.key));
+  // An older Keycloak's export, as a newer Keycloak imports it (lib/admin/realmImportMigrations.ts).
+  const { json, notes } = migrateImport(file);
   const ctx = newContext(reader, readRealmName(reader, json), options);
+  ctx.notes.push(...notes);
   const clientEntries = declareClients(ctx, json);
   const defaultRole = readDefaultRoleName(ctx, json);
   const roles = readRoles(ctx, json, defaultRole);

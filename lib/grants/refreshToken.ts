@@ -14,7 +14,9 @@ const MAX_ATTEMPTS = 5;
  * role mappings and state; `scope` may only narrow what the session started with. Rotation and
  * reuse follow the realm's `revokeRefreshToken` and `refreshTokenMaxReuse` (lib/tokens/rotation.ts),
  * enforced by a write conditional on the session version that was read; without rotation only the
- * time of use is written, so parallel refreshes of one token all succeed.
+ * time of use is written, so parallel refreshes of one token all succeed. With rotation, a retry
+ * by the same client within REFRESH_RETRY_GRACE_SECONDS of a refresh whose answer was lost gets
+ * the same successor (RFC 9700 §4.14.2; docs/refresh-tokens.md).
  */
 export const refreshToken: Grant = {
   parameters: new Set(['refresh_token', 'scope']),
@@ -27,12 +29,14 @@ export const refreshToken: Grant = {
     // Keycloak's order (TokenManager.verifyRefreshToken): the token's own expiry before its session.
     if (presented.claims && presented.claims.exp <= runtime.now()) throw invalidGrant('Token is not active');
     const presentedHash = hashRefreshToken(presented.credential);
+    const successorOf = realm.settings.revokeRefreshToken ? await realm.refreshKey?.successors(presented.credential) : undefined;
+    const retryGraceSeconds = runtime.config.refreshRetryGraceSeconds;
 
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const session = await runtime.sessions.get(presented.sessionId);
       if (!session) throw invalidGrant('Session not active');
       const now = runtime.now();
-      const decision = decideRefresh({ session, presentedToken: presented.credential, presentedHash, realm: realm.settings, client, now });
+      const decision = decideRefresh({ session, presentedToken: presented.credential, presentedHash, realm: realm.settings, client, now, successorOf, retryGraceSeconds });
       if (decision.kind === 'refuse') {
         if (decision.endSession) await runtime.sessions.delete(session.id);
         throw invalidGrant(decision.description);
@@ -40,14 +44,16 @@ export const refreshToken: Grant = {
       const scope = resolveScope(narrowedScope(form.get('scope'), session.requestedScope, client.defaultClientScopes), client, realm.clientScopes);
       // Sign before the rotation is written: should signing fail, the session is untouched and
       // the same refresh token still works; should the write lose a race, the tokens are dropped.
-      // Without rotation the credential stays and a new JWT around it carries the new `exp`.
+      // Without rotation the credential stays and a new JWT around it carries the new `exp`. A
+      // retry gets its refresh token exactly as first issued (same `iat`: the same JWT).
+      const issuedAt = decision.kind === 'retry' ? decision.issuedAt : now;
       const refreshToken = await refreshTokenFor(realm, {
         issuer,
         client,
         sessionId: session.id,
         credential: decision.refreshToken,
         scope: scope.scope,
-        issuedAt: now,
+        issuedAt,
         expiresIn: decision.refreshExpiresIn,
       });
       const issued = await issueTokens({
@@ -57,8 +63,10 @@ export const refreshToken: Grant = {
         scope,
         issuedAt: now,
         sourceIp: request.sourceIp,
-        session: { id: session.id, refreshToken, refreshExpiresIn: decision.refreshExpiresIn, expiresAt: session.expiresAt },
+        session: { id: session.id, refreshToken, refreshExpiresIn: Math.max(0, issuedAt + decision.refreshExpiresIn - now), expiresAt: session.expiresAt },
       });
+      // The refresh being retried wrote the session already.
+      if (decision.kind === 'retry') return issued;
       if (!decision.rotated) {
         // Nothing rotates, so nothing can race: record the use and answer (a session deleted
         // meanwhile is decided on the next pass, from a fresh read).

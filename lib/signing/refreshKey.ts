@@ -76,6 +76,22 @@ export class RefreshTokenKey {
     return parseSegment(payload);
   }
 
+  /**
+   * The successor credentials of a spent one, by the use count of the refresh that issues them:
+   * `<session id>.<HMAC-SHA-512 under this key of "successor", the credential and the count,
+   * cut to 256 bits>`. A retry of a refresh whose answer was lost can so be given the very token
+   * it was issued, while the session still stores only hashes; without the realm's key, a copy
+   * of a spent token does not yield its successor.
+   */
+  async successors(credential: string): Promise<(uses: number) => string> {
+    const key = await this.key();
+    const sessionId = credential.slice(0, credential.indexOf('.'));
+    return (uses) => {
+      const random = createHmac('sha512', key).update(`successor\0${credential}\0${uses}`, 'utf8').digest().subarray(0, 32).toString('base64url');
+      return `${sessionId}.${random}`;
+    };
+  }
+
   /** Unwraps the key now (PRELOAD_REALMS), so the first refresh token does not wait for kms:Decrypt. */
   async ready(): Promise<void> {
     await this.key();

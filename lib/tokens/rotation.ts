@@ -1,7 +1,7 @@
 import type { ClientRecord, RealmSettings } from '../store/model.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import { sessionBelongsTo } from './clientBinding.js';
-import { newRefreshToken } from './refreshToken.js';
+import { hashRefreshToken, newRefreshToken } from './refreshToken.js';
 import { refreshExpiresIn, sessionTimeouts } from './sessionPolicy.js';
 
 /** How many older token hashes a session remembers to recognise reuse (beyond them a token is just invalid). */
@@ -15,7 +15,12 @@ export type RefreshDecision =
    * version that was read; otherwise only the use is recorded (SessionsTable.recordUse), which
    * never conflicts with a concurrent refresh.
    */
-  | { kind: 'refresh'; session: SessionRecord; refreshToken: string; refreshExpiresIn: number; rotated: boolean };
+  | { kind: 'refresh'; session: SessionRecord; refreshToken: string; refreshExpiresIn: number; rotated: boolean }
+  /**
+   * A retry of the refresh that issued the session's outstanding token (its answer was lost):
+   * answer that same token again, as it was issued at `issuedAt`, and write nothing.
+   */
+  | { kind: 'retry'; refreshToken: string; issuedAt: number; refreshExpiresIn: number };
 
 export interface RefreshInput {
   session: SessionRecord;
@@ -24,6 +29,14 @@ export interface RefreshInput {
   realm: RealmSettings;
   client: ClientRecord;
   now: number;
+  /**
+   * The successor credential a refresh with the presented token issues, by the use count it
+   * leaves (RefreshTokenKey.successors). Absent (a realm without a refresh key): successors are
+   * random and a retry is reuse.
+   */
+  successorOf?: (uses: number) => string;
+  /** REFRESH_RETRY_GRACE_SECONDS; 0 disables the retry grace. */
+  retryGraceSeconds: number;
 }
 
 /**
@@ -65,16 +78,28 @@ export function decideRefresh(input: RefreshInput): RefreshDecision {
     return { kind: 'refresh', session: base, refreshToken: input.presentedToken, refreshExpiresIn: expiresIn, rotated: false };
   }
   if (which === 'previous') return refuse('Stale token', true);
+  const { successorOf } = input;
+  if (which === 'current' && successorOf && now < session.nextTokenIssuedAt + input.retryGraceSeconds) {
+    // RFC 9700 §4.14.2 allows a grace period: the same client presenting the token it spent
+    // moments ago, whose successor is still unused, is retrying a refresh whose answer it lost.
+    // It gets that successor again instead of ending the session as reuse would.
+    const successor = successorOf(session.currentTokenUses);
+    if (hashRefreshToken(successor) === session.nextTokenHash) {
+      const issuedAt = session.nextTokenIssuedAt;
+      return { kind: 'retry', refreshToken: successor, issuedAt, refreshExpiresIn: refreshExpiresIn(timeouts, session.started, issuedAt, issuedAt) };
+    }
+  }
   if (which === 'current' && session.currentTokenUses > realm.refreshTokenMaxReuse) {
     return refuse('Maximum allowed refresh token reuse exceeded', true);
   }
-  const issued = newRefreshToken(session.id);
+  const uses = which === 'next' ? 1 : session.currentTokenUses + 1;
+  const issued = successorOf ? successorToken(successorOf(uses)) : newRefreshToken(session.id);
   const retired = which === 'next' ? [session.currentTokenHash] : [session.nextTokenHash];
   const previousTokenHashes = [...session.previousTokenHashes, ...retired.filter((hash): hash is string => hash !== undefined)].slice(-REMEMBERED_TOKENS);
   const promoted =
     which === 'next'
-      ? { currentTokenHash: session.nextTokenHash, currentTokenIssuedAt: session.nextTokenIssuedAt, currentTokenUses: 1 }
-      : { currentTokenUses: session.currentTokenUses + 1 };
+      ? { currentTokenHash: session.nextTokenHash, currentTokenIssuedAt: session.nextTokenIssuedAt, currentTokenUses: uses }
+      : { currentTokenUses: uses };
   return {
     kind: 'refresh',
     session: { ...base, ...promoted, nextTokenHash: issued.hash, nextTokenIssuedAt: now, previousTokenHashes },
@@ -83,6 +108,8 @@ export function decideRefresh(input: RefreshInput): RefreshDecision {
     rotated: true,
   };
 }
+
+const successorToken = (token: string) => ({ token, hash: hashRefreshToken(token) });
 
 /** Which of the session's refresh tokens a hash is, if any. */
 export function tokenGeneration(session: SessionRecord, hash: string): 'next' | 'current' | 'previous' | undefined {

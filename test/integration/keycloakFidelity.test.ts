@@ -185,3 +185,32 @@ describe('an export without clientScopes', () => {
     assert.deepEqual(keys(claims), keys(original));
   });
 });
+
+describe("an older Keycloak's export is migrated as Keycloak 26.1+ imports it", () => {
+  /** The fixture as Keycloak 26.0 exports it: no `service_account` scope, on the realm or its clients. */
+  function as26_0(version = '26.0.7'): Record<string, any> {
+    const copy = structuredClone(fixture);
+    copy.keycloakVersion = version;
+    copy.clientScopes = copy.clientScopes.filter((scope: { name: string }) => scope.name !== 'service_account');
+    for (const client of copy.clients) client.defaultClientScopes = client.defaultClientScopes?.filter((name: string) => name !== 'service_account');
+    return copy;
+  }
+
+  it('26.0: the service_account scope is added to the realm and its service-account clients, so tokens carry client_id, clientHost, clientAddress', async () => {
+    const result = await load('from260', as26_0());
+    assert.ok(result.notes.some((note) => note.includes("'service_account'") && note.includes('26.0.7')), result.notes.join('\n'));
+    const { claims } = await grant('from260', 'orders-service', 'orders-secret');
+    const original = (await grant('fidelity', 'orders-service', 'orders-secret')).claims;
+    assert.deepEqual(keys(claims), keys(original));
+    assert.equal(claims.client_id, 'orders-service');
+    assert.equal(claims.clientAddress, '192.0.2.7');
+  });
+
+  it('26.1 and later: the export is taken as it is', async () => {
+    const result = await load('from262', as26_0('26.2.5'));
+    assert.ok(!result.notes.some((note) => note.includes('service_account')), result.notes.join('\n'));
+    const { claims } = await grant('from262', 'orders-service', 'orders-secret');
+    assert.equal(claims.client_id, undefined);
+    assert.equal(claims.clientAddress, undefined);
+  });
+});

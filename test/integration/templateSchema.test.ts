@@ -21,6 +21,7 @@ const VARIANTS: Record<string, Record<string, string>> = {
     realmCacheTtlSeconds: '5',
     clientCacheTtlSeconds: '5',
     preloadRealms: 'demo,master',
+    refreshRetryGraceSeconds: '0',
     apiRateLimit: '500',
     apiBurstLimit: '200',
     accessLogRetentionDays: '14',

@@ -46,7 +46,7 @@ export interface TestStack {
 }
 
 export async function freshStack(
-  options: { signingMode?: SigningMode; realmCacheTtlSeconds?: number; clientCacheTtlSeconds?: number; now?: () => number; observability?: Observability; authFailureLimits?: [perSource: number, perClientAndSource: number]; issuerBaseUrl?: string } = {},
+  options: { signingMode?: SigningMode; realmCacheTtlSeconds?: number; clientCacheTtlSeconds?: number; now?: () => number; observability?: Observability; authFailureLimits?: [perSource: number, perClientAndSource: number]; issuerBaseUrl?: string; refreshRetryGraceSeconds?: number } = {},
 ): Promise<TestStack> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('run integration tests through `npm test` (it starts DynamoDB Local and the local KMS)');
   const stage = `it${randomUUID().slice(0, 8)}`;
@@ -76,6 +76,8 @@ export async function freshStack(
       // Tests fail authentication on purpose, all from 127.0.0.1; only the throttle test wants the real limits.
       authFailuresPerSource: options.authFailureLimits?.[0] ?? 1_000_000,
       authFailuresPerClientAndSource: options.authFailureLimits?.[1] ?? 1_000_000,
+      // Off unless asked for: rotation tests present spent tokens on purpose (refreshRetry.test.ts turns it on).
+      refreshRetryGraceSeconds: options.refreshRetryGraceSeconds ?? 0,
     },
     dynamodb,
     kms,

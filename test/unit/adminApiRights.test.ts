@@ -96,4 +96,32 @@ describe('Admin API rights table (reference §2)', () => {
     assert.equal(mayMapRole(caller('master', [{ name: 'create-realm' }]), 'master', { name: 'create-realm' }), false);
     assert.ok(mayMapRole(masterAdmin, 'master', { name: 'admin' }));
   });
+
+  test("holding an admin role in one realm gives no right to map another realm's admin roles", () => {
+    const realmAdmin = caller('r', rm('realm-admin', 'manage-users'));
+    assert.equal(mayMapRole(realmAdmin, 'other', { client: REALM_MANAGEMENT_CLIENT, name: 'manage-users' }), false);
+    assert.equal(mayMapRole(realmAdmin, 'other', { client: REALM_MANAGEMENT_CLIENT, name: 'realm-admin' }), false);
+    // Ordinary roles of another realm are not this rule's to refuse (reaching the realm is checked before).
+    assert.ok(mayMapRole(realmAdmin, 'other', { name: 'reader' }));
+  });
+
+  test('only the exact admin roles are guarded: same names elsewhere are ordinary roles', () => {
+    const nobody = caller('r', []);
+    assert.ok(mayMapRole(nobody, 'r', { name: 'admin' }), "a realm role 'admin' outside master");
+    assert.ok(mayMapRole(nobody, 'r', { name: 'create-realm' }));
+    assert.ok(mayMapRole(nobody, 'r', { name: 'realm-admin' }), 'a realm role named like realm-management’s');
+    assert.ok(mayMapRole(nobody, 'r', { client: 'api', name: 'manage-users' }), 'a client role of another client');
+    assert.ok(mayMapRole(nobody, 'r', { client: REALM_MANAGEMENT_CLIENT, name: 'custom' }), 'a non-admin role of realm-management');
+    const masterNobody = caller('master', [{ name: 'offline_access' }]);
+    assert.ok(mayMapRole(masterNobody, 'master', { client: 'api', name: 'admin' }));
+    assert.ok(mayMapRole(masterNobody, 'master', { name: 'reader' }));
+    assert.equal(mayMapRole(masterNobody, 'master', { name: 'admin' }), false);
+    assert.equal(mayMapRole(caller('master', [{ name: 'create-realm' }]), 'master', { name: 'admin' }), false);
+  });
+
+  test("master's roles count only in master, and master's realm-management roles give no realm rights", () => {
+    assert.equal(mayCreateRealm(caller('r', [{ name: 'create-realm' }])), false);
+    assert.equal(mayCreateRealm(caller('r', [{ name: 'admin' }])), false);
+    assert.equal(rightsIn(caller('master', rm('manage-users')), 'master').size, 0);
+  });
 });

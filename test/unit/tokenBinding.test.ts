@@ -10,6 +10,7 @@ import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
 import type { SessionRecord } from '../../lib/store/sessionsTable.js';
 import { activeAccessToken, type ActiveTokenReads } from '../../lib/tokens/activeAccessToken.js';
 import { decideRefresh, type RefreshInput } from '../../lib/tokens/rotation.js';
+import { hashRefreshToken } from '../../lib/tokens/refreshToken.js';
 import { tokenRealm } from '../../lib/tokens/tokenContext.js';
 import { albEvent, apiEvent } from '../support/events.js';
 
@@ -212,6 +213,7 @@ describe('decideRefresh', () => {
     realm: settings,
     client: boss,
     now: NOW,
+    retryGraceSeconds: 30,
     ...overrides,
   });
 
@@ -241,6 +243,73 @@ describe('decideRefresh', () => {
     const rotated = { ...session, currentTokenHash: 'current-hash', currentTokenUses: 1, previousTokenHashes: ['old-hash'] };
     assert.deepEqual(decideRefresh(input({ realm: rotating, session: rotated, presentedHash: 'old-hash' })), { kind: 'refuse', description: 'Stale token', endSession: true });
     assert.equal(decideRefresh(input({ realm: rotating, session: rotated, presentedHash: 'next-hash' })).kind, 'refresh');
+  });
+
+  it('refuses an unknown token or another client without ending the session; expiry, idle and a disabled service account end it', () => {
+    assert.deepEqual(decideRefresh(input({ presentedHash: 'unknown' })), { kind: 'refuse', description: 'Invalid refresh token', endSession: false });
+    assert.deepEqual(decideRefresh(input({ client: { ...boss, clientId: 'other' } })), { kind: 'refuse', description: "Invalid refresh token. Token client and authorized client don't match", endSession: false });
+    const inactive = { kind: 'refuse', description: 'Token is not active', endSession: true };
+    assert.deepEqual(decideRefresh(input({ now: session.expiresAt })), inactive);
+    assert.equal(decideRefresh(input({ now: session.expiresAt - 1, session: { ...session, lastRefresh: session.expiresAt - 2 } })).kind, 'refresh');
+    assert.deepEqual(decideRefresh(input({ now: session.lastRefresh + 1800 })), inactive);
+    assert.equal(decideRefresh(input({ now: session.lastRefresh + 1799 })).kind, 'refresh');
+    const disabled = { kind: 'refuse', description: 'Client not enabled to retrieve service account', endSession: true };
+    assert.deepEqual(decideRefresh(input({ client: { ...boss, serviceAccountsEnabled: false } })), disabled);
+    assert.deepEqual(decideRefresh(input({ client: { ...boss, serviceAccount: undefined } })), disabled);
+  });
+
+  it('not-before is checked against the presented generation: the current token by its own issue time, else the session start', () => {
+    const rotating = { ...settings, revokeRefreshToken: true, refreshTokenMaxReuse: 1 };
+    const held = { ...session, nextTokenIssuedAt: NOW - 10, currentTokenHash: 'current-hash', currentTokenIssuedAt: NOW - 30, currentTokenUses: 1 };
+    const stale = { kind: 'refuse', description: 'Stale token', endSession: true };
+    assert.deepEqual(decideRefresh(input({ realm: { ...rotating, notBefore: NOW - 20 }, session: held, presentedHash: 'current-hash' })), stale);
+    assert.equal(decideRefresh(input({ realm: { ...rotating, notBefore: NOW - 20 }, session: held, presentedHash: 'next-hash' })).kind, 'refresh');
+    const { currentTokenIssuedAt: _at, ...withoutTime } = held;
+    assert.deepEqual(decideRefresh(input({ realm: { ...rotating, notBefore: NOW - 59 }, session: withoutTime, presentedHash: 'current-hash' })), stale);
+  });
+
+  it('without rotation the token stays and only the use moves; with it the generations shift and are remembered', () => {
+    const plain = decideRefresh(input());
+    assert.deepEqual(plain, { kind: 'refresh', session: { ...session, lastRefresh: NOW, version: 2 }, refreshToken: 'sess-1.token', refreshExpiresIn: 1800, rotated: false });
+    const rotating = { ...settings, revokeRefreshToken: true, refreshTokenMaxReuse: 1 };
+    const held = { ...session, currentTokenHash: 'current-hash', currentTokenIssuedAt: NOW - 60, currentTokenUses: 1, previousTokenHashes: ['old'] };
+    const promoted = decideRefresh(input({ realm: rotating, session: held }));
+    assert.ok(promoted.kind === 'refresh' && promoted.rotated);
+    assert.equal(promoted.session.version, 2);
+    assert.equal(promoted.session.lastRefresh, NOW);
+    assert.deepEqual([promoted.session.currentTokenHash, promoted.session.currentTokenUses, promoted.session.previousTokenHashes], ['next-hash', 1, ['old', 'current-hash']]);
+    assert.equal(promoted.session.nextTokenHash, hashRefreshToken(promoted.refreshToken));
+    const reused = decideRefresh(input({ realm: rotating, session: held, presentedHash: 'current-hash' }));
+    assert.ok(reused.kind === 'refresh');
+    assert.deepEqual([reused.session.currentTokenHash, reused.session.currentTokenUses, reused.session.previousTokenHashes], ['current-hash', 2, ['old', 'next-hash']]);
+    // A session with no current token yet retires nothing undefined; only the last 16 hashes are kept.
+    const many = Array.from({ length: 16 }, (_, i) => `h${i}`);
+    const first = decideRefresh(input({ realm: rotating, session: { ...session, previousTokenHashes: many } }));
+    assert.ok(first.kind === 'refresh');
+    assert.deepEqual(first.session.previousTokenHashes, many);
+    const full = decideRefresh(input({ realm: rotating, session: { ...held, previousTokenHashes: many } }));
+    assert.ok(full.kind === 'refresh');
+    assert.deepEqual(full.session.previousTokenHashes, [...many.slice(1), 'current-hash']);
+  });
+
+  it('retry grace: the spent token within the window gets its unused successor again; later, or once it is used, reuse', () => {
+    const rotating = { ...settings, revokeRefreshToken: true };
+    const successorOf = (uses: number) => `sess-1.successor-${uses}`;
+    // Presenting `next` issues the successor for use count 1, derived, not random.
+    const first = decideRefresh(input({ realm: rotating, successorOf }));
+    assert.ok(first.kind === 'refresh' && first.refreshToken === 'sess-1.successor-1' && first.session.nextTokenHash === hashRefreshToken('sess-1.successor-1'));
+    const spent = { ...session, currentTokenHash: 'next-hash', currentTokenUses: 1, nextTokenHash: hashRefreshToken('sess-1.successor-1'), nextTokenIssuedAt: NOW - 10 };
+    const retry = (overrides: Partial<RefreshInput>) => decideRefresh(input({ realm: rotating, session: spent, successorOf, ...overrides }));
+    assert.deepEqual(retry({ now: NOW + 19 }), { kind: 'retry', refreshToken: 'sess-1.successor-1', issuedAt: NOW - 10, refreshExpiresIn: 1800 });
+    const reuse = { kind: 'refuse', description: 'Maximum allowed refresh token reuse exceeded', endSession: true };
+    assert.deepEqual(retry({ now: NOW + 20 }), reuse);
+    assert.deepEqual(retry({ retryGraceSeconds: 0 }), reuse);
+    assert.deepEqual(retry({ successorOf: undefined }), reuse);
+    // The outstanding token is not this one's successor (rotated since by a reuse): no grace.
+    assert.deepEqual(retry({ session: { ...spent, nextTokenHash: 'other-hash' } }), reuse);
+    // With reuse allowed, a reuse after the window issues the successor of the next use count.
+    const reused = retry({ now: NOW + 20, realm: { ...rotating, refreshTokenMaxReuse: 1 } });
+    assert.ok(reused.kind === 'refresh' && reused.refreshToken === 'sess-1.successor-2' && reused.session.currentTokenUses === 2);
   });
 });
 
