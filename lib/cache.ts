@@ -36,11 +36,12 @@ export class LoadingCache<K, V> {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
-  get(key: K, load: () => Promise<V>): Promise<V> {
+  /** `load` is given the expired value, if there was one, so it may keep it after a cheaper check than a full load. */
+  get(key: K, load: (expired?: Promise<V>) => Promise<V>): Promise<V> {
     const now = this.nowMs();
     const cached = this.entries.get(key);
     if (cached && cached.expires > now) return cached.value;
-    const value = load();
+    const value = load(cached?.value);
     const entry = { expires: this.options.ttlMs === undefined ? Infinity : now + this.options.ttlMs, value };
     this.entries.set(key, entry);
     value.catch(() => {

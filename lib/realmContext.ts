@@ -12,6 +12,11 @@ import { tokenRealm, type TokenRealm } from './tokens/tokenContext.js';
  * protocol mappers compiled, groups, and signing keys.
  */
 export interface RealmContext extends TokenRealm {
+  /**
+   * The realm's version when it was read (ClientsTable.realmVersion): the client cache keeps its
+   * entries under it. Absent where a cache does not track versions (the admin function's).
+   */
+  version?: number;
   keys: KeyRing;
   /** The realm's wrapped client-secret pepper, if it has one (lib/clientAuth/secretPepper.ts). */
   pepperCiphertext?: string;
@@ -22,20 +27,37 @@ export interface RealmContext extends TokenRealm {
 }
 
 /**
- * Per-container cache of realm contexts with a bounded lifetime (REALM_CACHE_TTL_SECONDS).
- * A miss costs one paginated Query; concurrent misses share it. Unknown realms are cached too,
- * so a flood of requests for made-up realms costs one read per realm name and lifetime.
+ * How long a container may keep a realm whose version has not moved before it reads the whole
+ * realm again anyway: a backstop for a write whose version bump never landed (the writer crashed
+ * between the two) or a writer that does not bump (an older CLI during an upgrade).
+ */
+export const REALM_RELOAD_BACKSTOP_SECONDS = 900;
+
+interface Loaded {
+  version: number;
+  loadedAt: number;
+  context: RealmContext | undefined;
+}
+
+/**
+ * Per-container cache of realm contexts. Within REALM_CACHE_TTL_SECONDS of its last check a realm
+ * is used as it is; after that one small GetItem reads the realm's version, and only a version
+ * that moved (or the backstop's age) costs the realm's paginated Query. With a TTL of 0, as in the
+ * local stack, every request reads the version, so an admin change shows on the next request for
+ * one GetItem instead of a whole realm. Concurrent misses share one load. Unknown realms are
+ * cached too, so a flood of requests for made-up realm names costs one version read per name and
+ * TTL.
  */
 export class RealmCache {
-  private readonly entries: LoadingCache<string, RealmContext | undefined>;
+  private readonly entries: LoadingCache<string, Loaded>;
 
   constructor(
     private readonly table: ClientsTable,
     private readonly signers: SignerCache,
-    ttlSeconds: number,
+    private readonly ttlSeconds: number,
     /** Unwrap envelope keys when a realm loads: only in functions that sign (see RuntimeOverrides.signsTokens). */
     private readonly options: { warmSigners: boolean } = { warmSigners: false },
-    nowMs: () => number = Date.now,
+    private readonly nowMs: () => number = Date.now,
   ) {
     this.entries = new LoadingCache({ maxEntries: 1000, ttlMs: ttlSeconds * 1000, nowMs });
   }
@@ -43,22 +65,34 @@ export class RealmCache {
   async get(realm: string): Promise<RealmContext> {
     // A name no realm can have is a 404 without a read.
     if (!mayNameStoredRealm(realm)) throw realmNotFound();
-    const context = await this.entries.get(realm, () => this.load(realm));
+    const { context } = await this.entries.get(realm, (expired) => (expired ? this.revalidate(realm, expired) : this.load(realm)));
     if (!context || !context.settings.enabled) throw realmNotFound();
     return context;
   }
 
-  private async load(realm: string): Promise<RealmContext | undefined> {
+  /** The realm as held, when its version has not moved and it is younger than the backstop; else read again. */
+  private async revalidate(realm: string, expired: Promise<Loaded>): Promise<Loaded> {
+    const [held, version] = await Promise.all([expired, this.table.realmVersion(realm)]);
+    const backstopMs = Math.max(REALM_RELOAD_BACKSTOP_SECONDS, this.ttlSeconds) * 1000;
+    if (version === held.version && this.nowMs() < held.loadedAt + backstopMs) return held;
+    return this.load(realm, version);
+  }
+
+  /** The version first, then the realm: a write landing in between makes the next check reload, never hides. */
+  private async load(realm: string, knownVersion?: number): Promise<Loaded> {
+    const version = knownVersion ?? (await this.table.realmVersion(realm));
+    const loadedAt = this.nowMs();
     const data = await this.table.loadRealm(realm);
-    if (!data) return undefined;
+    if (!data) return { version, loadedAt, context: undefined };
     const context = {
       ...tokenRealm(data),
+      version,
       keys: new KeyRing(realm, data.keys, this.signers),
       pepperCiphertext: data.pepperCiphertext,
       federation: { identityProviders: data.identityProviders ?? [], links: data.federatedLinks ?? [] },
       ...(data.refreshKey ? { refreshKey: this.signers.refreshKey(realm, data.refreshKey) } : {}),
     };
     if (this.options.warmSigners) context.keys.warm();
-    return context;
+    return { version, loadedAt, context };
   }
 }

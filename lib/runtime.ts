@@ -114,14 +114,15 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
   };
 }
 
-export function authenticate(runtime: Runtime, input: ClientAuthInput): Promise<AuthenticatedClient> {
+/** `realmVersion`: the version of the realm context this request holds, so the client cache drops clients read before a later write. */
+export function authenticate(runtime: Runtime, input: ClientAuthInput, realmVersion?: number): Promise<AuthenticatedClient> {
   const { throttle } = runtime;
   return authenticateClient(
     {
       methods: runtime.clientAuthMethods,
       async lookup(realm, clientId, sourceIp) {
         throttle.checkBeforeVerifying(realm, clientId, sourceIp, runtime.now());
-        return runtime.clientCache.get(realm, clientId);
+        return runtime.clientCache.get(realm, clientId, realmVersion);
       },
       recordFailure: (realm, clientId, sourceIp) => throttle.recordFailure(realm, clientId, sourceIp, runtime.now()),
     },
@@ -165,7 +166,10 @@ export async function preloadRealms(runtime: Runtime, scope: PreloadScope = {}):
     runtime.realms.get(realm).then((context) =>
       Promise.all([scope.signsTokens ? context.keys.ready() : undefined, scope.authenticatesClients ? context.refreshKey?.ready() : undefined]),
     ),
-    scope.authenticatesClients ? runtime.clients.listClients(realm).then((clients) => runtime.clientCache.prime(realm, clients)) : undefined,
+    // The realm (and so its version) before its clients: clients read after the version are at least that new.
+    scope.authenticatesClients
+      ? runtime.realms.get(realm).then(({ version }) => runtime.clients.listClients(realm).then((clients) => runtime.clientCache.prime(realm, clients, version)))
+      : undefined,
     // The realm's pepper comes with the realm's Query; unwrapping it is the part that costs a KMS call.
     scope.authenticatesClients ? runtime.realms.get(realm).then((context) => runtime.peppers.get(realm, context.pepperCiphertext)) : undefined,
   ]);

@@ -134,14 +134,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await bootstrapAdminService(ctx, options.bootstrapAdmin.clientId, options.bootstrapAdmin.secret, { forceSecret: true });
     }
 
-    // Locally, changes (admin CLI, tests) must show on the very next request.
+    // Locally, changes (admin CLI, tests) must show on the very next request: a realm TTL of 0 reads
+    // the realm's version (one GetItem) on every request, and the realm and its clients are read
+    // again only when a write moved it (lib/realmContext.ts, lib/clientCache.ts).
     const env = {
       ...aws,
       CLIENTS_TABLE: names.clients,
       SESSIONS_TABLE: names.sessions,
       SECRETS_KEY_ID: secretsKeyAlias(options.stage),
       REALM_CACHE_TTL_SECONDS: '0',
-      CLIENT_CACHE_TTL_SECONDS: '0',
+      CLIENT_CACHE_TTL_SECONDS: '300',
       // A client's jwks.url may be plain http to loopback here, never in a deployed stage.
       LOCAL_STAGE: 'true',
       ...(options.relaxThrottle ? { AUTH_FAILURES_PER_SOURCE: '1000000', AUTH_FAILURES_PER_CLIENT_AND_SOURCE: '1000000' } : {}),

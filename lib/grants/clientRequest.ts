@@ -39,6 +39,6 @@ export async function clientRequest(
     onAssertion: (details) => audit.set(details),
     federation: realm.federation,
     pepperCiphertext: realm.pepperCiphertext,
-  });
+  }, realm.version);
   return { realm, form, issuer, client };
 }

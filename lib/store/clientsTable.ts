@@ -70,6 +70,16 @@ export function federatedLinkOf(client: ClientRecord | undefined): FederatedLink
 
 export const realmPk = (realm: string) => `REALM#${realm}`;
 
+/**
+ * A realm's version: one small item, in a partition of its own, that every write of the realm's
+ * items bumps after it lands. Containers read it (one GetItem) instead of reloading the realm when
+ * their cache time has passed, and reload only when it moved (lib/realmContext.ts). Outside the
+ * realm's partition so that deleting a realm leaves it behind: a realm deleted and made again
+ * counts on from where it was, and a container holding the old realm sees a new version, never
+ * the same number again.
+ */
+const realmVersionKey = (realm: string) => ({ pk: `REALM_VERSION#${realm}`, sk: 'VERSION' });
+
 // A NUL cannot appear in Keycloak client ids or role names, so realm and client roles never collide.
 function roleSortKey(role: { client?: string; name: string }): string {
   return role.client === undefined ? `R\u0000${role.name}` : `C\u0000${role.client}\u0000${role.name}`;
@@ -161,6 +171,38 @@ export class ClientsTable {
       : undefined;
   }
 
+  /**
+   * The realm's version (0 when nothing was written since versions were kept). Strongly consistent:
+   * a container that reads it after an admin write answered must see that write.
+   */
+  async realmVersion(realm: string): Promise<number> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: realmVersionKey(realm), ConsistentRead: true }));
+    return typeof out.Item?.version === 'number' ? out.Item.version : 0;
+  }
+
+  /**
+   * Runs a write of the realm's items, then bumps the realm's version (one atomic UpdateItem),
+   * also when the write failed: it may have landed all the same (a lost reply), and a needless
+   * bump costs one reload. After the write, never before: a container that read the old version
+   * and then the new data reloads once more; the other order could cache old data under the new
+   * version.
+   */
+  private async changing<T>(realm: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: realmVersionKey(realm),
+          UpdateExpression: 'ADD #version :one',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      );
+    }
+  }
+
   async getClient(realm: string, clientId: string): Promise<ClientRecord | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sk.client(clientId) } }),
@@ -193,12 +235,14 @@ export class ClientsTable {
    */
   async putIfAbsent(realm: string, item: ClientsTableItem): Promise<{ stored: true; existing?: undefined } | { stored: false; existing: ClientsTableItem }> {
     try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.toItem(realm, item),
-          ConditionExpression: 'attribute_not_exists(sk)',
-        }),
+      await this.changing(realm, () =>
+        this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: this.toItem(realm, item),
+            ConditionExpression: 'attribute_not_exists(sk)',
+          }),
+        ),
       );
       return { stored: true };
     } catch (err) {
@@ -213,6 +257,9 @@ export class ClientsTable {
   /**
    * Replaces one of a client's secret hashes, only while it is still `previous`: a legacy hash is
    * upgraded after its secret verified, and an admin change made meanwhile always wins.
+   * It does not bump the realm version: the same secret verifies against either hash, so no cache
+   * needs to reload, and the token functions' IAM policy lets them update only the hash attributes
+   * (infra/iam-statements.yml, UpgradeLegacySecretHashes), never the version item.
    */
   async upgradeSecretHash(realm: string, clientId: string, field: 'secretHash' | 'rotatedSecretHash', previous: string, next: string): Promise<void> {
     try {
@@ -237,16 +284,20 @@ export class ClientsTable {
    * harmless, since the authenticator re-reads the client and checks its attributes.
    */
   async putClient(client: ClientRecord, previous?: ClientRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(client.realm, { kind: 'client', ...client }) }));
-    const [link, stale] = [federatedLinkOf(client), federatedLinkOf(previous)];
-    if (link) await this.putItem(client.realm, { kind: 'federatedLink', ...link });
-    if (stale && (!link || sk.federatedLink(stale) !== sk.federatedLink(link))) await this.deleteItem(client.realm, sk.federatedLink(stale));
+    await this.changing(client.realm, async () => {
+      await this.put(client.realm, { kind: 'client', ...client });
+      const [link, stale] = [federatedLinkOf(client), federatedLinkOf(previous)];
+      if (link) await this.put(client.realm, { kind: 'federatedLink', ...link });
+      if (stale && (!link || sk.federatedLink(stale) !== sk.federatedLink(link))) await this.delete(client.realm, sk.federatedLink(stale));
+    });
   }
 
   async deleteClient(client: ClientRecord): Promise<void> {
-    await this.deleteItem(client.realm, sk.client(client.clientId));
-    const link = federatedLinkOf(client);
-    if (link) await this.deleteItem(client.realm, sk.federatedLink(link));
+    await this.changing(client.realm, async () => {
+      await this.delete(client.realm, sk.client(client.clientId));
+      const link = federatedLinkOf(client);
+      if (link) await this.delete(client.realm, sk.federatedLink(link));
+    });
   }
 
   /** Stores the realm's refresh-token key unless it has one; false (nothing written) when it had. */
@@ -275,10 +326,18 @@ export class ClientsTable {
   }
 
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, item) }));
+    await this.changing(realm, () => this.put(realm, item));
   }
 
   async deleteItem(realm: string, sortKey: string): Promise<void> {
+    await this.changing(realm, () => this.delete(realm, sortKey));
+  }
+
+  private async put(realm: string, item: ClientsTableItem): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: this.toItem(realm, item) }));
+  }
+
+  private async delete(realm: string, sortKey: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sortKey } }));
   }
 
@@ -386,7 +445,8 @@ export class ClientsTable {
         onProgress?.(written);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker));
+    // One version bump for the whole batch: readers reload once, after it.
+    await this.changing(realm, () => Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker)));
   }
 
   private async writeBatch(batch: Record<string, unknown>[]): Promise<void> {

@@ -180,6 +180,6 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  out.push('### Targets', table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met ? 'yes' : '**no**'])));
+  out.push('### Targets', table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === 'not measured' ? 'not measured' : t.met ? 'yes' : '**no**'])));
   return out.join('\n\n') + '\n';
 }

@@ -111,8 +111,11 @@ describe('refresh tokens are JWTs as Keycloak issues them', () => {
   });
 
   it('unwraps the key once per container, across realm reloads, and adds no AWS call to a warm grant', async () => {
-    // A container of its own (its caches empty) that reloads the realm on every request.
+    // A container of its own (its caches empty) that reloads the realm on every request: its
+    // version is checked on each, and a write of the realm's settings before each moves it.
     const reloading = await freshStack({ realmCacheTtlSeconds: 0, now: () => clock });
+    const settings = (await reloading.table.loadRealm('demo'))!.settings;
+    const touchRealm = () => reloading.table.putItem('demo', { kind: 'settings', ...settings });
     const unwrapped: string[] = [];
     reloading.kms.middlewareStack.add(
       (next, context) => async (args) => {
@@ -123,7 +126,10 @@ describe('refresh tokens are JWTs as Keycloak issues them', () => {
     );
     const grantThere = call((request) => tokenEndpoint(reloading.runtime, request, tokenGrants));
     let rt = (await grantThere(`${OIDC}/token`, 'grant_type=client_credentials')).body.refresh_token;
-    for (let i = 0; i < 3; i++) rt = (await grantThere(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`)).body.refresh_token;
+    for (let i = 0; i < 3; i++) {
+      await touchRealm();
+      rt = (await grantThere(`${OIDC}/token`, `grant_type=refresh_token&refresh_token=${encodeURIComponent(rt)}`)).body.refresh_token;
+    }
     assert.ok(reloading.counts.QueryCommand! >= 4, 'the realm was loaded again for every request');
     assert.deepEqual(unwrapped.filter((purpose) => purpose === 'refresh-token-key'), ['refresh-token-key'], unwrapped.join(' '));
 

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 
 /**
  * The clients table in memory, for unit tests of code above lib/store: the real ClientsTable on a
- * document client that answers the five commands it sends (GetItem, PutItem, DeleteItem, Query on
+ * document client that answers the commands it sends (GetItem, PutItem, DeleteItem, the realm-version UpdateItem, Query on
  * `pk` with an optional `begins_with(sk, …)` and `#a.#b = :value` filter, BatchWriteItem), items sorted by `sk` as DynamoDB
  * sorts a partition. Counts the commands, so tests can check how much a request reads.
  */
@@ -46,6 +46,13 @@ export function memoryClientsTable(): { table: ClientsTable; items: Map<string, 
           .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix) && matchesFilter(item))
           .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0));
         return { Items: found.map(copy) };
+      }
+      if (command instanceof UpdateCommand && command.input.UpdateExpression === 'ADD #version :one') {
+        // The realm-version bump every write ends with (ClientsTable.changing).
+        const { pk, sk } = command.input.Key!;
+        const stored = items.get(key(pk, sk));
+        items.set(key(pk, sk), { pk, sk, version: Number(stored?.version ?? 0) + 1 });
+        return {};
       }
       if (command instanceof BatchWriteCommand) {
         for (const requests of Object.values(command.input.RequestItems!)) {

@@ -133,7 +133,11 @@ describe('bench targets (scripts/bench/targets.ts)', () => {
     });
     assert.deepEqual(
       checks.map((check) => [check.target.split(' ')[0], check.met]),
-      [['1.', true], ['1.', false], ['3.', true], ['4.', false], ['5.', false], ['keep:', true]],
+      [
+        ['1.', true], ['1.', false], ['3.', true], ['4.', false], ['5.', false], ['keep:', true],
+        // Issue 21's targets the bench has no part for yet are printed, never left out.
+        ['21.3', 'not measured'], ['21.4', 'not measured'], ['21.5', 'not measured'], ['21.6', 'not measured'],
+      ],
     );
     assert.match(checks[0]!.measured, /480 µs per grant − 440 µs per bare signature = 40 µs/);
     assert.match(checks[3]!.measured, /^\$0\.30\d with a new connection per token/);
