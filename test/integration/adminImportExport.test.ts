@@ -64,7 +64,7 @@ describe('import-realm', () => {
     const report = await json(['import-realm', path]);
     assert.equal(report.realm, 'acme');
     assert.equal(report.dryRun, false);
-    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 11, serviceAccounts: 6, groups: 0, identityProviders: 0, protocolMappers: 41 });
+    assert.deepEqual(report.counts, { clients: 9, roles: 8, clientScopes: 12, serviceAccounts: 6, groups: 0, identityProviders: 0, protocolMappers: 44 });
     assert.ok(report.skipped.includes('users: 1 user that is not a service account'));
     // Protocol mappers are imported and applied now (issue 10), never reported as skipped.
     assert.ok(!report.skipped.some((line: string) => line.includes('protocolMappers')), report.skipped.join('\n'));
@@ -80,7 +80,7 @@ describe('import-realm', () => {
 
   it('human output: one summary line, notes and skipped lines', async () => {
     const out = await output(['import-realm', await file('acme-again.json', await demoExport('acme'))]);
-    assert.match(out, /^imported realm acme: 9 clients, 8 roles, 11 client scopes, 0 groups, 41 protocol mappers, 6 service accounts \(\d+ items\)$/m);
+    assert.match(out, /^imported realm acme: 9 clients, 8 roles, 12 client scopes, 0 groups, 44 protocol mappers, 6 service accounts \(\d+ items\)$/m);
     assert.match(out, /^skipped: users: 1 user that is not a service account$/m);
     assert.doesNotMatch(out, /created signing key/, 'the realm has its keys now');
   });
