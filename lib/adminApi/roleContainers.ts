@@ -3,7 +3,7 @@ import type { RoleName } from '../admin/lookup.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
-import type { AdminCall } from './route.js';
+import type { AdminCall, AdminRoute } from './route.js';
 import type { RoleContainers } from '../representation/role.js';
 
 /**
@@ -51,3 +51,26 @@ export async function containersFor(call: AdminCall, roles: readonly Role[], kno
 /** Stored roles as the names lib/admin's mapping operations take. */
 export const roleNames = (roles: readonly Role[]): RoleName[] =>
   roles.map((role) => (role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }));
+
+/**
+ * The eleven paths of a role-mappings resource, below its holder: Keycloak's RoleMapperResource
+ * (users, groups) and ScopeMappedResource (clients, client scopes) answer the same ones.
+ */
+export function mappingRoutes<H>(
+  route: (method: AdminRoute['method'], path: string, handler: H) => AdminRoute,
+  handlers: { all: H; list: H; add: H; remove: H; available: H; composite: H },
+): AdminRoute[] {
+  return [
+    route('GET', '', handlers.all),
+    route('GET', '/realm', handlers.list),
+    route('POST', '/realm', handlers.add),
+    route('DELETE', '/realm', handlers.remove),
+    route('GET', '/realm/available', handlers.available),
+    route('GET', '/realm/composite', handlers.composite),
+    route('GET', '/clients/{client}', handlers.list),
+    route('POST', '/clients/{client}', handlers.add),
+    route('DELETE', '/clients/{client}', handlers.remove),
+    route('GET', '/clients/{client}/available', handlers.available),
+    route('GET', '/clients/{client}/composite', handlers.composite),
+  ];
+}

@@ -6,7 +6,7 @@ import { roleId } from '../admin/ids.js';
 import type { ClientRecord, Group, Role, RoleMappings } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
-import { containersFor, roleNames } from './roleContainers.js';
+import { containersFor, mappingRoutes, roleNames } from './roleContainers.js';
 import { flag } from './query.js';
 import { mappingsRepresentation } from '../representation/mappings.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
@@ -164,19 +164,7 @@ function routesFor(base: string, kind: RoleMapper): AdminRoute[] {
     },
     handle: async (call) => handler(call, await target(call, kind)),
   });
-  return [
-    route('GET', '', handlers.all),
-    route('GET', '/realm', handlers.list),
-    route('POST', '/realm', handlers.add),
-    route('DELETE', '/realm', handlers.remove),
-    route('GET', '/realm/available', handlers.available),
-    route('GET', '/realm/composite', handlers.composite),
-    route('GET', '/clients/{client}', handlers.list),
-    route('POST', '/clients/{client}', handlers.add),
-    route('DELETE', '/clients/{client}', handlers.remove),
-    route('GET', '/clients/{client}/available', handlers.available),
-    route('GET', '/clients/{client}/composite', handlers.composite),
-  ];
+  return mappingRoutes(route, handlers);
 }
 
 export const roleMappingRoutes: AdminRoute[] = [

@@ -5,7 +5,7 @@ import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, remo
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
-import { clientByUuid, clientIdExists, containersFor, refuseInternalChange, roleNames } from './roleContainers.js';
+import { clientByUuid, clientIdExists, containersFor, mappingRoutes, refuseInternalChange, roleNames } from './roleContainers.js';
 import { flag } from './query.js';
 import { mappingsRepresentation } from '../representation/mappings.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
@@ -127,19 +127,7 @@ function routes(base: string, holderExists: AdminRoute['exists']): AdminRoute[] 
     exists: path.startsWith('/clients/') ? async (call) => void (await target(call)) : holderExists,
     handle: async (call) => handler(call, await target(call)),
   });
-  return [
-    route('GET', '', handlers.all),
-    route('GET', '/realm', handlers.list),
-    route('POST', '/realm', handlers.add),
-    route('DELETE', '/realm', handlers.remove),
-    route('GET', '/realm/available', handlers.available),
-    route('GET', '/realm/composite', handlers.composite),
-    route('GET', '/clients/{client}', handlers.list),
-    route('POST', '/clients/{client}', handlers.add),
-    route('DELETE', '/clients/{client}', handlers.remove),
-    route('GET', '/clients/{client}/available', handlers.available),
-    route('GET', '/clients/{client}/composite', handlers.composite),
-  ];
+  return mappingRoutes(route, handlers);
 }
 
 export const scopeMappingRoutes: AdminRoute[] = [
