@@ -69,14 +69,7 @@ export function claimAssertion(input: ClientAuthInput, now: number): ClaimedClie
   if (input.form.get('client_assertion_type') !== JWT_BEARER) throw fail('Parameter client_assertion_type is missing or has wrong value');
   const assertion = input.form.get('client_assertion');
   if (!assertion) throw fail('Parameter client_assertion is missing');
-  let header: ProtectedHeaderParameters;
-  let payload: JWTPayload;
-  try {
-    header = decodeProtectedHeader(assertion);
-    payload = decodeJwt(assertion);
-  } catch {
-    throw fail('Client assertion is not a valid JWT');
-  }
+  const { header, payload } = decodeAssertion(assertion, fail);
   if (typeof header.alg !== 'string' || header.alg === '' || header.alg === 'none') throw fail('Client assertion must be signed');
   if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Client assertion has no subject');
   if (payload.iss !== payload.sub) throw fail('Client assertion issuer must equal its subject');
@@ -176,4 +169,16 @@ export function assertionMethod(options: {
       return true;
     },
   };
+}
+
+/**
+ * The header and claims of an assertion, read without trusting them (the signature is checked
+ * later, against the key they name); anything that is not a JWT breaks the rule `fail` reports.
+ */
+export function decodeAssertion(assertion: string, fail: (reason: string) => OAuthError): { header: ProtectedHeaderParameters; payload: JWTPayload } {
+  try {
+    return { header: decodeProtectedHeader(assertion), payload: decodeJwt(assertion) };
+  } catch {
+    throw fail('Client assertion is not a valid JWT');
+  }
 }

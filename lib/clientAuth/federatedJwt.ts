@@ -11,7 +11,7 @@ import {
   type IdentityProvider,
 } from '../model/identityProvider.js';
 import type { ClientRecord } from '../store/model.js';
-import { ASYMMETRIC_ALGORITHMS, isFederatedAssertion, ruleBroken } from './clientAssertion.js';
+import { ASYMMETRIC_ALGORITHMS, decodeAssertion, isFederatedAssertion, ruleBroken } from './clientAssertion.js';
 import { unmetClaimCondition } from './claimConditions.js';
 import { importedKey, IssuerKeysUnavailable, type IssuerKeys } from './issuerKeys.js';
 import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
@@ -74,14 +74,7 @@ function resolve(input: ClientAuthInput): Resolution {
   const type = input.form.get('client_assertion_type')!;
   const assertion = input.form.get('client_assertion');
   if (!assertion) throw fail('client_assertion parameter missing');
-  let header: ProtectedHeaderParameters;
-  let payload: JWTPayload;
-  try {
-    header = decodeProtectedHeader(assertion);
-    payload = decodeJwt(assertion);
-  } catch {
-    throw fail('Client assertion is not a valid JWT');
-  }
+  const { header, payload } = decodeAssertion(assertion, fail);
   input.onAssertion?.({ client_assertion_id: detail(payload.jti), client_assertion_issuer: detail(payload.iss), client_assertion_sub: detail(payload.sub) });
   if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Token sub claim is required');
   const sub = payload.sub;
