@@ -1,3 +1,4 @@
+import { isForbiddenKey } from '../model/userKeys.js';
 import { cannotParseJson } from './errors.js';
 
 /**
@@ -52,6 +53,8 @@ export function readStringMap(body: JsonObject, key: string): Record<string, str
   if (!isObject(value)) throw cannotParseJson(true);
   const map: Record<string, string> = {};
   for (const name of Object.keys(value)) {
+    // The router refuses these names in any body already; a reader never trusts that it ran.
+    if (isForbiddenKey(name)) throw cannotParseJson(true);
     const text = readString(value, name);
     if (text !== undefined) map[name] = text;
   }
