@@ -173,7 +173,7 @@ function checkAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, attri
   const url = attributes['jwks.url'];
   if (url !== undefined && url !== '') {
     const problem = jwksUrlProblem(url, { allowLoopbackHttp: ctx.localStage === true });
-    if (problem !== undefined) throw new AdminError(`attribute jwks.url '${url}' ${problem}`);
+    if (problem !== undefined) throw new AdminError(`jwks.url '${url}' ${problem}`);
   }
   const jwks = attributes['jwks.string'];
   if (jwks !== undefined && jwks !== '') checkPublicJwks(jwks);
@@ -480,14 +480,14 @@ function checkPublicJwks(text: string): void {
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new AdminError('attribute jwks.string is not JSON');
+    throw new AdminError('jwks.string is not JSON');
   }
   const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
   const keys = isObject(parsed) && Array.isArray(parsed.keys) ? parsed.keys : undefined;
-  if (!keys || keys.length === 0) throw new AdminError('attribute jwks.string: expected a JWKS ({"keys": [...]})');
+  if (!keys || keys.length === 0) throw new AdminError('jwks.string: expected a JWKS ({"keys": [...]})');
   keys.forEach((key, i) => {
-    if (!isObject(key) || typeof key.kty !== 'string') throw new AdminError(`attribute jwks.string: keys[${i}] is not a JWK (no kty)`);
+    if (!isObject(key) || typeof key.kty !== 'string') throw new AdminError(`jwks.string: keys[${i}] is not a JWK (no kty)`);
     const secret = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
-    if (secret.length > 0) throw new AdminError(`attribute jwks.string: keys[${i}] holds private key material (${secret.join(', ')}): give the public key only`);
+    if (secret.length > 0) throw new AdminError(`jwks.string: keys[${i}] holds private key material (${secret.join(', ')}): give the public key only`);
   });
 }

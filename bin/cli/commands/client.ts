@@ -73,8 +73,8 @@ function asJwks(text: string): string {
 
 /** lib/admin names the attributes; an operator gave flags. */
 const FLAG_OF: readonly [RegExp, string][] = [
-  [/^attribute jwks\.string:? /, '--jwks: '],
-  [/^attribute jwks\.url /, '--jwks-url '],
+  [/^jwks\.string:? /, '--jwks: '],
+  [/^jwks\.url /, '--jwks-url '],
   [/the attribute jwks\.string or jwks\.url$/, '--jwks FILE or --jwks-url URL'],
 ];
 
