@@ -1,4 +1,3 @@
-import { findRole } from '../admin/lookup.js';
 import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
 import { importRealmExport } from '../admin/realmImport.js';
 import { apiCreator } from '../admin/realmClaim.js';
@@ -82,7 +81,7 @@ function realmExtras(body: JsonObject): JsonObject {
  * provider's `keycloak_realm` would otherwise plan a change on every run.
  */
 async function realmRepresentation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
-  const defaultRole = await findRole(call.admin.table, settings.realm, { name: settings.defaultRole });
+  const defaultRole = await call.admin.table.getRole(settings.realm, { name: settings.defaultRole });
   return {
     ...settings.extra,
     id: settings.id ?? settings.realm,
