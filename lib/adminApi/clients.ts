@@ -15,7 +15,7 @@ import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticator.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
-import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
+import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from '../representation/json.js';
 import { checkNewMappers } from './protocolMappers.js';
 import { page } from './query.js';
 import { parseProtocolMapper } from '../representation/protocolMapper.js';
