@@ -293,7 +293,7 @@ describe('the admin console', () => {
     assert.deepEqual(grantedRoles, [role]);
     await checkScreen('evaluate-roles');
     await page.getByRole('tab', { name: 'Generated access token' }).click();
-    const generated = page.getByLabel('Generated access token', { exact: true });
+    const generated = page.getByRole('tabpanel', { name: 'Generated access token' }).getByLabel('Generated access token', { exact: true });
     await generated.filter({ hasText: `aud-${suffix}` }).waitFor();
     const evaluated = JSON.parse((await generated.textContent())!) as Record<string, any>;
     assert.deepEqual(evaluated.realm_access, { roles: [role] });
