@@ -1,6 +1,7 @@
 import type { ProtocolMapper } from '../store/model.js';
 import { unparsable } from '../admin/errors.js';
 import { optionalString } from './role.js';
+import { isForbiddenKey } from '../model/userKeys.js';
 
 /**
  * Keycloak's ProtocolMapperRepresentation, to and from the stored ProtocolMapper. Keycloak writes
@@ -56,6 +57,8 @@ export function parseStringMap(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || Array.isArray(value)) throw unparsable();
   const map: Record<string, string> = {};
   for (const [key, raw] of Object.entries(value)) {
+    // `map['__proto__'] = …` would not store a key; the callers' key rule refuses it first (userKeys.ts).
+    if (isForbiddenKey(key)) throw unparsable();
     const text = optionalString(raw);
     if (text !== undefined) map[key] = text;
   }
