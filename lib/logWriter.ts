@@ -30,8 +30,8 @@ const THRESHOLDS: ReadonlyMap<string, number> = new Map([
   ['SILENT', 28],
 ]);
 
-/** Names a field may not take (Powertools' ReservedKeys): they are the line's own. */
-const RESERVED = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp']);
+/** Names a field may not take: Powertools' ReservedKeys, the line's own, and `__proto__`. */
+const RESERVED = new Set(['level', 'message', 'sampling_rate', 'service', 'timestamp', '__proto__']);
 
 export interface LogWriterOptions {
   /** `service`; default POWERTOOLS_SERVICE_NAME, else Powertools' `service_undefined`. */
@@ -81,14 +81,11 @@ export class LogWriter {
   }
 
   private print(level: string, message: string, fields: Readonly<Record<string, unknown>> | undefined): void {
-    // Powertools' key order; a null prototype, so that no field name, whatever it is, can reach
-    // Object.prototype (the names are the service's own, never a request's).
-    const line = Object.create(null) as Record<string, unknown>;
-    line.level = level;
-    if (message !== '') line.message = message;
-    line.timestamp = new Date().toISOString();
-    line.service = this.service;
-    line.sampling_rate = this.samplingRate;
+    // Powertools' key order. The field names are the service's own, never a request's; even so
+    // `__proto__` is refused, so that no name can reach Object.prototype. (An ordinary object, not
+    // a null-prototype one: V8 serialises those from dictionary mode, at twice the cost.)
+    const line: Record<string, unknown> = { level, message, timestamp: new Date().toISOString(), service: this.service, sampling_rate: this.samplingRate };
+    if (message === '') delete line.message;
     const traceId = xrayTraceId(this.env);
     if (traceId) line.xray_trace_id = traceId;
     if (this.correlationId) line.correlation_id = this.correlationId;
