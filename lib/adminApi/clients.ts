@@ -33,13 +33,13 @@ import { created, noContent, ok, type AdminCall, type AdminRoute } from './route
 const credential = (value?: string) => (value === undefined ? { type: 'secret' } : { type: 'secret', value });
 
 /** The client `{id}` names, or 404 `Could not find client`, or 403 when the caller could not list it anyway (ClientsResource.getClient). */
-async function clientOf(call: AdminCall): Promise<ClientRecord> {
+export async function clientOf(call: AdminCall): Promise<ClientRecord> {
   const client = await findClientById(call.admin, call.realm!.realm, call.params.id!);
   if (!client) throw call.may('list-clients') ? notFound('Could not find client') : forbidden();
   return client;
 }
 
-const clientExists = async (call: AdminCall) => {
+export const clientExists = async (call: AdminCall) => {
   await clientOf(call);
 };
 
