@@ -16,7 +16,7 @@ import {
   type RealmSettings,
   type RoleMappings,
   type ServiceAccountUser,
-} from '../store/model.js';
+} from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { isForbiddenKey } from '../model/userKeys.js';

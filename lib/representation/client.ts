@@ -1,5 +1,5 @@
 import { KEYCLOAK_CLIENT_DEFAULTS } from '../model/clientDefaults.js';
-import type { ClientRecord, ProtocolMapper } from '../store/model.js';
+import type { ClientRecord, ProtocolMapper } from '../model/stored.js';
 import { unparsable } from '../admin/errors.js';
 import { extras, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
 import { parseProtocolMapper, protocolMapperRepresentation, type ProtocolMapperInput } from './protocolMapper.js';
