@@ -76,7 +76,7 @@ export async function createClient(
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   // Keycloak's ids are unique in a realm: a client taking another object's id (realm-management's)
   // would be found, listed and changed in its place.
-  if (fields.id !== undefined && (await idInUse(ctx, realm, fields.id))) throw new AdminError(`id '${fields.id}' is already used in realm '${realm}'`, 'conflict');
+  if (fields.id && (await idInUse(ctx, realm, fields.id))) throw new AdminError(`id '${fields.id}' is already used in realm '${realm}'`, 'conflict');
   const auth = (fields.clientAuthenticatorType ?? 'client-secret') as ClientAuthenticatorType;
   const attributes = checkAttributes(ctx, auth, { ...fields.attributes });
   const publicClient = fields.publicClient ?? false;
@@ -87,7 +87,7 @@ export async function createClient(
   const record: ClientRecord = {
     realm,
     clientId,
-    id: fields.id ?? randomUUID(),
+    id: fields.id || randomUUID(),
     enabled: fields.enabled ?? true,
     publicClient,
     bearerOnly: fields.bearerOnly ?? false,
