@@ -2,6 +2,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
 import type { StageNames } from '../deployment/stageNames.js';
+import { SessionsTable } from '../store/sessionsTable.js';
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the
@@ -12,9 +13,16 @@ import type { StageNames } from '../deployment/stageNames.js';
 export interface AdminContext {
   names: StageNames;
   table: ClientsTable;
+  /** Present when the stage names its sessions table (StageNames.sessionsTable). */
+  sessions?: SessionsTable;
   kms: KMSClient;
   /** Epoch seconds. */
   now(): number;
+  /**
+   * The stage's REALM_CACHE_TTL_SECONDS, where the caller knows it (the admin function reads its
+   * own configuration): how long a token function may keep signing with a key just rotated out.
+   */
+  realmCacheTtlSeconds?: number;
   /**
    * The target is the local stack (its tables are on this machine): a client's `jwks.url` may
    * then be plain http to a loopback address (lib/clientAuth/jwksUrl.ts). Deployed stages: https only.
@@ -32,6 +40,7 @@ export function createAdminContext(options: { names: StageNames; local?: LocalEn
   return {
     names: options.names,
     table: new ClientsTable(doc, options.names.clientsTable),
+    ...(options.names.sessionsTable === undefined ? {} : { sessions: new SessionsTable(doc, options.names.sessionsTable) }),
     kms,
     now: options.now ?? (() => Math.floor(Date.now() / 1000)),
     localStage: options.local !== undefined || options.localStage === true,

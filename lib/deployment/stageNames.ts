@@ -13,6 +13,8 @@ export interface StageNames {
   /** The Serverless service name, the prefix of every resource name. */
   service: string;
   clientsTable: string;
+  /** The sessions table: only the operations on sessions (list a client's, end one) need it. */
+  sessionsTable?: string;
   /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
   signingKeyAliases: Record<SignatureAlgorithm, string>;
   /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
@@ -47,5 +49,5 @@ export function secretsKeyAlias(stage: string, service = SERVICE): string {
 
 /** What the admin operations need to know of a stage, named as infra/*.yml name its resources. */
 export function stageNames(stage: string, clientsTable = tableNames(stage).clients, service = SERVICE): StageNames {
-  return { stage, service, clientsTable, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
+  return { stage, service, clientsTable, sessionsTable: tableNames(stage, service).sessions, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
 }

@@ -167,7 +167,15 @@ describe('export-realm', () => {
     assert.equal(exported.realm, 'acme');
     assert.equal(exported.accessTokenLifespan, 300);
     assert.equal(exported.revokeRefreshToken, true);
-    assert.deepEqual(exported.defaultRole, { name: 'default-roles-demo', composite: true, clientRole: false });
+    // As Keycloak 26 exports it (infra/realms/demo-realm.json): the brief role, with its id and container.
+    assert.deepEqual(exported.defaultRole, {
+      id: '02049557-1cbe-4856-8ce7-b6abca2c97bc',
+      name: 'default-roles-demo',
+      description: '${role_default-roles}',
+      composite: true,
+      clientRole: false,
+      containerId: 'a6761d94-83ef-4ecc-ac70-901fe71de5e2',
+    });
     const defaultRole = exported.roles.realm.find((r: { name: string }) => r.name === 'default-roles-demo');
     assert.deepEqual(defaultRole.composites, { realm: ['offline_access', 'uma_authorization'] });
     assert.deepEqual(exported.roles.client['product-api'].map((r: { name: string }) => r.name).sort(), ['delete', 'read', 'write']);
