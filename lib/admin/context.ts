@@ -1,31 +1,28 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { StageNames } from '../deployment/stageNames.js';
+import { SessionsTable } from '../store/sessionsTable.js';
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the
  * standard AWS SDK configuration (region, profile, credentials, AWS_ENDPOINT_URL_*), or the local
- * stack's endpoints. The names come from the caller (lib/deployment/stageNames.ts derives them from
- * the stage as the deployed stack does).
+ * stack's endpoints. The names come from the caller (lib/deployment/stageNames.ts, where their type
+ * lives: deployment knows nothing of the admin operations).
  */
-export interface StageNames {
-  stage: string;
-  /** The Serverless service name, the prefix of every resource name. */
-  service: string;
-  clientsTable: string;
-  /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
-  signingKeyAliases: Record<SignatureAlgorithm, string>;
-  /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
-  secretsKeyId: string;
-}
-
 export interface AdminContext {
   names: StageNames;
   table: ClientsTable;
+  /** Present when the stage names its sessions table (StageNames.sessionsTable). */
+  sessions?: SessionsTable;
   kms: KMSClient;
   /** Epoch seconds. */
   now(): number;
+  /**
+   * The stage's REALM_CACHE_TTL_SECONDS, where the caller knows it (the admin function reads its
+   * own configuration): how long a token function may keep signing with a key just rotated out.
+   */
+  realmCacheTtlSeconds?: number;
   /**
    * The target is the local stack (its tables are on this machine): a client's `jwks.url` may
    * then be plain http to a loopback address (lib/clientAuth/jwksUrl.ts). Deployed stages: https only.
@@ -43,6 +40,7 @@ export function createAdminContext(options: { names: StageNames; local?: LocalEn
   return {
     names: options.names,
     table: new ClientsTable(doc, options.names.clientsTable),
+    ...(options.names.sessionsTable === undefined ? {} : { sessions: new SessionsTable(doc, options.names.sessionsTable) }),
     kms,
     now: options.now ?? (() => Math.floor(Date.now() / 1000)),
     localStage: options.local !== undefined || options.localStage === true,

@@ -64,3 +64,26 @@ export function parseStringMap(value: unknown): Record<string, string> {
   }
   return map;
 }
+
+/**
+ * Keycloak's ProtocolMapperEvaluationRepresentation (ClientScopeEvaluateResource): a mapper a
+ * client's tokens would run and what holds it, `client` (its own, `containerName` empty) or a
+ * `client-scope`.
+ */
+export interface ProtocolMapperEvaluationRepresentation {
+  mapperId: string;
+  mapperName: string;
+  containerId: string;
+  containerName: string;
+  containerType: 'client' | 'client-scope';
+  protocolMapper: string;
+}
+
+export function protocolMapperEvaluationRepresentation(mapper: ProtocolMapper, owner: { client: { id: string } } | { scope: { id: string; name: string } }): ProtocolMapperEvaluationRepresentation {
+  return {
+    mapperId: mapper.id,
+    mapperName: mapper.name,
+    ...('client' in owner ? { containerId: owner.client.id, containerName: '', containerType: 'client' as const } : { containerId: owner.scope.id, containerName: owner.scope.name, containerType: 'client-scope' as const }),
+    protocolMapper: mapper.protocolMapper,
+  };
+}

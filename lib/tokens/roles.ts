@@ -1,32 +1,23 @@
+import { mappingRefs, type RoleName } from '../model/roleMappings.js';
 import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
-export interface RoleRef {
-  client?: string;
-  name: string;
-}
+export type RoleRef = RoleName;
 
 export const roleKey = (role: RoleRef) => (role.client === undefined ? `\u0000${role.name}` : `${role.client}\u0000${role.name}`);
-
-function refsOf(mappings: RoleMappings): RoleRef[] {
-  return [
-    ...mappings.realm.map((name) => ({ name })),
-    ...Object.entries(mappings.client).flatMap(([client, names]) => names.map((name) => ({ client, name }))),
-  ];
-}
 
 /** The realm's composite roles, indexed for expansion. */
 export class RoleGraph {
   private readonly composites = new Map<string, RoleRef[]>();
 
   constructor(compositeRoles: CompositeRole[]) {
-    for (const role of compositeRoles) this.composites.set(roleKey(role), refsOf(role.composites));
+    for (const role of compositeRoles) this.composites.set(roleKey(role), mappingRefs(role.composites));
   }
 
   /** The roles and, transitively, everything their composites contain (Keycloak's RoleUtils.expandCompositeRoles). */
   expand(mappings: RoleMappings): Map<string, RoleRef> {
     const seen = new Map<string, RoleRef>();
-    const pending = refsOf(mappings);
+    const pending = mappingRefs(mappings);
     while (pending.length > 0) {
       const role = pending.shift()!;
       const key = roleKey(role);
@@ -47,7 +38,19 @@ export class RoleGraph {
  */
 export function rolesInScope(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], granted: Map<string, RoleRef>): RoleRef[] {
   if (client.fullScopeAllowed) return [...granted.values()];
+  const allows = scopeAllows(graph, client, scopes);
+  return [...granted.values()].filter(allows);
+}
+
+/**
+ * Whether the client may carry a role in its tokens with these client scopes in effect
+ * (ClientModel.hasScope and ClientScopeModel.hasScope, composites expanded): every role with
+ * `fullScopeAllowed`, else its own client roles and what its and the scopes' scope mappings hold.
+ * The token's roles and the admin Evaluate tab's granted roles both ask this.
+ */
+export function scopeAllows(graph: RoleGraph, client: ClientRecord, scopes: readonly ClientScope[]): (role: RoleRef) => boolean {
+  if (client.fullScopeAllowed) return () => true;
   const allowed = graph.expand(client.scopeMappings);
   for (const scope of scopes) for (const [key, role] of graph.expand(scope.scopeMappings)) allowed.set(key, role);
-  return [...granted].filter(([key, role]) => role.client === client.clientId || allowed.has(key)).map(([, role]) => role);
+  return (role) => role.client === client.clientId || allowed.has(roleKey(role));
 }

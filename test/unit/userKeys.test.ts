@@ -117,7 +117,7 @@ describe('realm import refuses forbidden keys and client ids, naming where', () 
 
 describe('string-map readers refuse forbidden keys themselves', () => {
   it('readStringMap and parseStringMap throw on __proto__ instead of dropping it into a prototype', async () => {
-    const { readStringMap } = await import('../../lib/adminApi/json.js');
+    const { readStringMap } = await import('../../lib/representation/json.js');
     const { parseStringMap } = await import('../../lib/representation/protocolMapper.js');
     const body = JSON.parse('{"attributes":{"ok":"1","__proto__":"x"}}');
     assert.throws(() => readStringMap(body, 'attributes'));
