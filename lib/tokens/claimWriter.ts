@@ -70,14 +70,32 @@ export class ClaimWriter {
   /** The claims with `aud` in place and Keycloak's field order first (exp, iat, jti, iss, aud, sub, typ, azp, …). */
   result(order: readonly string[]): Json {
     const aud = this.audience.length === 0 ? undefined : this.audience.length === 1 ? this.audience[0] : [...this.audience];
-    const all = new Map(Object.entries(this.claims));
-    if (aud !== undefined) all.set('aud', aud);
+    const valueOf = (key: string) => (key === 'aud' && aud !== undefined ? aud : this.claims[key]);
+    // Built once as entries, without an intermediate Map or a search of `order` per claim: this runs
+    // for every token, and `npm run bench` profiled the earlier form at a tenth of a grant's claims.
     const entries: [string, unknown][] = [];
-    for (const key of order) if (all.get(key) !== undefined) entries.push([key, all.get(key)]);
-    for (const [key, value] of all) if (!order.includes(key) && value !== undefined) entries.push([key, value]);
+    for (const key of order) {
+      const value = valueOf(key);
+      if (value !== undefined) entries.push([key, plain(value)]);
+    }
+    const ordered = orderSet(order);
+    // The claims are a null-prototype object: for…in sees only its own keys.
+    for (const key in this.claims) {
+      const value = valueOf(key);
+      if (!ordered.has(key) && value !== undefined) entries.push([key, plain(value)]);
+    }
+    if (aud !== undefined && !ordered.has('aud') && this.claims.aud === undefined) entries.push(['aud', aud]);
     // Object.fromEntries defines own properties, so even a `__proto__` key would stay data.
-    return plain(Object.fromEntries(entries)) as Json;
+    return Object.fromEntries(entries) as Json;
   }
+}
+
+/** Each claim order (a module constant) as a set, made once. */
+const orderSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function orderSet(order: readonly string[]): ReadonlySet<string> {
+  let set = orderSets.get(order);
+  if (!set) orderSets.set(order, (set = new Set(order)));
+  return set;
 }
 
 /**
@@ -100,9 +118,11 @@ function container(): Json {
 
 /** The writer's null-prototype containers as ordinary objects (what every reader and deepEqual expects). */
 function plain(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(plain);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, plain(child)]));
-  return value;
+  const entries: [string, unknown][] = [];
+  for (const key of Object.keys(value)) entries.push([key, plain((value as Json)[key])]);
+  return Object.fromEntries(entries);
 }
 
 function isObject(value: unknown): value is Json {

@@ -1,7 +1,7 @@
 import type { ClientRecord, ClientScope, RealmData, RealmSettings } from '../store/model.js';
 import { ClaimWriter } from './claimWriter.js';
 import { compileScopeMappers, mapperPlan, type CompiledMapper, type ScopeMappers } from './mapperPlan.js';
-import type { MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js';
+import type { MapperInput, MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js';
 import { RoleGraph, roleKey, rolesInScope, type RoleRef } from './roles.js';
 import { mayWrite } from './reservedClaims.js';
 import { scopeClaim, type ResolvedScope } from './scope.js';
@@ -83,10 +83,15 @@ function permitted(scope: ClientScope, held: Map<string, RoleRef>): boolean {
  */
 export function runMappers(ctx: TokenContext, kind: TokenKind, writer: ClaimWriter, lightweight = false): void {
   const roles = resolvedRoles(ctx.roles);
+  // One input for the whole run, its `config` set per mapper: a copy of the context per mapper was
+  // the largest item of a warm grant's profile (≈ 65 µs of copying and garbage for 26 mappers).
+  // Mappers are pure and keep nothing of their input (lib/tokens/mappers/types.ts).
+  const input: MapperInput = { user: ctx.user, memberships: ctx.memberships, client: ctx.client, realm: ctx.realm, notes: ctx.notes, config: {}, roles };
   for (const compiled of ctx.mappers) {
     const selected = kind === 'access' && lightweight ? compiled.lightweight : compiled.on[kind];
     if (!selected) continue;
-    for (const write of compiled.type.map({ ...ctx, config: compiled.mapper.config ?? {}, roles })) {
+    input.config = compiled.mapper.config ?? {};
+    for (const write of compiled.type.map(input)) {
       switch (write.kind) {
         case 'claim':
           writer.write(write, compiled.type);

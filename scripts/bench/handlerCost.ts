@@ -10,7 +10,19 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 import { percentile } from './memory.js';
-import { assertionGrantEvent, BENCH_CLIENT, BENCH_FEDERATED_CLIENT, BENCH_FEDERATED_ISSUER, BENCH_JWT_CLIENT, BENCH_ROLE_ARN, grantEvent, realmFor, type AssertionKey } from './setup.js';
+import {
+  assertionGrantEvent,
+  BENCH_CLIENT,
+  BENCH_FEDERATED_CLIENT,
+  BENCH_FEDERATED_ISSUER,
+  BENCH_FULL_SCOPE_CLIENT,
+  BENCH_JWT_CLIENT,
+  BENCH_MAPPERS_CLIENT,
+  BENCH_ROLE_ARN,
+  grantEvent,
+  realmFor,
+  type AssertionKey,
+} from './setup.js';
 
 /** How the client authenticates: its secret (HTTP Basic, the default) or a signed assertion. */
 export type BenchClientAuth = 'private_key_jwt' | 'federated-jwt';
@@ -27,6 +39,11 @@ export interface HandlerCostCase {
 export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
   { mode: 'envelope', alg: 'RS256' },
   { mode: 'envelope', alg: 'ES256' },
+  // Issue 21, target 1: every realm and client role, and ten more mappers.
+  { mode: 'envelope', alg: 'RS256', client: BENCH_FULL_SCOPE_CLIENT },
+  { mode: 'envelope', alg: 'ES256', client: BENCH_FULL_SCOPE_CLIENT },
+  { mode: 'envelope', alg: 'RS256', client: BENCH_MAPPERS_CLIENT },
+  { mode: 'envelope', alg: 'ES256', client: BENCH_MAPPERS_CLIENT },
   { mode: 'kms', alg: 'RS256' },
   // Issue 21.6: a federated grant beside a private_key_jwt one, both with a single-use jti (one write each).
   { mode: 'envelope', alg: 'RS256', client: BENCH_JWT_CLIENT, auth: 'private_key_jwt' },

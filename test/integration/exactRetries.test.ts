@@ -10,12 +10,12 @@ import { Observability } from '../../lib/observability.js';
 import { AWS_CLIENT_PROFILES } from '../../lib/awsClients.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RealmSettings } from '../../lib/store/model.js';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { startLocalIssuers, type LocalIssuers } from '../../examples/workload-identity/localIssuer.js';
 import { createClient } from '../../lib/admin/clients.js';
 import { createIdentityProvider } from '../../lib/admin/identityProviders.js';
 import { parseIdentityProvider } from '../../lib/representation/identityProvider.js';
 import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
+import { LogWriter } from '../../lib/logWriter.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { apiEvent, basic } from '../support/events.js';
 import { startFaultProxy, type FaultAction, type FaultProxy } from '../support/faultProxy.js';
@@ -73,7 +73,7 @@ before(async () => {
     config: { ...stack.runtime.config, authFailuresPerSource: 30, authFailuresPerClientAndSource: 10 },
     dynamodb,
     kms: new KMSClient(AWS_CLIENT_PROFILES.token),
-    observability: new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
+    observability: new Observability({ logger: new LogWriter({ logLevel: 'SILENT' }) }),
   });
   const keys = await generateKeyPair('RS256', { extractable: true });
   signingKey = keys.privateKey;
