@@ -140,7 +140,8 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  if (report.memory) {
+  // `--handler-cases` without a plain envelope case leaves the memory model without input.
+  if (report.memory && report.memory.byAlg.length > 0) {
     const mem = report.memory;
     out.push(
       '### 5. Memory size (a model: measured CPU per warm grant ÷ the vCPU share of each size)',
