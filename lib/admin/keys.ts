@@ -157,7 +157,7 @@ export async function rotateKeys(ctx: AdminContext, realm: string, options: Rota
   if (options.kmsKeyId !== undefined && mode !== 'kms') throw new AdminError('--kms-key-id is for kms signing mode only');
   if (options.kmsKeyId !== undefined && algs.length !== 1) throw new AdminError('--kms-key-id names one key: give --alg RS256 or --alg ES256');
 
-  const clients = (await ctx.table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' ? [item] : []));
+  const clients = await ctx.table.listClients(realm);
   const retainPreviousFor = retention(settings, clients, options.realmCacheTtlSeconds ?? ctx.realmCacheTtlSeconds);
   const keyPolicy = mode === 'kms' && options.kmsKeyId === undefined ? await signingKeyPolicyFor(ctx, options.account) : undefined;
 
@@ -208,9 +208,5 @@ async function signingKeyPolicyFor(ctx: AdminContext, account: string | undefine
 }
 
 async function realmKeys(ctx: AdminContext, realm: string): Promise<SigningKeyRecord[]> {
-  return (await ctx.table.listRealmItems(realm, 'META#KEY#')).flatMap((item) => {
-    if (item.kind !== 'key') return [];
-    const { kind: _kind, ...key } = item;
-    return [key];
-  });
+  return ctx.table.listSigningKeys(realm);
 }

@@ -5,7 +5,7 @@ import { protocolMapperRepresentation } from '../representation/protocolMapper.j
 import { realmRepresentation } from '../representation/realm.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../store/model.js';
-import { allRealmItems, requireRealm } from './lookup.js';
+import { requireRealm } from './lookup.js';
 
 /**
  * A realm as Keycloak's RealmRepresentation (what `kc.sh export` writes), so it can go back to
@@ -28,7 +28,7 @@ const SECRET_ATTRIBUTES = new Set(['client.secret.rotated']);
 
 export async function exportRealm(table: ClientsTable, realm: string): Promise<Json> {
   const settings = await requireRealm(table, realm);
-  const items = await allRealmItems(table, realm);
+  const items = await table.listRealmItems(realm);
   const roles = items.flatMap((item) => (item.kind === 'role' ? [item] : []));
   const scopes = items.flatMap((item) => (item.kind === 'clientScope' ? [item] : []));
   const clients = items.flatMap((item) => (item.kind === 'client' ? [item] : []));

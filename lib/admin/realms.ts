@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
-import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
+import type { ClientsTableItem } from '../store/clientsTable.js';
 import { type ClientScope, type RealmSettings, type Role, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
-import { allRealmItems, findRealm, findRole, requireRealm } from './lookup.js';
+import { findRealm, requireRealm } from './lookup.js';
 import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { claimRealm, OPERATOR, removeUnfinishedRealm, whileClaimed } from './realmClaim.js';
@@ -85,7 +85,7 @@ export interface RealmView {
 
 export async function showRealm(ctx: AdminContext, realm: string): Promise<RealmView> {
   const settings = await requireRealm(ctx.table, realm);
-  const items = await allRealmItems(ctx.table, realm);
+  const items = await ctx.table.listRealmItems(realm);
   const count = (kind: ClientsTableItem['kind']) => items.filter((item) => item.kind === kind).length;
   return {
     settings,
@@ -115,12 +115,12 @@ export async function findRealmSettings(ctx: AdminContext, realm: string): Promi
 
 /** The realm's composite default role (RealmRepresentation's `defaultRole`); undefined if it was deleted. */
 export async function findDefaultRole(ctx: AdminContext, settings: RealmSettings): Promise<Role | undefined> {
-  return findRole(ctx.table, settings.realm, { name: settings.defaultRole });
+  return ctx.table.getRole(settings.realm, { name: settings.defaultRole });
 }
 
 /**
- * Deletes every item of the realm, settings first so the realm is gone for the token endpoint at
- * once. Its sessions are left to expire through the sessions table's TTL: with no realm they can
+ * Deletes every item of the realm (the store deletes its settings first, so the realm is gone
+ * for the token endpoint at once, and its claim last); how many. Its sessions are left to expire through the sessions table's TTL: with no realm they can
  * no longer be refreshed or introspected. KMS keys stay: the stage's are shared, and one made by
  * `keys rotate` is the operator's to schedule for deletion (`keys list --json` names it).
  */
@@ -132,19 +132,7 @@ export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?:
   }
   // Keycloak's RealmsAdminResource: the admin realm holds every admin's rights.
   if (realm === MASTER_REALM) throw new AdminError("Can't remove master realm");
-  const items = await allRealmItems(ctx.table, realm);
-  const keys = items.map((item) => sortKeyOf(item)).sort((a, b) => Number(b === sk.settings) - Number(a === sk.settings));
-  let deleted = 0;
-  // Deletes in parallel, a bounded number at a time: a realm can hold tens of thousands of clients.
-  const PARALLEL = 16;
-  for (let i = 0; i < keys.length; i += PARALLEL) {
-    await Promise.all(keys.slice(i, i + PARALLEL).map((key) => ctx.table.deleteItem(realm, key)));
-    deleted = Math.min(i + PARALLEL, keys.length);
-    onProgress?.(deleted, keys.length);
-  }
-  // Last: until the claim is gone, nobody can create a realm of that name over the one being deleted.
-  await ctx.table.deleteItem(realm, sk.realmClaim);
-  return deleted;
+  return ctx.table.deleteRealmItems(realm, onProgress);
 }
 
 /** Keycloak's rules for the settings this service uses; each error names its RealmRepresentation field. */

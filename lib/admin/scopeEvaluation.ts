@@ -6,7 +6,6 @@ import { scopesNamed } from '../tokens/scope.js';
 import { tokenRealm } from '../tokens/tokenContext.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
-import { allRoles } from './lookup.js';
 
 /**
  * What a client's tokens would be made of for a `scope` parameter: the mappers that would run and
@@ -42,6 +41,6 @@ export async function evaluateScopes(ctx: AdminContext, realm: string, client: C
 
 /** A role container's roles split by whether the client may carry them (Keycloak's `granted` and `not-granted`). */
 export async function grantedRoles(ctx: AdminContext, realm: string, evaluation: ScopeEvaluation, container: { client?: string }): Promise<{ granted: Role[]; notGranted: Role[] }> {
-  const roles = (await allRoles(ctx.table, realm)).filter((role) => role.client === container.client).sort((a, b) => a.name.localeCompare(b.name));
+  const roles = (await ctx.table.listRoles(realm, container)).filter((role) => role.client === container.client).sort((a, b) => a.name.localeCompare(b.name));
   return { granted: roles.filter(evaluation.allows), notGranted: roles.filter((role) => !evaluation.allows(role)) };
 }

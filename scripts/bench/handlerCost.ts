@@ -10,7 +10,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 import { percentile } from './memory.js';
-import { BENCH_CLIENT, grantEvent, realmFor } from './setup.js';
+import { BENCH_CLIENT, BENCH_FULL_SCOPE_CLIENT, BENCH_MAPPERS_CLIENT, grantEvent, realmFor } from './setup.js';
 
 export interface HandlerCostCase {
   mode: SigningMode;
@@ -22,6 +22,11 @@ export interface HandlerCostCase {
 export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
   { mode: 'envelope', alg: 'RS256' },
   { mode: 'envelope', alg: 'ES256' },
+  // Issue 21, target 1: every realm and client role, and ten more mappers.
+  { mode: 'envelope', alg: 'RS256', client: BENCH_FULL_SCOPE_CLIENT },
+  { mode: 'envelope', alg: 'ES256', client: BENCH_FULL_SCOPE_CLIENT },
+  { mode: 'envelope', alg: 'RS256', client: BENCH_MAPPERS_CLIENT },
+  { mode: 'envelope', alg: 'ES256', client: BENCH_MAPPERS_CLIENT },
   { mode: 'kms', alg: 'RS256' },
 ];
 

@@ -79,8 +79,20 @@ export const realmFor = (mode: SigningMode, alg: SignatureAlgorithm): string => 
 export const BENCH_CLIENT = 'bench-client';
 /** `client_credentials.use_refresh_token`: a grant also stores a session and returns a refresh token. */
 export const BENCH_REFRESH_CLIENT = 'bench-refresh-client';
+/** A copy of the demo's `full-scope-client`: every realm and client role in its token. */
+export const BENCH_FULL_SCOPE_CLIENT = 'bench-full-scope-client';
+/** A copy of `product-sa-client` with ten more protocol mappers (hardcoded claims, typed and nested). */
+export const BENCH_MAPPERS_CLIENT = 'bench-mappers-client';
 /** The demo client the bench clients copy: a couple of realm and client roles, scope mappings, an audience. */
 const TEMPLATE_CLIENT = 'product-sa-client';
+
+/** Every client the bench seeds in each realm, all with the same generated secret. */
+const SEEDED_CLIENTS: readonly { clientId: string; template: string; refresh: boolean; extraMappers: number }[] = [
+  { clientId: BENCH_CLIENT, template: TEMPLATE_CLIENT, refresh: false, extraMappers: Number(process.env.BENCH_EXTRA_MAPPERS ?? 0) },
+  { clientId: BENCH_REFRESH_CLIENT, template: TEMPLATE_CLIENT, refresh: true, extraMappers: Number(process.env.BENCH_EXTRA_MAPPERS ?? 0) },
+  { clientId: BENCH_FULL_SCOPE_CLIENT, template: 'full-scope-client', refresh: false, extraMappers: 0 },
+  { clientId: BENCH_MAPPERS_CLIENT, template: TEMPLATE_CLIENT, refresh: false, extraMappers: 10 },
+];
 
 export interface BenchStack {
   /** What a process needs to run the handlers against this stack (tables, endpoints, keys). */
@@ -117,7 +129,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
     const secret = generateSecret();
     await seedBenchRealms(table, kmsClient, secret);
-    log(`realms ${BENCH_REALMS.map((realm) => realm.name).join(', ')} with clients ${BENCH_CLIENT}, ${BENCH_REFRESH_CLIENT}`);
+    log(`realms ${BENCH_REALMS.map((realm) => realm.name).join(', ')} with clients ${SEEDED_CLIENTS.map((client) => client.clientId).join(', ')}`);
     dynamodb.destroy();
     kmsClient.destroy();
 
@@ -149,8 +161,11 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
  */
 async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: string): Promise<void> {
   const parsed = await parseRealmExport(JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')));
-  const template = parsed.items.find((item) => item.kind === 'client' && item.clientId === TEMPLATE_CLIENT);
-  if (!template || template.kind !== 'client') throw new Error(`the demo realm has no ${TEMPLATE_CLIENT}`);
+  const templateOf = (clientId: string) => {
+    const template = parsed.items.find((item) => item.kind === 'client' && item.clientId === clientId);
+    if (!template || template.kind !== 'client') throw new Error(`the demo realm has no ${clientId}`);
+    return template;
+  };
   const now = Math.floor(Date.now() / 1000);
   const aliases = signingKeyAliases(STAGE);
   for (const realm of BENCH_REALMS) {
@@ -172,23 +187,20 @@ async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: stri
         now,
       });
     }
-    const { 'client_credentials.use_refresh_token': _, ...attributes } = template.attributes;
-    for (const [clientId, refresh] of [
-      [BENCH_CLIENT, false],
-      [BENCH_REFRESH_CLIENT, true],
-    ] as const) {
-      const { kind: _kind, ...base } = template;
+    for (const seeded of SEEDED_CLIENTS) {
+      const { kind: _kind, ...base } = templateOf(seeded.template);
+      const { 'client_credentials.use_refresh_token': _, ...attributes } = base.attributes;
       const client: ClientRecord = {
         ...base,
         realm: realm.name,
-        clientId,
+        clientId: seeded.clientId,
         id: randomUUID(),
         secretHash: hashGeneratedSecret(secret),
         rotatedSecretHash: undefined,
         rotatedSecretExpiresAt: undefined,
-        attributes: refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
-        serviceAccount: { id: randomUUID(), username: `service-account-${clientId}`, roles: template.serviceAccount!.roles },
-        protocolMappers: [...(template.protocolMappers ?? []), ...extraMappers(Number(process.env.BENCH_EXTRA_MAPPERS ?? 0))],
+        attributes: seeded.refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
+        serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
+        protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
       };
       await table.putClient(client);
     }

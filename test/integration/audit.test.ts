@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { introspect } from '../../lib/grants/introspect.js';
 import { logout } from '../../lib/grants/logout.js';
@@ -44,7 +44,7 @@ function call(endpoint: Endpoint, sourceIp?: string) {
 
 before(async () => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'false'; // npm test disables EMF output for every other file
-  observability = new Observability({ logger: new Logger({ logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'SaTokenService' }), flushIntervalMs: 0 });
+  observability = new Observability({ logger: new LogWriter({ logLevel: 'INFO' }), metrics: new Metrics({ namespace: 'SaTokenService' }), flushIntervalMs: 0 });
   stack = await freshStack({ observability });
 });
 

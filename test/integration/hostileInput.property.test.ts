@@ -14,7 +14,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import fc from 'fast-check';
 import { JWT_BEARER } from '../../lib/clientAuth/clientAssertion.js';
 import { introspect } from '../../lib/grants/introspect.js';
@@ -68,13 +68,8 @@ function toEvent(request: HostileRequest): APIGatewayProxyEventV2 {
   return { ...event, headers, rawQueryString: query };
 }
 
-/** The audit logger, keeping its lines in `logged` instead of printing them. */
-class KeepingLogger extends Logger {
-  protected override printLog(_level: number, log: LogItem): void {
-    log.prepareForPrint();
-    logged.push(JSON.stringify(log.getAttributes()));
-  }
-}
+/** The audit log writer, keeping its lines in `logged` instead of printing them. */
+const keepingLogger = () => new LogWriter({ logLevel: 'INFO', write: (line) => void logged.push(line) });
 
 async function send(request: HostileRequest): Promise<Response> {
   const result = await handlers[request.route](toEvent(request));
@@ -99,7 +94,7 @@ function describeRun(request: HostileRequest, response: Response, problems: stri
 before(async () => {
   // Audit lines are kept at INFO so that they can be searched for secrets; brute-force limits low
   // enough that 429 answers are among those checked (most requests come from other addresses).
-  stack = await freshStack({ observability: new Observability({ logger: new KeepingLogger({ logLevel: 'INFO' }) }), authFailureLimits: [12, 5] });
+  stack = await freshStack({ observability: new Observability({ logger: keepingLogger() }), authFailureLimits: [12, 5] });
   const { runtime } = stack;
   process.env.CLIENTS_TABLE = runtime.config.clientsTable;
   process.env.SESSIONS_TABLE = runtime.config.sessionsTable;

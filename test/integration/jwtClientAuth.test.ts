@@ -16,7 +16,7 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
 import type { ClientRecord } from '../../lib/store/model.js';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import type { OAuthError } from '../../lib/http/errors.js';
 import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';
 import { assertion, assertionForm } from '../support/assertions.js';
@@ -70,7 +70,7 @@ class AuditReasons extends Observability {
     super.emit(type, details, error);
   }
 }
-const audit = new AuditReasons({ logger: new Logger({ logLevel: 'SILENT' }) });
+const audit = new AuditReasons({ logger: new LogWriter({ logLevel: 'SILENT' }) });
 
 const refused = async (jwt: string, reason: RegExp, extra = '') => {
   const res = await token(assertionForm(jwt, extra));

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
@@ -22,7 +22,7 @@ async function coldContainer(preload: string[]) {
     config: { ...stack.runtime.config, clientCacheTtlSeconds: 30, preloadRealms: preload },
     dynamodb,
     kms,
-    observability: new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
+    observability: new Observability({ logger: new LogWriter({ logLevel: 'SILENT' }) }),
   });
   const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true, log: () => undefined });
   return { runtime, handler, counts, resetCounts: reset, kms };

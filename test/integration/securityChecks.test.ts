@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import { exportJWK, generateKeyPair } from 'jose';
 import { createClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
@@ -27,7 +27,7 @@ let jwksFetches = 0;
 let loopbackJwksUrl: string;
 let key: Awaited<ReturnType<typeof generateKeyPair>>;
 
-const quiet = () => new Observability({ logger: new Logger({ logLevel: 'SILENT' }) });
+const quiet = () => new Observability({ logger: new LogWriter({ logLevel: 'SILENT' }) });
 
 function post(runtime: Runtime, realm: string, body: string, headers: Record<string, string> = {}) {
   const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true, log: () => undefined });

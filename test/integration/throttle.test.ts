@@ -1,7 +1,7 @@
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
@@ -34,7 +34,7 @@ function secondRuntime() {
     dynamodb: clients.dynamodb,
     kms: clients.kms,
     now: () => clock,
-    observability: new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
+    observability: new Observability({ logger: new LogWriter({ logLevel: 'SILENT' }) }),
   });
   return { runtime, counts: clients.counts };
 }

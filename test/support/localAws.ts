@@ -9,7 +9,7 @@ import { DEMO_REALM_FILE } from '../../infra/local/stack.js';
 import { seedRealm } from '../../infra/seed.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { Observability } from '../../lib/observability.js';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
 import type { SigningMode } from '../../lib/store/model.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
@@ -85,7 +85,7 @@ export async function freshStack(
     // The in-process runtime serves the token endpoint too: unwrap envelope keys when a realm loads.
     signsTokens: true,
     // Quiet unless a test wants to read the logs.
-    observability: options.observability ?? new Observability({ logger: new Logger({ logLevel: 'SILENT' }) }),
+    observability: options.observability ?? new Observability({ logger: new LogWriter({ logLevel: 'SILENT' }) }),
   });
   reset();
   return { runtime, table, counts, resetCounts: reset, dynamodb, kms };
