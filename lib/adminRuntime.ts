@@ -52,13 +52,16 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
       stage: env.STAGE ?? '',
       service: env.SERVICE_NAME ?? 'sa-token-service',
       clientsTable: config.clientsTable,
+      sessionsTable: config.sessionsTable,
       // Only `kms`-mode key operations name the stage keys; realms made here use envelope keys.
       signingKeyAliases: { RS256: env.SIGNING_KEY_RS256 ?? '', ES256: env.SIGNING_KEY_ES256 ?? '' } satisfies Record<SignatureAlgorithm, string>,
       secretsKeyId: config.secretsKeyId,
     },
     table,
+    sessions,
     kms,
     now,
+    realmCacheTtlSeconds: config.realmCacheTtlSeconds,
     // The local stage's issuers and JWKS are plain http on loopback (lib/clientAuth/jwksUrl.ts).
     localStage: config.localStage === true,
   };

@@ -1,6 +1,6 @@
 /** Parsers for option values: a bad value is a usage error naming the option (exit 2). */
 import { InvalidArgumentError } from 'commander';
-import type { RoleName } from '../../lib/admin/lookup.js';
+import type { RoleName } from '../../lib/model/roleMappings.js';
 
 export function wholeNumber(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number');

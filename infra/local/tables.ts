@@ -5,6 +5,7 @@ import {
   DescribeTableCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -17,7 +18,9 @@ export { tableNames, type TableNames } from '../../lib/deployment/stageNames.js'
 
 /**
  * Creates the tables CloudFormation would create, read from the same infra/dynamodb.yml, so the
- * local stack can never drift from the deployed one. Existing tables are left as they are.
+ * local stack can never drift from the deployed one. An existing table (a data directory kept
+ * across `npm start`s) gets the indexes added since it was made, as a CloudFormation update
+ * would add them; nothing else of it changes.
  */
 export async function createTables(dynamodb: DynamoDBClient, names: TableNames): Promise<void> {
   const template = parse(await readFile(TABLES_FILE, 'utf8')) as { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
@@ -38,6 +41,7 @@ export async function createTables(dynamodb: DynamoDBClient, names: TableNames):
       await dynamodb.send(new CreateTableCommand(input));
     } catch (err) {
       if (!(err instanceof ResourceInUseException)) throw err;
+      await addMissingIndexes(dynamodb, input);
       continue;
     }
     await waitForTable(dynamodb, tableName);
@@ -47,6 +51,22 @@ export async function createTables(dynamodb: DynamoDBClient, names: TableNames):
         new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttl.AttributeName, Enabled: true } }),
       );
     }
+  }
+}
+
+async function addMissingIndexes(dynamodb: DynamoDBClient, wanted: CreateTableCommandInput): Promise<void> {
+  const tableName = wanted.TableName!;
+  const existing = new Set(((await dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (existing.has(index.IndexName)) continue;
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
+    await waitForTable(dynamodb, tableName);
   }
 }
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
@@ -34,11 +33,7 @@ const SCOPE_NAME = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
 export async function listClientScopes(ctx: AdminContext, realm: string): Promise<ClientScope[]> {
   await requireRealm(ctx.table, realm);
-  return (await ctx.table.listRealmItems(realm, 'META#SCOPE#')).flatMap((item) => {
-    if (item.kind !== 'clientScope') return [];
-    const { kind: _kind, ...scope } = item;
-    return [{ ...scope, id: clientScopeId(realm, scope) }];
-  });
+  return (await ctx.table.listClientScopes(realm)).map((scope) => ({ ...scope, id: clientScopeId(realm, scope) }));
 }
 
 export async function findClientScopeById(ctx: AdminContext, realm: string, id: string): Promise<ClientScope | undefined> {
@@ -106,7 +101,7 @@ export async function updateClientScope(ctx: AdminContext, realm: string, id: st
   await saveItem(ctx.table, realm, { kind: 'clientScope', ...updated }, `client scope '${updated.name}'`);
   if (renamed) {
     await renameReferences(ctx, realm, stored.name, updated.name);
-    await ctx.table.deleteItem(realm, sk.clientScope(stored.name));
+    await ctx.table.deleteItem(realm, { kind: 'clientScope', name: stored.name });
   }
   return updated;
 }
@@ -119,14 +114,14 @@ export async function deleteClientScope(ctx: AdminContext, realm: string, id: st
   const settings = await requireRealm(ctx.table, realm);
   const scope = await requireClientScopeById(ctx, realm, id);
   const inRealmDefaults = settings.defaultDefaultClientScopes.includes(scope.name) || settings.defaultOptionalClientScopes.includes(scope.name);
-  const clients = (await ctx.table.listRealmItems(realm, 'CLIENT#')).filter(
-    (item) => item.kind === 'client' && (item.defaultClientScopes.includes(scope.name) || item.optionalClientScopes.includes(scope.name)),
+  const clients = (await ctx.table.listClients(realm)).filter(
+    (client) => client.defaultClientScopes.includes(scope.name) || client.optionalClientScopes.includes(scope.name),
   );
   if (inRealmDefaults || clients.length > 0) {
     const users = [...(inRealmDefaults ? ['the realm defaults'] : []), ...(clients.length > 0 ? [`${clients.length} client(s)`] : [])];
     throw new AdminError(`client scope '${scope.name}' is in use by ${users.join(' and ')}`, 'invalid');
   }
-  await ctx.table.deleteItem(realm, sk.clientScope(scope.name));
+  await ctx.table.deleteItem(realm, { kind: 'clientScope', name: scope.name });
   return scope;
 }
 
@@ -141,9 +136,8 @@ async function renameReferences(ctx: AdminContext, realm: string, from: string, 
       defaultOptionalClientScopes: rename(settings.defaultOptionalClientScopes),
     });
   }
-  for (const item of await ctx.table.listRealmItems(realm, 'CLIENT#')) {
-    if (item.kind !== 'client' || !(item.defaultClientScopes.includes(from) || item.optionalClientScopes.includes(from))) continue;
-    const { kind: _kind, ...client } = item;
+  for (const client of await ctx.table.listClients(realm)) {
+    if (!(client.defaultClientScopes.includes(from) || client.optionalClientScopes.includes(from))) continue;
     await saveClient(ctx.table, { ...client, defaultClientScopes: rename(client.defaultClientScopes), optionalClientScopes: rename(client.optionalClientScopes) });
   }
 }

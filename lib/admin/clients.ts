@@ -7,7 +7,6 @@ import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { pepperedHasher } from '../clientAuth/secretPepper.js';
 import { usesSecret } from '../model/clientAuthenticator.js';
-import { sk, type ClientsTableItem } from '../store/clientsTable.js';
 import {
   emptyRoleMappings,
   type ClientAuthenticatorType,
@@ -22,9 +21,8 @@ import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { isForbiddenKey } from '../model/userKeys.js';
 import { clientScopeId, roleId } from './ids.js';
 import { saveClient } from './itemLimit.js';
-import { allRealmItems, requireClient, requireRealm } from './lookup.js';
+import { requireClient, requireRealm } from './lookup.js';
 import { newProtocolMappers } from './protocolMappers.js';
-import { removeRoleReferences } from './roles.js';
 import { serviceAccountClaims } from './serviceAccounts.js';
 
 /**
@@ -199,7 +197,7 @@ function checkAttributes(ctx: AdminContext, attributes: Record<string, string>):
 
 /** Whether any object of the realm (client, service-account user, role, client scope, group, the realm) has the id. */
 async function idInUse(ctx: AdminContext, realm: string, id: string): Promise<boolean> {
-  const items = await allRealmItems(ctx.table, realm);
+  const items = await ctx.table.listRealmItems(realm);
   return items.some((item) => {
     switch (item.kind) {
       case 'client':
@@ -273,63 +271,11 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
   }
   await saveClient(ctx.table, next, stored);
   if (newId !== clientId) {
-    await ctx.table.deleteItem(realm, sk.client(clientId));
-    await renameClientReferences(ctx, realm, clientId, newId);
+    await ctx.table.deleteItem(realm, { kind: 'client', clientId });
+    // Its roles move to the new owner, and every mapping of them follows (a derived role id is kept).
+    await ctx.table.rewriteRoleReferences(realm, (role) => (role.client === clientId ? { client: newId, name: role.name } : role), (role) => roleId(realm, role));
   }
   return clientView(next);
-}
-
-/**
- * Rewrites every item naming the old clientId: its client roles (whose keys hold the owner's
- * clientId) and every role mapping (service accounts' and groups'), composite and scope mapping of them. One scan of the realm,
- * as role deletion does: renames are rare.
- */
-async function renameClientReferences(ctx: AdminContext, realm: string, from: string, to: string): Promise<void> {
-  const rename = (mappings: RoleMappings): RoleMappings | undefined => {
-    if (!Object.hasOwn(mappings.client, from)) return undefined;
-    const { [from]: names, ...rest } = mappings.client;
-    return { realm: mappings.realm, client: { ...rest, [to]: names ?? [] } };
-  };
-  for (const item of await allRealmItems(ctx.table, realm)) {
-    let updated: ClientsTableItem | undefined;
-    if (item.kind === 'role') {
-      const composites = item.composites && rename(item.composites);
-      if (item.client === from) {
-        await ctx.table.deleteItem(realm, item.composite ? sk.compositeRole(item) : sk.plainRole(item));
-        updated = { ...item, client: to, ...(composites ? { composites } : {}) };
-      } else if (composites) updated = { ...item, composites };
-    } else if (item.kind === 'clientScope') {
-      const scopeMappings = rename(item.scopeMappings);
-      if (scopeMappings) updated = { ...item, scopeMappings };
-    } else if (item.kind === 'group') {
-      const roles = rename(item.roles);
-      if (roles) updated = { ...item, roles };
-    } else if (item.kind === 'client' && item.clientId !== from) {
-      const scopeMappings = rename(item.scopeMappings);
-      const roles = item.serviceAccount && rename(item.serviceAccount.roles);
-      if (scopeMappings || roles) {
-        updated = {
-          ...item,
-          scopeMappings: scopeMappings ?? item.scopeMappings,
-          ...(item.serviceAccount ? { serviceAccount: { ...item.serviceAccount, roles: roles ?? item.serviceAccount.roles } } : {}),
-        };
-      }
-    }
-    if (updated) await ctx.table.putItem(realm, updated);
-  }
-  // The renamed client's own mappings of its own roles.
-  const self = await ctx.table.getClient(realm, to);
-  if (self) {
-    const scopeMappings = rename(self.scopeMappings);
-    const roles = self.serviceAccount && rename(self.serviceAccount.roles);
-    if (scopeMappings || roles) {
-      await saveClient(ctx.table, {
-        ...self,
-        scopeMappings: scopeMappings ?? self.scopeMappings,
-        ...(self.serviceAccount ? { serviceAccount: { ...self.serviceAccount, roles: roles ?? self.serviceAccount.roles } } : {}),
-      });
-    }
-  }
 }
 
 /**
@@ -346,11 +292,7 @@ export async function readClientSecret(ctx: AdminContext, realm: string, clientI
 
 export async function listClients(ctx: AdminContext, realm: string): Promise<ClientView[]> {
   await requireRealm(ctx.table, realm);
-  return (await ctx.table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => {
-    if (item.kind !== 'client') return [];
-    const { kind: _kind, ...client } = item;
-    return [clientView(client)];
-  });
+  return (await ctx.table.listClients(realm)).map(clientView);
 }
 
 export async function showClient(ctx: AdminContext, realm: string, clientId: string): Promise<ClientView> {
@@ -373,15 +315,9 @@ export async function setClientEnabled(ctx: AdminContext, realm: string, clientI
 export async function deleteClient(ctx: AdminContext, realm: string, clientId: string): Promise<{ rolesDeleted: number; referencesRemoved: number }> {
   await requireRealm(ctx.table, realm);
   await ctx.table.deleteClient(await requireClient(ctx.table, realm, clientId));
-  const roles = [...(await ctx.table.listRealmItems(realm, 'META#ROLE#')), ...(await ctx.table.listRealmItems(realm, 'ROLE#'))].filter(
-    (item) => item.kind === 'role' && item.client === clientId,
-  );
-  for (const role of roles) {
-    if (role.kind !== 'role') continue;
-    await ctx.table.deleteItem(realm, role.composite ? sk.compositeRole(role) : sk.plainRole(role));
-  }
-  const referencesRemoved = await removeRoleReferences(ctx, realm, (role) => role.client === clientId);
-  return { rolesDeleted: roles.length, referencesRemoved };
+  // Its roles are deleted by the same rewrite that removes every mapping of them.
+  const { rewritten, deleted } = await ctx.table.rewriteRoleReferences(realm, (role) => (role.client === clientId ? undefined : role));
+  return { rolesDeleted: deleted, referencesRemoved: rewritten };
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
+import { SessionsTable } from '../store/sessionsTable.js';
 import type { SignatureAlgorithm } from '../store/model.js';
 
 /**
@@ -14,6 +15,8 @@ export interface StageNames {
   /** The Serverless service name, the prefix of every resource name. */
   service: string;
   clientsTable: string;
+  /** The sessions table: only the operations on sessions (list a client's, end one) need it. */
+  sessionsTable?: string;
   /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
   signingKeyAliases: Record<SignatureAlgorithm, string>;
   /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
@@ -23,9 +26,16 @@ export interface StageNames {
 export interface AdminContext {
   names: StageNames;
   table: ClientsTable;
+  /** Present when the stage names its sessions table (StageNames.sessionsTable). */
+  sessions?: SessionsTable;
   kms: KMSClient;
   /** Epoch seconds. */
   now(): number;
+  /**
+   * The stage's REALM_CACHE_TTL_SECONDS, where the caller knows it (the admin function reads its
+   * own configuration): how long a token function may keep signing with a key just rotated out.
+   */
+  realmCacheTtlSeconds?: number;
   /**
    * The target is the local stack (its tables are on this machine): a client's `jwks.url` may
    * then be plain http to a loopback address (lib/clientAuth/jwksUrl.ts). Deployed stages: https only.
@@ -43,6 +53,7 @@ export function createAdminContext(options: { names: StageNames; local?: LocalEn
   return {
     names: options.names,
     table: new ClientsTable(doc, options.names.clientsTable),
+    ...(options.names.sessionsTable === undefined ? {} : { sessions: new SessionsTable(doc, options.names.sessionsTable) }),
     kms,
     now: options.now ?? (() => Math.floor(Date.now() / 1000)),
     localStage: options.local !== undefined || options.localStage === true,

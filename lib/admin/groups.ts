@@ -1,16 +1,16 @@
 import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
-import { sk } from '../store/clientsTable.js';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
 import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
-import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
+import type { RoleName } from '../model/roleMappings.js';
+import { describeRole, requireClient, requireRealm, requireRole } from './lookup.js';
 
 /**
  * Realm groups (Keycloak's GroupsResource, GroupResource, UserResource.groups): create, list,
- * delete, attributes, role mappings, and service-account membership. Groups are realm-wide items
- * under `META#GROUP#<id>`, read by every realm load, so a service account's roles and attributes
+ * delete, attributes, role mappings, and service-account membership. Groups are realm-wide items,
+ * read by every realm load, so a service account's roles and attributes
  * through groups reach its tokens without another read. Paths are `/parent/child`.
  */
 
@@ -66,7 +66,7 @@ export async function deleteGroup(ctx: AdminContext, realm: string, path: string
       await saveClient(ctx.table, { ...client, serviceAccount: { ...client.serviceAccount!, groups: kept } });
     }
   }
-  for (const g of doomed) await ctx.table.deleteItem(realm, sk.group(g.id));
+  for (const g of doomed) await ctx.table.deleteItem(realm, { kind: 'group', id: g.id });
   return { groupsDeleted: doomed.length, membershipsRemoved };
 }
 
@@ -263,11 +263,7 @@ function split(path: string): { name: string; parentPath?: string } {
 }
 
 async function groupsOf(ctx: AdminContext, realm: string): Promise<Group[]> {
-  return (await ctx.table.listRealmItems(realm, 'META#GROUP#')).flatMap((item) => {
-    if (item.kind !== 'group') return [];
-    const { kind: _kind, ...group } = item;
-    return [group];
-  });
+  return ctx.table.listGroups(realm);
 }
 
 function requireGroup(groups: Group[], path: string): Group {
@@ -284,11 +280,7 @@ async function serviceAccountOf(ctx: AdminContext, realm: string, clientId: stri
 }
 
 async function serviceAccountClients(ctx: AdminContext, realm: string): Promise<ClientRecord[]> {
-  return (await ctx.table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => {
-    if (item.kind !== 'client' || !item.serviceAccount) return [];
-    const { kind: _kind, ...client } = item;
-    return [client];
-  });
+  return (await ctx.table.listClients(realm)).filter((client) => client.serviceAccount !== undefined);
 }
 
 function checkedAttributes(attributes: Record<string, string[]>): Record<string, string[]> {

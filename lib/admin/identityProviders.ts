@@ -1,6 +1,5 @@
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { identityProviderProblem, type IdentityProvider } from '../model/identityProvider.js';
-import { sk } from '../store/clientsTable.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireRealm } from './lookup.js';
@@ -13,13 +12,7 @@ import { requireRealm } from './lookup.js';
 
 export async function listIdentityProviders(ctx: AdminContext, realm: string): Promise<IdentityProvider[]> {
   await requireRealm(ctx.table, realm);
-  return (await ctx.table.listRealmItems(realm, 'META#IDP#'))
-    .flatMap((item) => {
-      if (item.kind !== 'identityProvider') return [];
-      const { kind: _kind, ...idp } = item;
-      return [idp];
-    })
-    .sort((a, b) => a.alias.localeCompare(b.alias));
+  return (await ctx.table.listIdentityProviders(realm)).sort((a, b) => a.alias.localeCompare(b.alias));
 }
 
 /** By alias, or by internal id as Keycloak also accepts (IdentityProvidersResource.getIdentityProvider). */
@@ -54,13 +47,13 @@ export async function updateIdentityProvider(ctx: AdminContext, realm: string, a
   const next = { ...idp, internalId: stored.internalId };
   check(ctx, next, others.filter((other) => other.alias !== alias));
   await ctx.table.putItem(realm, { kind: 'identityProvider', ...next });
-  if (idp.alias !== alias) await ctx.table.deleteItem(realm, sk.identityProvider(alias));
+  if (idp.alias !== alias) await ctx.table.deleteItem(realm, { kind: 'identityProvider', alias });
   return next;
 }
 
 export async function deleteIdentityProvider(ctx: AdminContext, realm: string, aliasOrId: string): Promise<void> {
   const idp = await requireIdentityProvider(ctx, realm, aliasOrId);
-  await ctx.table.deleteItem(realm, sk.identityProvider(idp.alias));
+  await ctx.table.deleteItem(realm, { kind: 'identityProvider', alias: idp.alias });
 }
 
 function check(ctx: AdminContext, idp: IdentityProvider, others: IdentityProvider[]): void {

@@ -1,5 +1,5 @@
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
-import { itemSize, MAX_ITEM_BYTES } from '../store/itemSize.js';
+import { MAX_ITEM_BYTES } from '../store/itemSize.js';
 import type { ClientRecord } from '../store/model.js';
 import { AdminError } from './errors.js';
 
@@ -19,7 +19,7 @@ export async function saveItem(table: ClientsTable, realm: string, item: Clients
 }
 
 function checkItemSize(table: ClientsTable, realm: string, item: ClientsTableItem, what: string): void {
-  const size = itemSize(table.toItem(realm, item));
+  const size = table.storedSize(realm, item);
   if (size > MAX_ITEM_BYTES) {
     throw new AdminError(`${what} would take ${Math.ceil(size / 1024)} KB, more than the 400 KB DynamoDB stores in one item: remove attributes, mappers or role mappings`);
   }

@@ -32,6 +32,13 @@ export interface KeyView {
 }
 
 export async function listKeys(ctx: AdminContext, realm: string): Promise<KeyView[]> {
+  return (await listKeysWithPublicParts(ctx, realm)).map(({ publicJwk: _publicJwk, ...view }) => view);
+}
+
+/** A key as listKeys shows it, with its public JWK (for Keycloak's key metadata, lib/representation/keysMetadata.ts). */
+export type PublicKeyView = KeyView & { publicJwk: Record<string, string> };
+
+export async function listKeysWithPublicParts(ctx: AdminContext, realm: string): Promise<PublicKeyView[]> {
   await requireRealm(ctx.table, realm);
   const now = ctx.now();
   return (await realmKeys(ctx, realm))
@@ -44,6 +51,7 @@ export async function listKeys(ctx: AdminContext, realm: string): Promise<KeyVie
       createdAt: key.createdAt,
       ...(key.retireAt === undefined ? {} : { retireAt: key.retireAt }),
       ...(key.kmsKeyId === undefined ? {} : { kmsKeyId: key.kmsKeyId }),
+      publicJwk: key.publicJwk,
     }));
 }
 
@@ -123,7 +131,7 @@ export interface RotateOptions {
   kmsKeyId?: string;
   /** The AWS account named in a new key's policy; default: the account of the stage's secrets key. */
   account?: string;
-  /** The stage's REALM_CACHE_TTL_SECONDS (serverless param realmCacheTtlSeconds); default 60. */
+  /** The stage's REALM_CACHE_TTL_SECONDS (serverless param realmCacheTtlSeconds); default: the context's, else 60. */
   realmCacheTtlSeconds?: number;
 }
 
@@ -149,8 +157,8 @@ export async function rotateKeys(ctx: AdminContext, realm: string, options: Rota
   if (options.kmsKeyId !== undefined && mode !== 'kms') throw new AdminError('--kms-key-id is for kms signing mode only');
   if (options.kmsKeyId !== undefined && algs.length !== 1) throw new AdminError('--kms-key-id names one key: give --alg RS256 or --alg ES256');
 
-  const clients = (await ctx.table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' ? [item] : []));
-  const retainPreviousFor = retention(settings, clients, options.realmCacheTtlSeconds);
+  const clients = await ctx.table.listClients(realm);
+  const retainPreviousFor = retention(settings, clients, options.realmCacheTtlSeconds ?? ctx.realmCacheTtlSeconds);
   const keyPolicy = mode === 'kms' && options.kmsKeyId === undefined ? await signingKeyPolicyFor(ctx, options.account) : undefined;
 
   const created: SigningKeyRecord[] = [];
@@ -200,9 +208,5 @@ async function signingKeyPolicyFor(ctx: AdminContext, account: string | undefine
 }
 
 async function realmKeys(ctx: AdminContext, realm: string): Promise<SigningKeyRecord[]> {
-  return (await ctx.table.listRealmItems(realm, 'META#KEY#')).flatMap((item) => {
-    if (item.kind !== 'key') return [];
-    const { kind: _kind, ...key } = item;
-    return [key];
-  });
+  return ctx.table.listSigningKeys(realm);
 }

@@ -1,4 +1,5 @@
-import { sk, type ClientsTable, type ClientsTableItem } from '../store/clientsTable.js';
+import type { RoleName } from '../model/roleMappings.js';
+import type { ClientsTable } from '../store/clientsTable.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { AdminError } from './errors.js';
 import { roleId } from './ids.js';
@@ -8,28 +9,12 @@ import { roleId } from './ids.js';
  * AdminError that says which one is missing.
  */
 
-/** A role's identity: realm roles by name, client roles by owning clientId and name. */
-export interface RoleName {
-  client?: string;
-  name: string;
-}
-
 export const describeRole = (role: RoleName) =>
   role.client === undefined ? `realm role '${role.name}'` : `role '${role.name}' of client '${role.client}'`;
 
-/**
- * Every item of a realm, by the three sort-key prefixes there are (`META#`, `ROLE#`, `CLIENT#`):
- * DynamoDB refuses `begins_with(sk, '')`, so listRealmItems needs a non-empty prefix.
- */
-export async function allRealmItems(table: ClientsTable, realm: string): Promise<ClientsTableItem[]> {
-  const pages = await Promise.all(['META#', 'ROLE#', 'CLIENT#'].map((prefix) => table.listRealmItems(realm, prefix)));
-  return pages.flat();
-}
-
 export async function findRealm(table: ClientsTable, realm: string): Promise<RealmSettings | undefined> {
-  const [item] = await table.listRealmItems(realm, sk.settings);
-  if (item?.kind !== 'settings') return undefined;
-  const { kind: _kind, ...settings } = item;
+  const settings = await table.getRealmSettings(realm);
+  if (!settings) return undefined;
   // DynamoDB returns a map's fields in no particular order; operators read them in this one.
   return Object.fromEntries(
     Object.entries(settings).sort(([a], [b]) => settingsOrder(a) - settingsOrder(b)),
@@ -58,24 +43,8 @@ export async function requireClient(table: ClientsTable, realm: string, clientId
   return client;
 }
 
-/**
- * A role under either of its sort keys (composite roles sit under `META#ROLE#`, plain ones under
- * `ROLE#`). A prefix query also matches longer names, so the result is filtered to the exact one.
- */
-export async function findRole(table: ClientsTable, realm: string, role: RoleName): Promise<Role | undefined> {
-  for (const prefix of [sk.compositeRole(role), sk.plainRole(role)]) {
-    for (const item of await table.listRealmItems(realm, prefix)) {
-      if (item.kind === 'role' && item.name === role.name && item.client === role.client) {
-        const { kind: _kind, ...stored } = item;
-        return stored;
-      }
-    }
-  }
-  return undefined;
-}
-
 export async function requireRole(table: ClientsTable, realm: string, role: RoleName): Promise<Role> {
-  const found = await findRole(table, realm, role);
+  const found = await table.getRole(realm, role);
   if (!found) throw new AdminError(`${describeRole(role)} does not exist in realm '${realm}'`, 'not-found');
   return found;
 }
@@ -92,20 +61,10 @@ export async function resolveRoleRef(table: ClientsTable, realm: string, ref: st
   }
   for (const candidate of candidates) {
     if (candidate.name === '') continue;
-    const role = await findRole(table, realm, candidate);
+    const role = await table.getRole(realm, candidate);
     if (role) return role;
   }
   throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`, 'not-found');
-}
-
-/** Every role of the realm, realm and client roles, composite or not (two Queries, one per sort-key prefix). */
-export async function allRoles(table: ClientsTable, realm: string): Promise<Role[]> {
-  const items = (await table.listRealmItems(realm, 'META#ROLE#')).concat(await table.listRealmItems(realm, 'ROLE#'));
-  return items.flatMap((item) => {
-    if (item.kind !== 'role') return [];
-    const { kind: _kind, ...role } = item;
-    return [role];
-  });
 }
 
 /**
@@ -113,5 +72,5 @@ export async function allRoles(table: ClientsTable, realm: string): Promise<Role
  * part of the sort key, so this reads the realm's roles: roles are few next to clients.
  */
 export async function findRoleById(table: ClientsTable, realm: string, id: string): Promise<Role | undefined> {
-  return (await allRoles(table, realm)).find((role) => roleId(realm, role) === id);
+  return (await table.listRoles(realm)).find((role) => roleId(realm, role) === id);
 }

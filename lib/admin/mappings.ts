@@ -5,7 +5,8 @@ import { RoleGraph } from '../tokens/roles.js';
 import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
-import { describeRole, requireClient, requireRealm, requireRole, type RoleName } from './lookup.js';
+import type { RoleName } from '../model/roleMappings.js';
+import { describeRole, requireClient, requireRealm, requireRole } from './lookup.js';
 
 /**
  * A client's two role mappings in Keycloak's sense: the service-account user's role mappings

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { mapperProblems, OIDC } from '../tokens/mappers/registry.js';
 import { saveClient, saveItem } from './itemLimit.js';
@@ -114,9 +113,8 @@ export async function removeProtocolMapper(ctx: AdminContext, realm: string, own
 
 /** A client scope by name, or an AdminError. */
 export async function requireClientScope(ctx: AdminContext, realm: string, name: string): Promise<ClientScope> {
-  const [item] = (await ctx.table.listRealmItems(realm, sk.clientScope(name))).filter((i) => i.kind === 'clientScope' && i.name === name);
-  if (item?.kind !== 'clientScope') throw new AdminError(`client scope '${name}' does not exist in realm '${realm}'`);
-  const { kind: _kind, ...scope } = item;
+  const scope = await ctx.table.getClientScope(realm, name);
+  if (!scope) throw new AdminError(`client scope '${name}' does not exist in realm '${realm}'`);
   return scope;
 }
 

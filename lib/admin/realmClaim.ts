@@ -1,4 +1,3 @@
-import { sortKeyOf } from '../store/clientsTable.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { findRealm } from './lookup.js';
@@ -69,8 +68,5 @@ export async function whileClaimed<T>(ctx: AdminContext, realm: string, creator:
 
 /** Deletes every item of a realm that has no settings, the claim last; how many there were. */
 export async function removeUnfinishedRealm(ctx: AdminContext, realm: string): Promise<number> {
-  const items = await ctx.table.listRealmItems(realm);
-  const claimLast = [...items].sort((a, b) => Number(a.kind === 'realmClaim') - Number(b.kind === 'realmClaim'));
-  for (const item of claimLast) await ctx.table.deleteItem(realm, sortKeyOf(item));
-  return items.length;
+  return ctx.table.deleteRealmItems(realm);
 }

@@ -2,9 +2,10 @@ import { identityProviderRepresentation } from '../representation/identityProvid
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
+import { realmRepresentation } from '../representation/realm.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../store/model.js';
-import { allRealmItems, requireRealm } from './lookup.js';
+import { requireRealm } from './lookup.js';
 
 /**
  * A realm as Keycloak's RealmRepresentation (what `kc.sh export` writes), so it can go back to
@@ -27,7 +28,7 @@ const SECRET_ATTRIBUTES = new Set(['client.secret.rotated']);
 
 export async function exportRealm(table: ClientsTable, realm: string): Promise<Json> {
   const settings = await requireRealm(table, realm);
-  const items = await allRealmItems(table, realm);
+  const items = await table.listRealmItems(realm);
   const roles = items.flatMap((item) => (item.kind === 'role' ? [item] : []));
   const scopes = items.flatMap((item) => (item.kind === 'clientScope' ? [item] : []));
   const clients = items.flatMap((item) => (item.kind === 'client' ? [item] : []));
@@ -36,22 +37,10 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
   const rolesByClient: Record<string, Json[]> = Object.fromEntries(clients.map((client) => [client.clientId, []]));
   for (const role of roles.filter((r) => r.client !== undefined)) ownEntry(rolesByClient, role.client!, () => []).push(roleJson(role));
 
+  const defaultRole = roles.find((role) => role.client === undefined && role.name === settings.defaultRole);
   return {
-    ...(settings.extra ?? {}),
-    ...(settings.id === undefined ? {} : { id: settings.id }),
-    realm,
-    enabled: settings.enabled,
-    accessTokenLifespan: settings.accessTokenLifespan,
-    ssoSessionIdleTimeout: settings.ssoSessionIdleTimeout,
-    ssoSessionMaxLifespan: settings.ssoSessionMaxLifespan,
-    clientSessionIdleTimeout: settings.clientSessionIdleTimeout,
-    clientSessionMaxLifespan: settings.clientSessionMaxLifespan,
-    revokeRefreshToken: settings.revokeRefreshToken,
-    refreshTokenMaxReuse: settings.refreshTokenMaxReuse,
-    notBefore: settings.notBefore,
-    defaultSignatureAlgorithm: settings.defaultSignatureAlgorithm,
+    ...realmRepresentation(settings, defaultRole, { export: true }),
     roles: { realm: roles.filter((r) => r.client === undefined).map(roleJson), client: rolesByClient },
-    defaultRole: { name: settings.defaultRole, composite: true, clientRole: false },
     groups: groupTree(groups),
     clients: clients.map(clientJson),
     users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUserRepresentation(client, { export: true })] : [])),
@@ -61,8 +50,6 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     ],
     clientScopeMappings: clientScopeMappings(clients, scopes),
     clientScopes: scopes.map(clientScopeJson),
-    defaultDefaultClientScopes: settings.defaultDefaultClientScopes,
-    defaultOptionalClientScopes: settings.defaultOptionalClientScopes,
     identityProviders: items.flatMap((item) => {
       if (item.kind !== 'identityProvider') return [];
       const { kind: _kind, ...idp } = item;

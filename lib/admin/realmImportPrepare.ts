@@ -91,7 +91,7 @@ async function storedClientsOf(table: ClientsTable, realm: string, clientIds: st
   const wanted = new Set(clientIds);
   return clientIds.length <= 50
     ? (await Promise.all(clientIds.map((clientId) => table.getClient(realm, clientId)))).filter((client) => client !== undefined)
-    : (await table.listRealmItems(realm, 'CLIENT#')).flatMap((item) => (item.kind === 'client' && wanted.has(item.clientId) ? [item] : []));
+    : (await table.listClients(realm)).filter((client) => wanted.has(client.clientId));
 }
 
 /**

@@ -19,7 +19,14 @@ import {
 import type { JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { AdminError } from './errors.js';
 import { clientScopeId, derivedUuid, roleId } from './ids.js';
-import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES, REALM_SETTINGS_FIELDS } from './keycloakRealm.js';
+import {
+  defaultRoleName,
+  isSignatureAlgorithm,
+  KEYCLOAK_DEFAULT_CLIENT_SCOPES,
+  KEYCLOAK_OPTIONAL_CLIENT_SCOPES,
+  KEYCLOAK_REALM_DEFAULTS as DEFAULTS,
+} from '../model/realmDefaults.js';
+import { REALM_SETTINGS_FIELDS } from '../representation/realm.js';
 import { extraFields, newMapperReport, readProtocolMappers, type MapperReport } from './realmImportMappers.js';
 import { ExportReader, isObject, join, type ImportProblem, type JsonObject, type Located } from './realmImportReader.js';
 import { realmNameProblem } from './realmName.js';
@@ -73,9 +80,6 @@ export interface ParseOptions {
 
 /** What the admin console's partial export writes in place of every client secret. */
 export const MASKED_SECRET = '**********';
-
-/** Signing keys live in KMS, which signs RSA and ECDSA; Keycloak's HS*, PS* and EdDSA have no key here. */
-const SIGNATURE_ALGORITHMS: readonly string[] = ['RS256', 'ES256'] satisfies SignatureAlgorithm[];
 
 /** The top-level keys this importer reads; every other key is reported in `skipped`. */
 const READ_KEYS = new Set<string>([...REALM_SETTINGS_FIELDS, 'roles', 'clientScopes', 'clients', 'users', 'scopeMappings', 'clientScopeMappings', 'groups', 'identityProviders']);
@@ -167,7 +171,7 @@ const describeRole = (owner: string | undefined, name: string) =>
 export function readDefaultRoleName(ctx: Context, json: JsonObject): string {
   const defaultRole = ctx.reader.object(json, 'defaultRole', '');
   const name = defaultRole === undefined ? undefined : ctx.reader.string(defaultRole, 'name', 'defaultRole');
-  return name || `default-roles-${ctx.realm}`;
+  return name || defaultRoleName(ctx.realm);
 }
 
 interface DeclaredRole {
@@ -436,15 +440,15 @@ export function readSettings(ctx: Context, json: JsonObject, defaultRole: string
   return {
     id: r.string(json, 'id', '') ?? derivedUuid('realm', ctx.realm, ctx.realm),
     realm: ctx.realm,
-    enabled: r.boolean(json, 'enabled', '', true),
-    accessTokenLifespan: r.count(json, 'accessTokenLifespan', '', 300, 1),
-    ssoSessionIdleTimeout: r.count(json, 'ssoSessionIdleTimeout', '', 1800),
-    ssoSessionMaxLifespan: r.count(json, 'ssoSessionMaxLifespan', '', 36000),
-    clientSessionIdleTimeout: r.count(json, 'clientSessionIdleTimeout', '', 0),
-    clientSessionMaxLifespan: r.count(json, 'clientSessionMaxLifespan', '', 0),
-    revokeRefreshToken: r.boolean(json, 'revokeRefreshToken', '', false),
-    refreshTokenMaxReuse: r.count(json, 'refreshTokenMaxReuse', '', 0),
-    notBefore: r.count(json, 'notBefore', '', 0),
+    enabled: r.boolean(json, 'enabled', '', DEFAULTS.enabled),
+    accessTokenLifespan: r.count(json, 'accessTokenLifespan', '', DEFAULTS.accessTokenLifespan, 1),
+    ssoSessionIdleTimeout: r.count(json, 'ssoSessionIdleTimeout', '', DEFAULTS.ssoSessionIdleTimeout),
+    ssoSessionMaxLifespan: r.count(json, 'ssoSessionMaxLifespan', '', DEFAULTS.ssoSessionMaxLifespan),
+    clientSessionIdleTimeout: r.count(json, 'clientSessionIdleTimeout', '', DEFAULTS.clientSessionIdleTimeout),
+    clientSessionMaxLifespan: r.count(json, 'clientSessionMaxLifespan', '', DEFAULTS.clientSessionMaxLifespan),
+    revokeRefreshToken: r.boolean(json, 'revokeRefreshToken', '', DEFAULTS.revokeRefreshToken),
+    refreshTokenMaxReuse: r.count(json, 'refreshTokenMaxReuse', '', DEFAULTS.refreshTokenMaxReuse),
+    notBefore: r.count(json, 'notBefore', '', DEFAULTS.notBefore),
     defaultSignatureAlgorithm: readSignatureAlgorithm(ctx, json),
     defaultRole,
     defaultDefaultClientScopes: readScopeList(ctx, json, 'defaultDefaultClientScopes', '', existingScopes(ctx, KEYCLOAK_DEFAULT_CLIENT_SCOPES)),
@@ -454,14 +458,10 @@ export function readSettings(ctx: Context, json: JsonObject, defaultRole: string
 }
 
 function readSignatureAlgorithm(ctx: Context, json: JsonObject): SignatureAlgorithm {
-  const alg = ctx.reader.string(json, 'defaultSignatureAlgorithm', '') ?? 'RS256';
+  const alg = ctx.reader.string(json, 'defaultSignatureAlgorithm', '') ?? DEFAULTS.defaultSignatureAlgorithm;
   if (isSignatureAlgorithm(alg)) return alg;
   ctx.reader.problem('defaultSignatureAlgorithm', `'${alg}' is not supported: signing keys are RS256 or ES256`);
   return 'RS256';
-}
-
-function isSignatureAlgorithm(alg: string): alg is SignatureAlgorithm {
-  return SIGNATURE_ALGORITHMS.includes(alg);
 }
 
 function existingScopes(ctx: Context, names: readonly string[]): string[] {

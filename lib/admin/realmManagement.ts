@@ -3,7 +3,6 @@ import type { ClientsTableItem } from '../store/clientsTable.js';
 import { roleId } from './ids.js';
 import { emptyRoleMappings, type ClientRecord, type Role } from '../store/model.js';
 import type { AdminContext } from './context.js';
-import { allRealmItems } from './lookup.js';
 
 /**
  * Keycloak's administration roles (AdminRoles, RealmManager.setupRealmAdminManagement): every
@@ -108,7 +107,7 @@ export function administrationItems(realm: string): ClientsTableItem[] {
  * Returns the items written; a second run writes nothing.
  */
 export async function ensureAdministration(ctx: AdminContext, realm: string): Promise<string[]> {
-  const items = await allRealmItems(ctx.table, realm);
+  const items = await ctx.table.listRealmItems(realm);
   const hasClient = items.some((item) => item.kind === 'client' && item.clientId === REALM_MANAGEMENT_CLIENT);
   const hasRole = (client: string | undefined, name: string) => items.some((item) => item.kind === 'role' && item.client === client && item.name === name);
   const missing = administrationItems(realm).filter((item) =>

@@ -1,37 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
-import { sk, sortKeyOf, type ClientsTableItem } from '../store/clientsTable.js';
-import { type ClientScope, type RealmSettings, type SigningKeyRecord } from '../store/model.js';
+import type { ClientsTableItem } from '../store/clientsTable.js';
+import { type ClientScope, type RealmSettings, type Role, type SigningKeyRecord } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';
-import { allRealmItems, findRealm, requireRealm } from './lookup.js';
+import { findRealm, requireRealm } from './lookup.js';
 import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { administrationItems, MASTER_REALM } from './realmManagement.js';
 import { claimRealm, OPERATOR, removeUnfinishedRealm, whileClaimed } from './realmClaim.js';
 import { realmNameProblem } from './realmName.js';
-import { KEYCLOAK_DEFAULT_CLIENT_SCOPES, KEYCLOAK_OPTIONAL_CLIENT_SCOPES } from './keycloakRealm.js';
+import { isSignatureAlgorithm, newRealmSettings } from '../model/realmDefaults.js';
+import type { RealmSettingFields } from '../representation/realm.js';
 
-/** The realm settings an operator may set (`realm create` and `realm update`). */
-export type RealmChanges = Partial<
-  Pick<
-    RealmSettings,
-    | 'enabled'
-    | 'accessTokenLifespan'
-    | 'ssoSessionIdleTimeout'
-    | 'ssoSessionMaxLifespan'
-    | 'clientSessionIdleTimeout'
-    | 'clientSessionMaxLifespan'
-    | 'revokeRefreshToken'
-    | 'refreshTokenMaxReuse'
-    | 'defaultSignatureAlgorithm'
-    | 'signingMode'
-    | 'notBefore'
-    | 'defaultDefaultClientScopes'
-    | 'defaultOptionalClientScopes'
-    | 'extra'
-  >
->;
+/**
+ * The realm settings an operator or an Admin API caller may set (`realm create`, `realm update`,
+ * a RealmRepresentation), in Keycloak's field names. `extra` is merged into the stored extras.
+ */
+export type RealmChanges = RealmSettingFields & Partial<Pick<RealmSettings, 'signingMode' | 'extra'>>;
 
 /**
  * What Keycloak gives a new realm, reduced to what a service-account token uses: the roles
@@ -71,25 +57,7 @@ export async function createRealm(
 ): Promise<CreatedRealm> {
   const problem = realmNameProblem(realm);
   if (problem !== undefined) throw new AdminError(`'${realm}' is not a valid realm name: it ${problem}`);
-  const settings = checkSettings({
-    id: options.id ?? randomUUID(),
-    realm,
-    enabled: true,
-    // Keycloak's defaults for a new realm.
-    accessTokenLifespan: 300,
-    ssoSessionIdleTimeout: 1800,
-    ssoSessionMaxLifespan: 36000,
-    clientSessionIdleTimeout: 0,
-    clientSessionMaxLifespan: 0,
-    revokeRefreshToken: false,
-    refreshTokenMaxReuse: 0,
-    notBefore: 0,
-    defaultSignatureAlgorithm: 'RS256',
-    defaultRole: `default-roles-${realm}`,
-    defaultDefaultClientScopes: [...KEYCLOAK_DEFAULT_CLIENT_SCOPES],
-    defaultOptionalClientScopes: [...KEYCLOAK_OPTIONAL_CLIENT_SCOPES],
-    ...changes,
-  });
+  const settings = checkSettings({ ...newRealmSettings(realm, options.id ?? randomUUID()), ...changes });
   // The name first, atomically; then the seconds of work (lib/admin/realmClaim.ts).
   const creator = options.creator ?? OPERATOR;
   if ((await claimRealm(ctx, realm, creator)) === 'exists') throw new AdminError(`realm '${realm}' already exists`, 'conflict');
@@ -117,7 +85,7 @@ export interface RealmView {
 
 export async function showRealm(ctx: AdminContext, realm: string): Promise<RealmView> {
   const settings = await requireRealm(ctx.table, realm);
-  const items = await allRealmItems(ctx.table, realm);
+  const items = await ctx.table.listRealmItems(realm);
   const count = (kind: ClientsTableItem['kind']) => items.filter((item) => item.kind === kind).length;
   return {
     settings,
@@ -131,16 +99,28 @@ export async function listRealms(ctx: AdminContext): Promise<RealmSettings[]> {
   return ctx.table.listRealmSettings();
 }
 
+/** Keycloak's partial update: a setting not given stays as it is, and `extra` is merged into the stored extras. */
 export async function updateRealm(ctx: AdminContext, realm: string, changes: RealmChanges): Promise<RealmSettings> {
-  if (Object.keys(changes).length === 0) throw new AdminError('nothing to update: give at least one setting (see --help)');
-  const settings = checkSettings({ ...(await requireRealm(ctx.table, realm)), ...changes });
+  if (Object.keys(changes).length === 0) throw new AdminError('nothing to update: give at least one setting');
+  const stored = await requireRealm(ctx.table, realm);
+  const settings = checkSettings({ ...stored, ...changes, ...(changes.extra ? { extra: { ...stored.extra, ...changes.extra } } : {}) });
   await ctx.table.putItem(realm, { kind: 'settings', ...settings });
   return settings;
 }
 
+/** The realm's settings, or undefined when there is no such realm. */
+export async function findRealmSettings(ctx: AdminContext, realm: string): Promise<RealmSettings | undefined> {
+  return findRealm(ctx.table, realm);
+}
+
+/** The realm's composite default role (RealmRepresentation's `defaultRole`); undefined if it was deleted. */
+export async function findDefaultRole(ctx: AdminContext, settings: RealmSettings): Promise<Role | undefined> {
+  return ctx.table.getRole(settings.realm, { name: settings.defaultRole });
+}
+
 /**
- * Deletes every item of the realm, settings first so the realm is gone for the token endpoint at
- * once. Its sessions are left to expire through the sessions table's TTL: with no realm they can
+ * Deletes every item of the realm (the store deletes its settings first, so the realm is gone
+ * for the token endpoint at once, and its claim last); how many. Its sessions are left to expire through the sessions table's TTL: with no realm they can
  * no longer be refreshed or introspected. KMS keys stay: the stage's are shared, and one made by
  * `keys rotate` is the operator's to schedule for deletion (`keys list --json` names it).
  */
@@ -152,28 +132,17 @@ export async function deleteRealm(ctx: AdminContext, realm: string, onProgress?:
   }
   // Keycloak's RealmsAdminResource: the admin realm holds every admin's rights.
   if (realm === MASTER_REALM) throw new AdminError("Can't remove master realm");
-  const items = await allRealmItems(ctx.table, realm);
-  const keys = items.map((item) => sortKeyOf(item)).sort((a, b) => Number(b === sk.settings) - Number(a === sk.settings));
-  let deleted = 0;
-  // Deletes in parallel, a bounded number at a time: a realm can hold tens of thousands of clients.
-  const PARALLEL = 16;
-  for (let i = 0; i < keys.length; i += PARALLEL) {
-    await Promise.all(keys.slice(i, i + PARALLEL).map((key) => ctx.table.deleteItem(realm, key)));
-    deleted = Math.min(i + PARALLEL, keys.length);
-    onProgress?.(deleted, keys.length);
-  }
-  // Last: until the claim is gone, nobody can create a realm of that name over the one being deleted.
-  await ctx.table.deleteItem(realm, sk.realmClaim);
-  return deleted;
+  return ctx.table.deleteRealmItems(realm, onProgress);
 }
 
+/** Keycloak's rules for the settings this service uses; each error names its RealmRepresentation field. */
 function checkSettings(settings: RealmSettings): RealmSettings {
-  if (settings.accessTokenLifespan < 1) throw new AdminError('--access-token-lifespan must be at least 1 second');
+  if (!Number.isInteger(settings.accessTokenLifespan) || settings.accessTokenLifespan < 1) throw new AdminError('accessTokenLifespan must be at least 1 second');
   for (const key of ['ssoSessionIdleTimeout', 'ssoSessionMaxLifespan', 'clientSessionIdleTimeout', 'clientSessionMaxLifespan', 'refreshTokenMaxReuse', 'notBefore'] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] < 0) throw new AdminError(`${key} must be a whole number, 0 or more`);
   }
-  if (settings.defaultSignatureAlgorithm !== 'RS256' && settings.defaultSignatureAlgorithm !== 'ES256') {
-    throw new AdminError('defaultSignatureAlgorithm must be RS256 or ES256');
+  if (!isSignatureAlgorithm(settings.defaultSignatureAlgorithm)) {
+    throw new AdminError(`defaultSignatureAlgorithm '${String(settings.defaultSignatureAlgorithm)}' is not supported: RS256 or ES256`);
   }
   return settings;
 }

@@ -1,16 +1,14 @@
-import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
-import { sk, type ClientsTableItem } from '../store/clientsTable.js';
-import type { Role, RoleMappings } from '../store/model.js';
+import { mappingRefs, sameRole, toMappings, type RoleName } from '../model/roleMappings.js';
+import type { Role } from '../store/model.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { roleId } from './ids.js';
-import { allRealmItems, allRoles, describeRole, findRole, requireClient, requireRealm, requireRole, resolveRoleRef, type RoleName } from './lookup.js';
+import { describeRole, requireClient, requireRealm, requireRole, resolveRoleRef } from './lookup.js';
 
 /**
- * Realm and client roles. Where a role is stored depends on whether it is composite (composites
- * under `META#ROLE#`, read by every grant's realm Query; plain roles under `ROLE#`, never read by a
- * grant), so every change that makes a role composite or plain also deletes its other item.
+ * Realm and client roles. A rename or a deletion reaches every item that names the role through
+ * the store's one reference rewrite (lib/store/roleReferences.ts), as a client rename does.
  */
 
 export interface RoleOptions {
@@ -28,11 +26,11 @@ export async function createRole(ctx: AdminContext, realm: string, role: RoleNam
   await checkOwner(ctx, realm, role);
   checkName(role.name);
   refuseForbiddenKeys(options);
-  if (await findRole(ctx.table, realm, role)) throw new AdminError(`${describeRole(role)} already exists in realm '${realm}'`, 'conflict');
+  if (await ctx.table.getRole(realm, role)) throw new AdminError(`${describeRole(role)} already exists in realm '${realm}'`, 'conflict');
   // Keycloak gives every role a random UUID when it is made.
   const base: Role = { id: randomUUID(), ...(role.client === undefined ? {} : { client: role.client }), name: role.name, composite: false };
   const created = withComposites(withFields(base, options), await compositeMembers(ctx, realm, role, options));
-  await writeRole(ctx, realm, created);
+  await ctx.table.putItem(realm, { kind: 'role', ...created });
   return created;
 }
 
@@ -49,21 +47,22 @@ export async function updateRole(ctx: AdminContext, realm: string, role: RoleNam
   if (renamed) {
     checkName(options.name!);
     const target = { client: stored.client, name: options.name! };
-    if (await findRole(ctx.table, realm, target)) throw new AdminError(`${describeRole(target)} already exists in realm '${realm}'`, 'conflict');
+    if (await ctx.table.getRole(realm, target)) throw new AdminError(`${describeRole(target)} already exists in realm '${realm}'`, 'conflict');
   }
   const members = await compositeMembers(ctx, realm, { client: stored.client, name: options.name ?? stored.name }, options);
   // The id is stored with the first change, so that it survives a rename.
   const updated = withComposites(withFields({ ...stored, id: roleId(realm, stored) }, options), members);
-  await writeRole(ctx, realm, updated);
-  if (renamed) {
-    await ctx.table.deleteItem(realm, sk.compositeRole(stored));
-    await ctx.table.deleteItem(realm, sk.plainRole(stored));
-    const from = describeRole(stored);
-    await rewriteRoleReferences(ctx, realm, (ref) => (describeRole(ref) === from ? { client: stored.client, name: updated.name } : ref));
-    const settings = await requireRealm(ctx.table, realm);
-    if (stored.client === undefined && settings.defaultRole === stored.name) {
-      await ctx.table.putItem(realm, { kind: 'settings', ...settings, defaultRole: updated.name });
-    }
+  if (!renamed) {
+    await ctx.table.putItem(realm, { kind: 'role', ...updated });
+    return updated;
+  }
+  // Written under its old name, then moved by the same rewrite that renames every reference to it.
+  await ctx.table.putItem(realm, { kind: 'role', ...updated, name: stored.name });
+  const to = stored.client === undefined ? { name: updated.name } : { client: stored.client, name: updated.name };
+  await ctx.table.rewriteRoleReferences(realm, (ref) => (sameRole(ref, stored) ? to : ref));
+  const settings = await requireRealm(ctx.table, realm);
+  if (stored.client === undefined && settings.defaultRole === stored.name) {
+    await ctx.table.putItem(realm, { kind: 'settings', ...settings, defaultRole: updated.name });
   }
   return updated;
 }
@@ -85,7 +84,7 @@ export async function removeComposites(ctx: AdminContext, realm: string, role: R
 
 export async function listRoles(ctx: AdminContext, realm: string, owner?: string): Promise<Role[]> {
   await requireRealm(ctx.table, realm);
-  return (await allRoles(ctx.table, realm))
+  return (await ctx.table.listRoles(realm, owner === undefined ? {} : { client: owner }))
     .filter((role) => owner === undefined || role.client === owner)
     .sort((a, b) => (a.client ?? '').localeCompare(b.client ?? '') || a.name.localeCompare(b.name));
 }
@@ -99,100 +98,8 @@ export async function deleteRole(ctx: AdminContext, realm: string, role: RoleNam
   const settings = await requireRealm(ctx.table, realm);
   if (role.client === undefined && role.name === settings.defaultRole) throw new AdminError(`'${role.name}' is the realm's default role and cannot be deleted`);
   await requireRole(ctx.table, realm, role);
-  await ctx.table.deleteItem(realm, sk.compositeRole(role));
-  await ctx.table.deleteItem(realm, sk.plainRole(role));
-  const referencesRemoved = await removeRoleReferences(ctx, realm, (ref) => ref.client === role.client && ref.name === role.name);
-  return { referencesRemoved };
-}
-
-/**
- * Removes the roles `matches` selects from every mapping in the realm and rewrites the items that
- * changed; returns how many. One scan of the realm: deleting is rare, and the mappings that name
- * a role are spread over every client.
- */
-export async function removeRoleReferences(ctx: AdminContext, realm: string, matches: (role: RoleName) => boolean): Promise<number> {
-  return rewriteRoleReferences(ctx, realm, (ref) => (matches(ref) ? undefined : ref));
-}
-
-/**
- * Replaces every role reference in the realm by what `rewrite` returns for it (undefined drops
- * it), and writes the items that changed; returns how many.
- */
-export async function rewriteRoleReferences(ctx: AdminContext, realm: string, rewrite: (role: RoleName) => RoleName | undefined): Promise<number> {
-  let changed = 0;
-  for (const item of await allRealmItems(ctx.table, realm)) {
-    const updated = rewriteItem(item, rewrite);
-    if (updated !== undefined) {
-      await ctx.table.putItem(realm, updated);
-      changed++;
-    }
-  }
-  return changed;
-}
-
-/** The item with its role references rewritten, or undefined when none changed. */
-function rewriteItem(item: ClientsTableItem, rewrite: (role: RoleName) => RoleName | undefined): ClientsTableItem | undefined {
-  switch (item.kind) {
-    case 'role': {
-      const composites = item.composites && mapMappings(item.composites, rewrite);
-      return composites ? { ...item, composites } : undefined;
-    }
-    case 'clientScope': {
-      const scopeMappings = mapMappings(item.scopeMappings, rewrite);
-      return scopeMappings ? { ...item, scopeMappings } : undefined;
-    }
-    case 'group': {
-      const roles = mapMappings(item.roles, rewrite);
-      return roles ? { ...item, roles } : undefined;
-    }
-    case 'client': {
-      const scopeMappings = mapMappings(item.scopeMappings, rewrite);
-      const roles = item.serviceAccount && mapMappings(item.serviceAccount.roles, rewrite);
-      if (!scopeMappings && !roles) return undefined;
-      return {
-        ...item,
-        scopeMappings: scopeMappings ?? item.scopeMappings,
-        ...(item.serviceAccount ? { serviceAccount: { ...item.serviceAccount, roles: roles ?? item.serviceAccount.roles } } : {}),
-      };
-    }
-    default:
-      return undefined;
-  }
-}
-
-/** The mappings without the matching roles, or undefined when none matched. */
-export function filterMappings(mappings: RoleMappings, matches: (role: RoleName) => boolean): RoleMappings | undefined {
-  return mapMappings(mappings, (ref) => (matches(ref) ? undefined : ref));
-}
-
-/** The mappings with each role replaced by `rewrite`'s result (undefined drops it), or undefined when nothing changed. */
-export function mapMappings(mappings: RoleMappings, rewrite: (role: RoleName) => RoleName | undefined): RoleMappings | undefined {
-  let changed = false;
-  const refs: RoleName[] = [];
-  for (const ref of mappingRefs(mappings)) {
-    const next = rewrite(ref);
-    if (next === undefined || next.client !== ref.client || next.name !== ref.name) changed = true;
-    if (next !== undefined) refs.push(next);
-  }
-  return changed ? toMappings(refs) : undefined;
-}
-
-/** Realm roles first, then client roles by owner, in stored order. */
-export function mappingRefs(mappings: RoleMappings): RoleName[] {
-  return [
-    ...mappings.realm.map((name) => ({ name })),
-    ...Object.entries(mappings.client).flatMap(([client, names]) => names.map((name) => ({ client, name }))),
-  ];
-}
-
-/** Role names grouped as RoleMappings, each once, in the order given. */
-export function toMappings(refs: RoleName[]): RoleMappings {
-  const mappings: RoleMappings = { realm: [], client: {} };
-  for (const ref of refs) {
-    const list = ref.client === undefined ? mappings.realm : ownEntry(mappings.client, ref.client, () => []);
-    if (!list.includes(ref.name)) list.push(ref.name);
-  }
-  return mappings;
+  const { rewritten } = await ctx.table.rewriteRoleReferences(realm, (ref) => (sameRole(ref, role) ? undefined : ref));
+  return { referencesRemoved: rewritten };
 }
 
 function withFields(role: Role, options: RoleOptions): Role {
@@ -227,7 +134,7 @@ async function compositeMembers(ctx: AdminContext, realm: string, role: RoleName
 
 async function writeComposites(ctx: AdminContext, realm: string, stored: Role, members: RoleName[]): Promise<Role> {
   const updated = withComposites({ ...stored, id: roleId(realm, stored) }, checkMembers(stored, members));
-  await writeRole(ctx, realm, updated);
+  await ctx.table.putItem(realm, { kind: 'role', ...updated });
   return updated;
 }
 
@@ -238,11 +145,6 @@ function checkMembers(role: RoleName, members: RoleName[]): RoleName[] {
 
 function checkName(name: string): void {
   if (name === '' || /[\u0000-\u001f]/.test(name)) throw new AdminError('a role name must not be empty or hold control characters');
-}
-
-async function writeRole(ctx: AdminContext, realm: string, role: Role): Promise<void> {
-  await ctx.table.putItem(realm, { kind: 'role', ...role });
-  await ctx.table.deleteItem(realm, role.composite ? sk.plainRole(role) : sk.compositeRole(role));
 }
 
 async function checkOwner(ctx: AdminContext, realm: string, role: RoleName): Promise<void> {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { sk } from '../store/clientsTable.js';
 import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
 import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import { saveClient } from './itemLimit.js';
@@ -74,8 +73,7 @@ export async function serviceAccountClaims(
   serviceAccounts: boolean,
 ): Promise<{ defaultClientScopes: string[]; protocolMappers?: ProtocolMapper[] }> {
   if (!serviceAccounts || defaults.includes(SERVICE_ACCOUNT_SCOPE)) return { defaultClientScopes: [...defaults] };
-  const scope = await ctx.table.listRealmItems(realm, sk.clientScope(SERVICE_ACCOUNT_SCOPE));
-  if (scope.some((item) => item.kind === 'clientScope' && item.name === SERVICE_ACCOUNT_SCOPE)) return { defaultClientScopes: [...defaults, SERVICE_ACCOUNT_SCOPE] };
+  if (await ctx.table.getClientScope(realm, SERVICE_ACCOUNT_SCOPE)) return { defaultClientScopes: [...defaults, SERVICE_ACCOUNT_SCOPE] };
   const notes = builtInClientScopes().find((s) => s.name === SERVICE_ACCOUNT_SCOPE)!.protocolMappers!;
   return { defaultClientScopes: [...defaults], protocolMappers: notes.map((mapper) => ({ ...mapper, id: randomUUID() })) };
 }

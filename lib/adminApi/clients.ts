@@ -15,7 +15,7 @@ import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticator.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
 import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
-import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
+import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from '../representation/json.js';
 import { checkNewMappers } from './protocolMappers.js';
 import { page } from './query.js';
 import { parseProtocolMapper } from '../representation/protocolMapper.js';
@@ -72,13 +72,13 @@ const KEYCLOAK_CLIENT_DEFAULTS: JsonObject = {
 const credential = (value?: string) => (value === undefined ? { type: 'secret' } : { type: 'secret', value });
 
 /** The client `{id}` names, or 404 `Could not find client`, or 403 when the caller could not list it anyway (ClientsResource.getClient). */
-async function clientOf(call: AdminCall): Promise<ClientRecord> {
+export async function clientOf(call: AdminCall): Promise<ClientRecord> {
   const client = await findClientById(call.admin, call.realm!.realm, call.params.id!);
   if (!client) throw call.may('list-clients') ? notFound('Could not find client') : forbidden();
   return client;
 }
 
-const clientExists = async (call: AdminCall) => {
+export const clientExists = async (call: AdminCall) => {
   await clientOf(call);
 };
 

@@ -3,6 +3,7 @@ import { clientScopeRoutes } from './clientScopes.js';
 import { evaluateScopesRoutes } from './evaluateScopes.js';
 import { groupRoutes } from './groups.js';
 import { identityProviderRoutes } from './identityProviders.js';
+import { keyRoutes } from './keys.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
@@ -11,6 +12,7 @@ import { roleByIdRoutes } from './rolesById.js';
 import type { AdminRoute } from './route.js';
 import { scopeMappingRoutes } from './scopeMappings.js';
 import { serverInfoRoutes } from './serverInfo.js';
+import { sessionRoutes } from './sessions.js';
 import { userGroupRoutes } from './userGroups.js';
 import { userRoutes } from './users.js';
 import { whoAmIRoutes } from './whoAmI.js';
@@ -38,4 +40,6 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...whoAmIRoutes,
   ...evaluateScopesRoutes,
   ...identityProviderRoutes,
+  ...sessionRoutes,
+  ...keyRoutes,
 ];

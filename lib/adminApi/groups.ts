@@ -4,7 +4,7 @@ import type { Group } from '../store/model.js';
 import { serviceAccountRepresentation } from './clients.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { GroupTree, nameMatches, type GroupAccess, type GroupView } from './groupsRepresentation.js';
-import { readString, type JsonObject } from './json.js';
+import { readString, type JsonObject } from '../representation/json.js';
 import { flag, page } from './query.js';
 import { parseAttributes } from '../representation/role.js';
 import { created, noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';

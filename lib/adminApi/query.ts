@@ -5,13 +5,17 @@
  */
 
 /** `first` and `max` as Keycloak reads them: a negative or unreadable value is ignored; `max` falls back to `defaultMax`. */
-export function page<T>(items: readonly T[], query: URLSearchParams, defaultMax?: number): T[] {
+export function pageBounds(query: URLSearchParams, defaultMax?: number): { first: number; max: number | undefined } {
   const int = (name: string) => {
     const value = query.get(name);
     return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
   };
-  const first = int('first') ?? 0;
-  const max = int('max') ?? defaultMax;
+  return { first: int('first') ?? 0, max: int('max') ?? defaultMax };
+}
+
+/** One page of `items` by `first` and `max` (pageBounds). */
+export function page<T>(items: readonly T[], query: URLSearchParams, defaultMax?: number): T[] {
+  const { first, max } = pageBounds(query, defaultMax);
   return items.slice(first, max === undefined ? undefined : first + max);
 }
 

@@ -1,13 +1,12 @@
-import { findRole } from '../admin/lookup.js';
-import { REALM_SETTINGS_FIELDS } from '../admin/keycloakRealm.js';
 import { importRealmExport } from '../admin/realmImport.js';
 import { apiCreator } from '../admin/realmClaim.js';
 import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
-import { createRealm, deleteRealm, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
-import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
+import { createRealm, deleteRealm, findDefaultRole, findRealmSettings, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
+import { briefRealmRepresentation, parseRealmRepresentation, realmRepresentation } from '../representation/realm.js';
+import { readString, type JsonObject } from '../representation/json.js';
+import type { RealmSettings } from '../store/model.js';
 import { badRequest, conflict, conflictAs, forbidden } from './errors.js';
-import { extras, readBoolean, readInteger, readObject, readString, readStringArray, type JsonObject } from './json.js';
 import { rightsIn } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
@@ -18,27 +17,6 @@ import { created, noContent, ok, type AdminCall, type AdminRoute } from './route
  * SMTP, flows, password policy, …) are kept as sent in the realm's `extra` and returned on read.
  */
 
-/** RealmRepresentation fields stored in RealmSettings, so not kept as extras. */
-const MODELLED = new Set<string>(REALM_SETTINGS_FIELDS);
-
-/** Nested collections of a realm export: imported on create, ignored on update (Keycloak's updateRealm ignores them too). */
-const NESTED = new Set([
-  'users',
-  'clients',
-  'roles',
-  'clientScopes',
-  'scopeMappings',
-  'clientScopeMappings',
-  'groups',
-  'defaultRoles',
-  'components',
-  'keys',
-  'identityProviders',
-  'authenticationFlows',
-  'federatedUsers',
-  'clientTemplates',
-]);
-
 /**
  * Realms made through the API sign with envelope keys (a key pair KMS generates, stored wrapped
  * under the stage's secrets key): the admin function may not create KMS keys, which a `kms` realm's
@@ -46,82 +24,17 @@ const NESTED = new Set([
  */
 const NEW_REALM_SIGNING = 'envelope' as const;
 
-function realmChanges(body: JsonObject): RealmChanges {
-  // The provider sends `"defaultSignatureAlgorithm": ""` whenever its config leaves it out;
-  // Keycloak stores the empty string, which means "unset" (RS256). Empty leaves it unchanged here.
-  const sent = readString(body, 'defaultSignatureAlgorithm');
-  const algorithm = sent === '' ? undefined : sent;
-  const changes: RealmChanges = {
-    enabled: readBoolean(body, 'enabled'),
-    accessTokenLifespan: readInteger(body, 'accessTokenLifespan'),
-    ssoSessionIdleTimeout: readInteger(body, 'ssoSessionIdleTimeout'),
-    ssoSessionMaxLifespan: readInteger(body, 'ssoSessionMaxLifespan'),
-    clientSessionIdleTimeout: readInteger(body, 'clientSessionIdleTimeout'),
-    clientSessionMaxLifespan: readInteger(body, 'clientSessionMaxLifespan'),
-    revokeRefreshToken: readBoolean(body, 'revokeRefreshToken'),
-    refreshTokenMaxReuse: readInteger(body, 'refreshTokenMaxReuse'),
-    notBefore: readInteger(body, 'notBefore'),
-    defaultSignatureAlgorithm: algorithm as SignatureAlgorithm | undefined,
-    defaultDefaultClientScopes: readStringArray(body, 'defaultDefaultClientScopes'),
-    defaultOptionalClientScopes: readStringArray(body, 'defaultOptionalClientScopes'),
-  };
-  if (algorithm !== undefined && algorithm !== 'RS256' && algorithm !== 'ES256') {
-    throw badRequest(`Unsupported defaultSignatureAlgorithm '${algorithm}': RS256 or ES256`);
-  }
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as RealmChanges;
+/** RealmRepresentation with its default role, as Keycloak's RealmAdminResource.getRealm. */
+async function representation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
+  return realmRepresentation(settings, await findDefaultRole(call.admin, settings));
 }
-
-function realmExtras(body: JsonObject): JsonObject {
-  return extras(body, new Set([...MODELLED, ...NESTED]));
-}
-
-/**
- * RealmRepresentation: stored extras first, the modelled fields over them. Without
- * `defaultDefaultClientScopes`/`defaultOptionalClientScopes`: Keycloak's RealmAdminResource.getRealm
- * leaves them out (only an export carries them; the lists have their own endpoints), and the
- * provider's `keycloak_realm` would otherwise plan a change on every run.
- */
-async function realmRepresentation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
-  const defaultRole = await findRole(call.admin.table, settings.realm, { name: settings.defaultRole });
-  return {
-    ...settings.extra,
-    id: settings.id ?? settings.realm,
-    realm: settings.realm,
-    enabled: settings.enabled,
-    notBefore: settings.notBefore,
-    accessTokenLifespan: settings.accessTokenLifespan,
-    ssoSessionIdleTimeout: settings.ssoSessionIdleTimeout,
-    ssoSessionMaxLifespan: settings.ssoSessionMaxLifespan,
-    clientSessionIdleTimeout: settings.clientSessionIdleTimeout,
-    clientSessionMaxLifespan: settings.clientSessionMaxLifespan,
-    revokeRefreshToken: settings.revokeRefreshToken,
-    refreshTokenMaxReuse: settings.refreshTokenMaxReuse,
-    defaultSignatureAlgorithm: settings.defaultSignatureAlgorithm,
-    defaultRole: {
-      ...(defaultRole?.id ? { id: defaultRole.id } : {}),
-      name: settings.defaultRole,
-      description: defaultRole?.description ?? '${role_default-roles}',
-      composite: true,
-      clientRole: false,
-      containerId: settings.id ?? settings.realm,
-    },
-  };
-}
-
-/** Keycloak's toBriefRepresentation. */
-const briefRealm = (settings: RealmSettings) => ({
-  id: settings.id ?? settings.realm,
-  realm: settings.realm,
-  ...(typeof settings.extra?.displayName === 'string' ? { displayName: settings.extra.displayName } : {}),
-  enabled: settings.enabled,
-});
 
 async function list(call: AdminCall) {
   const brief = call.query.get('briefRepresentation') === 'true';
   const listed: JsonObject[] = [];
   for (const settings of await listRealms(call.admin)) {
     const rights = rightsIn(call.caller, settings.realm);
-    if (rights.has('view-realm')) listed.push(brief ? briefRealm(settings) : await realmRepresentation(call, settings));
+    if (rights.has('view-realm')) listed.push(brief ? briefRealmRepresentation(settings) : await representation(call, settings));
     // Keycloak lists a realm the caller administers in some other way by name only.
     else if (rights.size > 0) listed.push({ realm: settings.realm });
   }
@@ -142,17 +55,15 @@ async function create(call: AdminCall) {
   // create of the same name, even while this one is still making keys, is Keycloak's 409.
   const creator = apiCreator(call.caller.realm, call.caller.clientId);
   const DUPLICATE = 'Conflict detected. See logs for details';
+  const { settings, extra } = parseRealmRepresentation(body);
   if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
     // A whole realm export: import-realm's rules (ids kept, secrets hashed, realm-management included).
     await conflictAs(DUPLICATE, () => importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING, creator, createOnly: true }));
-    const imported = await call.admin.table.loadRealm(name);
-    const extra = realmExtras(body);
-    if (imported && Object.keys(extra).length > 0) {
-      await updateRealm(call.admin, name, { extra: { ...imported.settings.extra, ...extra } });
-    }
+    // The import keeps the extras it may (never the SMTP password); what this caller sent is theirs to read back.
+    if (Object.keys(extra).length > 0) await updateRealm(call.admin, name, { extra });
   } else {
     const id = readString(body, 'id');
-    const changes = { ...realmChanges(body), signingMode: NEW_REALM_SIGNING, extra: realmExtras(body) };
+    const changes = { ...settings, signingMode: NEW_REALM_SIGNING, extra };
     await conflictAs(DUPLICATE, () => createRealm(call.admin, name, changes, { ...(id ? { id } : {}), creator }));
   }
   return created(call.url('realms', name));
@@ -164,20 +75,20 @@ async function update(call: AdminCall) {
   const name = readString(body, 'realm');
   if (name !== undefined && name !== settings.realm) {
     if (settings.realm === MASTER_REALM) throw badRequest("Can't rename master realm");
-    if (await call.admin.table.loadRealm(name)) throw conflict('Realm with same name exists');
+    if (await findRealmSettings(call.admin, name)) throw conflict('Realm with same name exists');
     // Renaming moves every item to a new partition and re-wraps secrets bound to the realm name: LATER.
     throw badRequest('Renaming a realm is not supported by this service');
   }
-  const extra = realmExtras(body);
-  const changes: RealmChanges = { ...realmChanges(body), ...(Object.keys(extra).length > 0 ? { extra: { ...settings.extra, ...extra } } : {}) };
-  if (Object.keys(changes).length > 0) await updateRealm(call.admin, settings.realm, changes);
+  const { settings: changes, extra } = parseRealmRepresentation(body);
+  const withExtra: RealmChanges = { ...changes, ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+  if (Object.keys(withExtra).length > 0) await updateRealm(call.admin, settings.realm, withExtra);
   return noContent();
 }
 
 export const realmRoutes: AdminRoute[] = [
   { method: 'GET', path: '/realms', right: null, handle: list },
   { method: 'POST', path: '/realms', right: 'create-realm', handle: create },
-  { method: 'GET', path: '/realms/{realm}', right: 'view-realm', handle: async (call) => ok(await realmRepresentation(call, call.realm!)) },
+  { method: 'GET', path: '/realms/{realm}', right: 'view-realm', handle: async (call) => ok(await representation(call, call.realm!)) },
   { method: 'PUT', path: '/realms/{realm}', right: 'manage-realm', handle: update },
   {
     method: 'DELETE',

@@ -26,6 +26,7 @@ export type Right =
   | 'list-users'
   | 'view-users'
   | 'map-roles'
+  | 'manage-users'
   | 'view-identity-providers'
   | 'manage-identity-providers'
   | 'list-groups'
@@ -41,6 +42,7 @@ export const ALL_RIGHTS: readonly Right[] = [
   'list-users',
   'view-users',
   'map-roles',
+  'manage-users',
   'view-identity-providers',
   'manage-identity-providers',
   'list-groups',
@@ -62,6 +64,8 @@ export const RIGHTS_TABLE: Record<Exclude<Right, 'create-realm'>, readonly strin
   'list-users': ['query-users', 'view-users', 'manage-users'],
   'view-users': ['view-users', 'manage-users'],
   'map-roles': ['manage-users'],
+  // UserPermissions.requireManage: ending a user session (RealmAdminResource.deleteSession).
+  'manage-users': ['manage-users'],
   // RealmPermissions.canViewIdentityProviders / canManageIdentityProviders.
   'view-identity-providers': ['view-identity-providers', 'manage-identity-providers'],
   'manage-identity-providers': ['manage-identity-providers'],

@@ -1,5 +1,5 @@
 import { findClientById } from '../admin/clients.js';
-import type { RoleName } from '../admin/lookup.js';
+import type { RoleName } from '../model/roleMappings.js';
 import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';

@@ -1,5 +1,6 @@
 import { findClientById } from '../admin/clients.js';
-import { allRoles, describeRole, type RoleName } from '../admin/lookup.js';
+import { describeRole } from '../admin/lookup.js';
+import type { RoleName } from '../model/roleMappings.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings, withGroupRoles } from '../admin/mappings.js';
 import { grantGroupRoles, revokeGroupRoles } from '../admin/groups.js';
 import { roleId } from '../admin/ids.js';
@@ -90,7 +91,7 @@ async function target(call: AdminCall, kind: RoleMapper): Promise<Target> {
     owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Client not found');
   }
-  return { mapper, ...(owner ? { owner } : {}), roles: await allRoles(call.admin.table, call.params.realm!) };
+  return { mapper, ...(owner ? { owner } : {}), roles: await call.admin.table.listRoles(call.params.realm!) };
 }
 
 const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);

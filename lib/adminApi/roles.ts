@@ -1,4 +1,4 @@
-import { findRole, type RoleName } from '../admin/lookup.js';
+import type { RoleName } from '../model/roleMappings.js';
 import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
 import type { ClientRecord, Role } from '../store/model.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
@@ -59,7 +59,7 @@ async function create(call: AdminCall, container: Container) {
 }
 
 async function requireNamed(call: AdminCall, container: Container): Promise<Role> {
-  const role = await findRole(call.admin.table, call.realm!.realm, roleName(container, call.params.name!));
+  const role = await call.admin.table.getRole(call.realm!.realm, roleName(container, call.params.name!));
   if (!role) throw notFound('Could not find role');
   return role;
 }

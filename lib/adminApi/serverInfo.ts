@@ -1,4 +1,6 @@
 import { CLIENT_AUTHENTICATOR_TYPES } from '../model/clientAuthenticator.js';
+import type { ProtocolMapperRepresentation } from '../representation/protocolMapper.js';
+import { builtInClientScopes } from '../tokens/builtInScopes.js';
 import { configProperties } from '../tokens/mappers/configProperties.js';
 import { MAPPER_TYPES, OIDC } from '../tokens/mappers/registry.js';
 import { forbidden } from './errors.js';
@@ -32,14 +34,34 @@ function serverInfo() {
         id: type.id,
         name: type.name,
         category: 'Token mapper',
-        helpText: '',
+        helpText: type.helpText,
         priority: type.priority,
         properties: configProperties(type).map((property) => ({ secret: false, required: false, readOnly: false, ...property })),
       })),
     },
+    builtinProtocolMappers: { [OIDC]: builtinProtocolMappers() },
     clientInstallations: {},
     enums: {},
   };
+}
+
+/**
+ * The console's "Add predefined mappers" list (OIDCLoginProtocolFactory.getBuiltinMappers): the
+ * mappers of the built-in client scopes, once each by name, without ids (each is added as a new
+ * mapper), and only of the types this service applies: the Admin API refuses the others.
+ */
+type BuiltinMapper = Omit<ProtocolMapperRepresentation, 'id'>;
+let builtins: BuiltinMapper[] | undefined;
+function builtinProtocolMappers() {
+  if (!builtins) {
+    const byName = new Map<string, BuiltinMapper>();
+    for (const mapper of builtInClientScopes(() => '').flatMap((scope) => scope.protocolMappers ?? [])) {
+      if (!MAPPER_TYPES.has(mapper.protocolMapper) || byName.has(mapper.name)) continue;
+      byName.set(mapper.name, { name: mapper.name, protocol: mapper.protocol, protocolMapper: mapper.protocolMapper, consentRequired: false, config: { ...mapper.config } });
+    }
+    builtins = [...byName.values()];
+  }
+  return builtins;
 }
 
 export const serverInfoRoutes: AdminRoute[] = [

@@ -12,13 +12,8 @@ import { serviceAccountRepresentation } from './clients.js';
 
 /** Clients with a service account, in username order. One read of the realm's clients. */
 export async function serviceAccountClients(call: AdminCall): Promise<ClientRecord[]> {
-  const items = await call.admin.table.listRealmItems(call.params.realm!, 'CLIENT#');
-  return items
-    .flatMap((item) => {
-      if (item.kind !== 'client' || !item.serviceAccountsEnabled || !item.serviceAccount) return [];
-      const { kind: _kind, ...client } = item;
-      return [client];
-    })
+  return (await call.admin.table.listClients(call.params.realm!))
+    .filter((client) => client.serviceAccountsEnabled && client.serviceAccount !== undefined)
     .sort((a, b) => a.serviceAccount!.username.localeCompare(b.serviceAccount!.username));
 }
 

@@ -32,5 +32,5 @@ export function secretsKeyAlias(stage: string, service = SERVICE): string {
 
 /** What the admin operations need to know of a stage, named as infra/*.yml name its resources. */
 export function stageNames(stage: string, clientsTable = tableNames(stage).clients, service = SERVICE): StageNames {
-  return { stage, service, clientsTable, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
+  return { stage, service, clientsTable, sessionsTable: tableNames(stage, service).sessions, signingKeyAliases: signingKeyAliases(stage, service), secretsKeyId: secretsKeyAlias(stage, service) };
 }

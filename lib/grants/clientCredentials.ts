@@ -24,7 +24,7 @@ export const clientCredentials: Grant = {
     }
     const scope = resolveScope(form.get('scope'), client, realm.clientScopes);
     const now = runtime.now();
-    const session = usesRefreshTokens(client) ? await newSession(realm, issuer, client, client.serviceAccount, scope, form.get('scope') ?? '', now) : undefined;
+    const session = usesRefreshTokens(client) ? await newSession(realm, issuer, client, client.serviceAccount, scope, form.get('scope') ?? '', request.sourceIp, now) : undefined;
     const issued = await issueTokens({ realm, issuer, client, scope, issuedAt: now, sourceIp: request.sourceIp, session: session?.issued });
     // Signed first, stored second, returned last: if signing fails nothing is written; if the write
     // fails the signed tokens are dropped. No token is ever returned whose session was not stored.
@@ -33,7 +33,16 @@ export const clientCredentials: Grant = {
   },
 };
 
-async function newSession(realm: RealmContext, issuer: string, client: ClientRecord, user: ServiceAccountUser, scope: ResolvedScope, requestedScope: string, now: number) {
+async function newSession(
+  realm: RealmContext,
+  issuer: string,
+  client: ClientRecord,
+  user: ServiceAccountUser,
+  scope: ResolvedScope,
+  requestedScope: string,
+  ipAddress: string,
+  now: number,
+) {
   const timeouts = sessionTimeouts(realm.settings, client);
   const id = newSessionId();
   const refresh = newRefreshToken(id);
@@ -43,6 +52,7 @@ async function newSession(realm: RealmContext, issuer: string, client: ClientRec
     clientId: client.clientId,
     clientUuid: client.id,
     userId: user.id,
+    ipAddress,
     started: now,
     lastRefresh: now,
     expiresAt: now + timeouts.max,

@@ -1,6 +1,7 @@
 import type { ProtocolMapper } from '../store/model.js';
 import { unparsable } from '../admin/errors.js';
 import { optionalString } from './role.js';
+import { isForbiddenKey } from '../model/userKeys.js';
 
 /**
  * Keycloak's ProtocolMapperRepresentation, to and from the stored ProtocolMapper. Keycloak writes
@@ -56,8 +57,33 @@ export function parseStringMap(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || Array.isArray(value)) throw unparsable();
   const map: Record<string, string> = {};
   for (const [key, raw] of Object.entries(value)) {
+    // `map['__proto__'] = …` would not store a key; the callers' key rule refuses it first (userKeys.ts).
+    if (isForbiddenKey(key)) throw unparsable();
     const text = optionalString(raw);
     if (text !== undefined) map[key] = text;
   }
   return map;
+}
+
+/**
+ * Keycloak's ProtocolMapperEvaluationRepresentation (ClientScopeEvaluateResource): a mapper a
+ * client's tokens would run and what holds it, `client` (its own, `containerName` empty) or a
+ * `client-scope`.
+ */
+export interface ProtocolMapperEvaluationRepresentation {
+  mapperId: string;
+  mapperName: string;
+  containerId: string;
+  containerName: string;
+  containerType: 'client' | 'client-scope';
+  protocolMapper: string;
+}
+
+export function protocolMapperEvaluationRepresentation(mapper: ProtocolMapper, owner: { client: { id: string } } | { scope: { id: string; name: string } }): ProtocolMapperEvaluationRepresentation {
+  return {
+    mapperId: mapper.id,
+    mapperName: mapper.name,
+    ...('client' in owner ? { containerId: owner.client.id, containerName: '', containerType: 'client' as const } : { containerId: owner.scope.id, containerName: owner.scope.name, containerType: 'client-scope' as const }),
+    protocolMapper: mapper.protocolMapper,
+  };
 }

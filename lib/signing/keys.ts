@@ -35,10 +35,10 @@ export interface NewKeyOptions {
  */
 export async function createSigningKey(kms: KMSClient, table: ClientsTable, realm: string, options: NewKeyOptions): Promise<SigningKeyRecord> {
   const material = options.mode === 'envelope' ? await envelopeKeyMaterial(kms, realm, options) : await kmsKeyMaterial(kms, options);
-  const existing = (await table.listRealmItems(realm, 'META#KEY#')).flatMap((item) => (item.kind === 'key' ? [item] : []));
+  const existing = await table.listSigningKeys(realm);
   for (const key of existing) {
     if (key.kid !== material.kid && key.alg === options.alg && key.status === 'active') {
-      await table.putItem(realm, { ...key, status: 'passive', retireAt: options.now + options.retainPreviousFor });
+      await table.putItem(realm, { kind: 'key', ...key, status: 'passive', retireAt: options.now + options.retainPreviousFor });
     }
   }
   const record: SigningKeyRecord = { ...material, alg: options.alg, status: 'active', createdAt: existing.find((key) => key.kid === material.kid)?.createdAt ?? options.now };

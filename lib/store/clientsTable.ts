@@ -9,8 +9,21 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
 import { CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE, type IdentityProvider } from '../model/identityProvider.js';
+import type { RoleName, RoleRewrite } from '../model/roleMappings.js';
+import {
+  prefix,
+  realmPk,
+  realmVersionKey,
+  roleOwnerPrefix,
+  sk,
+  sortKeyOf,
+  sortKeysOf,
+  type ClientsTableItem,
+  type ItemKey,
+  type PepperRecord,
+  type RealmClaim,
+} from './clientsTableKeys.js';
 import type {
   ClientRecord,
   FederatedLink,
@@ -23,42 +36,10 @@ import type {
   Role,
   SigningKeyRecord,
 } from './model.js';
+import { itemSize } from './itemSize.js';
+import { rewriteItemRoles } from './roleReferences.js';
 
-/**
- * The clients table: one partition per realm (`pk = REALM#<realm>`).
- *
- * Sort keys are chosen so that everything realm-wide a grant needs is one Query on the `META#`
- * prefix (settings, composite roles, client scopes with their protocol mappers, groups, keys), while per-client data is one GetItem.
- * Plain (non-composite) roles live under `ROLE#`: a token can name them without reading them, so
- * they stay off the hot path even in realms with tens of thousands of clients.
- */
-export const sk = {
-  settings: 'META#CONFIG',
-  compositeRole: (role: { client?: string; name: string }) => `META#ROLE#${roleSortKey(role)}`,
-  plainRole: (role: { client?: string; name: string }) => `ROLE#${roleSortKey(role)}`,
-  clientScope: (name: string) => `META#SCOPE#${name}`,
-  /** By id, not path: renaming a group must not move its item. */
-  group: (id: string) => `META#GROUP#${id}`,
-  key: (kid: string) => `META#KEY#${kid}`,
-  /** One per realm, so a second writer's conditional put fails instead of adding a rival key. */
-  refreshKey: 'META#REFRESH_KEY',
-  client: (clientId: string) => `CLIENT#${clientId}`,
-  pepper: 'META#PEPPER',
-  identityProvider: (alias: string) => `META#IDP#${alias}`,
-  /**
-   * One per `federated-jwt` client, under META# so the realm's one Query brings the whole
-   * `(alias, sub) → clients` index to the token path. The subject is hashed: it is the external
-   * issuer's text, of any length, and a sort key holds at most 1 KB.
-   */
-  federatedLink: (link: FederatedLink) => `META#FED#${link.alias}\u0000${subjectKey(link.sub)}\u0000${link.clientId}`,
-  /**
-   * Who is making the realm, written before anything else of it (lib/admin/realmClaim.ts). Off
-   * `META#`, so the token path's one Query never reads it.
-   */
-  realmClaim: 'CLAIM',
-};
-
-const subjectKey = (sub: string) => createHash('sha256').update(sub, 'utf8').digest('base64url');
+export type { ClientsTableItem, ItemKey, PepperRecord, RealmClaim };
 
 /** The link a client's attributes declare, when it authenticates with `federated-jwt`. */
 export function federatedLinkOf(client: ClientRecord | undefined): FederatedLink | undefined {
@@ -68,52 +49,11 @@ export function federatedLinkOf(client: ClientRecord | undefined): FederatedLink
   return alias && sub ? { alias, sub, clientId: client.clientId } : undefined;
 }
 
-export const realmPk = (realm: string) => `REALM#${realm}`;
-
 /**
- * A realm's version: one small item, in a partition of its own, that every write of the realm's
- * items bumps after it lands. Containers read it (one GetItem) instead of reloading the realm when
- * their cache time has passed, and reload only when it moved (lib/realmContext.ts). Outside the
- * realm's partition so that deleting a realm leaves it behind: a realm deleted and made again
- * counts on from where it was, and a container holding the old realm sees a new version, never
- * the same number again.
+ * The clients table as a repository in Keycloak's nouns (realm settings, clients, roles, client
+ * scopes, groups, identity providers, keys). Its key layout (lib/store/clientsTableKeys.ts) is
+ * private: callers name items by what they are, never by sort key.
  */
-const realmVersionKey = (realm: string) => ({ pk: `REALM_VERSION#${realm}`, sk: 'VERSION' });
-
-// A NUL cannot appear in Keycloak client ids or role names, so realm and client roles never collide.
-function roleSortKey(role: { client?: string; name: string }): string {
-  return role.client === undefined ? `R\u0000${role.name}` : `C\u0000${role.client}\u0000${role.name}`;
-}
-
-export type ClientsTableItem =
-  | ({ kind: 'settings' } & RealmSettings)
-  | ({ kind: 'role' } & Role)
-  | ({ kind: 'clientScope' } & ClientScope)
-  | ({ kind: 'group' } & Group)
-  | ({ kind: 'key' } & SigningKeyRecord)
-  | ({ kind: 'refreshKey' } & RefreshKeyRecord)
-  | ({ kind: 'client' } & ClientRecord)
-  | ({ kind: 'pepper' } & PepperRecord)
-  | ({ kind: 'identityProvider' } & IdentityProvider)
-  | ({ kind: 'federatedLink' } & FederatedLink)
-  | ({ kind: 'realmClaim' } & RealmClaim);
-
-/**
- * A realm name taken by its creator (lib/admin/realmClaim.ts): `creating` until every item of the
- * realm is written, then `created`.
- */
-export interface RealmClaim {
-  creator: string;
-  claimedAt: number;
-  state: 'creating' | 'created';
-}
-
-/** The realm's client-secret pepper, wrapped under the stage's secrets key (lib/clientAuth/secretPepper.ts). */
-export interface PepperRecord {
-  ciphertext: string;
-  createdAt: number;
-}
-
 export class ClientsTable {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -131,7 +71,7 @@ export class ClientsTable {
     const federatedLinks: FederatedLink[] = [];
     let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
-    for (const item of await this.listRealmItems(realm, 'META#')) {
+    for (const item of await this.query(realm, prefix.realmWide)) {
       switch (item.kind) {
         case 'settings':
           settings = item;
@@ -212,8 +152,7 @@ export class ClientsTable {
 
   /** Every client of a realm (one paginated Query). */
   async listClients(realm: string): Promise<ClientRecord[]> {
-    const items = await this.listRealmItems(realm, 'CLIENT#');
-    return items.flatMap((item) => (item.kind === 'client' ? [item as ClientRecord] : []));
+    return ofKind(await this.query(realm, prefix.client), 'client');
   }
 
   /** Read strongly consistent: a realm has one pepper, and a reader right after its creation must see it. */
@@ -325,12 +264,20 @@ export class ClientsTable {
     return out.Item ? stripKeys<Record<string, unknown>>(out.Item) : undefined;
   }
 
+  /** Stores an item; a role also leaves the key of its other form (composite or plain) empty. */
   async putItem(realm: string, item: ClientsTableItem): Promise<void> {
-    await this.changing(realm, () => this.put(realm, item));
+    await this.changing(realm, async () => {
+      await this.put(realm, item);
+      for (const other of sortKeysOf(item).others) await this.delete(realm, other);
+    });
   }
 
-  async deleteItem(realm: string, sortKey: string): Promise<void> {
-    await this.changing(realm, () => this.delete(realm, sortKey));
+  /** Deletes the item `key` names; a role named without its form is deleted under both. */
+  async deleteItem(realm: string, key: ItemKey): Promise<void> {
+    await this.changing(realm, async () => {
+      const { key: sortKey, others } = sortKeysOf(key);
+      for (const each of [sortKey, ...others]) await this.delete(realm, each);
+    });
   }
 
   private async put(realm: string, item: ClientsTableItem): Promise<void> {
@@ -341,8 +288,106 @@ export class ClientsTable {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: realmPk(realm), sk: sortKey } }));
   }
 
-  /** Every item of a realm (for export and admin listings), optionally only those under a sort-key prefix. */
-  async listRealmItems(realm: string, prefix = ''): Promise<ClientsTableItem[]> {
+  /** Every item of a realm (export, deletion): one Query of its partition, paginated. */
+  async listRealmItems(realm: string): Promise<ClientsTableItem[]> {
+    return this.query(realm, '');
+  }
+
+  /** The realm's settings; undefined when the realm does not exist. Strongly consistent, as every admin read by key. */
+  async getRealmSettings(realm: string): Promise<RealmSettings | undefined> {
+    const item = await this.getConsistent(realm, sk.settings);
+    if (!item) return undefined;
+    const { kind: _kind, ...settings } = item as unknown as ClientsTableItem & { kind: 'settings' };
+    return settings;
+  }
+
+  /** A realm role (`client` undefined) or a client role, under whichever of its two keys it is stored. */
+  async getRole(realm: string, role: RoleName): Promise<Role | undefined> {
+    const found = await Promise.all([sk.compositeRole(role), sk.plainRole(role)].map((key) => this.getConsistent(realm, key)));
+    const item = found.find((each) => each !== undefined);
+    if (!item) return undefined;
+    const { kind: _kind, ...stored } = item as unknown as ClientsTableItem & { kind: 'role' };
+    return stored;
+  }
+
+  /** Every role of the realm, or only the roles of one client: composite roles first, then plain ones (two Queries). */
+  async listRoles(realm: string, owner: { client?: string } = {}): Promise<Role[]> {
+    const of = owner.client === undefined ? '' : roleOwnerPrefix(owner.client);
+    const [composite, plain] = await Promise.all([prefix.compositeRole, prefix.plainRole].map((form) => this.query(realm, form + of)));
+    return ofKind([...composite!, ...plain!], 'role');
+  }
+
+  async getClientScope(realm: string, name: string): Promise<ClientScope | undefined> {
+    const item = await this.getConsistent(realm, sk.clientScope(name));
+    if (!item) return undefined;
+    const { kind: _kind, ...scope } = item as unknown as ClientsTableItem & { kind: 'clientScope' };
+    return scope;
+  }
+
+  async listClientScopes(realm: string): Promise<ClientScope[]> {
+    return ofKind(await this.query(realm, prefix.clientScope), 'clientScope');
+  }
+
+  async listGroups(realm: string): Promise<Group[]> {
+    return ofKind(await this.query(realm, prefix.group), 'group');
+  }
+
+  async listIdentityProviders(realm: string): Promise<IdentityProvider[]> {
+    return ofKind(await this.query(realm, prefix.identityProvider), 'identityProvider');
+  }
+
+  async listSigningKeys(realm: string): Promise<SigningKeyRecord[]> {
+    return ofKind(await this.query(realm, prefix.key), 'key');
+  }
+
+  /**
+   * Deletes every item of a realm: its settings first, so the realm is gone for the token endpoint
+   * at once; its claim last, so nobody can create a realm of that name over the one being deleted.
+   * A bounded number in parallel: a realm can hold tens of thousands of clients. Returns how many.
+   */
+  async deleteRealmItems(realm: string, onProgress?: (deleted: number, total: number) => void): Promise<number> {
+    const rank = (item: ClientsTableItem) => (item.kind === 'settings' ? 0 : item.kind === 'realmClaim' ? 2 : 1);
+    const keys = (await this.listRealmItems(realm)).sort((a, b) => rank(a) - rank(b)).map(sortKeyOf);
+    const claim = keys.at(-1) === sk.realmClaim ? keys.pop() : undefined;
+    const PARALLEL = 16;
+    await this.changing(realm, async () => {
+      for (let i = 0; i < keys.length; i += PARALLEL) {
+        await Promise.all(keys.slice(i, i + PARALLEL).map((key) => this.delete(realm, key)));
+        onProgress?.(Math.min(i + PARALLEL, keys.length), keys.length);
+      }
+    });
+    if (claim) await this.delete(realm, claim);
+    return keys.length + (claim ? 1 : 0);
+  }
+
+  /**
+   * Rewrites every role reference of the realm (lib/store/roleReferences.ts) and writes the items
+   * that changed: a role the rewrite renames moves to its new key, one it drops is deleted. One
+   * strongly consistent Query of the partition, so a write the caller made just before is seen;
+   * renames and deletions are rare, and the mappings naming a role are spread over every client.
+   */
+  async rewriteRoleReferences(realm: string, rewrite: RoleRewrite, roleId?: (role: Role) => string): Promise<{ rewritten: number; deleted: number }> {
+    const counts = { rewritten: 0, deleted: 0 };
+    await this.changing(realm, async () => {
+      for (const item of await this.query(realm, '', true)) {
+        const result = rewriteItemRoles(item, rewrite, roleId);
+        if (result.change === 'none') continue;
+        const stale = sortKeysOf(item).key;
+        if (result.change === 'deleted') {
+          await this.delete(realm, stale);
+          counts.deleted++;
+          continue;
+        }
+        await this.put(realm, result.item);
+        if (sortKeyOf(result.item) !== stale) await this.delete(realm, stale);
+        counts.rewritten++;
+      }
+    });
+    return counts;
+  }
+
+  /** One paginated Query of the realm's items under a sort-key prefix (`''`: all of them). */
+  private async query(realm: string, keyPrefix: string, consistent = false): Promise<ClientsTableItem[]> {
     const items: ClientsTableItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -350,9 +395,10 @@ export class ClientsTable {
         new QueryCommand({
           TableName: this.tableName,
           // DynamoDB refuses an empty string in a key condition, so "every item" is the bare pk.
-          KeyConditionExpression: prefix === '' ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: prefix === '' ? { ':pk': realmPk(realm) } : { ':pk': realmPk(realm), ':prefix': prefix },
+          KeyConditionExpression: keyPrefix === '' ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: keyPrefix === '' ? { ':pk': realmPk(realm) } : { ':pk': realmPk(realm), ':prefix': keyPrefix },
           ExclusiveStartKey: startKey,
+          ...(consistent ? { ConsistentRead: true } : {}),
         }),
       );
       for (const raw of page.Items ?? []) items.push(stripKeys<ClientsTableItem>(raw));
@@ -384,7 +430,7 @@ export class ClientsTable {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           FilterExpression: filter,
           ExpressionAttributeNames: names,
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': 'CLIENT#', ':value': value },
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': prefix.client, ':value': value },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -449,6 +495,27 @@ export class ClientsTable {
     await this.changing(realm, () => Promise.all(Array.from({ length: Math.min(inFlight, batches.length) }, worker)));
   }
 
+  /**
+   * Writes a realm's items over what is stored (a realm import): as batchPut, and a role that
+   * changed form since (composite to plain or back) loses its item under the other key, else a
+   * stale composite would keep expanding into roles the new items no longer grant. Composite roles
+   * are few (default-roles-<realm> and a handful more): their plain key is deleted blindly, and
+   * the stored composites are read once to find those now plain.
+   */
+  async replaceRealmItems(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void): Promise<void> {
+    await this.batchPut(realm, items, onProgress);
+    const roles = ofKind(items, 'role');
+    const nowPlain = new Set(roles.filter((role) => !role.composite).map((role) => sk.compositeRole(role)));
+    const storedComposites = nowPlain.size === 0 ? [] : ofKind(await this.query(realm, prefix.compositeRole), 'role');
+    const stale = [
+      ...storedComposites.map((role) => sk.compositeRole(role)).filter((key) => nowPlain.has(key)),
+      ...roles.filter((role) => role.composite).map((role) => sk.plainRole(role)),
+    ];
+    if (stale.length > 0) await this.changing(realm, async () => {
+      for (const key of stale) await this.delete(realm, key);
+    });
+  }
+
   private async writeBatch(batch: Record<string, unknown>[]): Promise<void> {
     let requests = batch;
     for (let attempt = 0; requests.length > 0; attempt++) {
@@ -459,36 +526,23 @@ export class ClientsTable {
     }
   }
 
-  toItem(realm: string, item: ClientsTableItem): Record<string, unknown> {
+  /** The item's size as DynamoDB counts it against its 400 KB limit, its keys included (lib/store/itemSize.ts). */
+  storedSize(realm: string, item: ClientsTableItem): number {
+    return itemSize(this.toItem(realm, item));
+  }
+
+  private toItem(realm: string, item: ClientsTableItem): Record<string, unknown> {
     return { pk: realmPk(realm), sk: sortKeyOf(item), ...item };
   }
 }
 
-export function sortKeyOf(item: ClientsTableItem): string {
-  switch (item.kind) {
-    case 'settings':
-      return sk.settings;
-    case 'role':
-      return item.composite ? sk.compositeRole(item) : sk.plainRole(item);
-    case 'clientScope':
-      return sk.clientScope(item.name);
-    case 'group':
-      return sk.group(item.id);
-    case 'key':
-      return sk.key(item.kid);
-    case 'refreshKey':
-      return sk.refreshKey;
-    case 'client':
-      return sk.client(item.clientId);
-    case 'pepper':
-      return sk.pepper;
-    case 'identityProvider':
-      return sk.identityProvider(item.alias);
-    case 'federatedLink':
-      return sk.federatedLink(item);
-    case 'realmClaim':
-      return sk.realmClaim;
-  }
+/** The items of one kind, without their `kind`: what the rest of lib/ knows. */
+function ofKind<K extends ClientsTableItem['kind']>(items: ClientsTableItem[], kind: K): Omit<Extract<ClientsTableItem, { kind: K }>, 'kind'>[] {
+  return items.flatMap((item) => {
+    if (item.kind !== kind) return [];
+    const { kind: _kind, ...rest } = item as Extract<ClientsTableItem, { kind: K }>;
+    return [rest];
+  });
 }
 
 /** Drops the key attributes; what remains is the item as the rest of lib/ knows it. */

@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { committedEarlier, itemAfterConditionFailure, newWriteId, RETURN_ITEM_ON_CONDITION_FAILURE, WRITE_ID } from './exactWrite.js';
 
 /**
@@ -24,6 +24,8 @@ export interface SessionRecord {
    */
   clientUuid?: string;
   userId?: string;
+  /** The address the session started from (Keycloak's UserSessionModel.getIpAddress). Absent from older sessions. */
+  ipAddress?: string;
   /** Epoch seconds. */
   started: number;
   lastRefresh: number;
@@ -45,6 +47,20 @@ export interface SessionRecord {
 }
 
 const sessionKey = (id: string) => ({ pk: `SESSION#${id}` });
+
+/** infra/dynamodb.yml: the sessions of one client (by its internal id), by start time. */
+const BY_CLIENT_INDEX = 'byClient';
+
+/** What the `byClient` index holds of a session: what an admin listing shows, never a token hash. */
+export type SessionSummary = Pick<SessionRecord, 'id' | 'realm' | 'clientId' | 'clientUuid' | 'userId' | 'ipAddress' | 'started' | 'lastRefresh' | 'expiresAt'>;
+
+/** Which of a client's sessions still count: not past their max lifespan, used within their idle timeout. */
+export interface LiveSessions {
+  realm: string;
+  clientUuid: string;
+  now: number;
+  idleTimeout: number;
+}
 
 export class SessionsTable {
   constructor(
@@ -130,6 +146,46 @@ export class SessionsTable {
     }
   }
 
+  /**
+   * A client's live sessions, oldest first, skipping `first` and returning at most `max`. Reads
+   * the client's index partition only, a page at a time, and stops once it has enough: never the
+   * table. Expired sessions TTL has not removed yet are filtered out by DynamoDB.
+   */
+  async listByClient(live: LiveSessions, first: number, max: number): Promise<SessionSummary[]> {
+    const found: SessionSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...this.liveQuery(live), ...(start ? { ExclusiveStartKey: start } : {}) }));
+      for (const item of out.Items ?? []) found.push(summary(item));
+      start = out.LastEvaluatedKey;
+    } while (start && found.length < first + max);
+    return found.slice(first, first + max);
+  }
+
+  /** How many live sessions a client has (Keycloak's `session-count`), counted by DynamoDB. */
+  async countByClient(live: LiveSessions): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(new QueryCommand({ ...this.liveQuery(live), Select: 'COUNT', ...(start ? { ExclusiveStartKey: start } : {}) }));
+      count += out.Count ?? 0;
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  private liveQuery(live: LiveSessions) {
+    return {
+      TableName: this.tableName,
+      IndexName: BY_CLIENT_INDEX,
+      KeyConditionExpression: '#client = :client',
+      // Ids imported from a file are not unique across realms: the realm is part of the match.
+      FilterExpression: '#realm = :realm AND #expiresAt > :now AND #lastRefresh > :idleSince',
+      ExpressionAttributeNames: { '#client': 'clientUuid', '#realm': 'realm', '#expiresAt': 'expiresAt', '#lastRefresh': 'lastRefresh' },
+      ExpressionAttributeValues: { ':client': live.clientUuid, ':realm': live.realm, ':now': live.now, ':idleSince': live.now - live.idleTimeout },
+    };
+  }
+
   async delete(id: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: sessionKey(id) }));
   }
@@ -168,4 +224,9 @@ export class SessionsTable {
       return committedEarlier(err, this.doc, this.tableName, { pk: key }, writeId);
     }
   }
+}
+
+function summary(item: Record<string, unknown>): SessionSummary {
+  const { pk: _pk, ...rest } = item;
+  return rest as SessionSummary;
 }

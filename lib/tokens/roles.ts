@@ -47,7 +47,19 @@ export class RoleGraph {
  */
 export function rolesInScope(graph: RoleGraph, client: ClientRecord, scopes: ClientScope[], granted: Map<string, RoleRef>): RoleRef[] {
   if (client.fullScopeAllowed) return [...granted.values()];
+  const allows = scopeAllows(graph, client, scopes);
+  return [...granted.values()].filter(allows);
+}
+
+/**
+ * Whether the client may carry a role in its tokens with these client scopes in effect
+ * (ClientModel.hasScope and ClientScopeModel.hasScope, composites expanded): every role with
+ * `fullScopeAllowed`, else its own client roles and what its and the scopes' scope mappings hold.
+ * The token's roles and the admin Evaluate tab's granted roles both ask this.
+ */
+export function scopeAllows(graph: RoleGraph, client: ClientRecord, scopes: readonly ClientScope[]): (role: RoleRef) => boolean {
+  if (client.fullScopeAllowed) return () => true;
   const allowed = graph.expand(client.scopeMappings);
   for (const scope of scopes) for (const [key, role] of graph.expand(scope.scopeMappings)) allowed.set(key, role);
-  return [...granted].filter(([key, role]) => role.client === client.clientId || allowed.has(key)).map(([, role]) => role);
+  return (role) => role.client === client.clientId || allowed.has(roleKey(role));
 }

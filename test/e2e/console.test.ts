@@ -250,31 +250,63 @@ describe('the admin console', () => {
     await page.getByRole('table', { name: 'Role list' }).getByText(role).waitFor();
     await checkScreen('dedicated-scope');
 
+    // Mappers › By configuration: the Audience form is drawn from serverinfo's description of the type.
     await page.getByRole('tab', { name: 'Mappers' }).click();
-    await page.getByRole('button', { name: /Add mapper/ }).click();
-    await page.getByRole('menuitem', { name: 'By configuration' }).click();
-    await page.getByRole('dialog', { name: 'Configure a new mapper' }).getByRole('button', { name: 'Audience' }).click();
+    await page.getByRole('button', { name: 'Configure a new mapper' }).click();
+    await page.getByRole('dialog', { name: 'Configure a new mapper' }).getByRole('button', { name: 'Audience', exact: true }).click();
     await heading(page, 'Add mapper');
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('console audience');
+    await page.getByRole('combobox', { name: 'Included Client Audience' }).waitFor();
     await page.getByRole('textbox', { name: 'Included Custom Audience', exact: true }).fill(`aud-${suffix}`);
+    // Keycloak's defaults for a new audience mapper: access token on, ID token off.
+    assert.equal(await page.getByRole('switch', { name: 'Add to access token', exact: true }).isChecked(), true);
+    assert.equal(await page.getByRole('switch', { name: 'Add to ID token', exact: true }).isChecked(), false);
+    await checkScreen('add-mapper');
     await page.getByRole('button', { name: 'Save' }).click();
     await alertText(page, 'Mapping successfully created');
-    await page.getByRole('table', { name: 'Mappers' }).getByText('console audience').waitFor();
+    await page.getByRole('table', { name: 'Mappers' }).getByRole('link', { name: 'console audience' }).waitFor();
 
-    // Client scopes › Evaluate shows the token the client would get: that audience, that role only.
+    // Mappers › From predefined mappers: the built-in "upn" mapper, added as it is.
+    await page.getByRole('button', { name: /Add mapper/ }).click();
+    await page.getByRole('menuitem', { name: 'From predefined mappers' }).click();
+    const predefined = page.getByRole('dialog', { name: 'Add predefined mappers' });
+    await predefined.getByRole('checkbox', { name: 'Select upn', exact: true }).check();
+    await checkScreen('predefined-mappers');
+    await predefined.getByRole('button', { name: 'Add', exact: true }).click();
+    await alertText(page, 'Mapping successfully created');
+    await page.getByRole('table', { name: 'Mappers' }).getByRole('link', { name: 'upn', exact: true }).waitFor();
+    await checkScreen('mappers');
+
+    // Client scopes › Evaluate: the two mappers among the effective ones, exactly the mapped role, and the token.
     await page.getByRole('tab', { name: 'Client scopes', exact: true }).click();
     await page.getByRole('tab', { name: 'Evaluate' }).click();
-    await page.getByLabel('Generated token').filter({ hasText: `aud-${suffix}` }).waitFor();
-    const evaluated = JSON.parse((await page.getByLabel('Generated token').textContent())!) as Record<string, any>;
+    const effective = page.getByRole('table', { name: 'Effective protocol mappers' });
+    for (const name of ['console audience', 'upn']) {
+      await effective.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) }).getByRole('cell', { name: `${clientId}-dedicated`, exact: true }).waitFor();
+    }
+    await checkScreen('evaluate');
+    await page.getByRole('tab', { name: 'Effective role scope mappings' }).click();
+    const scopeRoles = page.getByRole('table', { name: 'Effective role scope mappings' });
+    await scopeRoles.waitFor();
+    const grantedRows = await scopeRoles.getByRole('row').all();
+    const grantedRoles = await Promise.all(grantedRows.slice(1).map((row) => row.getByRole('cell').first().textContent()));
+    assert.deepEqual(grantedRoles, [role]);
+    await checkScreen('evaluate-roles');
+    await page.getByRole('tab', { name: 'Generated access token' }).click();
+    const generated = page.getByRole('tabpanel', { name: 'Generated access token' }).getByLabel('Generated access token', { exact: true });
+    await generated.filter({ hasText: `aud-${suffix}` }).waitFor();
+    const evaluated = JSON.parse((await generated.textContent())!) as Record<string, any>;
     assert.deepEqual(evaluated.realm_access, { roles: [role] });
     assert.deepEqual([evaluated.aud].flat(), [`aud-${suffix}`]);
-    await checkScreen('evaluate');
+    assert.equal(evaluated.upn, `service-account-${clientId}`);
+    await checkScreen('evaluate-token');
 
     // Outside the browser: the seed request with the copied secret.
     const granted = claims((await token('demo', clientId, secret)).body.access_token!);
     assert.deepEqual(granted.realm_access, { roles: [role] });
     assert.equal(granted.resource_access, undefined);
     assert.deepEqual([granted.aud].flat(), [`aud-${suffix}`]);
+    assert.equal(granted.upn, `service-account-${clientId}`);
   });
 
   it('regenerates the secret after the confirmation: the old one fails, the new one works', async () => {

@@ -16,6 +16,8 @@ import { assertion, assertionForm } from '../support/assertions.js';
 import { adminCliInProcess } from '../support/adminCli.js';
 import { apiEvent, basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
+import { storedAt } from '../support/storedKeys.js';
+import { sk } from '../../lib/store/clientsTableKeys.js';
 
 let stack: TestStack;
 /** Seconds added to the stack's clock, to pass a grace period without waiting for it. */
@@ -253,7 +255,7 @@ describe('roles', () => {
     // Keycloak gives every new role a random UUID, kept from then on.
     assert.match(reportingId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.deepEqual(reporting, { name: 'reporting', composite: true, composites: { realm: ['auditor'], client: { 'product-api': ['read'] } } });
-    assert.equal((await stack.table.listRealmItems('demo', 'META#ROLE#R\u0000reporting')).length, 1);
+    assert.ok(await storedAt(stack, 'demo', sk.compositeRole({ name: 'reporting' })));
     await ok(['role', 'create', 'demo', 'export', '--client', 'product-api']);
     await fails(['role', 'create', 'demo', 'auditor'], 1, /already exists/);
     await fails(['role', 'create', 'demo', 'x', '--composite-of', 'ghost'], 1, /no role 'ghost'/);
@@ -272,8 +274,8 @@ describe('roles', () => {
 
   it('update: a composite made plain moves to the plain sort key, and tokens stop expanding it', async () => {
     await ok(['role', 'update', 'demo', 'reporting', '--plain']);
-    assert.equal((await stack.table.listRealmItems('demo', 'META#ROLE#R\u0000reporting')).length, 0);
-    assert.equal((await stack.table.listRealmItems('demo', 'ROLE#R\u0000reporting')).length, 1);
+    assert.ok(!(await storedAt(stack, 'demo', sk.compositeRole({ name: 'reporting' }))));
+    assert.ok(await storedAt(stack, 'demo', sk.plainRole({ name: 'reporting' })));
     const secret = (await json(['client', 'rotate-secret', 'demo', 'reporter'])).secret;
     const token = await claims('reporter', secret);
     assert.ok(realmRoles(token).has('reporting'));
@@ -282,7 +284,7 @@ describe('roles', () => {
     const { id: againId, ...again } = await json(['role', 'update', 'demo', 'reporting', '--composite-of', 'auditor', '--description', 'Reports']);
     assert.equal(againId, (await json(['role', 'list', 'demo'])).find((r: { name: string }) => r.name === 'reporting').id);
     assert.deepEqual(again, { name: 'reporting', description: 'Reports', composite: true, composites: { realm: ['auditor'], client: {} } });
-    assert.equal((await stack.table.listRealmItems('demo', 'ROLE#R\u0000reporting')).length, 0);
+    assert.ok(!(await storedAt(stack, 'demo', sk.plainRole({ name: 'reporting' }))));
     assert.ok(realmRoles(await claims('reporter', secret)).has('auditor'));
     await fails(['role', 'update', 'demo', 'reporting', '--composite-of', 'reporting'], 1, /cannot contain itself/);
   });
@@ -290,17 +292,15 @@ describe('roles', () => {
   it('delete removes it from service accounts, scope mappings, composites and client scopes', async () => {
     await ok(['sa', 'grant', 'demo', 'full-scope-client', 'auditor']);
     await ok(['scope', 'add', 'demo', 'product-sa-client', 'auditor']);
-    const scope = (await stack.table.listRealmItems('demo', 'META#SCOPE#offline_access'))[0]!;
-    assert.ok(scope.kind === 'clientScope');
-    await stack.table.putItem('demo', { ...scope, scopeMappings: { realm: ['offline_access', 'auditor'], client: {} } });
+    const scope = (await stack.table.getClientScope('demo', 'offline_access'))!;
+    await stack.table.putItem('demo', { kind: 'clientScope', ...scope, scopeMappings: { realm: ['offline_access', 'auditor'], client: {} } });
 
     const result = await json(['role', 'delete', 'demo', 'auditor']);
     assert.equal(result.referencesRemoved, 4);
-    assert.deepEqual(await stack.table.listRealmItems('demo', 'ROLE#R\u0000auditor'), []);
+    assert.equal(await stack.table.getRole('demo', { name: 'auditor' }), undefined);
     assert.ok(!(await stack.table.getClient('demo', 'full-scope-client'))!.serviceAccount!.roles.realm.includes('auditor'));
     assert.ok(!(await stack.table.getClient('demo', 'product-sa-client'))!.scopeMappings.realm.includes('auditor'));
-    const after = (await stack.table.listRealmItems('demo', 'META#SCOPE#offline_access'))[0]!;
-    assert.ok(after.kind === 'clientScope');
+    const after = (await stack.table.getClientScope('demo', 'offline_access'))!;
     assert.deepEqual(after.scopeMappings.realm, ['offline_access']);
     const roles = await json(['role', 'list', 'demo']);
     assert.deepEqual(roles.find((r: { name: string }) => r.name === 'reporting').composites, { realm: [], client: {} });

@@ -63,8 +63,8 @@ describe('client-scope', () => {
     const renamed = await json(['client-scope', 'update', 'demo', 'profile', '--rename', 'profile-v2']);
     assert.equal(renamed.name, 'profile-v2');
     assert.ok((await stack.table.getClient('demo', 'billing-job'))!.defaultClientScopes.includes('profile-v2'));
-    const items = await stack.table.listRealmItems('demo', 'META#SCOPE#profile');
-    assert.deepEqual(items.map((item) => item.kind === 'clientScope' && item.name), ['profile-v2'], 'the item moved to its new key');
+    const scopes = (await stack.table.listClientScopes('demo')).filter((scope) => scope.name.startsWith('profile'));
+    assert.deepEqual(scopes.map((scope) => scope.name), ['profile-v2'], 'the item moved to its new key');
     await ok(['client-scope', 'delete', 'demo', 'reports']);
     await fails(['client-scope', 'delete', 'demo', 'reports'], 1, /does not exist/);
   });

@@ -10,6 +10,11 @@ import { Observability } from '../../lib/observability.js';
 import { AWS_CLIENT_PROFILES } from '../../lib/awsClients.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import type { RealmSettings } from '../../lib/store/model.js';
+import { startLocalIssuers, type LocalIssuers } from '../../examples/workload-identity/localIssuer.js';
+import { createClient } from '../../lib/admin/clients.js';
+import { createIdentityProvider } from '../../lib/admin/identityProviders.js';
+import { parseIdentityProvider } from '../../lib/representation/identityProvider.js';
+import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { LogWriter } from '../../lib/logWriter.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { apiEvent, basic } from '../support/events.js';
@@ -32,6 +37,8 @@ let proxy: FaultProxy;
 let runtime: Runtime;
 let doc: DynamoDBDocumentClient;
 let signingKey: Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let issuers: LocalIssuers;
+const ROLE_ARN = 'arn:aws:iam::123456789012:role/retry-lambda';
 
 async function token(body: string, headers: Record<string, string> = {}, sourceIp = '127.0.0.1') {
   const handler = httpHandler((request) => tokenEndpoint(runtime, request, tokenGrants), { noStore: true, log: () => undefined });
@@ -79,10 +86,22 @@ before(async () => {
     attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [{ ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256' }] }) },
     serviceAccount: { ...base.serviceAccount!, username: 'service-account-retry-jwt-client' },
   });
+  // An AWS account's STS issuer (examples/workload-identity) and a federated client for one role.
+  issuers = await startLocalIssuers();
+  const admin = {
+    names: { stage: 'test', service: 'sa-token-service', clientsTable: stack.table.tableName, signingKeyAliases: { RS256: 'x', ES256: 'x' }, secretsKeyId: secretsKeyAlias('test') },
+    table: stack.table,
+    kms: stack.kms,
+    now: () => Math.floor(Date.now() / 1000),
+    localStage: true,
+  };
+  await createIdentityProvider(admin, 'demo', parseIdentityProvider({ alias: 'aws', providerId: 'oidc', config: { issuer: issuers.issuer.sts, supportsClientAssertions: 'true', useJwksUrl: 'true', jwksUrl: issuers.jwksUrl.sts } }));
+  await createClient(admin, 'demo', 'retry-lambda', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': ROLE_ARN } });
 });
 
 after(async () => {
   await proxy.close();
+  await issuers.close();
 });
 
 for (const action of ['delay', 'drop'] as const) {
@@ -123,6 +142,14 @@ for (const action of ['delay', 'drop'] as const) {
       const jwt = await assertion({ clientId: 'retry-jwt-client', audience: ISSUER, key: signingKey, alg: 'RS256', kid: 'k1' });
       const first = await withLostAnswer(action, 'PutItem', 'JTI#', () => token(assertionForm(jwt)));
       assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal((await token(assertionForm(jwt))).status, 401, 'a real replay is still refused');
+    });
+
+    it('a federated assertion (an STS web identity token) is accepted once, not taken for its own replay', async () => {
+      const jwt = await issuers.stsWebIdentityToken(ISSUER, ROLE_ARN, { account: '123456789012', orgId: 'o-retry', region: 'eu-west-1' });
+      const first = await withLostAnswer(action, 'PutItem', 'JTI#demo#federated#', () => token(assertionForm(jwt)));
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.equal(JSON.parse(Buffer.from(first.body.access_token.split('.')[1], 'base64url').toString()).azp, 'retry-lambda');
       assert.equal((await token(assertionForm(jwt))).status, 401, 'a real replay is still refused');
     });
 

@@ -211,7 +211,7 @@ describe('federated-jwt through the token endpoint', () => {
     assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:temp:other' })))).status, 200);
     await deleteClient(ctx, 'demo', 'temp');
     assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:temp:other' })))).status, 401);
-    const links = (await stack.table.listRealmItems('demo', 'META#FED#')).filter((item) => item.kind === 'federatedLink' && item.clientId === 'temp');
+    const links = (await stack.table.listRealmItems('demo')).filter((item) => item.kind === 'federatedLink' && item.clientId === 'temp');
     assert.deepEqual(links, [], 'update and delete leave no link behind');
   });
 

@@ -104,7 +104,7 @@ describe('realm version: a deployed container past its realm cache time', () => 
   it('a realm deleted and made again never shows an old version number', async () => {
     const v1 = await stack.table.realmVersion('demo');
     const settings = (await stack.table.loadRealm('demo'))!.settings;
-    await stack.table.deleteItem('demo', 'META#CONFIG');
+    await stack.table.deleteItem('demo', { kind: 'settings' });
     await stack.table.putItem('demo', { kind: 'settings', ...settings });
     assert.equal(await stack.table.realmVersion('demo'), v1 + 2);
   });

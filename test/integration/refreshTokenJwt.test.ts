@@ -18,7 +18,7 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { encryptionContext } from '../../lib/kms/wrappedKey.js';
 import { ensureRefreshKey, refreshKeyOwner } from '../../lib/signing/refreshKey.js';
-import { sk, realmPk } from '../../lib/store/clientsTable.js';
+import { sk, realmPk } from '../../lib/store/clientsTableKeys.js';
 import type { RealmSettings, RefreshKeyRecord } from '../../lib/store/model.js';
 import { hashRefreshToken, newRefreshToken, newSessionId } from '../../lib/tokens/refreshToken.js';
 import { readFile } from 'node:fs/promises';
@@ -308,7 +308,7 @@ describe('opaque refresh tokens issued before the change', () => {
 
   it('a realm still without a refresh key issues opaque tokens until it gets one, made once', async () => {
     const record = (await stack.table.loadRealm('demo'))!.refreshKey!;
-    await stack.table.deleteItem('demo', sk.refreshKey);
+    await stack.table.deleteItem('demo', { kind: 'refreshKey' });
     try {
       const body = await grant();
       assert.match(body.refresh_token, /^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
@@ -319,7 +319,7 @@ describe('opaque refresh tokens issued before the change', () => {
       assert.deepEqual(made.map((m) => m.created).sort(), [false, true]);
       assert.equal(decodeProtectedHeader((await grant()).refresh_token).kid, made[0]!.record.kid);
     } finally {
-      await stack.table.deleteItem('demo', sk.refreshKey);
+      await stack.table.deleteItem('demo', { kind: 'refreshKey' });
       await stack.table.putItem('demo', { kind: 'refreshKey', ...record });
     }
   });
@@ -336,7 +336,7 @@ describe('where a realm gets its refresh-token key', () => {
     const imported = (await stack.table.getRefreshKey('imported-here'))!;
     assert.notEqual(imported.kid, (await stack.table.getRefreshKey('made-here'))!.kid);
     // A realm from before: no key until `keys ensure`, which makes it once.
-    await stack.table.deleteItem('imported-here', sk.refreshKey);
+    await stack.table.deleteItem('imported-here', { kind: 'refreshKey' });
     assert.match(await output(['keys', 'ensure', 'imported-here']), /^refresh-token key [0-9a-f-]{36} \(HS512\): created$/m);
     const made = (await stack.table.getRefreshKey('imported-here'))!;
     assert.match(await output(['keys', 'ensure', 'imported-here']), new RegExp(`^refresh-token key ${made.kid} \\(HS512\\): already there$`, 'm'));

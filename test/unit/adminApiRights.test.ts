@@ -39,7 +39,7 @@ describe('Admin API rights table (reference §2)', () => {
       'manage-clients': ['list-clients', 'manage-clients', 'view-clients'],
       'query-users': ['list-clients', 'list-users'],
       'view-users': ['list-groups', 'list-users', 'view-users'],
-      'manage-users': ['list-groups', 'list-users', 'manage-groups', 'map-roles', 'view-users'],
+      'manage-users': ['list-groups', 'list-users', 'manage-groups', 'manage-users', 'map-roles', 'view-users'],
       'query-groups': ['list-groups'],
       'create-client': [],
       'view-events': [],

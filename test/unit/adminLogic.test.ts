@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { clientView } from '../../lib/admin/clients.js';
 import { longestAccessTokenLifespan, retention } from '../../lib/admin/keys.js';
 import { signingKeyPolicy } from '../../lib/deployment/keyPolicy.js';
-import { filterMappings } from '../../lib/admin/roles.js';
+import { filterMappings } from '../../lib/model/roleMappings.js';
 import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
 
 const client = (attributes: Record<string, string> = {}): ClientRecord => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
-import { BatchWriteCommand, DeleteCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdminError } from '../../lib/admin/errors.js';
 import { importRealm, parseRealmExport, RealmImportError, type ImportProblem, type ParsedRealm, type StoredSecret } from '../../lib/admin/realmImport.js';
 import { verifySecret } from '../../lib/clientAuth/secretHash.js';
@@ -573,7 +573,9 @@ describe('importRealm', () => {
     const doc = {
       send: async (command: { input: unknown }) => {
         sent.push({ command: command.constructor.name, input: command.input });
-        return command instanceof QueryCommand ? { Items: storedMetaRoles } : {};
+        if (command instanceof QueryCommand) return { Items: storedMetaRoles };
+        if (command instanceof GetCommand) return { Item: storedMetaRoles.find((item) => item.sk === command.input.Key?.sk) };
+        return {};
       },
     };
     return { table: new ClientsTable(doc as unknown as DynamoDBDocumentClient, 'clients'), sent };

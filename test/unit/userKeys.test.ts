@@ -114,3 +114,16 @@ describe('realm import refuses forbidden keys and client ids, naming where', () 
     });
   });
 });
+
+describe('string-map readers refuse forbidden keys themselves', () => {
+  it('readStringMap and parseStringMap throw on __proto__ instead of dropping it into a prototype', async () => {
+    const { readStringMap } = await import('../../lib/representation/json.js');
+    const { parseStringMap } = await import('../../lib/representation/protocolMapper.js');
+    const body = JSON.parse('{"attributes":{"ok":"1","__proto__":"x"}}');
+    assert.throws(() => readStringMap(body, 'attributes'));
+    assert.throws(() => parseStringMap(body.attributes));
+    assert.deepEqual(readStringMap(JSON.parse('{"a":{"k":"v","n":2}}'), 'a'), { k: 'v', n: '2' });
+    assert.deepEqual(parseStringMap({ k: 'v' }), { k: 'v' });
+    assert.equal(Object.getPrototypeOf({}), Object.prototype);
+  });
+});

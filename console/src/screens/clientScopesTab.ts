@@ -6,13 +6,21 @@
 import { seg, type Json } from '../api.js';
 import { can, failure, type App } from '../app.js';
 import { alert, confirmDialog, dropdown, formGroup, h, kebab, modal, pageHeader, replace, select, switchControl, table, tabs, textInput } from '../dom.js';
+import { evaluateTab } from './evaluate.js';
+import { dedicatedMappers } from './mappers.js';
 import { roleMapping } from './roleMapping.js';
 
 type ScopeType = 'default' | 'optional';
 
 export async function clientScopesTab(app: App, body: HTMLElement, client: Json, path: string[]): Promise<void> {
-  if (path[0] === 'dedicated') return dedicatedScope(app, body, client, path[1] ?? 'mappers');
-  if (path[0] === 'evaluate') return evaluate(app, body, client);
+  if (path[0] === 'dedicated') return dedicatedScope(app, body, client, path[1] ?? 'mappers', path.slice(2));
+  const base = `clients/${seg(String(client.id))}/clientScopes`;
+  const subTabs = (current: 'setup' | 'evaluate') =>
+    tabs('Client scopes', [
+      { title: 'Setup', href: app.href(`${base}/setup`), current: current === 'setup' },
+      { title: 'Evaluate', href: app.href(`${base}/evaluate`), current: current === 'evaluate' },
+    ]);
+  if (path[0] === 'evaluate') return evaluateTab(app, body, client, subTabs('evaluate'));
   const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
   const [defaults, optionals, all] = await Promise.all([
     app.api.get<Json[]>(`${clientPath}/default-client-scopes`),
@@ -90,13 +98,9 @@ export async function clientScopesTab(app: App, body: HTMLElement, client: Json,
       { large: true },
     );
   };
-  const base = `clients/${seg(String(client.id))}/clientScopes`;
   replace(
     body,
-    tabs('Client scopes', [
-      { title: 'Setup', href: app.href(`${base}/setup`), current: true },
-      { title: 'Evaluate', href: app.href(`${base}/evaluate`), current: false },
-    ]),
+    subTabs('setup'),
     h('div', { class: 'toolbar' }, manage ? h('button', { type: 'button', class: 'primary', onclick: addDialog }, 'Add client scope') : null),
     table(
       'Client scopes',
@@ -121,7 +125,7 @@ export async function clientScopesTab(app: App, body: HTMLElement, client: Json,
 }
 
 /** The dedicated scope: Mappers (the client's own protocol mappers) and Scope (Full scope allowed, role scope mappings). */
-async function dedicatedScope(app: App, body: HTMLElement, client: Json, tab: string): Promise<void> {
+async function dedicatedScope(app: App, body: HTMLElement, client: Json, tab: string, rest: string[]): Promise<void> {
   const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
   const base = `clients/${seg(String(client.id))}/clientScopes/dedicated`;
   const manage = can.manageClients(app);
@@ -142,7 +146,7 @@ async function dedicatedScope(app: App, body: HTMLElement, client: Json, tab: st
         () => {
           alert('success', 'Scope mapping updated');
           client.fullScopeAllowed = full.checked;
-          void dedicatedScope(app, body, client, tab);
+          void dedicatedScope(app, body, client, tab, rest);
         },
         (err) => alert('danger', ...failure('Could not update scope mapping ', err)),
       ),
@@ -155,152 +159,5 @@ async function dedicatedScope(app: App, body: HTMLElement, client: Json, tab: st
     }
     return;
   }
-  const mappers = (client.protocolMappers as Json[] | undefined) ?? [];
-  const types = ((app.serverInfo.protocolMapperTypes as Record<string, Json[]> | undefined)?.['openid-connect'] ?? []).filter((type) => type.id === 'oidc-audience-mapper' || type.id === 'oidc-hardcoded-claim-mapper');
-  const typeName = (id: unknown) => String(((app.serverInfo.protocolMapperTypes as Record<string, Json[]> | undefined)?.['openid-connect'] ?? []).find((type) => type.id === id)?.name ?? id);
-  const configure = () =>
-    modal(
-      'Configure a new mapper',
-      [h('p', {}, 'Choose any of the mappings from this table'), h('ul', { class: 'choice-list' }, ...types.map((type) => h('li', {}, h('button', { type: 'button', class: 'link', onclick: () => { document.querySelector('dialog')?.remove(); mapperForm(app, content, client, String(type.id), String(type.name)); } }, String(type.name)))))],
-      (close) => [h('button', { type: 'button', class: 'link', onclick: close }, 'Cancel')],
-    );
-  replace(
-    content,
-    h('div', { class: 'toolbar' }, manage ? dropdown('Add mapper', [{ label: 'By configuration', onclick: configure }], { primary: true }) : null),
-    table(
-      'Mappers',
-      [
-        { title: 'Name', cell: (mapper) => String(mapper.name) },
-        { title: 'Category', cell: () => 'Token mapper' },
-        { title: 'Type', cell: (mapper) => typeName(mapper.protocolMapper) },
-        {
-          title: 'Actions',
-          cell: (mapper) =>
-            manage
-              ? kebab([
-                  {
-                    label: 'Delete',
-                    danger: true,
-                    onclick: () =>
-                      void app.api.delete(`${clientPath}/protocol-mappers/models/${seg(String(mapper.id))}`).then(
-                        async () => {
-                          alert('success', 'Mapping successfully deleted');
-                          const fresh = await app.api.get<Json>(clientPath);
-                          void dedicatedScope(app, body, fresh, tab);
-                        },
-                        (err) => alert('danger', ...failure('Could not delete mapping: ', err)),
-                      ),
-                  },
-                ])
-              : '',
-        },
-      ],
-      mappers,
-      { title: 'No mappers', message: 'If you want to add mappers, please click the button below to add some predefined mappers or to configure a new mapper.' },
-    ),
-  );
-}
-
-/** Add mapper: Audience or Hardcoded claim, with Keycloak's labels and config keys (keycloak-mappers.md §6). */
-function mapperForm(app: App, content: HTMLElement, client: Json, typeId: string, typeName: string): void {
-  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
-  const name = textInput('', { required: true });
-  const fields: [string, string, HTMLInputElement | HTMLSelectElement][] =
-    typeId === 'oidc-audience-mapper'
-      ? [
-          ['Included Client Audience', 'included.client.audience', textInput('')],
-          ['Included Custom Audience', 'included.custom.audience', textInput('')],
-        ]
-      : [
-          ['Token Claim Name', 'claim.name', textInput('')],
-          ['Claim value', 'claim.value', textInput('')],
-          ['Claim JSON Type', 'jsonType.label', select([['String', 'String'], ['long', 'long'], ['int', 'int'], ['boolean', 'boolean'], ['JSON', 'JSON']], 'String')],
-        ];
-  const switches: [string, string, HTMLInputElement][] = [
-    ['Add to ID token', 'id.token.claim', switchControl('Add to ID token', typeId !== 'oidc-audience-mapper')],
-    ['Add to access token', 'access.token.claim', switchControl('Add to access token', true)],
-    ['Add to lightweight access token', 'lightweight.claim', switchControl('Add to lightweight access token', false)],
-    ['Add to token introspection', 'introspection.token.claim', switchControl('Add to token introspection', true)],
-  ];
-  const form = h(
-    'form',
-    { class: 'section', novalidate: true },
-    formGroup('Mapper type', textInput(typeName, { readOnly: true })),
-    formGroup('Name', name, 'Name of the mapper', { required: true }),
-    ...fields.map(([label, , control]) => formGroup(label, control)),
-    ...switches.map(([label, , control]) => formGroup(label, control)),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save'), h('a', { class: 'button link', href: app.href(`clients/${seg(String(client.id))}/clientScopes/dedicated/mappers`) }, 'Cancel')),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    if (name.value.trim() === '') return alert('danger', 'Required field');
-    const config = Object.create(null) as Record<string, string>;
-    for (const [, key, control] of fields) if (control.value !== '') config[key] = control.value;
-    for (const [, key, control] of switches) config[key] = String((control as HTMLInputElement).checked);
-    void app.api.post(`${clientPath}/protocol-mappers/models`, { name: name.value.trim(), protocol: 'openid-connect', protocolMapper: typeId, config }).then(
-      () => {
-        alert('success', 'Mapping successfully created');
-        app.navigate(`clients/${seg(String(client.id))}/clientScopes/dedicated/mappers`);
-        window.dispatchEvent(new HashChangeEvent('hashchange'));
-      },
-      (err) => {
-        const [title, detail] = failure('', err);
-        alert('danger', `Could not create mapping: '${title}'`, detail);
-      },
-    );
-  });
-  replace(content, pageHeader('Add mapper', 'If you want more fine-grain control, you can create protocol mapper on this client'), form);
-}
-
-/**
- * Evaluate: the tokens the client's service account would get for a scope parameter (`openid`,
- * always, plus the chosen optional scopes), from `evaluate-scopes/generate-example-*`.
- */
-async function evaluate(app: App, body: HTMLElement, client: Json): Promise<void> {
-  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
-  const optional = await app.api.get<Json[]>(`${clientPath}/optional-client-scopes`);
-  const base = `clients/${seg(String(client.id))}/clientScopes`;
-  const chosen = new Set<string>();
-  const value = textInput('openid', { readOnly: true, label: 'Effective scope parameter' });
-  const output = h('pre', { class: 'code', tabindex: '0', 'aria-label': 'Generated token' });
-  const kinds = [
-    ['Generated access token', 'generate-example-access-token'],
-    ['Generated ID token', 'generate-example-id-token'],
-  ] as const;
-  let kind: string = kinds[0][1];
-  const tabList = h('div', { role: 'tablist', 'aria-label': 'Evaluate', 'aria-orientation': 'vertical', class: 'vertical-tabs' });
-  const refresh = async () => {
-    const scope = ['openid', ...chosen].join(' ');
-    value.value = scope;
-    for (const tab of tabList.querySelectorAll('button')) tab.setAttribute('aria-selected', String(tab.dataset.kind === kind));
-    try {
-      output.textContent = JSON.stringify(await app.api.get(`${clientPath}/evaluate-scopes/${kind}?scope=${encodeURIComponent(scope)}`), null, 2);
-    } catch (err) {
-      output.textContent = '';
-      alert('danger', ...failure('', err));
-    }
-  };
-  for (const [title, id] of kinds) {
-    tabList.appendChild(h('button', { type: 'button', role: 'tab', 'aria-selected': String(id === kind), 'data-kind': id, onclick: () => { kind = id; void refresh(); } }, title));
-  }
-  replace(
-    body,
-    tabs('Client scopes', [
-      { title: 'Setup', href: app.href(`${base}/setup`), current: false },
-      { title: 'Evaluate', href: app.href(`${base}/evaluate`), current: true },
-    ]),
-    h('p', {}, 'This page allows you to see all protocol mappers and role scope mappings'),
-    h(
-      'div',
-      { class: 'section' },
-      formGroup(
-        'Scope parameter',
-        h('div', { class: 'checkboxes', role: 'group', 'aria-label': 'Optional client scopes' }, ...optional.map((scope) => h('label', { class: 'checkbox' }, h('input', { type: 'checkbox', onchange: (event: Event) => { if ((event.target as HTMLInputElement).checked) chosen.add(String(scope.name)); else chosen.delete(String(scope.name)); void refresh(); } }), ` ${String(scope.name)}`))),
-        'You can copy/paste this value of scope parameter and use it in initial OpenID Connect Authentication Request sent from this client adapter. Default client scopes and selected optional client scopes will be used when generating token issued for this client',
-      ),
-      formGroup('Effective scope parameter', value),
-    ),
-    h('div', { class: 'evaluate' }, tabList, h('div', { role: 'tabpanel', class: 'evaluate-output' }, output)),
-  );
-  await refresh();
+  await dedicatedMappers(app, content, client, rest);
 }

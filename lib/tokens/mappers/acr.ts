@@ -7,6 +7,7 @@ import type { MapperInput, MapperType } from './types.js';
 export const acr: MapperType = {
   id: 'oidc-acr-mapper',
   name: 'Authentication Context Class Reference (ACR)',
+  helpText: 'Adds the authentication context class reference (acr) claim.',
   properties: [],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],

@@ -9,6 +9,7 @@ import type { MapperType } from './types.js';
 export const allowedOrigins: MapperType = {
   id: 'oidc-allowed-origins-mapper',
   name: 'Allowed Web Origins',
+  helpText: "Adds the client's web origins to the allowed-origins claim.",
   properties: [],
   priority: 0,
   tokens: ['access', 'introspection'],

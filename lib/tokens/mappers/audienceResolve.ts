@@ -8,6 +8,7 @@ import type { MapperType } from './types.js';
 export const audienceResolve: MapperType = {
   id: 'oidc-audience-resolve-mapper',
   name: 'Audience Resolve',
+  helpText: 'Adds to the audience (aud) every client for which the token holds at least one client role.',
   properties: [],
   priority: 30,
   reservedClaims: ['aud'],

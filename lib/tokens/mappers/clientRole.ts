@@ -16,6 +16,7 @@ const CLIENT_ID = '${client_id}';
 export const clientRole: MapperType = {
   id: 'oidc-usermodel-client-role-mapper',
   name: 'User Client Role',
+  helpText: 'Maps the client roles in the token to a claim.',
   properties: [
     { name: 'usermodel.clientRoleMapping.clientId', label: 'Client ID', helpText: 'Client whose roles are mapped; empty maps every client.', type: 'ClientList' },
     { name: 'usermodel.clientRoleMapping.rolePrefix', label: 'Client Role prefix', helpText: 'A prefix for each client role (optional).', type: 'String' },

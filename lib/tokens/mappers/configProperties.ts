@@ -52,7 +52,10 @@ const TOKEN_FLAGS: Readonly<Record<TokenKind, { name: string; label: string }>> 
 
 /**
  * Every property of a mapper type: its own, then the token switches its `tokens` allow (derived,
- * so a type never lists a switch it ignores). A type that ignores the switches has none.
+ * so a type never lists a switch it ignores). A type that ignores the switches has none. The
+ * switches' default values are what a new mapper's form starts with, as Keycloak's
+ * OIDCAttributeMapperHelper.addIncludeInTokensConfig gives them (on, but lightweight and token
+ * response off), not what an absent key means to the token path (lib/tokens/mapperPlan.ts).
  */
 export function configProperties(type: MapperType): ConfigProperty[] {
   if (type.ignoresFlags) return [...type.properties];
@@ -60,7 +63,7 @@ export function configProperties(type: MapperType): ConfigProperty[] {
     ...TOKEN_FLAGS[kind],
     helpText: `Should the claim be added to the ${TOKEN_FLAGS[kind].label.replace('Add to ', '')}?`,
     type: 'boolean',
-    defaultValue: kind === 'access' || kind === 'introspection' ? String(kind === 'introspection' || (type.onByDefault ?? false)) : 'false',
+    defaultValue: String(type.switchDefaults?.[kind] ?? kind !== 'tokenResponse'),
   }));
   const lightweight: ConfigProperty[] = type.tokens.includes('access')
     ? [{ name: 'lightweight.claim', label: 'Add to lightweight access token', helpText: 'Should the claim be added to the access token when it is lightweight?', type: 'boolean', defaultValue: 'false' }]

@@ -4,6 +4,7 @@ import type { MapperType } from './types.js';
 export const fullName: MapperType = {
   id: 'oidc-full-name-mapper',
   name: "User's full name",
+  helpText: "Maps the user's first and last name to the name claim.",
   properties: [],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],

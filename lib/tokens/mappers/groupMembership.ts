@@ -9,6 +9,7 @@ import { claimProblems } from './validation.js';
 export const groupMembership: MapperType = {
   id: 'oidc-group-membership-mapper',
   name: 'Group Membership',
+  helpText: 'Maps the groups the service account belongs to to a claim.',
   properties: [CLAIM_NAME, { name: 'full.path', label: 'Full group path', helpText: "Include the full path of the group, e.g. '/top/level1/level2'.", type: 'boolean', defaultValue: 'true' }],
   priority: 0,
   tokens: ['access', 'id', 'introspection'],

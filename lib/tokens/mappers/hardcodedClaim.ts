@@ -7,6 +7,7 @@ import { claimProblems } from './validation.js';
 export const hardcodedClaim: MapperType = {
   id: 'oidc-hardcoded-claim-mapper',
   name: 'Hardcoded claim',
+  helpText: 'Puts a fixed claim, with a fixed value, into the token.',
   properties: [CLAIM_NAME, { name: 'claim.value', label: 'Claim value', helpText: 'Value of the claim you want to hard code.', type: 'String' }, JSON_TYPE],
   priority: 0,
   tokens: ['access', 'id', 'introspection', 'tokenResponse'],

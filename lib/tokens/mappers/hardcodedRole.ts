@@ -9,6 +9,7 @@ import { parseRoleRef, required } from './validation.js';
 export const hardcodedRole: MapperType = {
   id: 'oidc-hardcoded-role-mapper',
   name: 'Hardcoded Role',
+  helpText: 'Adds a role to the token, whether or not the service account holds it.',
   properties: [{ name: 'role', label: 'Role', helpText: "Role to add to the token: 'clientId.role' for a client role.", type: 'Role' }],
   priority: 20,
   tokens: ['access', 'introspection'],

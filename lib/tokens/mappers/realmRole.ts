@@ -14,6 +14,7 @@ const REALM_ACCESS = 'realm_access.roles';
 export const realmRole: MapperType = {
   id: 'oidc-usermodel-realm-role-mapper',
   name: 'User Realm Role',
+  helpText: 'Maps the realm roles in the token to a claim.',
   properties: [
     { name: 'usermodel.realmRoleMapping.rolePrefix', label: 'Realm Role prefix', helpText: 'A prefix for each realm role (optional).', type: 'String' },
     MULTIVALUED,

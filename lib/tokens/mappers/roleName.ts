@@ -8,6 +8,7 @@ import { parseRoleRef, required } from './validation.js';
 export const roleName: MapperType = {
   id: 'oidc-role-name-mapper',
   name: 'Role Name Mapper',
+  helpText: 'Gives a role the token holds another name, or moves it to another client.',
   properties: [
     { name: 'role', label: 'Role', helpText: "Role name you want changed: 'clientId.role' for a client role.", type: 'Role' },
     { name: 'new.role.name', label: 'New Role Name', helpText: "The new role name: 'clientId.role' makes it a client role.", type: 'String' },

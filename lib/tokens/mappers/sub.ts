@@ -4,6 +4,7 @@ import type { MapperType } from './types.js';
 export const sub: MapperType = {
   id: 'oidc-sub-mapper',
   name: 'Subject (sub)',
+  helpText: "Adds the subject (sub) claim: the service account's user id.",
   properties: [],
   priority: -10,
   reservedClaims: ['sub'],

@@ -60,6 +60,8 @@ export interface MapperType {
   id: string;
   /** Keycloak's display type (ProtocolMapper.getDisplayType()). */
   name: string;
+  /** What it does, in one sentence (ProtocolMapper.getHelpText()): the console lists it under the name. */
+  helpText: string;
   /**
    * The settings this type reads, as Keycloak's getConfigProperties lists them; the token switches
    * (`access.token.claim`, …) are derived from `tokens` (lib/tokens/mappers/configProperties.ts).
@@ -69,6 +71,11 @@ export interface MapperType {
   priority: number;
   /** The tokens this type can write to; its flags are read only for these. */
   tokens: readonly TokenKind[];
+  /**
+   * A new mapper's token switches where the form starts them unlike Keycloak's usual (every
+   * switch on but lightweight and token response): the audience mapper starts with the ID token off.
+   */
+  switchDefaults?: Partial<Record<TokenKind, boolean>>;
   /** An absent `access.token.claim` / `introspection.token.claim` means yes (audience resolve, allowed origins). */
   onByDefault?: boolean;
   /** The reserved claims (lib/tokens/reservedClaims.ts) this type may write; none unless declared. */

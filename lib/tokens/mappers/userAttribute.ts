@@ -14,6 +14,7 @@ import { claimProblems, required } from './validation.js';
 export const userAttribute: MapperType = {
   id: 'oidc-usermodel-attribute-mapper',
   name: 'User Attribute',
+  helpText: "Maps an attribute of the service account's user to a token claim.",
   properties: [
     { name: 'user.attribute', label: 'User Attribute', helpText: 'Name of the stored user attribute.', type: 'String' },
     CLAIM_NAME,

@@ -11,6 +11,7 @@ import { claimProblems, required } from './validation.js';
 export const userProperty: MapperType = {
   id: 'oidc-usermodel-property-mapper',
   name: 'User Property',
+  helpText: "Maps a built-in property of the service account's user (username, email, …) to a token claim.",
   properties: [
     { name: 'user.attribute', label: 'Property', helpText: 'Name of the property method in the UserModel interface (username, email, firstName, lastName).', type: 'String' },
     CLAIM_NAME,

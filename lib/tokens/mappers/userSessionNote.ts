@@ -11,6 +11,7 @@ import { claimProblems, required } from './validation.js';
 export const userSessionNote: MapperType = {
   id: 'oidc-usersessionmodel-note-mapper',
   name: 'User Session Note',
+  helpText: 'Maps a note of the session (client_id, clientHost, clientAddress) to a token claim.',
   properties: [
     { name: 'user.session.note', label: 'User Session Note', helpText: 'Name of the stored user session note.', type: 'String' },
     CLAIM_NAME,

@@ -1,4 +1,5 @@
-import { cannotParseJson } from './errors.js';
+import { isForbiddenKey } from '../model/userKeys.js';
+import { unparsable } from '../admin/errors.js';
 
 /**
  * Reading fields of a representation the way Keycloak's Jackson binding does: an absent or null
@@ -15,7 +16,7 @@ export function readString(body: JsonObject, key: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw cannotParseJson(true);
+  throw unparsable();
 }
 
 export function readBoolean(body: JsonObject, key: string): boolean | undefined {
@@ -23,7 +24,7 @@ export function readBoolean(body: JsonObject, key: string): boolean | undefined 
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw cannotParseJson(true);
+  throw unparsable();
 }
 
 export function readInteger(body: JsonObject, key: string): number | undefined {
@@ -31,17 +32,17 @@ export function readInteger(body: JsonObject, key: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   const number = typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof number === 'number' && Number.isSafeInteger(number)) return number;
-  throw cannotParseJson(true);
+  throw unparsable();
 }
 
 export function readStringArray(body: JsonObject, key: string): string[] | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw cannotParseJson(true);
+  if (!Array.isArray(value)) throw unparsable();
   return value.map((item) => {
     if (typeof item === 'string') return item;
     if (typeof item === 'number' || typeof item === 'boolean') return String(item);
-    throw cannotParseJson(true);
+    throw unparsable();
   });
 }
 
@@ -49,9 +50,11 @@ export function readStringArray(body: JsonObject, key: string): string[] | undef
 export function readStringMap(body: JsonObject, key: string): Record<string, string> | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw cannotParseJson(true);
+  if (!isObject(value)) throw unparsable();
   const map: Record<string, string> = {};
   for (const name of Object.keys(value)) {
+    // The router refuses these names in any body already; a reader never trusts that it ran.
+    if (isForbiddenKey(name)) throw unparsable();
     const text = readString(value, name);
     if (text !== undefined) map[name] = text;
   }
@@ -61,7 +64,7 @@ export function readStringMap(body: JsonObject, key: string): Record<string, str
 export function readObject(body: JsonObject, key: string): JsonObject | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw cannotParseJson(true);
+  if (!isObject(value)) throw unparsable();
   return value;
 }
 
