@@ -9,7 +9,7 @@ import { createClient, deleteClient, updateClient } from '../../lib/admin/client
 import { createIdentityProvider, listIdentityProviders, updateIdentityProvider } from '../../lib/admin/identityProviders.js';
 import { exportRealm } from '../../lib/admin/realmExport.js';
 import { importRealmExport } from '../../lib/admin/realmImport.js';
-import { fetchDocument } from '../../lib/clientAuth/jwksFetcher.js';
+import { fetchDocument } from '../../lib/clientAuth/guardedRequest.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
