@@ -3,6 +3,7 @@ import type { OperationResult } from './awsCalls.js';
 import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
 import { cognitoPerMillion } from './cost.js';
 import type { FrontDoorCostReport } from './frontDoorCost.js';
+import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
@@ -15,6 +16,7 @@ export interface BenchReport {
   command: string;
   settings: Record<string, number | boolean>;
   handlerCost?: HandlerCostResult[];
+  bundleCost?: BundleCostResult[];
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -51,6 +53,17 @@ export function renderReport(report: BenchReport): string {
           n(r.ratio, 2),
           n(r.grants),
         ]),
+      ),
+    );
+  }
+
+  if (report.bundleCost) {
+    const first = report.bundleCost[0];
+    out.push(
+      `### 1b. Handler cost of the deployed bundle (token.zip from \`serverless package\`, ${n(first?.bundleKb ?? 0)} KB, in a fresh \`node\` with the template's environment, NODE_OPTIONS=\`${first?.nodeOptions ?? ''}\`)`,
+      table(
+        ['alg', 'client', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'grants measured'],
+        report.bundleCost.map((r) => [r.alg, r.client, `${n(r.cpuMicrosPerGrant)} µs`, `${n(r.bareSignMicros)} µs`, `**${n(r.overheadMicros)} µs**`, n(r.grants)]),
       ),
     );
   }

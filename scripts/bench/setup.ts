@@ -256,14 +256,14 @@ async function seedAssertionClients(table: ClientsTable, kms: KMSClient, realm: 
     now: () => Math.floor(Date.now() / 1000),
   };
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
-  await createClient(admin, realm, BENCH_JWT_CLIENT, { auth: 'client-jwt', serviceAccounts: true, attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [jwk] }) } });
+  await createClient(admin, realm, BENCH_JWT_CLIENT, { clientAuthenticatorType: 'client-jwt', serviceAccountsEnabled: true, attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [jwk] }) } });
   const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
   await createIdentityProvider(
     admin,
     realm,
     parseIdentityProvider({ alias: 'bench-sts', providerId: 'oidc', config: { issuer: BENCH_FEDERATED_ISSUER, supportsClientAssertions: 'true', useJwksUrl: 'false', publicKeySignatureVerifier: pem, publicKeySignatureVerifierKeyId: kid } }),
   );
-  await createClient(admin, realm, BENCH_FEDERATED_CLIENT, { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'bench-sts', 'jwt.credential.sub': BENCH_ROLE_ARN } });
+  await createClient(admin, realm, BENCH_FEDERATED_CLIENT, { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'bench-sts', 'jwt.credential.sub': BENCH_ROLE_ARN } });
   return { privateKey, kid };
 }
 
