@@ -16,7 +16,7 @@ const CALLERS: Record<string, AdminCaller> = {
 };
 const REALMS = new Set(['master', 'r', 'other']);
 const admin = {
-  table: { listRealmItems: async (realm: string) => (REALMS.has(realm) ? [{ kind: 'settings', realm, enabled: true }] : []) },
+  table: { getRealmSettings: async (realm: string) => (REALMS.has(realm) ? { realm, enabled: true } : undefined) },
 } as unknown as AdminContext;
 const deps: AdminApiDeps = {
   admin,
