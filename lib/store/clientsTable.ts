@@ -35,7 +35,7 @@ import type {
   RefreshKeyRecord,
   Role,
   SigningKeyRecord,
-} from './model.js';
+} from '../model/stored.js';
 import { itemSize } from './itemSize.js';
 import { rewriteItemRoles } from './roleReferences.js';
 
