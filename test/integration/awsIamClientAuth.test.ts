@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogWriter } from '../../lib/logWriter.js';
 import type { AdminContext } from '../../lib/admin/context.js';
 import { createClient } from '../../lib/admin/clients.js';
 import { createIdentityProvider, updateIdentityProvider } from '../../lib/admin/identityProviders.js';
@@ -45,7 +45,7 @@ class Recorder extends Observability {
     super.log(entry);
   }
 }
-const recorder = new Recorder({ logger: new Logger({ logLevel: 'SILENT' }) });
+const recorder = new Recorder({ logger: new LogWriter({ logLevel: 'SILENT' }) });
 
 let stack: TestStack;
 let ctx: AdminContext;
