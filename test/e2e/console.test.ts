@@ -18,6 +18,7 @@ import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
 import { ensureAdministration } from '../../lib/admin/realmManagement.js';
 import { accessibilityViolations, launchBrowser, type Browser } from '../support/browser.js';
+import { alertText, heading, signIn } from '../support/consolePage.js';
 
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
 const consoleUrl = `${base}/admin/master/console/`;
@@ -51,20 +52,6 @@ async function introspect(accessToken: string): Promise<boolean> {
   });
   return ((await res.json()) as { active: boolean }).active;
 }
-
-/** Signs in on the console's own page; returns the access token the page received (read from the network, never from the page). */
-async function signIn(page: Page, url: string, clientId: string, secret: string): Promise<string> {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill(clientId);
-  await page.getByRole('textbox', { name: 'Client secret', exact: true }).fill(secret);
-  const response = page.waitForResponse((r) => r.url().endsWith('/protocol/openid-connect/token') && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return ((await (await response).json()) as { access_token: string }).access_token;
-}
-
-const heading = (page: Page, name: string) => page.getByRole('heading', { name, level: 1, exact: true }).waitFor();
-/** One of Keycloak's top-right alerts (they stay 8 s). */
-const alertText = (page: Page, text: string) => page.getByRole('list', { name: 'Alerts' }).getByText(text, { exact: true }).first().waitFor();
 
 describe('the admin console', () => {
   let browser: Browser;

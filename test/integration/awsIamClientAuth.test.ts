@@ -94,7 +94,7 @@ before(async () => {
     localStage: true,
   };
   await createIdentityProvider(ctx, 'demo', parseIdentityProvider({ alias: 'aws', providerId: 'aws-iam', config: {} }));
-  await createClient(ctx, 'demo', 'billing', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': ROLE_ARN } });
+  await createClient(ctx, 'demo', 'billing', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': ROLE_ARN } });
 });
 
 /** A container whose STS requests go to `endpoint` (config LOCAL_STS_ENDPOINT). */
@@ -224,16 +224,16 @@ describe('aws-iam: a presigned GetCallerIdentity as the client assertion', () =>
     assert.equal(lastReason(), 'No client for the assertion subject');
     assert.equal(recorder.events.at(-1)!.client_assertion_sub, `arn:aws:iam::${ACCOUNT}:role/reporting`);
     // STS does not return a role's path, so a client bound to the ARN with its path never matches (documented).
-    await createClient(ctx, 'demo', 'with-path', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': `arn:aws:iam::${ACCOUNT}:role/team/reporting` } });
+    await createClient(ctx, 'demo', 'with-path', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': `arn:aws:iam::${ACCOUNT}:role/team/reporting` } });
     assert.deepEqual(await token(AWS_IAM_FORM(await assertion(OTHER_ROLE))), UNIFORM_401);
   });
 
   it('several clients for one role: client_id chooses; claim conditions on account and session ARN', async () => {
     const lambdaRole = `arn:aws:iam::${ACCOUNT}:role/billing-lambda`;
-    await createClient(ctx, 'demo', 'lambda-a', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': lambdaRole } });
+    await createClient(ctx, 'demo', 'lambda-a', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': lambdaRole } });
     await createClient(ctx, 'demo', 'lambda-b', {
-      auth: 'federated-jwt',
-      serviceAccounts: true,
+      clientAuthenticatorType: 'federated-jwt',
+      serviceAccountsEnabled: true,
       attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': lambdaRole, 'jwt.credential.claims': JSON.stringify({ account: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/billing-lambda/billing-*` }) },
     });
     assert.deepEqual(await token(AWS_IAM_FORM(await assertion(LAMBDA))), UNIFORM_401);
@@ -242,8 +242,8 @@ describe('aws-iam: a presigned GetCallerIdentity as the client assertion', () =>
     assert.equal(chosen.status, 200, lastReason());
     assert.equal(decodeJwt(chosen.body.access_token).azp, 'lambda-b');
     await createClient(ctx, 'demo', 'lambda-c', {
-      auth: 'federated-jwt',
-      serviceAccounts: true,
+      clientAuthenticatorType: 'federated-jwt',
+      serviceAccountsEnabled: true,
       attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': lambdaRole, 'jwt.credential.claims': JSON.stringify({ account: '999999999999' }) },
     });
     assert.deepEqual(await token(AWS_IAM_FORM(await assertion(LAMBDA), '&client_id=lambda-c')), UNIFORM_401);
