@@ -30,9 +30,10 @@ export class ClaimWriter {
     readonly kind: TokenKind,
     base: Json,
   ) {
-    const { aud, ...rest } = base;
+    const aud = base.aud;
     // Null prototypes all the way down: no key, whatever a stored mapper says, reaches Object.prototype (issue 17 F1).
-    this.claims = Object.assign(container(), rest);
+    this.claims = container();
+    for (const key of Object.keys(base)) if (key !== 'aud') this.claims[key] = base[key];
     this.audience = aud === undefined ? [] : Array.isArray(aud) ? aud.map(String) : [String(aud)];
   }
 

@@ -48,6 +48,50 @@ export function clientCredentialsNotes(clientId: string, sourceIp: string): Reco
 }
 
 export function tokenContext(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope, notes: Record<string, string>): TokenContext {
+  const shape = clientShape(realm, client, resolved);
+  // Field by field: V8 profiled an object spread here at several microseconds.
+  return {
+    user: shape.user,
+    memberships: shape.memberships,
+    client,
+    realm: realm.settings,
+    notes,
+    scopes: shape.scopes,
+    scope: shape.scope,
+    openid: shape.openid,
+    roles: shape.roles,
+    mappers: shape.mappers,
+    lightweight: shape.lightweight,
+  };
+}
+
+/** What a token context holds that depends only on the realm as loaded, the client record and the scopes asked for. */
+type ClientShape = Omit<TokenContext, 'client' | 'realm' | 'notes'>;
+
+/**
+ * Each client's shapes, keyed by the realm context and the client record objects: both are
+ * replaced, never changed, when their data changes (a realm reload, a client read afresh), so a
+ * shape is worked out once per container for a cached client instead of once per grant — role
+ * expansion, the scope permission filter and the mapper plan were a fifth of a warm grant's CPU.
+ * At most 64 scope selections per client are kept, like the mapper plans (lib/tokens/mapperPlan.ts).
+ */
+const shapes = new WeakMap<TokenRealm, WeakMap<ClientRecord, Map<string, ClientShape>>>();
+
+function clientShape(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
+  let byClient = shapes.get(realm);
+  if (!byClient) shapes.set(realm, (byClient = new WeakMap()));
+  let bySelection = byClient.get(client);
+  if (!bySelection) byClient.set(client, (bySelection = new Map()));
+  const key = `${resolved.openid ? 'openid' : ''}\u0000${resolved.clientScopes.map((scope) => scope.name).join('\u0000')}`;
+  let shape = bySelection.get(key);
+  if (!shape) {
+    shape = workOutShape(realm, client, resolved);
+    if (bySelection.size < 64) bySelection.set(key, shape);
+  }
+  return shape;
+}
+
+function workOutShape(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
   const user = serviceAccountOf(client);
   const memberships = realm.groups.memberships(user);
   const held = realm.roles.expand(roleMappingsWithGroups(user, memberships));
@@ -55,9 +99,6 @@ export function tokenContext(realm: TokenRealm, client: ClientRecord, resolved: 
   return {
     user,
     memberships,
-    client,
-    realm: realm.settings,
-    notes,
     scopes,
     scope: scopeClaim(resolved.openid, scopes),
     openid: resolved.openid,

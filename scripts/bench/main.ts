@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { measureAwsCalls } from './awsCalls.js';
 import { measureColdStart } from './coldStart.js';
 import { frontDoorCosts } from './frontDoorCost.js';
+import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
@@ -23,7 +24,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'aws', 'http'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -84,7 +85,7 @@ const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
 process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 try {
-  const common = { env: stack.env, secret: stack.secret, log };
+  const common = { env: stack.env, secret: stack.secret, assertionKey: stack.assertionKey, log };
   const routes = await routesFromServerlessYml(PROJECT_ROOT);
   // Cold start first, before this process has warmed anything.
   if (parts.has('cold')) {
@@ -103,6 +104,9 @@ try {
       cases: values['handler-cases']?.split(',').map((name) => name.trim()),
     });
     report.memory = memoryReport(report.handlerCost, await deployedMemoryMb());
+  }
+  if (parts.has('bundle')) {
+    report.bundleCost = await measureBundleCost({ ...common, durationMs: settings.handlerSeconds * 1000 });
   }
   if (parts.has('aws')) {
     report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });

@@ -3,6 +3,7 @@ import type { OperationResult } from './awsCalls.js';
 import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
 import { cognitoPerMillion } from './cost.js';
 import type { FrontDoorCostReport } from './frontDoorCost.js';
+import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
@@ -15,6 +16,7 @@ export interface BenchReport {
   command: string;
   settings: Record<string, number | boolean>;
   handlerCost?: HandlerCostResult[];
+  bundleCost?: BundleCostResult[];
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -43,7 +45,7 @@ export function renderReport(report: BenchReport): string {
         ['signing', 'client', 'grants / CPU-s', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'handler ÷ bare sign', 'grants measured'],
         report.handlerCost.map((r) => [
           `${r.mode} ${r.alg}`,
-          r.client ?? 'product-sa-client',
+          r.auth ? `${r.client} (${r.auth})` : (r.client ?? 'product-sa-client'),
           n(r.grantsPerCpuSecond),
           `${n(r.cpuMicrosPerGrant)} µs`,
           `${n(1e6 / r.bareSignsPerCpuSecond)} µs`,
@@ -51,6 +53,17 @@ export function renderReport(report: BenchReport): string {
           n(r.ratio, 2),
           n(r.grants),
         ]),
+      ),
+    );
+  }
+
+  if (report.bundleCost) {
+    const first = report.bundleCost[0];
+    out.push(
+      `### 1b. Handler cost of the deployed bundle (token.zip from \`serverless package\`, ${n(first?.bundleKb ?? 0)} KB, in a fresh \`node\` with the template's environment, NODE_OPTIONS=\`${first?.nodeOptions ?? ''}\`)`,
+      table(
+        ['alg', 'client', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'grants measured'],
+        report.bundleCost.map((r) => [r.alg, r.client, `${n(r.cpuMicrosPerGrant)} µs`, `${n(r.bareSignMicros)} µs`, `**${n(r.overheadMicros)} µs**`, n(r.grants)]),
       ),
     );
   }
@@ -140,7 +153,8 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  if (report.memory) {
+  // `--handler-cases` without a plain envelope case leaves the memory model without input.
+  if (report.memory && report.memory.byAlg.length > 0) {
     const mem = report.memory;
     out.push(
       '### 5. Memory size (a model: measured CPU per warm grant ÷ the vCPU share of each size)',

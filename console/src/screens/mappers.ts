@@ -155,7 +155,7 @@ interface Field {
   value(): string;
 }
 
-async function field(app: App, property: ConfigProperty, initial: string, readOnly: boolean, lists: { clients: () => Promise<Json[]>; roles: () => Promise<string[]> }): Promise<Field> {
+async function field(property: ConfigProperty, initial: string, readOnly: boolean, lists: { clients: () => Promise<Json[]>; roles: () => Promise<string[]> }): Promise<Field> {
   const label = property.label ?? property.name;
   switch (property.type) {
     case 'boolean': {
@@ -229,7 +229,7 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
   const fields: { property: ConfigProperty; field: Field }[] = [];
   for (const property of type.properties) {
     const initial = Object.hasOwn(stored, property.name) ? stored[property.name]! : isNew && property.defaultValue !== undefined && property.defaultValue !== null ? String(property.defaultValue) : '';
-    fields.push({ property, field: await field(app, property, initial, readOnly || property.readOnly === true, lists) });
+    fields.push({ property, field: await field(property, initial, readOnly || property.readOnly === true, lists) });
   }
   const form = h(
     'form',
