@@ -11,6 +11,8 @@ import type { AdminContext } from './context.js';
  * access token carrying its `sid` stops being active (lib/tokens/activeAccessToken.ts).
  */
 
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export interface SessionPage {
   first: number;
   max: number;
@@ -43,6 +45,9 @@ export async function countClientSessions(ctx: AdminContext, realm: RealmSetting
  * a session id of another realm is as unknown here as a made-up one.
  */
 export async function endSession(ctx: AdminContext, realm: string, sessionId: string): Promise<boolean> {
+  // Session ids are random UUIDs (newSessionId); anything else names no session, and is not sent to
+  // DynamoDB, which refuses a key past 2048 bytes with an error rather than "not found".
+  if (!SESSION_ID.test(sessionId)) return false;
   const sessions = sessionsOf(ctx);
   const session = await sessions.get(sessionId);
   if (!session || session.realm !== realm || session.expiresAt <= ctx.now()) return false;
