@@ -39,9 +39,12 @@ export function grantEvent(routes: Route[], realm: string, clientId: string, sec
 
 /** The same grant authenticated by a signed assertion in the form (private_key_jwt, federated-jwt), no Authorization header. */
 export function assertionGrantEvent(routes: Route[], realm: string, assertion: string): APIGatewayProxyEventV2 {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-  return tokenEvent(routes, realm, [], form.toString());
+  return tokenEvent(routes, realm, [], assertionForm(assertion));
 }
+
+/** The form body of a grant authenticated by `assertion` (a compact JWS needs no escaping). */
+export const assertionForm = (assertion: string): string =>
+  `grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${assertion}`;
 
 function tokenEvent(routes: Route[], realm: string, authorization: string[], body: string): APIGatewayProxyEventV2 {
   const path = `/realms/${realm}/protocol/openid-connect/token`;
@@ -217,24 +220,31 @@ async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: stri
         now,
       });
     }
-    for (const seeded of SEEDED_CLIENTS) {
-      const { kind: _kind, ...base } = templateOf(seeded.template);
-      const { 'client_credentials.use_refresh_token': _, ...attributes } = base.attributes;
-      const client: ClientRecord = {
-        ...base,
-        realm: realm.name,
-        clientId: seeded.clientId,
-        id: randomUUID(),
-        secretHash: hashGeneratedSecret(secret),
-        rotatedSecretHash: undefined,
-        rotatedSecretExpiresAt: undefined,
-        attributes: seeded.refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
-        serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
-        protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
-      };
-      await table.putClient(client);
-    }
+    for (const seeded of SEEDED_CLIENTS) await table.putClient(benchClient(templateOf(seeded.template), realm.name, seeded, secret));
   }
+}
+
+/** A bench client: a copy of a demo client under another id, with `secret` stored as the admin CLI stores generated secrets. */
+export function benchClient(
+  template: ClientRecord,
+  realm: string,
+  seeded: { clientId: string; refresh: boolean; extraMappers: number },
+  secret: string,
+): ClientRecord {
+  const { kind: _kind, ...base } = template as ClientRecord & { kind?: string };
+  const { 'client_credentials.use_refresh_token': _, ...attributes } = base.attributes;
+  return {
+    ...base,
+    realm,
+    clientId: seeded.clientId,
+    id: randomUUID(),
+    secretHash: hashGeneratedSecret(secret),
+    rotatedSecretHash: undefined,
+    rotatedSecretExpiresAt: undefined,
+    attributes: seeded.refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
+    serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
+    protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
 import { TARGET_RATE, type FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
+import type { RealmScaleResult } from './realmScale.js';
 import type { HttpComparison } from './http.js';
 import type { MemoryReport } from './memoryReport.js';
 
@@ -41,11 +42,15 @@ export const TARGETS = {
   firstGrantMs: 150,
   albUsdPerMillionAt1000: 0.3,
   bundleKb: 400,
+  realmLoadMs: 500,
+  /** Noise allowance between two sizes' warm-grant CPU on a shared machine. */
+  realmGrantRatio: 1.25,
 } as const;
 
 export interface Measurements {
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
+  realmScale?: RealmScaleResult[];
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -80,6 +85,25 @@ export function checkTargets(m: Measurements): TargetCheck[] {
       target: `21.6 federated-jwt's overhead beyond the signature ≤ ${TARGETS.federatedOverheadRatio}× private_key_jwt's, same run, envelope ${federated.alg}`,
       measured: `${fmt(federated.overheadMicros)} µs vs ${fmt(privateKeyJwt.overheadMicros)} µs = ${fmt(ratio, 2)}×`,
       met: ratio <= TARGETS.federatedOverheadRatio,
+    });
+  }
+  const scale = m.realmScale ?? [];
+  const largest = scale.find((r) => r.clients >= 20_000 && r.roles >= 5_000 && r.groups >= 1_000);
+  if (largest) {
+    checks.push({
+      target: `21.3 a 20,000-client, 5,000-role, 1,000-group realm loads in ≤ ${TARGETS.realmLoadMs} ms locally and reads no client item`,
+      measured: `${fmt(largest.loadMs)} ms, ${fmt(largest.pages)} Query pages, ${fmt(largest.itemsRead)} items (${fmt(largest.clientItemsRead)} clients), ${fmt(largest.readUnits, 1)} read units`,
+      met: largest.loadMs <= TARGETS.realmLoadMs && largest.clientItemsRead === 0,
+    });
+  }
+  if (scale.length > 1) {
+    const smallest = scale[0]!;
+    const worst = scale.reduce((a, b) => (b.grantCpuMicros > a.grantCpuMicros ? b : a));
+    const ratio = worst.grantCpuMicros / smallest.grantCpuMicros;
+    checks.push({
+      target: `21.3 warm-grant CPU independent of the realm's size (largest ÷ smallest ≤ ${TARGETS.realmGrantRatio}, within noise)`,
+      measured: `${fmt(smallest.grantCpuMicros)} µs at ${fmt(smallest.clients)} clients, ${fmt(worst.grantCpuMicros)} µs at ${fmt(worst.clients)} (${fmt(ratio, 2)}×)`,
+      met: ratio <= TARGETS.realmGrantRatio,
     });
   }
   for (const c of m.http ?? []) {
