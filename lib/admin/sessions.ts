@@ -1,4 +1,4 @@
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../model/stored.js';
 import type { SessionsTable, SessionSummary } from '../store/sessionsTable.js';
 import { sessionTimeouts } from '../tokens/sessionPolicy.js';
 import type { AdminContext } from './context.js';
