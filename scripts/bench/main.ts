@@ -41,6 +41,8 @@ const { values } = parseArgs({
     repetitions: { type: 'string' },
     samples: { type: 'string' },
     'grant-samples': { type: 'string' },
+    /** Realm sizes of part `scale`, by index into REALM_SIZES (e.g. `2` for the 20,000-client realm alone). */
+    'scale-sizes': { type: 'string' },
     /** Handler-cost cases to run, e.g. `envelope-ES256` (default: all). */
     'handler-cases': { type: 'string' },
   },
@@ -111,7 +113,8 @@ try {
   }
   if (parts.has('scale')) {
     // --quick: the two smaller realms only (the 20,000-client import alone takes tens of seconds).
-    report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: quick ? REALM_SIZES.slice(0, 2) : REALM_SIZES });
+    const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);
+    report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: chosen ?? (quick ? REALM_SIZES.slice(0, 2) : REALM_SIZES) });
   }
   if (parts.has('aws')) {
     report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });
