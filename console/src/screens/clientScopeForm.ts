@@ -40,7 +40,8 @@ export function clientScopeForm(app: App, container: HTMLElement, scope: Json | 
   const name = textInput(String(scope?.name ?? ''), { required: true, readOnly });
   const nameError = h('p', { class: 'field-error', role: 'alert', hidden: true }, 'Required field');
   const description = textInput(String(scope?.description ?? ''), { readOnly });
-  const typeSelect = select(TYPE_OPTIONS, type, { disabled: readOnly });
+  // The type is the realm's lists, which only manage-realm may change (RealmAdminResource.addDefaultClientScope).
+  const typeSelect = select(TYPE_OPTIONS, type, { disabled: readOnly || !can.manageRealm(app) });
   // Only OpenID Connect is served here (the API refuses SAML), so it is the one protocol offered.
   const protocol = select([['openid-connect', 'OpenID Connect']], 'openid-connect', { disabled: readOnly || scope !== undefined });
   const consent = switchControl('Display on consent screen', attributes['display.on.consent.screen'] !== 'false', { disabled: readOnly });
