@@ -1,4 +1,4 @@
-import type { ClientScope } from '../store/model.js';
+import type { ClientScope } from '../model/stored.js';
 import { showClient, updateClient, type ClientView } from './clients.js';
 import { listClientScopes } from './clientScopes.js';
 import type { AdminContext } from './context.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';

@@ -16,7 +16,7 @@ import {
   type RealmSettings,
   type RoleMappings,
   type ServiceAccountUser,
-} from '../store/model.js';
+} from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { isForbiddenKey } from '../model/userKeys.js';
@@ -76,9 +76,9 @@ export async function createClient(
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   // Keycloak's ids are unique in a realm: a client taking another object's id (realm-management's)
   // would be found, listed and changed in its place.
-  if (fields.id !== undefined && (await idInUse(ctx, realm, fields.id))) throw new AdminError(`id '${fields.id}' is already used in realm '${realm}'`, 'conflict');
+  if (fields.id && (await idInUse(ctx, realm, fields.id))) throw new AdminError(`id '${fields.id}' is already used in realm '${realm}'`, 'conflict');
   const auth = (fields.clientAuthenticatorType ?? 'client-secret') as ClientAuthenticatorType;
-  const attributes = checkAttributes(ctx, auth, { ...fields.attributes });
+  const attributes = checkAttributes(ctx, auth, { ...fields.attributes }, 'create');
   const publicClient = fields.publicClient ?? false;
   const serviceAccounts = fields.serviceAccountsEnabled ?? false;
   if (publicClient && serviceAccounts) throw new AdminError(PUBLIC_SERVICE_ACCOUNTS);
@@ -87,7 +87,7 @@ export async function createClient(
   const record: ClientRecord = {
     realm,
     clientId,
-    id: fields.id ?? randomUUID(),
+    id: fields.id || randomUUID(),
     enabled: fields.enabled ?? true,
     publicClient,
     bearerOnly: fields.bearerOnly ?? false,
@@ -164,10 +164,10 @@ function checkClientId(clientId: string): void {
 
 /**
  * Attributes as any writer sets them, checked the same way: `jwks.url` by the one URL rule
- * (lib/clientAuth/jwksUrl.ts), `jwks.string` holds public keys only, a client-jwt client says where
- * its keys are, and a federated-jwt client names its identity.
+ * (lib/clientAuth/jwksUrl.ts), `jwks.string` holds public keys only, a new client-jwt client says
+ * where its keys are, and a federated-jwt client names its identity.
  */
-function checkAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, attributes: Record<string, string>): Record<string, string> {
+function checkAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, attributes: Record<string, string>, write: 'create' | 'update'): Record<string, string> {
   const url = attributes['jwks.url'];
   if (url !== undefined && url !== '') {
     const problem = jwksUrlProblem(url, { allowLoopbackHttp: ctx.localStage === true });
@@ -175,7 +175,8 @@ function checkAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, attri
   }
   const jwks = attributes['jwks.string'];
   if (jwks !== undefined && jwks !== '') checkPublicJwks(jwks);
-  if (auth === 'client-jwt' && !attributes['jwks.url'] && !attributes['jwks.string']) {
+  // Only a new client must say where its keys are: an update that leaves them out stays as it was allowed before.
+  if (write === 'create' && auth === 'client-jwt' && !attributes['jwks.url'] && !attributes['jwks.string']) {
     throw new AdminError('a client-jwt client needs its public keys: the attribute jwks.string or jwks.url');
   }
   checkFederatedAttributes(auth, attributes);
@@ -239,7 +240,7 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
       bearerOnly: changes.bearerOnly,
       fullScopeAllowed: changes.fullScopeAllowed,
       clientAuthenticatorType: auth,
-      attributes: changes.attributes && checkAttributes(ctx, auth, changes.attributes),
+      attributes: changes.attributes && checkAttributes(ctx, auth, changes.attributes, 'update'),
       defaultClientScopes: changes.defaultClientScopes && existing(changes.defaultClientScopes, scopes),
       optionalClientScopes: changes.optionalClientScopes && existing(changes.optionalClientScopes, scopes),
       notBefore: changes.notBefore,

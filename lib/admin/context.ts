@@ -3,6 +3,7 @@ import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
 import type { StageNames } from '../deployment/stageNames.js';
 import { SessionsTable } from '../store/sessionsTable.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the

@@ -5,7 +5,7 @@ import { clientRepresentation } from '../representation/client.js';
 import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
 import { realmRepresentation } from '../representation/realm.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
-import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../model/stored.js';
 import { requireRealm } from './lookup.js';
 
 /**

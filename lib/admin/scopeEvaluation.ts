@@ -1,4 +1,4 @@
-import type { ClientRecord, ClientScope, ProtocolMapper, Role } from '../store/model.js';
+import type { ClientRecord, ClientScope, ProtocolMapper, Role } from '../model/stored.js';
 import { mapperPlan } from '../tokens/mapperPlan.js';
 import type { MapperType } from '../tokens/mappers/types.js';
 import { scopeAllows } from '../tokens/roles.js';

@@ -16,7 +16,7 @@ import { usesSecret } from '../model/clientAuthenticator.js';
 import { briefClientRepresentation, clientRepresentation, parseClientRepresentation, type ClientFields } from '../representation/client.js';
 import type { JsonObject } from '../representation/json.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { badRequest, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
 import { checkNewMappers } from './protocolMappers.js';
 import { page } from './query.js';

@@ -1,6 +1,6 @@
 import { AdminError } from '../admin/errors.js';
 import { checkName, createGroup, deleteGroup, findGroupById, listGroups, moveGroup, updateGroup } from '../admin/groups.js';
-import type { Group } from '../store/model.js';
+import type { Group } from '../model/stored.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { GroupTree, nameMatches, type GroupAccess, type GroupView } from './groupsRepresentation.js';

@@ -1,6 +1,6 @@
 import { listKeysWithPublicParts, rotateKeys } from '../admin/keys.js';
 import { keysMetadataRepresentation } from '../representation/keysMetadata.js';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 import { badRequest } from './errors.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
 

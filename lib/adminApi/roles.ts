@@ -1,6 +1,6 @@
 import type { RoleName } from '../model/roleMappings.js';
 import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
-import type { ClientRecord, Role } from '../store/model.js';
+import type { ClientRecord, Role } from '../model/stored.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
 import { mapsDirectly } from '../admin/mappings.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';

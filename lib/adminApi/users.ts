@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { flag, page } from './query.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';

@@ -78,27 +78,30 @@ function jwtAssertion(deps: FederatedJwtDeps, input: ClientAuthInput): Federated
   input.onAssertion?.({ client_assertion_id: detail(payload.jti), client_assertion_issuer: detail(payload.iss), client_assertion_sub: detail(payload.sub) });
   if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Token sub claim is required');
   const sub = payload.sub;
-  const idps = input.federation?.identityProviders ?? [];
-
-  let idp: IdentityProvider | undefined;
-  if (type === JWT_SPIFFE_ASSERTION) {
-    // SpiffeClientAssertionStrategy: the client is found by its subject alone, the IdP through the client.
-    const aliases = new Set((input.federation?.links ?? []).filter((link) => link.sub === sub).map((link) => link.alias));
-    const found = idps.filter((candidate) => aliases.has(candidate.alias) && identityProviderType(candidate)?.assertionType === type && acceptsClientAssertions(candidate));
-    if (found.length > 1) throw fail('Multiple clients matches attributes');
-    idp = found[0];
-    if (idp && !sub.startsWith(`${idp.config.trustDomain}/`)) throw fail('Invalid trust-domain');
-  } else {
-    // DefaultClientAssertionStrategy: exact string equality of `iss` with an enabled client-assertion IdP's issuer.
-    const found = idps.filter(
-      (candidate) => acceptsClientAssertions(candidate) && identityProviderType(candidate)?.assertionType === type && identityProviderType(candidate)?.expectedIssuer(candidate.config) === payload.iss,
-    );
-    if (found.length > 1) throw fail(`Multiple IDPs match the same issuer: [${found.map((candidate) => candidate.alias).join(', ')}]`);
-    idp = found[0];
-  }
+  const idp = type === JWT_SPIFFE_ASSERTION ? spiffeIdp(input, sub, fail) : issuerIdp(input, type, payload.iss, fail);
   if (!idp) throw fail('No identity provider for the client assertion');
-  const found = idp;
-  return { idp, sub, verify: (client) => verifyJwt(deps, input, client, { idp: found, header, payload: { ...payload, sub }, assertion }) };
+  return { idp, sub, verify: (client) => verifyJwt(deps, input, client, { idp, header, payload: { ...payload, sub }, assertion }) };
+}
+
+/** SpiffeClientAssertionStrategy: the client is found by its subject alone, the IdP through the client. */
+function spiffeIdp(input: ClientAuthInput, sub: string, fail: (reason: string) => Error): IdentityProvider | undefined {
+  const aliases = new Set((input.federation?.links ?? []).filter((link) => link.sub === sub).map((link) => link.alias));
+  const found = (input.federation?.identityProviders ?? []).filter(
+    (candidate) => aliases.has(candidate.alias) && identityProviderType(candidate)?.assertionType === JWT_SPIFFE_ASSERTION && acceptsClientAssertions(candidate),
+  );
+  if (found.length > 1) throw fail('Multiple clients matches attributes');
+  const idp = found[0];
+  if (idp && !sub.startsWith(`${idp.config.trustDomain}/`)) throw fail('Invalid trust-domain');
+  return idp;
+}
+
+/** DefaultClientAssertionStrategy: exact string equality of `iss` with an enabled client-assertion IdP's issuer. */
+function issuerIdp(input: ClientAuthInput, type: string, iss: string | undefined, fail: (reason: string) => Error): IdentityProvider | undefined {
+  const found = (input.federation?.identityProviders ?? []).filter(
+    (candidate) => acceptsClientAssertions(candidate) && identityProviderType(candidate)?.assertionType === type && identityProviderType(candidate)?.expectedIssuer(candidate.config) === iss,
+  );
+  if (found.length > 1) throw fail(`Multiple IDPs match the same issuer: [${found.map((candidate) => candidate.alias).join(', ')}]`);
+  return found[0];
 }
 
 interface JwtResolution {

@@ -1,5 +1,5 @@
 import { KEYCLOAK_CLIENT_DEFAULTS } from '../model/clientDefaults.js';
-import type { ClientRecord, ProtocolMapper } from '../store/model.js';
+import type { ClientRecord, ProtocolMapper } from '../model/stored.js';
 import { unparsable } from '../admin/errors.js';
 import { extras, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from './json.js';
 import { parseProtocolMapper, protocolMapperRepresentation, type ProtocolMapperInput } from './protocolMapper.js';
@@ -46,7 +46,7 @@ const SECRET_ATTRIBUTES = new Set(['client.secret.rotated']);
  * an absent field is Keycloak's default on create and unchanged on update (Keycloak's partial PUT).
  */
 export interface ClientFields {
-  /** Keycloak's internal id (a UUID); a new one when a client is created without it. */
+  /** Keycloak's internal id (a UUID); a new one when a client is created without it (or with an empty one). */
   id?: string;
   /** A new clientId on update renames the client, its roles and every mapping of them. */
   clientId?: string;

@@ -39,9 +39,12 @@ export function grantEvent(routes: Route[], realm: string, clientId: string, sec
 
 /** The same grant authenticated by a signed assertion in the form (private_key_jwt, federated-jwt), no Authorization header. */
 export function assertionGrantEvent(routes: Route[], realm: string, assertion: string): APIGatewayProxyEventV2 {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion });
-  return tokenEvent(routes, realm, [], form.toString());
+  return tokenEvent(routes, realm, [], assertionForm(assertion));
 }
+
+/** The form body of a grant authenticated by `assertion` (a compact JWS needs no escaping). */
+export const assertionForm = (assertion: string): string =>
+  `grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${assertion}`;
 
 function tokenEvent(routes: Route[], realm: string, authorization: string[], body: string): APIGatewayProxyEventV2 {
   const path = `/realms/${realm}/protocol/openid-connect/token`;

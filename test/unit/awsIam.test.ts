@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { GET_CALLER_IDENTITY_BODY, readCallerIdentityRequest, stsHostsFor } from '../../lib/clientAuth/callerIdentityRequest.js';
 import { canonicalArn, parseCallerIdentity, StsRefused, stsCallerIdentity, StsUnavailable } from '../../lib/clientAuth/stsCallerIdentity.js';
 import { loadConfig } from '../../lib/config.js';
@@ -107,6 +108,60 @@ describe('aws-iam: reading the presigned request', () => {
       ['A'.repeat(17_000), /too large/],
     ];
     for (const [assertion, reason] of cases) assert.throws(() => read(assertion), reason instanceof RegExp ? reason : { message: reason }, String(reason));
+  });
+});
+
+describe('aws-iam: any login data', () => {
+  class Refused extends Error {}
+  /** Mostly the valid value, sometimes one of the others: most runs break one rule, many none. */
+  const mostly = <T>(valid: T, ...others: T[]) => fc.oneof({ weight: 7, arbitrary: fc.constant(valid) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
+  const hosts = ['sts.eu-west-1.amazonaws.com', 'sts.amazonaws.com', 'sts.us-east-1.amazonaws.com', 'sts.cn-north-1.amazonaws.com.cn', 'sts.us-gov-west-1.amazonaws.com', 'evil.example.com', '169.254.169.254', 'sts.eu-west-1.amazonaws.com.evil.example.com'];
+  const required = ['host', 'x-amz-date', 'x-sa-server-id'];
+  const loginData = fc
+    .record({
+      method: mostly('POST', 'GET', 'post'),
+      urlHost: mostly(hosts[0]!, ...hosts.slice(1)),
+      urlTail: mostly('/', '/?Action=AssumeRole', ':444/', '/x'),
+      body: mostly(GET_CALLER_IDENTITY_BODY, `${GET_CALLER_IDENTITY_BODY}&a=b`, '', 'Action=AssumeRole&Version=2011-06-15'),
+      hostHeader: mostly(hosts[0]!, ...hosts.slice(1)),
+      region: mostly('eu-west-1', 'us-east-1', 'cn-north-1', 'us-gov-west-1', 'us-iso-east-1', 'x'),
+      signed: mostly(['content-type', ...required], required.slice(1), ['host', 'x-amz-date'], [...required, 'x-amz-security-token'], [...required, 'content-length']),
+      absent: mostly<string[]>([], ['x-sa-server-id'], ['content-type'], ['x-amz-date']),
+      serverId: mostly(SERVER_ID, `${SERVER_ID}x`, ''),
+      date: mostly('20261207T050000Z', '20261208T050000Z', 'yesterday'),
+      extra: fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string(), { maxLength: 2 }), fc.integer())) }),
+    })
+    .map((d) => {
+      const values: Record<string, unknown> = { 'content-type': 'application/x-www-form-urlencoded', host: d.hostHeader, 'x-amz-date': d.date, 'x-sa-server-id': d.serverId, 'x-amz-security-token': 't', 'content-length': '43' };
+      const headers: Record<string, unknown> = Object.fromEntries(Object.entries(values).filter(([name]) => !d.absent.includes(name)));
+      Object.assign(headers, d.extra);
+      headers.authorization = AUTH([...d.signed].sort().join(';'), d.region);
+      return login({ method: d.method, url: `https://${d.urlHost}${d.urlTail}`, body: d.body, headers });
+    });
+  let accepted = 0;
+
+  it('is refused with a reason, or is a GetCallerIdentity for an STS host of its region, bound to the realm', () => {
+    fc.assert(
+      fc.property(loginData, (assertion) => {
+        let request;
+        try {
+          request = readCallerIdentityRequest(assertion, SERVER_ID, (reason) => new Refused(reason));
+        } catch (err) {
+          assert.ok(err instanceof Refused, String(err));
+          return;
+        }
+        accepted++;
+        assert.ok(stsHostsFor(request.region)!.hosts.includes(request.host));
+        assert.equal(request.body, GET_CALLER_IDENTITY_BODY);
+        const sent = new Map(request.headers);
+        assert.equal(sent.get('host'), request.host);
+        assert.equal(sent.get('x-sa-server-id'), SERVER_ID);
+        const signed = /SignedHeaders=([^,]+)/.exec(sent.get('authorization')!)![1]!.split(';');
+        for (const name of sent.keys()) assert.ok(signed.includes(name) || name === 'authorization' || name === 'content-type', name);
+      }),
+      { numRuns: 2000 },
+    );
+    assert.ok(accepted > 50, `only ${accepted} of 2000 were well-formed: the property would be vacuous`);
   });
 });
 

@@ -88,7 +88,7 @@ function inFlags(err: unknown): never {
 
 export function registerClientCommands(cli: Session): void {
   const { context, print } = cli;
-  const client = cli.group('client', 'create, list, show, delete, enable or disable clients; rotate secrets');
+  const client = cli.group('client', 'create, list, show, delete, enable or disable clients; rotate secrets; their client scopes');
 
   client
     .command('create')
