@@ -1,5 +1,5 @@
 import { mappingRefs, type RoleName } from '../model/roleMappings.js';
-import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../model/stored.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
 export type RoleRef = RoleName;

@@ -1,5 +1,5 @@
 import type { ConfigProperty } from './configProperties.js';
-import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../model/stored.js';
 import type { ReservedClaim } from '../reservedClaims.js';
 import type { RoleRef } from '../roles.js';
 import type { Membership } from '../../model/groupRoles.js';
