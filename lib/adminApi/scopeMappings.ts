@@ -1,6 +1,7 @@
 import { roleId } from '../admin/ids.js';
 import { findClientById } from '../admin/clients.js';
 import { describeRole } from '../admin/lookup.js';
+import { readRealmRoles } from '../admin/roles.js';
 import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, removeClientScopeMappings, removeMappings } from '../admin/mappings.js';
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../model/stored.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
@@ -39,7 +40,7 @@ async function target(call: AdminCall): Promise<Target> {
     owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Could not find client');
   }
-  return { holder, ...(owner ? { owner } : {}), roles: await call.admin.table.listRoles(call.params.realm!) };
+  return { holder, ...(owner ? { owner } : {}), roles: await readRealmRoles(call.admin, call.params.realm!) };
 }
 
 const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
