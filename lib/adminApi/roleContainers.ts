@@ -3,8 +3,8 @@ import type { RoleName } from '../model/roleMappings.js';
 import type { ClientRecord, RealmSettings, Role } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
-import type { AdminCall, AdminRoute } from './route.js';
-import type { RoleContainers } from '../representation/role.js';
+import { ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
+import { briefRoleRepresentation, fullRoleRepresentation, type RoleContainers } from '../representation/role.js';
 
 /**
  * What the role, role-mapping, scope-mapping, client-scope and mapper families share: finding the
@@ -73,4 +73,14 @@ export function mappingRoutes<H>(
     route('GET', '/clients/{client}/available', handlers.available),
     route('GET', '/clients/{client}/composite', handlers.composite),
   ];
+}
+
+/** Whether a role belongs to the container a mapping path names: the realm's, or `owner`'s (`…/clients/{client}`). */
+export const inContainer = (t: { owner?: ClientRecord }) => (role: Role) =>
+  t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId;
+
+/** Roles as role and scope mappings list them: brief, or full for a `composite` read with `briefRepresentation=false`. */
+export async function represent(call: AdminCall, t: { owner?: ClientRecord }, roles: Role[], full = false): Promise<AdminResponse> {
+  const containers = await containersFor(call, roles, t.owner ? [t.owner] : []);
+  return ok(roles.map((role) => (full ? fullRoleRepresentation : briefRoleRepresentation)(role, containers)));
 }

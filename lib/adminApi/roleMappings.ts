@@ -8,10 +8,10 @@ import { roleId } from '../admin/ids.js';
 import type { ClientRecord, Group, Role, RoleMappings } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
-import { containersFor, mappingRoutes, roleNames } from './roleContainers.js';
+import { containersFor, inContainer, mappingRoutes, represent, roleNames } from './roleContainers.js';
 import { flag } from './query.js';
 import { mappingsRepresentation } from '../representation/mappings.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
+import { parseRoleReferences } from '../representation/role.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 import { groupOf } from './groups.js';
 import { serviceAccountByUserId } from './users.js';
@@ -93,13 +93,6 @@ async function target(call: AdminCall, kind: RoleMapper): Promise<Target> {
     if (!owner) throw notFound('Client not found');
   }
   return { mapper, ...(owner ? { owner } : {}), roles: await readRealmRoles(call.admin, call.params.realm!) };
-}
-
-const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
-
-async function represent(call: AdminCall, t: Target, roles: Role[], full = false): Promise<AdminResponse> {
-  const containers = await containersFor(call, roles, t.owner ? [t.owner] : []);
-  return ok(roles.map((role) => (full ? fullRoleRepresentation : briefRoleRepresentation)(role, containers)));
 }
 
 /** The stored roles the holder maps directly (a mapping to a role that no longer exists is not shown). */

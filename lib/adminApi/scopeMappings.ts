@@ -6,10 +6,10 @@ import { scopeAllows, scopeMappingsAllow } from '../tokens/roles.js';
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../model/stored.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
-import { clientByUuid, clientIdExists, containersFor, mappingRoutes, refuseInternalChange, roleNames } from './roleContainers.js';
+import { clientByUuid, clientIdExists, containersFor, inContainer, mappingRoutes, refuseInternalChange, represent, roleNames } from './roleContainers.js';
 import { flag } from './query.js';
 import { mappingsRepresentation } from '../representation/mappings.js';
-import { briefRoleRepresentation, fullRoleRepresentation, parseRoleReferences } from '../representation/role.js';
+import { parseRoleReferences } from '../representation/role.js';
 import { noContent, ok, type AdminCall, type AdminResponse, type AdminRoute } from './route.js';
 
 /**
@@ -41,13 +41,6 @@ async function target(call: AdminCall): Promise<Target> {
     if (!owner) throw notFound('Could not find client');
   }
   return { holder, ...(owner ? { owner } : {}), roles: await readRealmRoles(call.admin, call.params.realm!) };
-}
-
-const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
-
-async function represent(call: AdminCall, t: Target, roles: Role[], full = false): Promise<AdminResponse> {
-  const containers = await containersFor(call, roles, t.owner ? [t.owner] : []);
-  return ok(roles.map((role) => (full ? fullRoleRepresentation : briefRoleRepresentation)(role, containers)));
 }
 
 const direct = (t: Target) => t.roles.filter((role) => mapsDirectly(mappingsOf(t.holder), role));
