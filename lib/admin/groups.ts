@@ -1,11 +1,11 @@
-import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
 import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../model/stored.js';
 import { saveClient } from './itemLimit.js';
+import { added, removed, type MappingChange } from './mappings.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import type { RoleName } from '../model/roleMappings.js';
-import { describeRole, requireClient, requireRealm, requireRole } from './lookup.js';
+import { requireClient, requireRealm } from './lookup.js';
 
 /**
  * Realm groups (Keycloak's GroupsResource, GroupResource, UserResource.groups): create, list,
@@ -142,43 +142,17 @@ export interface GroupRoleChange {
 /** Grants roles to a group: every member (and member of a subgroup) holds them. */
 export async function grantGroupRoles(ctx: AdminContext, realm: string, path: string, roles: RoleName[]): Promise<GroupRoleChange> {
   const group = await getGroup(ctx, realm, path);
-  const mappings = clone(group.roles);
-  const changed: RoleName[] = [];
-  const unchanged: RoleName[] = [];
-  for (const role of unique(roles)) {
-    if (has(mappings, role)) {
-      unchanged.push(role);
-      continue;
-    }
-    await requireRole(ctx.table, realm, role);
-    if (role.client === undefined) mappings.realm.push(role.name);
-    else ownEntry(mappings.client, role.client, () => []).push(role.name);
-    changed.push(role);
-  }
-  if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
-  return { path: group.path, changed, unchanged, roles: mappings };
+  return saveGroupRoles(ctx, realm, group, await added(ctx, realm, group.roles, roles));
 }
 
 export async function revokeGroupRoles(ctx: AdminContext, realm: string, path: string, roles: RoleName[]): Promise<GroupRoleChange> {
   const group = await getGroup(ctx, realm, path);
-  const mappings = clone(group.roles);
-  const changed: RoleName[] = [];
-  const unchanged: RoleName[] = [];
-  for (const role of unique(roles)) {
-    if (!has(mappings, role)) {
-      unchanged.push(role);
-      continue;
-    }
-    if (role.client === undefined) mappings.realm = mappings.realm.filter((n) => n !== role.name);
-    else {
-      const kept = (mappings.client[role.client] ?? []).filter((n) => n !== role.name);
-      if (kept.length > 0) mappings.client[role.client] = kept;
-      else delete mappings.client[role.client];
-    }
-    changed.push(role);
-  }
-  if (changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: mappings });
-  return { path: group.path, changed, unchanged, roles: mappings };
+  return saveGroupRoles(ctx, realm, group, removed(group.roles, roles));
+}
+
+async function saveGroupRoles(ctx: AdminContext, realm: string, group: Group, change: Omit<MappingChange, 'clientId'>): Promise<GroupRoleChange> {
+  if (change.changed.length > 0) await ctx.table.putItem(realm, { kind: 'group', ...group, roles: change.roles });
+  return { path: group.path, ...change };
 }
 
 /** Makes a client's service account a member of a group (Keycloak: PUT users/{id}/groups/{groupId}). */
@@ -290,16 +264,4 @@ function checkedAttributes(attributes: Record<string, string[]>): Record<string,
     if (name === '' || !Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new AdminError(`attribute '${name}' must be a name with a list of strings`);
   }
   return Object.fromEntries(Object.entries(attributes).map(([name, values]) => [name, [...values]]));
-}
-
-function has(mappings: RoleMappings, role: RoleName): boolean {
-  return (role.client === undefined ? mappings.realm : (mappings.client[role.client] ?? [])).includes(role.name);
-}
-
-function unique(roles: RoleName[]): RoleName[] {
-  return roles.filter((role, i) => roles.findIndex((other) => describeRole(other) === describeRole(role)) === i);
-}
-
-function clone(mappings: RoleMappings): RoleMappings {
-  return { realm: [...mappings.realm], client: Object.fromEntries(Object.entries(mappings.client).map(([owner, names]) => [owner, [...names]])) };
 }

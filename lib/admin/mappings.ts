@@ -60,8 +60,8 @@ export async function removeClientScopeMappings(ctx: AdminContext, realm: string
   return change;
 }
 
-/** The mappings with the roles added (each must exist), and which were new. */
-async function added(ctx: AdminContext, realm: string, current: RoleMappings, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
+/** The mappings with the roles added (each must exist), and which were new: a client's, a client scope's or a group's. */
+export async function added(ctx: AdminContext, realm: string, current: RoleMappings, roles: RoleName[]): Promise<Omit<MappingChange, 'clientId'>> {
   const mappings = clone(current);
   const result = partition(roles, (role) => !has(mappings, role));
   for (const role of result.changed) {
@@ -73,7 +73,7 @@ async function added(ctx: AdminContext, realm: string, current: RoleMappings, ro
 }
 
 /** The mappings without the roles, and which were there. */
-function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingChange, 'clientId'> {
+export function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingChange, 'clientId'> {
   const mappings = clone(current);
   const result = partition(roles, (role) => has(mappings, role));
   for (const role of result.changed) {
