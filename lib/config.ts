@@ -20,6 +20,12 @@ export interface Config {
    * loopback address. LOCAL_STAGE=true; never set in a deployed stage.
    */
   localStage?: boolean;
+  /**
+   * LOCAL_STS_ENDPOINT, the local stage only: where `aws-iam` assertions' GetCallerIdentity
+   * requests go instead of their STS host (a loopback URL; a test double answers there). Refused
+   * at start without LOCAL_STAGE=true: in a deployed stage the STS host is always AWS's.
+   */
+  localStsEndpoint?: string;
   /** How long realm-level data (settings, composite roles, client scopes, keys) is cached per container. */
   realmCacheTtlSeconds: number;
   /** How long each container caches client records (0: read the client on every request). */
@@ -65,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionsTable: required(env, 'SESSIONS_TABLE'),
     issuerBaseUrl: issuerBaseUrl(env),
     localStage: env.LOCAL_STAGE === 'true',
+    localStsEndpoint: localStsEndpoint(env),
     realmCacheTtlSeconds: parsedTtl,
     clientCacheTtlSeconds: nonNegative(env, 'CLIENT_CACHE_TTL_SECONDS', DEFAULT_CLIENT_CACHE_TTL_SECONDS),
     secretsKeyId: env.SECRETS_KEY_ID || undefined,
@@ -96,6 +103,20 @@ export function issuerBaseUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error('ISSUER_BASE_URL must be https (http only to localhost)');
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') throw new Error('ISSUER_BASE_URL must not have a query, fragment or credentials');
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+function localStsEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  const value = env.LOCAL_STS_ENDPOINT;
+  if (!value) return undefined;
+  if (env.LOCAL_STAGE !== 'true') throw new Error('LOCAL_STS_ENDPOINT is for the local stage only (LOCAL_STAGE=true)');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('LOCAL_STS_ENDPOINT must be an absolute URL');
+  }
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) throw new Error('LOCAL_STS_ENDPOINT must be a URL on this machine');
+  return value;
 }
 
 function nonNegative(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

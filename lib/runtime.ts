@@ -10,6 +10,7 @@ import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './c
 import { federatedJwt } from './clientAuth/federatedJwt.js';
 import { DEFAULT_ISSUER_KEYS_OPTIONS, IssuerKeys } from './clientAuth/issuerKeys.js';
 import { privateKeyJwt } from './clientAuth/privateKeyJwt.js';
+import { DEFAULT_STS_CALLER_OPTIONS, stsCallerIdentity } from './clientAuth/stsCallerIdentity.js';
 import { publicClient } from './clientAuth/publicClient.js';
 import { SecretVerifier } from './clientAuth/secretVerifier.js';
 import { realmPeppers } from './clientAuth/secretPepper.js';
@@ -99,6 +100,12 @@ export function createRuntime(overrides: RuntimeOverrides = {}): Runtime {
         ...assertionDeps,
         keys: issuerKeys,
         onKeysUnavailable: (alias, reason) => observability.log({ level: 'WARN', message: 'identity provider keys unavailable', alias, reason }),
+        callerIdentity: stsCallerIdentity({
+          ...DEFAULT_STS_CALLER_OPTIONS,
+          // Only the local stage sends to a loopback STS double; loadConfig refuses the override anywhere else.
+          ...(config.localStage && config.localStsEndpoint ? { endpointOverride: config.localStsEndpoint, allowLoopbackHttp: true } : {}),
+        }),
+        onStsUnavailable: (alias, reason) => observability.log({ level: 'WARN', message: 'STS unavailable for an aws-iam assertion', alias, reason }),
       }),
       publicClient,
     ],

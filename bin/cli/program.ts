@@ -14,6 +14,7 @@ import { RealmImportError } from '../../lib/admin/realmImport.js';
 import { registerBootstrapAdminCommands } from './commands/bootstrapAdmin.js';
 import { registerClientCommands } from './commands/client.js';
 import { registerClientScopeCommands } from './commands/clientScope.js';
+import { registerClientScopeAssignmentCommands } from './commands/clientScopeAssignment.js';
 import { registerGroupCommands } from './commands/group.js';
 import { registerIdentityProviderCommands } from './commands/identityProvider.js';
 import { registerKeysCommands } from './commands/keys.js';
@@ -32,6 +33,7 @@ const COMMAND_GROUPS: readonly ((cli: Session) => void)[] = [
   registerRealmFileCommands,
   registerRealmCommands,
   registerClientCommands,
+  registerClientScopeAssignmentCommands,
   registerIdentityProviderCommands,
   registerRoleCommands,
   registerClientScopeCommands,

@@ -63,8 +63,11 @@ export interface Session {
   /** A file's text, or stdin's for `-`. */
   readInput(file: string): Promise<string>;
   readJson(file: string): Promise<unknown>;
-  /** A command group (`realm`, `client`, …): a missing or unknown subcommand is a one-line usage error. */
-  group(name: string, description: string): Command;
+  /**
+   * A command group (`realm`, `client`, …), or a group within one (`client scope`): a missing or
+   * unknown subcommand is a one-line usage error.
+   */
+  group(name: string, description: string, parent?: string): Command;
 }
 
 export function createSession(program: Command, io: CliIo): Session {
@@ -135,11 +138,14 @@ export function createSession(program: Command, io: CliIo): Session {
     }
   }
 
-  function group(name: string, description: string): Command {
-    const cmd = program.command(name).description(description).usage('<command> [options]');
+  function group(name: string, description: string, parent?: string): Command {
+    const under = parent === undefined ? program : program.commands.find((c) => c.name() === parent);
+    if (!under) throw new Error(`command group ${parent} is registered after its subgroup ${name}`);
+    const cmd = under.command(name).description(description).usage('<command> [options]');
+    const path = parent === undefined ? name : `${parent} ${name}`;
     cmd.argument('[command...]').action(([sub]: string[]) => {
       const names = cmd.commands.map((c) => c.name()).join(', ');
-      usage(sub === undefined ? `${name}: missing command (one of ${names})` : `${name}: unknown command '${sub}' (one of ${names})`);
+      usage(sub === undefined ? `${path}: missing command (one of ${names})` : `${path}: unknown command '${sub}' (one of ${names})`);
     });
     return cmd;
   }

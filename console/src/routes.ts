@@ -6,7 +6,7 @@
 import { can, type App } from './app.js';
 import { h, replace } from './dom.js';
 import { clientDetails } from './screens/client.js';
-import { clientScopesList } from './screens/clientScopes.js';
+import { clientScopes } from './screens/clientScopes.js';
 import { clientsList, createClient, importClient } from './screens/clients.js';
 import { groups } from './screens/groups.js';
 import { createRealm, realmSettings } from './screens/realmSettings.js';
@@ -25,7 +25,7 @@ const ROUTES: Route[] = [
   { match: (p) => p[0] === 'clients' && p[1] === 'add-client', allowed: can.manageClients, needs: 'manage-clients', render: createClient },
   { match: (p) => p[0] === 'clients' && p[1] === 'import-client', allowed: can.manageClients, needs: 'manage-clients', render: importClient },
   { match: (p) => p[0] === 'clients' && p.length >= 2, allowed: can.queryClients, needs: 'query-clients', render: clientDetails },
-  { match: (p) => p[0] === 'client-scopes', allowed: can.viewClients, needs: 'view-clients', render: clientScopesList },
+  { match: (p) => p[0] === 'client-scopes', allowed: can.viewClients, needs: 'view-clients', render: clientScopes },
   { match: (p) => p[0] === 'roles' && p[1] === 'new', allowed: can.manageRealm, needs: 'manage-realm', render: (app, main) => createRole(app, main) },
   { match: (p) => p[0] === 'roles' && p.length >= 2, allowed: can.viewRealm, needs: 'view-realm', render: roleDetails },
   { match: (p) => p[0] === 'roles', allowed: can.viewRealm, needs: 'view-realm', render: realmRoles },

@@ -1,3 +1,4 @@
+import { defaultRoleName } from '../model/realmDefaults.js';
 import { createClient, updateClient } from './clients.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
@@ -28,14 +29,19 @@ export async function bootstrapAdminService(ctx: AdminContext, clientId: string,
     await updateClient(ctx, MASTER_REALM, clientId, { secret });
     return { realmCreated, clientId, secretReplaced: true };
   }
-  await createClient(ctx, MASTER_REALM, clientId, {
-    serviceAccounts: true,
-    secret,
-    serviceAccountRoles: { realm: [MASTER_ADMIN_ROLE, `default-roles-${MASTER_REALM}`], client: {} },
-    // Keycloak marks the bootstrap client temporary (attribute is_temporary_admin).
-    attributes: { is_temporary_admin: 'true' },
-    extra: { name: 'Bootstrap admin service account', standardFlowEnabled: false },
-  });
+  await createClient(
+    ctx,
+    MASTER_REALM,
+    clientId,
+    {
+      serviceAccountsEnabled: true,
+      secret,
+      // Keycloak marks the bootstrap client temporary (attribute is_temporary_admin).
+      attributes: { is_temporary_admin: 'true' },
+      extra: { name: 'Bootstrap admin service account', standardFlowEnabled: false },
+    },
+    { serviceAccountRoles: { realm: [MASTER_ADMIN_ROLE, defaultRoleName(MASTER_REALM)], client: {} } },
+  );
   return { realmCreated, clientId, secretReplaced: false };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { clientScopeId } from './ids.js';
@@ -144,4 +144,31 @@ async function renameReferences(ctx: AdminContext, realm: string, from: string, 
 
 function checkName(name: string): void {
   if (!SCOPE_NAME.test(name)) throw new AdminError(`'${name}' is not a valid client scope name (RFC 6749 scope-token characters only)`);
+}
+
+/** Which realm list a scope is on: Keycloak's realm "default" and "optional" client scopes, given to every client created afterwards. */
+export type RealmScopeType = 'default' | 'optional';
+
+export async function realmDefaultScopes(ctx: AdminContext, realm: string, type: RealmScopeType): Promise<ClientScope[]> {
+  const settings = await requireRealm(ctx.table, realm);
+  const names = type === 'default' ? settings.defaultDefaultClientScopes : settings.defaultOptionalClientScopes;
+  const scopes = await listClientScopes(ctx, realm);
+  return names.flatMap((name) => scopes.filter((scope) => scope.name === name));
+}
+
+/**
+ * Puts a scope on one realm list (`type`) or takes it off both (`undefined`). Keycloak keeps one
+ * row per scope (RealmModel.addDefaultClientScope), so adding to one list takes it off the other.
+ */
+export async function setRealmDefaultScope(ctx: AdminContext, realm: string, id: string, type: RealmScopeType | undefined): Promise<ClientScope> {
+  const settings = await requireRealm(ctx.table, realm);
+  const scope = await requireClientScopeById(ctx, realm, id);
+  const without = (names: string[]) => names.filter((name) => name !== scope.name);
+  await ctx.table.putItem(realm, {
+    kind: 'settings',
+    ...settings,
+    defaultDefaultClientScopes: [...without(settings.defaultDefaultClientScopes), ...(type === 'default' ? [scope.name] : [])],
+    defaultOptionalClientScopes: [...without(settings.defaultOptionalClientScopes), ...(type === 'optional' ? [scope.name] : [])],
+  });
+  return scope;
 }

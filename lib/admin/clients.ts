@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { authenticatorUsesSecret } from '../model/clientAuthenticator.js';
+import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticator.js';
 import { CREDENTIAL_CLAIMS_ATTRIBUTE, CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE } from '../model/identityProvider.js';
 import { claimConditionsProblem } from '../clientAuth/claimConditions.js';
 import { decryptClientSecret, encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { generateSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import { pepperedHasher } from '../clientAuth/secretPepper.js';
-import { usesSecret } from '../model/clientAuthenticator.js';
+import { KEYCLOAK_CLIENT_DEFAULTS } from '../model/clientDefaults.js';
+import type { ClientFields } from '../representation/client.js';
 import {
   emptyRoleMappings,
   type ClientAuthenticatorType,
@@ -15,13 +16,14 @@ import {
   type RealmSettings,
   type RoleMappings,
   type ServiceAccountUser,
-} from '../store/model.js';
+} from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { isForbiddenKey } from '../model/userKeys.js';
 import { clientScopeId, roleId } from './ids.js';
 import { saveClient } from './itemLimit.js';
 import { requireClient, requireRealm } from './lookup.js';
+import { listClientScopes } from './clientScopes.js';
 import { newProtocolMappers } from './protocolMappers.js';
 import { serviceAccountClaims } from './serviceAccounts.js';
 
@@ -36,58 +38,10 @@ import { serviceAccountClaims } from './serviceAccounts.js';
  * Nothing here returns a stored hash or ciphertext; only `readClientSecret` decrypts.
  */
 
+/** What a client is created with beyond its representation. */
 export interface NewClientOptions {
-  serviceAccounts?: boolean;
-  /** Keycloak's default for a new client is true. */
-  fullScopeAllowed?: boolean;
-  /** Keycloak attribute `client_credentials.use_refresh_token` (off by default since Keycloak 12). */
-  refreshTokens?: boolean;
-  auth?: ClientAuthenticatorType;
-  /** client-jwt: the client's public keys, as the text of a JWKS (or of one JWK). */
-  jwks?: string;
-  /** client-jwt: where the client publishes its JWKS. */
-  jwksUrl?: string;
-  /** Keycloak's internal id; a new UUID when absent. */
-  id?: string;
-  /** A chosen secret instead of a generated one (hashed with the realm's pepper: it may be weak). */
-  secret?: string;
-  enabled?: boolean;
-  publicClient?: boolean;
-  bearerOnly?: boolean;
-  /** Client attributes as sent (all values strings); the jwks and refresh-token options add theirs. */
-  attributes?: Record<string, string>;
-  /** Scope names; the realm's default and optional client scopes when absent. */
-  defaultClientScopes?: string[];
-  optionalClientScopes?: string[];
-  notBefore?: number;
-  protocolMappers?: ProtocolMapper[];
-  /** Representation fields this service does not use, kept as sent. */
-  extra?: Record<string, unknown>;
   /** The new service account's roles instead of the realm's default role (the bootstrap gives master's `admin`). */
   serviceAccountRoles?: RoleMappings;
-}
-
-/** What `updateClient` may change; absent fields stay as they are (Keycloak's partial PUT). */
-export interface ClientChanges {
-  /** A new clientId: the client, its roles and every mapping of them are renamed. */
-  clientId?: string;
-  enabled?: boolean;
-  publicClient?: boolean;
-  bearerOnly?: boolean;
-  /** true creates the service account (with the realm's default role), false removes it. */
-  serviceAccountsEnabled?: boolean;
-  fullScopeAllowed?: boolean;
-  clientAuthenticatorType?: ClientAuthenticatorType;
-  /** Replaces every attribute (Keycloak replaces the map). */
-  attributes?: Record<string, string>;
-  defaultClientScopes?: string[];
-  optionalClientScopes?: string[];
-  notBefore?: number;
-  protocolMappers?: ProtocolMapper[];
-  /** Merged into the stored extras: a field not sent stays as it was. */
-  extra?: Record<string, unknown>;
-  /** Sets this secret; the previous one stops at once. */
-  secret?: string;
 }
 
 /** A client as shown to an operator: everything but the secret material. */
@@ -112,54 +66,80 @@ export async function createClient(
   ctx: AdminContext,
   realm: string,
   clientId: string,
+  fields: ClientFields = {},
   options: NewClientOptions = {},
 ): Promise<{ client: ClientView; secret?: string }> {
   const settings = await requireRealm(ctx.table, realm);
   checkClientId(clientId);
-  refuseForbiddenKeys(options);
+  refuseForbiddenKeys(fields);
+  checkFields(fields);
   if (await ctx.table.getClient(realm, clientId)) throw new AdminError(`client '${clientId}' already exists in realm '${realm}'`, 'conflict');
   // Keycloak's ids are unique in a realm: a client taking another object's id (realm-management's)
   // would be found, listed and changed in its place.
-  if (options.id !== undefined && (await idInUse(ctx, realm, options.id))) throw new AdminError(`id '${options.id}' is already used in realm '${realm}'`, 'conflict');
-  const auth = options.auth ?? 'client-secret';
-  const attributes: Record<string, string> = checkAttributes(ctx, { ...options.attributes, ...jwksAttributes(ctx, auth, options) });
-  checkFederatedAttributes(auth, attributes);
-  if (options.refreshTokens) attributes['client_credentials.use_refresh_token'] = 'true';
-  const publicClient = options.publicClient ?? false;
-  if (publicClient && options.serviceAccounts) throw new AdminError('a public client cannot have service accounts');
+  if (fields.id && (await idInUse(ctx, realm, fields.id))) throw new AdminError(`id '${fields.id}' is already used in realm '${realm}'`, 'conflict');
+  const auth = (fields.clientAuthenticatorType ?? 'client-secret') as ClientAuthenticatorType;
+  const attributes = checkAttributes(ctx, auth, { ...fields.attributes }, 'create');
+  const publicClient = fields.publicClient ?? false;
+  const serviceAccounts = fields.serviceAccountsEnabled ?? false;
+  if (publicClient && serviceAccounts) throw new AdminError(PUBLIC_SERVICE_ACCOUNTS);
+  const scopes = await realmScopeNames(ctx, realm, fields);
 
   const record: ClientRecord = {
     realm,
     clientId,
-    id: options.id ?? randomUUID(),
-    enabled: options.enabled ?? true,
+    id: fields.id || randomUUID(),
+    enabled: fields.enabled ?? true,
     publicClient,
-    bearerOnly: options.bearerOnly ?? false,
-    serviceAccountsEnabled: options.serviceAccounts ?? false,
-    fullScopeAllowed: options.fullScopeAllowed ?? true,
+    bearerOnly: fields.bearerOnly ?? false,
+    serviceAccountsEnabled: serviceAccounts,
+    fullScopeAllowed: fields.fullScopeAllowed ?? true,
     clientAuthenticatorType: auth,
     // Keycloak's service-account scope (or its note mappers) unless the caller chose the default scopes.
-    ...(options.defaultClientScopes
-      ? { defaultClientScopes: [...options.defaultClientScopes] }
-      : await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, options.serviceAccounts ?? false)),
-    optionalClientScopes: [...(options.optionalClientScopes ?? settings.defaultOptionalClientScopes)],
+    ...(fields.defaultClientScopes
+      ? { defaultClientScopes: existing(fields.defaultClientScopes, scopes) }
+      : await serviceAccountClaims(ctx, realm, settings.defaultDefaultClientScopes, serviceAccounts)),
+    optionalClientScopes: fields.optionalClientScopes ? existing(fields.optionalClientScopes, scopes) : [...settings.defaultOptionalClientScopes],
     attributes,
-    notBefore: options.notBefore ?? 0,
+    notBefore: fields.notBefore ?? 0,
     scopeMappings: emptyRoleMappings(),
     // Checked as a mapper added later is (lib/admin/protocolMappers.ts).
-    ...(options.protocolMappers ? { protocolMappers: newProtocolMappers({ client: clientId }, [], options.protocolMappers) } : {}),
-    ...(options.extra && Object.keys(options.extra).length > 0 ? { extra: options.extra } : {}),
-    ...(options.serviceAccounts ? { serviceAccount: newServiceAccount(settings, clientId, options.serviceAccountRoles, ctx.now()) } : {}),
+    ...(fields.protocolMappers ? { protocolMappers: newProtocolMappers({ client: clientId }, [], fields.protocolMappers) } : {}),
+    // Keycloak's answers for the fields this service does not use, under what was sent: a client
+    // made here reads back and exports as one Keycloak made (lib/model/clientDefaults.ts).
+    extra: { ...KEYCLOAK_CLIENT_DEFAULTS, ...fields.extra },
+    ...(serviceAccounts ? { serviceAccount: newServiceAccount(settings, clientId, options.serviceAccountRoles, ctx.now()) } : {}),
   };
   if (!usesSecret(record)) {
     await saveClient(ctx.table, record);
     return { client: clientView(record) };
   }
-  const secret = options.secret ?? generateSecret();
-  const withSecret = { ...record, ...(await secretFields(ctx, record, secret, options.secret !== undefined)) };
+  const secret = fields.secret ?? generateSecret();
+  const withSecret = { ...record, ...(await secretFields(ctx, record, secret, fields.secret !== undefined)) };
   await saveClient(ctx.table, withSecret);
   return { client: clientView(withSecret), secret };
 }
+
+/** Keycloak's message (ClientResource.updateClient / ClientsResource.createClient). */
+const PUBLIC_SERVICE_ACCOUNTS = 'Service accounts are not supported for public clients';
+
+/** The checks of fields that need nothing stored; each error names its ClientRepresentation field. */
+function checkFields(fields: ClientFields): void {
+  const auth = fields.clientAuthenticatorType;
+  if (auth !== undefined && !isClientAuthenticatorType(auth)) {
+    throw new AdminError(`Unsupported clientAuthenticatorType '${auth}': ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`);
+  }
+  // Authorization services (UMA resource servers) are not implemented: refuse rather than pretend.
+  if (fields.authorizationServicesEnabled === true) throw new AdminError('Authorization services are not supported by this service');
+}
+
+/** The realm's client scope names, when the fields name scopes (nothing read otherwise). */
+async function realmScopeNames(ctx: AdminContext, realm: string, fields: ClientFields): Promise<Set<string>> {
+  if (!fields.defaultClientScopes && !fields.optionalClientScopes) return new Set();
+  return new Set((await listClientScopes(ctx, realm)).map((scope) => scope.name));
+}
+
+// Keycloak keeps only the scope names that exist in the realm (ClientManager / RepresentationToModel.addClientScopes).
+const existing = (names: string[], scopes: Set<string>) => names.filter((name) => scopes.has(name));
 
 /**
  * Keycloak creates `service-account-<clientId>` (usernames in lower case) holding the realm's
@@ -183,15 +163,23 @@ function checkClientId(clientId: string): void {
 }
 
 /**
- * Attributes as an Admin API caller or an import may set them: `jwks.url` passes the one rule
- * sa-admin's `--jwks-url` passes (lib/clientAuth/jwksUrl.ts), whoever writes it.
+ * Attributes as any writer sets them, checked the same way: `jwks.url` by the one URL rule
+ * (lib/clientAuth/jwksUrl.ts), `jwks.string` holds public keys only, a new client-jwt client says
+ * where its keys are, and a federated-jwt client names its identity.
  */
-function checkAttributes(ctx: AdminContext, attributes: Record<string, string>): Record<string, string> {
+function checkAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, attributes: Record<string, string>, write: 'create' | 'update'): Record<string, string> {
   const url = attributes['jwks.url'];
   if (url !== undefined && url !== '') {
     const problem = jwksUrlProblem(url, { allowLoopbackHttp: ctx.localStage === true });
     if (problem !== undefined) throw new AdminError(`jwks.url '${url}' ${problem}`);
   }
+  const jwks = attributes['jwks.string'];
+  if (jwks !== undefined && jwks !== '') checkPublicJwks(jwks);
+  // Only a new client must say where its keys are: an update that leaves them out stays as it was allowed before.
+  if (write === 'create' && auth === 'client-jwt' && !attributes['jwks.url'] && !attributes['jwks.string']) {
+    throw new AdminError('a client-jwt client needs its public keys: the attribute jwks.string or jwks.url');
+  }
+  checkFederatedAttributes(auth, attributes);
   return attributes;
 }
 
@@ -215,6 +203,12 @@ async function idInUse(ctx: AdminContext, realm: string, id: string): Promise<bo
   });
 }
 
+/** The client, or undefined: one read, for the Admin API's exact `clientId` search. */
+export async function findClient(ctx: AdminContext, realm: string, clientId: string): Promise<ClientView | undefined> {
+  const client = await ctx.table.getClient(realm, clientId);
+  return client && clientView(client);
+}
+
 /** The client with Keycloak's internal id (the Admin REST API's `{id}`). */
 export async function findClientById(ctx: AdminContext, realm: string, id: string): Promise<ClientRecord | undefined> {
   return ctx.table.findClientById(realm, id);
@@ -225,15 +219,18 @@ export async function findClientById(ctx: AdminContext, realm: string, id: strin
  * reference to it (its roles, and their mappings, composites and scope mappings elsewhere), and
  * re-encrypts its secret under the new encryption context.
  */
-export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientChanges): Promise<ClientView> {
+export async function updateClient(ctx: AdminContext, realm: string, clientId: string, changes: ClientFields): Promise<ClientView> {
   const settings = await requireRealm(ctx.table, realm);
   const stored = await requireClient(ctx.table, realm, clientId);
   refuseForbiddenKeys(changes);
+  checkFields(changes);
   const newId = changes.clientId ?? clientId;
   if (newId !== clientId) {
     checkClientId(newId);
     if (await ctx.table.getClient(realm, newId)) throw new AdminError(`client '${newId}' already exists in realm '${realm}'`, 'conflict');
   }
+  const scopes = await realmScopeNames(ctx, realm, changes);
+  const auth = (changes.clientAuthenticatorType ?? stored.clientAuthenticatorType) as ClientAuthenticatorType;
   let next: ClientRecord = {
     ...stored,
     clientId: newId,
@@ -242,17 +239,17 @@ export async function updateClient(ctx: AdminContext, realm: string, clientId: s
       publicClient: changes.publicClient,
       bearerOnly: changes.bearerOnly,
       fullScopeAllowed: changes.fullScopeAllowed,
-      clientAuthenticatorType: changes.clientAuthenticatorType,
-      attributes: changes.attributes && checkAttributes(ctx, changes.attributes),
-      defaultClientScopes: changes.defaultClientScopes,
-      optionalClientScopes: changes.optionalClientScopes,
+      clientAuthenticatorType: auth,
+      attributes: changes.attributes && checkAttributes(ctx, auth, changes.attributes, 'update'),
+      defaultClientScopes: changes.defaultClientScopes && existing(changes.defaultClientScopes, scopes),
+      optionalClientScopes: changes.optionalClientScopes && existing(changes.optionalClientScopes, scopes),
       notBefore: changes.notBefore,
       protocolMappers: changes.protocolMappers && newProtocolMappers({ client: newId }, [], changes.protocolMappers),
     }),
     ...(changes.extra ? { extra: { ...stored.extra, ...changes.extra } } : {}),
   };
   const serviceAccounts = changes.serviceAccountsEnabled ?? stored.serviceAccountsEnabled;
-  if (next.publicClient && serviceAccounts) throw new AdminError('a public client cannot have service accounts');
+  if (next.publicClient && serviceAccounts) throw new AdminError(PUBLIC_SERVICE_ACCOUNTS);
   if (serviceAccounts && !stored.serviceAccount) {
     next = { ...next, serviceAccountsEnabled: true, serviceAccount: newServiceAccount(settings, newId, undefined, ctx.now()) };
   } else if (!serviceAccounts) {
@@ -325,7 +322,7 @@ export async function deleteClient(ctx: AdminContext, realm: string, clientId: s
  * (Keycloak's client policy `secret-rotation` does the same); without one it stops at once.
  */
 export async function rotateSecret(ctx: AdminContext, realm: string, clientId: string, graceSeconds = 0): Promise<IssuedSecret> {
-  if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new AdminError('--grace is a whole number of seconds, 0 or more');
+  if (!Number.isInteger(graceSeconds) || graceSeconds < 0) throw new AdminError('the grace period is a whole number of seconds, 0 or more');
   await requireRealm(ctx.table, realm);
   const client = await requireClient(ctx.table, realm, clientId);
   if (!usesSecret(client)) throw new AdminError(`client '${clientId}' does not authenticate with a secret`);
@@ -414,43 +411,20 @@ function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/**
- * Keycloak's attributes for where a client-jwt client's keys are: a stored JWKS
- * (`use.jwks.string`, `jwks.string`) or a URL (`use.jwks.url`, `jwks.url`).
- */
-function jwksAttributes(ctx: AdminContext, auth: ClientAuthenticatorType, options: NewClientOptions): Record<string, string> {
-  const given = options.jwks !== undefined || options.jwksUrl !== undefined;
-  if (auth !== 'client-jwt') {
-    if (given) throw new AdminError('--jwks and --jwks-url are for --auth client-jwt');
-    return {};
-  }
-  if (options.jwks !== undefined && options.jwksUrl !== undefined) throw new AdminError('give --jwks or --jwks-url, not both');
-  if (options.jwksUrl !== undefined) {
-    const problem = jwksUrlProblem(options.jwksUrl, { allowLoopbackHttp: ctx.localStage === true });
-    if (problem !== undefined) throw new AdminError(`--jwks-url '${options.jwksUrl}' ${problem}`);
-    return { 'use.jwks.url': 'true', 'jwks.url': new URL(options.jwksUrl).href };
-  }
-  if (options.jwks !== undefined) return { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify(publicJwks(options.jwks)) };
-  // The Admin API sends Keycloak's attributes themselves (checkAttributes checks the URL).
-  if (options.attributes?.['jwks.url'] || options.attributes?.['jwks.string']) return {};
-  throw new AdminError('a client-jwt client needs its public keys: --jwks FILE or --jwks-url URL');
-}
-
-/** The JWKS from the text of a JWKS or of one JWK, refusing anything that holds a private key. */
-function publicJwks(text: string): { keys: Record<string, unknown>[] } {
+/** `jwks.string` is a JWKS of public keys (Keycloak's JWKSUtils reads it): anything holding a private key is refused. */
+function checkPublicJwks(text: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new AdminError('--jwks: the file is not JSON');
+    throw new AdminError('jwks.string is not JSON');
   }
   const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  const keys = isObject(parsed) && Array.isArray(parsed.keys) ? parsed.keys : isObject(parsed) && 'kty' in parsed ? [parsed] : undefined;
-  if (!keys || keys.length === 0) throw new AdminError('--jwks: expected a JWKS ({"keys": [...]}) or a JWK');
+  const keys = isObject(parsed) && Array.isArray(parsed.keys) ? parsed.keys : undefined;
+  if (!keys || keys.length === 0) throw new AdminError('jwks.string: expected a JWKS ({"keys": [...]})');
   keys.forEach((key, i) => {
-    if (!isObject(key) || typeof key.kty !== 'string') throw new AdminError(`--jwks: keys[${i}] is not a JWK (no kty)`);
+    if (!isObject(key) || typeof key.kty !== 'string') throw new AdminError(`jwks.string: keys[${i}] is not a JWK (no kty)`);
     const secret = PRIVATE_JWK_MEMBERS.filter((member) => member in key);
-    if (secret.length > 0) throw new AdminError(`--jwks: keys[${i}] holds private key material (${secret.join(', ')}): give the public key only`);
+    if (secret.length > 0) throw new AdminError(`jwks.string: keys[${i}] holds private key material (${secret.join(', ')}): give the public key only`);
   });
-  return { keys: keys as Record<string, unknown>[] };
 }

@@ -1,28 +1,16 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { buildAwsClients } from '../awsClients.js';
 import { ClientsTable } from '../store/clientsTable.js';
+import type { StageNames } from '../deployment/stageNames.js';
 import { SessionsTable } from '../store/sessionsTable.js';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 
 /**
  * What the admin operations work on: one stage's clients table and KMS keys, reached with the
  * standard AWS SDK configuration (region, profile, credentials, AWS_ENDPOINT_URL_*), or the local
- * stack's endpoints. The names come from the caller (lib/deployment/stageNames.ts derives them from
- * the stage as the deployed stack does).
+ * stack's endpoints. The names come from the caller (lib/deployment/stageNames.ts, where their type
+ * lives: deployment knows nothing of the admin operations).
  */
-export interface StageNames {
-  stage: string;
-  /** The Serverless service name, the prefix of every resource name. */
-  service: string;
-  clientsTable: string;
-  /** The sessions table: only the operations on sessions (list a client's, end one) need it. */
-  sessionsTable?: string;
-  /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
-  signingKeyAliases: Record<SignatureAlgorithm, string>;
-  /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
-  secretsKeyId: string;
-}
-
 export interface AdminContext {
   names: StageNames;
   table: ClientsTable;

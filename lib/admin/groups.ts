@@ -1,6 +1,6 @@
 import { ownEntry } from '../model/userKeys.js';
 import { randomUUID } from 'node:crypto';
-import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../store/model.js';
+import { emptyRoleMappings, type ClientRecord, type Group, type RoleMappings } from '../model/stored.js';
 import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';

@@ -1,6 +1,6 @@
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
 import { MAX_ITEM_BYTES } from '../store/itemSize.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { AdminError } from './errors.js';
 
 /**

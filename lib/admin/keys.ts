@@ -2,7 +2,7 @@ import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { createSigningKey } from '../signing/keys.js';
 import { ensureRefreshKey } from '../signing/refreshKey.js';
 import { DEFAULT_REALM_CACHE_TTL_SECONDS } from '../config.js';
-import type { ClientRecord, RealmSettings, SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../store/model.js';
+import type { ClientRecord, RealmSettings, SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireRealm } from './lookup.js';

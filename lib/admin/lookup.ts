@@ -1,6 +1,6 @@
 import type { RoleName } from '../model/roleMappings.js';
 import type { ClientsTable } from '../store/clientsTable.js';
-import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
+import type { ClientRecord, RealmSettings, Role } from '../model/stored.js';
 import { AdminError } from './errors.js';
 import { roleId } from './ids.js';
 

@@ -1,6 +1,6 @@
 import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
 import { ownEntry } from '../model/userKeys.js';
-import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../model/stored.js';
 import { RoleGraph } from '../tokens/roles.js';
 import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';

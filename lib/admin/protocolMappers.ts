@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
+import type { ClientRecord, ClientScope, ProtocolMapper } from '../model/stored.js';
 import { mapperProblems, OIDC } from '../tokens/mappers/registry.js';
 import { saveClient, saveItem } from './itemLimit.js';
 import type { AdminContext } from './context.js';

@@ -1,10 +1,11 @@
 import { identityProviderRepresentation } from '../representation/identityProvider.js';
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
+import { clientRepresentation } from '../representation/client.js';
 import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
 import { realmRepresentation } from '../representation/realm.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
-import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../model/stored.js';
 import { requireRealm } from './lookup.js';
 
 /**
@@ -19,12 +20,6 @@ import { requireRealm } from './lookup.js';
  */
 
 type Json = Record<string, unknown>;
-
-/**
- * Keycloak's secret rotation keeps the previous secret in clear in this attribute
- * (OIDCClientSecretConfigWrapper); it never reaches the table, and must never leave it either.
- */
-const SECRET_ATTRIBUTES = new Set(['client.secret.rotated']);
 
 export async function exportRealm(table: ClientsTable, realm: string): Promise<Json> {
   const settings = await requireRealm(table, realm);
@@ -42,7 +37,7 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
     ...realmRepresentation(settings, defaultRole, { export: true }),
     roles: { realm: roles.filter((r) => r.client === undefined).map(roleJson), client: rolesByClient },
     groups: groupTree(groups),
-    clients: clients.map(clientJson),
+    clients: clients.map((client) => clientRepresentation(client, { export: true })),
     users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUserRepresentation(client, { export: true })] : [])),
     scopeMappings: [
       ...clients.filter((c) => c.scopeMappings.realm.length > 0).map((c) => ({ client: c.clientId, roles: c.scopeMappings.realm })),
@@ -76,26 +71,6 @@ function compositesJson(composites: RoleMappings): Json {
   return {
     ...(composites.realm.length > 0 ? { realm: composites.realm } : {}),
     ...(Object.keys(composites.client).length > 0 ? { client: composites.client } : {}),
-  };
-}
-
-function clientJson(client: ClientRecord): Json {
-  return {
-    ...(client.extra ?? {}),
-    id: client.id,
-    clientId: client.clientId,
-    enabled: client.enabled,
-    clientAuthenticatorType: client.clientAuthenticatorType,
-    notBefore: client.notBefore,
-    bearerOnly: client.bearerOnly,
-    serviceAccountsEnabled: client.serviceAccountsEnabled,
-    publicClient: client.publicClient,
-    protocol: 'openid-connect',
-    attributes: Object.fromEntries(Object.entries(client.attributes).filter(([name]) => !SECRET_ATTRIBUTES.has(name))),
-    fullScopeAllowed: client.fullScopeAllowed,
-    defaultClientScopes: client.defaultClientScopes,
-    optionalClientScopes: client.optionalClientScopes,
-    ...(client.protocolMappers && client.protocolMappers.length > 0 ? { protocolMappers: client.protocolMappers.map(protocolMapperRepresentation) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { migrateImport } from './realmImportMigrations.js';
 import { encryptClientSecret } from '../clientAuth/secretCipher.js';
 import { ensureRealmPepper, pepperedHasher } from '../clientAuth/secretPepper.js';
-import type { SignatureAlgorithm, SigningMode } from '../store/model.js';
+import type { SignatureAlgorithm, SigningMode } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { ensureRealmKeys } from './keys.js';
 import { findRealm } from './lookup.js';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { jwksUrlProblem } from '../clientAuth/jwksUrl.js';
 import { authenticatorUsesSecret, CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import { hasDedicatedNoteMappers, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
-import type { ClientAuthenticatorType, ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientAuthenticatorType, ClientRecord, RealmSettings } from '../model/stored.js';
 import { derivedUuid } from './ids.js';
 import { extraFields, readProtocolMappers } from './realmImportMappers.js';
 import { join, type JsonObject, type Located } from './realmImportReader.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ProtocolMapper } from '../store/model.js';
+import type { ProtocolMapper } from '../model/stored.js';
 import { mapperProblems, MAPPER_TYPES, OIDC } from '../tokens/mappers/registry.js';
 import { join, type ExportReader, type JsonObject, type Located } from './realmImportReader.js';
 

@@ -5,7 +5,7 @@
  */
 import { generateSecret, hashChosenSecret, hashGeneratedSecret } from '../clientAuth/secretHash.js';
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
-import { emptyRoleMappings, type ClientRecord, type Group, type RealmSettings, type Role, type RoleMappings } from '../store/model.js';
+import { emptyRoleMappings, type ClientRecord, type Group, type RealmSettings, type Role, type RoleMappings } from '../model/stored.js';
 import { isObject } from './realmImportReader.js';
 import { authenticatorUsesSecret, isClientAuthenticatorType } from '../model/clientAuthenticator.js';
 import type { IdentityProvider } from '../model/identityProvider.js';

@@ -15,7 +15,7 @@ import {
   type Role,
   type RoleMappings,
   type SignatureAlgorithm,
-} from '../store/model.js';
+} from '../model/stored.js';
 import type { JwksUrlPolicy } from '../clientAuth/jwksUrl.js';
 import { AdminError } from './errors.js';
 import { clientScopeId, derivedUuid, roleId } from './ids.js';

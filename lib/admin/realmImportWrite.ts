@@ -3,7 +3,7 @@
  * the realm-management client are the entry's (realmImport.ts) KMS side effects, after this.
  */
 import type { ClientsTable, ClientsTableItem } from '../store/clientsTable.js';
-import type { RealmSettings } from '../store/model.js';
+import type { RealmSettings } from '../model/stored.js';
 import type { ParsedRealm } from './realmImportPrepare.js';
 
 /**

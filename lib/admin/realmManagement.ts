@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientsTableItem } from '../store/clientsTable.js';
 import { roleId } from './ids.js';
-import { emptyRoleMappings, type ClientRecord, type Role } from '../store/model.js';
+import { emptyRoleMappings, type ClientRecord, type Role } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ensureRealmPepper } from '../clientAuth/secretPepper.js';
 import type { ClientsTableItem } from '../store/clientsTable.js';
-import { type ClientScope, type RealmSettings, type Role, type SigningKeyRecord } from '../store/model.js';
+import { type ClientScope, type RealmSettings, type Role, type SigningKeyRecord } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { ensureRealmKeys, listKeys, type KeyView } from './keys.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mappingRefs, sameRole, toMappings, type RoleName } from '../model/roleMappings.js';
-import type { Role } from '../store/model.js';
+import type { Role } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError, refuseForbiddenKeys } from './errors.js';
 import { roleId } from './ids.js';

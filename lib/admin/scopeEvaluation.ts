@@ -1,4 +1,4 @@
-import type { ClientRecord, ClientScope, ProtocolMapper, Role } from '../store/model.js';
+import type { ClientRecord, ClientScope, ProtocolMapper, Role } from '../model/stored.js';
 import { mapperPlan } from '../tokens/mapperPlan.js';
 import type { MapperType } from '../tokens/mappers/types.js';
 import { scopeAllows } from '../tokens/roles.js';
@@ -35,8 +35,7 @@ export async function evaluateScopes(ctx: AdminContext, realm: string, client: C
     const owner = dedicated.has(mapper.id) ? undefined : owners.get(mapper.id);
     return { mapper, type, ...(owner ? { scope: owner } : {}) };
   });
-  const allows = scopeAllows(model.roles, client, clientScopes);
-  return { mappers, allows: (role) => allows(role.client === undefined ? { name: role.name } : { client: role.client, name: role.name }) };
+  return { mappers, allows: scopeAllows(model.roles, client, clientScopes) };
 }
 
 /** A role container's roles split by whether the client may carry them (Keycloak's `granted` and `not-granted`). */

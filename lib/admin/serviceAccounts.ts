@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ProtocolMapper, ServiceAccountUser } from '../model/stored.js';
 import { builtInClientScopes, SERVICE_ACCOUNT_SCOPE } from '../tokens/builtInScopes.js';
 import { saveClient } from './itemLimit.js';
 import type { AdminContext } from './context.js';

@@ -1,4 +1,4 @@
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../model/stored.js';
 import type { SessionsTable, SessionSummary } from '../store/sessionsTable.js';
 import { sessionTimeouts } from '../tokens/sessionPolicy.js';
 import type { AdminContext } from './context.js';
@@ -10,6 +10,8 @@ import type { AdminContext } from './context.js';
  * ending one deletes it, after which its refresh token fails (`Session not active`) and every
  * access token carrying its `sid` stops being active (lib/tokens/activeAccessToken.ts).
  */
+
+const SESSION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export interface SessionPage {
   first: number;
@@ -43,6 +45,9 @@ export async function countClientSessions(ctx: AdminContext, realm: RealmSetting
  * a session id of another realm is as unknown here as a made-up one.
  */
 export async function endSession(ctx: AdminContext, realm: string, sessionId: string): Promise<boolean> {
+  // Session ids are random UUIDs (newSessionId); anything else names no session, and is not sent to
+  // DynamoDB, which refuses a key past 2048 bytes with an error rather than "not found".
+  if (!SESSION_ID.test(sessionId)) return false;
   const sessions = sessionsOf(ctx);
   const session = await sessions.get(sessionId);
   if (!session || session.realm !== realm || session.expiresAt <= ctx.now()) return false;

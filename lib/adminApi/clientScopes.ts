@@ -1,6 +1,6 @@
 import { createClientScope, deleteClientScope, findClientScopeById, listClientScopes, updateClientScope } from '../admin/clientScopes.js';
 import { AdminError } from '../admin/errors.js';
-import type { ClientScope } from '../store/model.js';
+import type { ClientScope } from '../model/stored.js';
 import { badRequest, conflictAs, forbidden, notFound } from './errors.js';
 import { clientScopeRepresentation, parseClientScope } from '../representation/clientScope.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';

@@ -1,72 +1,33 @@
-import { randomUUID } from 'node:crypto';
 import {
   createClient,
   deleteClient,
+  findClient,
   findClientById,
   listClients,
   readClientSecret,
   rotateSecret,
   updateClient,
-  type ClientChanges,
   type ClientView,
 } from '../admin/clients.js';
+import { findClientScopeById } from '../admin/clientScopes.js';
+import { assignClientScope, assignedClientScopes, unassignClientScope, type ScopeAssignment } from '../admin/clientScopeAssignment.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
+import { usesSecret } from '../model/clientAuthenticator.js';
+import { briefClientRepresentation, clientRepresentation, parseClientRepresentation, type ClientFields } from '../representation/client.js';
+import type { JsonObject } from '../representation/json.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
-import { CLIENT_AUTHENTICATOR_TYPES, isClientAuthenticatorType, usesSecret } from '../model/clientAuthenticator.js';
-import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
-import { badRequest, cannotParseJson, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
-import { extras, isObject, readBoolean, readInteger, readString, readStringArray, readStringMap, type JsonObject } from '../representation/json.js';
+import type { ClientRecord } from '../model/stored.js';
+import { badRequest, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
 import { checkNewMappers } from './protocolMappers.js';
 import { page } from './query.js';
-import { parseProtocolMapper } from '../representation/protocolMapper.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
  * Clients (Keycloak's ClientsResource and ClientResource): list, create, read, partial update,
  * delete, the client secret, the service-account user, and the client's default and optional
- * client scopes. `{id}` is Keycloak's internal UUID, never the clientId. Every field of a
- * ClientRepresentation this service does not use (redirect URIs, flows, themes, …) is kept as
- * sent in the client's `extra` and returned on read, so a `terraform plan` after an apply is empty.
+ * client scopes. `{id}` is Keycloak's internal UUID, never the clientId. The ClientRepresentation
+ * is lib/representation/client.ts's; the operations are lib/admin's.
  */
-
-/** ClientRepresentation fields held by ClientRecord, or computed on read (never kept as extras). */
-const MODELLED = new Set([
-  'id',
-  'clientId',
-  'enabled',
-  'publicClient',
-  'bearerOnly',
-  'serviceAccountsEnabled',
-  'fullScopeAllowed',
-  'clientAuthenticatorType',
-  'attributes',
-  'defaultClientScopes',
-  'optionalClientScopes',
-  'notBefore',
-  'protocolMappers',
-  'secret',
-  'access',
-  'authorizationServicesEnabled',
-  'authorizationSettings',
-  'registeredNodes',
-]);
-
-/** What Keycloak 26 answers for a new client's fields this service does not use (ClientRepresentation defaults). */
-const KEYCLOAK_CLIENT_DEFAULTS: JsonObject = {
-  surrogateAuthRequired: false,
-  alwaysDisplayInConsole: false,
-  redirectUris: [],
-  webOrigins: [],
-  standardFlowEnabled: true,
-  implicitFlowEnabled: false,
-  directAccessGrantsEnabled: false,
-  consentRequired: false,
-  frontchannelLogout: true,
-  protocol: 'openid-connect',
-  authenticationFlowBindingOverrides: {},
-  nodeReRegistrationTimeout: -1,
-};
-
 
 /** `CredentialRepresentation` of a client secret. */
 const credential = (value?: string) => (value === undefined ? { type: 'secret' } : { type: 'secret', value });
@@ -94,83 +55,25 @@ function access(call: AdminCall, client: ClientRecord | ClientView) {
   return { view: call.may('view-clients'), configure: manage, manage };
 }
 
-/** ClientRepresentation: Keycloak's defaults, then the stored extras, then the modelled fields. */
-export function clientRepresentation(client: ClientRecord | ClientView, extra: JsonObject = {}): JsonObject {
-  return {
-    ...KEYCLOAK_CLIENT_DEFAULTS,
-    ...client.extra,
-    id: client.id,
-    clientId: client.clientId,
-    enabled: client.enabled,
-    clientAuthenticatorType: client.clientAuthenticatorType,
-    notBefore: client.notBefore,
-    bearerOnly: client.bearerOnly,
-    serviceAccountsEnabled: client.serviceAccountsEnabled,
-    publicClient: client.publicClient,
-    fullScopeAllowed: client.fullScopeAllowed,
-    attributes: client.attributes,
-    protocolMappers: client.protocolMappers ?? [],
-    defaultClientScopes: client.defaultClientScopes,
-    optionalClientScopes: client.optionalClientScopes,
-    ...extra,
-  };
-}
-
-/** The fields of a ClientRepresentation lib/admin models; undefined ones stay unchanged on update. */
-function clientFields(body: JsonObject) {
-  const auth = readString(body, 'clientAuthenticatorType');
-  if (auth !== undefined && !isClientAuthenticatorType(auth)) {
-    throw badRequest(`Unsupported clientAuthenticatorType '${auth}': ${CLIENT_AUTHENTICATOR_TYPES.join(', ')}`);
-  }
-  // Authorization services (UMA resource servers) are not implemented: refuse rather than pretend.
-  if (readBoolean(body, 'authorizationServicesEnabled') === true) throw badRequest('Authorization services are not supported by this service');
-  return {
-    clientId: readString(body, 'clientId'),
-    enabled: readBoolean(body, 'enabled'),
-    publicClient: readBoolean(body, 'publicClient'),
-    bearerOnly: readBoolean(body, 'bearerOnly'),
-    serviceAccountsEnabled: readBoolean(body, 'serviceAccountsEnabled'),
-    fullScopeAllowed: readBoolean(body, 'fullScopeAllowed'),
-    clientAuthenticatorType: auth,
-    attributes: readStringMap(body, 'attributes'),
-    defaultClientScopes: readStringArray(body, 'defaultClientScopes'),
-    optionalClientScopes: readStringArray(body, 'optionalClientScopes'),
-    notBefore: readInteger(body, 'notBefore'),
-    secret: readString(body, 'secret'),
-    extra: extras(body, MODELLED),
-  };
-}
-
 /**
- * ProtocolMapperRepresentations sent with a new client: checked as `protocol-mappers/models`
- * checks each (404 for a type this service does not apply, 409 for a repeated name, then the
- * type's own checks in lib/admin), so this way in stores nothing that one refuses.
+ * ProtocolMapperRepresentations sent with a client: checked as `protocol-mappers/models` checks
+ * each (404 for a type this service does not apply, 409 for a repeated name, then the type's own
+ * checks in lib/admin), so this way in stores nothing that one refuses.
  */
-function protocolMappers(body: JsonObject): ProtocolMapper[] | undefined {
-  const value = body.protocolMappers;
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw cannotParseJson(true);
-  const inputs = value.map(parseProtocolMapper);
-  if (inputs.some((input) => !input.name || !input.protocolMapper)) throw badRequest('A protocol mapper needs a name and a protocolMapper');
-  checkNewMappers(inputs, []);
-  return inputs.map((input) => ({ ...input, id: input.id ?? randomUUID(), protocol: input.protocol ?? 'openid-connect' }));
+function checkMappers(fields: ClientFields): void {
+  if (!fields.protocolMappers) return;
+  if (fields.protocolMappers.some((input) => !input.name || !input.protocolMapper)) throw badRequest('A protocol mapper needs a name and a protocolMapper');
+  checkNewMappers(fields.protocolMappers, []);
 }
-
-async function realmScopes(call: AdminCall): Promise<ClientScope[]> {
-  return (await call.admin.table.loadRealm(call.realm!.realm))?.clientScopes ?? [];
-}
-
-// Keycloak keeps only the scope names that exist in the realm (ClientManager / RepresentationToModel.addClientScopes).
-const existing = (names: string[] | undefined, scopes: ClientScope[]) => names?.filter((name) => scopes.some((scope) => scope.name === name));
 
 async function list(call: AdminCall) {
   const realm = call.realm!.realm;
   const clientId = call.query.get('clientId');
   const search = call.query.get('search') === 'true';
-  let clients: (ClientRecord | ClientView)[];
+  let clients: ClientView[];
   if (clientId !== null && !search) {
     // Exact match: one GetItem, not a listing.
-    const one = await call.admin.table.getClient(realm, clientId);
+    const one = await findClient(call.admin, realm, clientId);
     clients = one ? [one] : [];
   } else {
     const all = await listClients(call.admin, realm);
@@ -181,65 +84,24 @@ async function list(call: AdminCall) {
   }
   const view = call.may('view-clients');
   // No secrets in lists (no KMS call per listed client); a caller who may only list sees ids and names.
-  return ok(
-    page(clients, call.query).map((client) =>
-      view
-        ? clientRepresentation(client, { access: access(call, client) })
-        : { id: client.id, clientId: client.clientId, ...(client.extra?.description === undefined ? {} : { description: client.extra.description }) },
-    ),
-  );
+  return ok(page(clients, call.query).map((client) => (view ? { ...clientRepresentation(client), access: access(call, client) } : briefClientRepresentation(client))));
 }
 
 async function create(call: AdminCall) {
   const body = call.body('object') as JsonObject | undefined;
   if (!body) throw badRequest('Client id is missing');
-  const fields = clientFields(body);
-  if (!fields.clientId) throw badRequest('Client id is missing');
-  if (fields.publicClient && fields.serviceAccountsEnabled) throw badRequest('Service accounts are not supported for public clients');
-  const scopes = await realmScopes(call);
-  const id = readString(body, 'id');
-  const mappers = protocolMappers(body);
-  const defaultClientScopes = existing(fields.defaultClientScopes, scopes);
-  const optionalClientScopes = existing(fields.optionalClientScopes, scopes);
-  const clientId = fields.clientId;
-  const { client } = await conflictAs(`Client ${clientId} already exists`, () => createClient(call.admin, call.realm!.realm, clientId, {
-    ...(id ? { id } : {}),
-    ...(fields.secret === undefined ? {} : { secret: fields.secret }),
-    ...(fields.clientAuthenticatorType ? { auth: fields.clientAuthenticatorType } : {}),
-    ...(fields.enabled === undefined ? {} : { enabled: fields.enabled }),
-    ...(fields.publicClient === undefined ? {} : { publicClient: fields.publicClient }),
-    ...(fields.bearerOnly === undefined ? {} : { bearerOnly: fields.bearerOnly }),
-    ...(fields.serviceAccountsEnabled === undefined ? {} : { serviceAccounts: fields.serviceAccountsEnabled }),
-    ...(fields.fullScopeAllowed === undefined ? {} : { fullScopeAllowed: fields.fullScopeAllowed }),
-    ...(fields.attributes ? { attributes: fields.attributes } : {}),
-    ...(defaultClientScopes ? { defaultClientScopes } : {}),
-    ...(optionalClientScopes ? { optionalClientScopes } : {}),
-    ...(fields.notBefore === undefined ? {} : { notBefore: fields.notBefore }),
-    ...(mappers ? { protocolMappers: mappers } : {}),
-    // Keycloak's answers for the unused fields, overridden by what was sent: both read back unchanged.
-    extra: { ...KEYCLOAK_CLIENT_DEFAULTS, ...fields.extra },
-  }));
+  const { clientId, ...fields } = parseClientRepresentation(body);
+  if (!clientId) throw badRequest('Client id is missing');
+  checkMappers(fields);
+  const { client } = await conflictAs(`Client ${clientId} already exists`, () => createClient(call.admin, call.realm!.realm, clientId, fields));
   return created(call.url('realms', call.realm!.realm, 'clients', client.id));
 }
 
 async function update(call: AdminCall) {
   const client = await changeableClient(call);
-  const body = (call.body('object') as JsonObject | undefined) ?? {};
-  const fields = clientFields(body);
-  const scopes = await realmScopes(call);
-  const publicClient = fields.publicClient ?? client.publicClient;
-  if (publicClient && (fields.serviceAccountsEnabled ?? client.serviceAccountsEnabled)) {
-    throw badRequest('Service accounts are not supported for public clients');
-  }
-  const changes: ClientChanges = Object.fromEntries(
-    Object.entries({
-      ...fields,
-      defaultClientScopes: existing(fields.defaultClientScopes, scopes),
-      optionalClientScopes: existing(fields.optionalClientScopes, scopes),
-      extra: Object.keys(fields.extra).length > 0 ? fields.extra : undefined,
-    }).filter(([, value]) => value !== undefined),
-  );
-  await conflictAs(`Client ${fields.clientId} already exists`, () => updateClient(call.admin, call.realm!.realm, client.clientId, changes));
+  const fields = parseClientRepresentation((call.body('object') as JsonObject | undefined) ?? {});
+  checkMappers(fields);
+  await conflictAs(`Client ${fields.clientId} already exists`, () => updateClient(call.admin, call.realm!.realm, client.clientId, fields));
   return noContent();
 }
 
@@ -266,31 +128,22 @@ async function regenerateSecret(call: AdminCall) {
   return ok(credential(issued.secret));
 }
 
-/** UserRepresentation of a client's service account, with what the Admin API adds (e.g. `access`). */
-export function serviceAccountRepresentation(client: ClientRecord, extra: JsonObject = {}): JsonObject {
-  return { ...serviceAccountUserRepresentation(client), ...extra };
-}
-
 async function serviceAccountUser(call: AdminCall) {
   const client = await clientOf(call);
   if (!client.serviceAccountsEnabled || !client.serviceAccount) {
     throw plainBadRequest(`Service account not enabled for the client '${client.clientId}'`);
   }
   const manage = call.may('map-roles');
-  return ok(
-    serviceAccountRepresentation(client, {
-      access: { manageGroupMembership: manage, view: call.may('view-users'), mapRoles: manage, impersonate: false, manage },
-    }),
-  );
+  return ok({
+    ...serviceAccountUserRepresentation(client),
+    access: { manageGroupMembership: manage, view: call.may('view-users'), mapRoles: manage, impersonate: false, manage },
+  });
 }
 
-type ScopeKind = 'default' | 'optional';
-const listOf = (kind: ScopeKind) => (kind === 'default' ? 'defaultClientScopes' : 'optionalClientScopes');
-
-function scopeRoutes(kind: ScopeKind): AdminRoute[] {
+function scopeRoutes(kind: ScopeAssignment): AdminRoute[] {
   const base = `/realms/{realm}/clients/{id}/${kind}-client-scopes`;
   const scopeById = async (call: AdminCall) => {
-    const scope = (await realmScopes(call)).find((candidate) => candidate.id === call.params.scopeId);
+    const scope = await findClientScopeById(call.admin, call.realm!.realm, call.params.scopeId!);
     if (!scope) throw notFound('Client scope not found');
     return scope;
   };
@@ -302,13 +155,8 @@ function scopeRoutes(kind: ScopeKind): AdminRoute[] {
       exists: clientExists,
       handle: async (call) => {
         const client = await clientOf(call);
-        const scopes = await realmScopes(call);
-        return ok(
-          client[listOf(kind)].flatMap((name) => {
-            const scope = scopes.find((candidate) => candidate.name === name);
-            return scope ? [{ id: scope.id ?? scope.name, name: scope.name }] : [];
-          }),
-        );
+        const scopes = await assignedClientScopes(call.admin, call.realm!.realm, client.clientId, kind);
+        return ok(scopes.map((scope) => ({ id: scope.id ?? scope.name, name: scope.name })));
       },
     },
     {
@@ -318,14 +166,7 @@ function scopeRoutes(kind: ScopeKind): AdminRoute[] {
       exists: clientExists,
       handle: async (call) => {
         const client = await changeableClient(call);
-        const scope = await scopeById(call);
-        // A scope is default or optional, never both: attaching it to one list moves it.
-        const other = kind === 'default' ? 'optional' : 'default';
-        const target = client[listOf(kind)];
-        await updateClient(call.admin, call.realm!.realm, client.clientId, {
-          [listOf(kind)]: target.includes(scope.name) ? target : [...target, scope.name],
-          [listOf(other)]: client[listOf(other)].filter((name) => name !== scope.name),
-        });
+        await assignClientScope(call.admin, call.realm!.realm, client.clientId, (await scopeById(call)).name, kind);
         return noContent();
       },
     },
@@ -336,8 +177,7 @@ function scopeRoutes(kind: ScopeKind): AdminRoute[] {
       exists: clientExists,
       handle: async (call) => {
         const client = await changeableClient(call);
-        const scope = await scopeById(call);
-        await updateClient(call.admin, call.realm!.realm, client.clientId, { [listOf(kind)]: client[listOf(kind)].filter((name) => name !== scope.name) });
+        await unassignClientScope(call.admin, call.realm!.realm, client.clientId, (await scopeById(call)).name, kind);
         return noContent();
       },
     },
@@ -356,7 +196,7 @@ export const clientRoutes: AdminRoute[] = [
       const client = await clientOf(call);
       // The secret only for a caller who may manage clients, as Keycloak's ClientResource.getClient.
       const secret = call.may('manage-clients') && usesSecret(client) ? (await readClientSecret(call.admin, call.realm!.realm, client.clientId)).value : undefined;
-      return ok(clientRepresentation(client, { ...(secret === undefined ? {} : { secret }), access: access(call, client) }));
+      return ok({ ...clientRepresentation(client), ...(secret === undefined ? {} : { secret }), access: access(call, client) });
     },
   },
   { method: 'PUT', path: '/realms/{realm}/clients/{id}', right: 'manage-clients', exists: clientExists, handle: update },

@@ -3,7 +3,7 @@ import { evaluateScopes, grantedRoles } from '../admin/scopeEvaluation.js';
 import { previewToken, type TokenPreview } from '../admin/tokenPreview.js';
 import { protocolMapperEvaluationRepresentation } from '../representation/protocolMapper.js';
 import { briefRoleRepresentation } from '../representation/role.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { findClientById } from '../admin/clients.js';
 import { notFound } from './errors.js';
 import { clientByUuid, clientIdExists, containersFor } from './roleContainers.js';

@@ -5,6 +5,7 @@ import { groupRoutes } from './groups.js';
 import { identityProviderRoutes } from './identityProviders.js';
 import { keyRoutes } from './keys.js';
 import { protocolMapperRoutes } from './protocolMappers.js';
+import { realmDefaultScopeRoutes } from './realmDefaultScopes.js';
 import { realmRoutes } from './realms.js';
 import { roleMappingRoutes } from './roleMappings.js';
 import { roleRoutes } from './roles.js';
@@ -35,6 +36,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...groupRoutes,
   ...roleMappingRoutes,
   ...clientScopeRoutes,
+  ...realmDefaultScopeRoutes,
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
   ...whoAmIRoutes,

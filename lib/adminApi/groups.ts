@@ -1,7 +1,7 @@
 import { AdminError } from '../admin/errors.js';
 import { checkName, createGroup, deleteGroup, findGroupById, listGroups, moveGroup, updateGroup } from '../admin/groups.js';
-import type { Group } from '../store/model.js';
-import { serviceAccountRepresentation } from './clients.js';
+import type { Group } from '../model/stored.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { GroupTree, nameMatches, type GroupAccess, type GroupView } from './groupsRepresentation.js';
 import { readString, type JsonObject } from '../representation/json.js';
@@ -162,7 +162,7 @@ async function members(call: AdminCall): Promise<AdminResponse> {
   const found = (await serviceAccountClients(call)).filter((client) => client.serviceAccount!.groups?.includes(group.path));
   const brief = flag(call.query, 'briefRepresentation', false);
   const access = userAccess(call);
-  return ok(page(found, call.query, 100).map((client) => (brief ? briefUser(client) : serviceAccountRepresentation(client, { access }))));
+  return ok(page(found, call.query, 100).map((client) => (brief ? briefUser(client) : { ...serviceAccountUserRepresentation(client), access })));
 }
 
 /** RealmAdminResource.getGroupByPath: 404 `Group path does not exist` before the right is checked. */

@@ -1,4 +1,4 @@
-import type { Group } from '../store/model.js';
+import type { Group } from '../model/stored.js';
 
 /**
  * Keycloak's GroupRepresentation (ModelToRepresentation.toRepresentation(group, full),

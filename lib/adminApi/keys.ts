@@ -1,6 +1,6 @@
 import { listKeysWithPublicParts, rotateKeys } from '../admin/keys.js';
 import { keysMetadataRepresentation } from '../representation/keysMetadata.js';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 import { badRequest } from './errors.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
 
@@ -24,7 +24,7 @@ async function rotate(call: AdminCall) {
   const settings = call.realm!;
   // The admin function may generate wrapped key pairs, never create KMS keys (infra/kms.yml, infra/iam.yml).
   if ((settings.signingMode ?? 'kms') === 'kms') {
-    throw badRequest('The keys of this realm are KMS signing keys: rotate them with `sa-admin keys rotate`');
+    throw badRequest('The keys of this realm are KMS signing keys: rotate them with sa-admin keys rotate');
   }
   const algorithms = call.query.getAll('algorithm');
   const unknown = algorithms.find((alg) => !ALGORITHMS.has(alg));

@@ -1,5 +1,5 @@
 import { addProtocolMappers, listProtocolMappers, MAX_MAPPERS_PER_REQUEST, removeProtocolMapper, updateProtocolMapper, type MapperOwner } from '../admin/protocolMappers.js';
-import type { ProtocolMapper } from '../store/model.js';
+import type { ProtocolMapper } from '../model/stored.js';
 import { MAPPER_TYPES } from '../tokens/mappers/registry.js';
 import { badRequest, conflict, notFound } from './errors.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';

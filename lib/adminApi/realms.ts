@@ -5,7 +5,7 @@ import { MASTER_REALM } from '../admin/realmManagement.js';
 import { createRealm, deleteRealm, findDefaultRole, findRealmSettings, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import { briefRealmRepresentation, parseRealmRepresentation, realmRepresentation } from '../representation/realm.js';
 import { readString, type JsonObject } from '../representation/json.js';
-import type { RealmSettings } from '../store/model.js';
+import type { RealmSettings } from '../model/stored.js';
 import { badRequest, conflict, conflictAs, forbidden } from './errors.js';
 import { rightsIn } from './rights.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';

@@ -1,6 +1,6 @@
 import { roleId } from '../admin/ids.js';
 import { mappingRefs, type RoleName } from '../model/roleMappings.js';
-import type { Role } from '../store/model.js';
+import type { Role } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
 import { containersFor } from './roleContainers.js';

@@ -1,6 +1,6 @@
 import { findClientById } from '../admin/clients.js';
 import type { RoleName } from '../model/roleMappings.js';
-import type { ClientRecord, RealmSettings, Role } from '../store/model.js';
+import type { ClientRecord, RealmSettings, Role } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { REALM_MANAGEMENT_CLIENT } from './rights.js';
 import type { AdminCall, AdminRoute } from './route.js';

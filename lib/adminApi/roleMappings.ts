@@ -4,7 +4,7 @@ import type { RoleName } from '../model/roleMappings.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings, withGroupRoles } from '../admin/mappings.js';
 import { grantGroupRoles, revokeGroupRoles } from '../admin/groups.js';
 import { roleId } from '../admin/ids.js';
-import type { ClientRecord, Group, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, Group, Role, RoleMappings } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { mayMapRole } from './rights.js';
 import { containersFor, mappingRoutes, roleNames } from './roleContainers.js';

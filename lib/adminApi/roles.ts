@@ -1,9 +1,9 @@
 import type { RoleName } from '../model/roleMappings.js';
 import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
-import type { ClientRecord, Role } from '../store/model.js';
+import type { ClientRecord, Role } from '../model/stored.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
 import { mapsDirectly } from '../admin/mappings.js';
-import { serviceAccountRepresentation } from './clients.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
 import { compositeMembers, listComposites } from './roleComposites.js';
 import { clientByUuid, clientIdExists, containersFor, refuseInternalChange } from './roleContainers.js';
 import { flag, page } from './query.js';
@@ -135,7 +135,7 @@ function routes(base: string, container: (call: AdminCall) => Promise<Container>
     route('GET', `${base}/{name}/users`, view, async (call, c) => {
       const role = await requireNamed(call, c);
       const holders = (await serviceAccountClients(call)).filter((client) => mapsDirectly(client.serviceAccount!.roles, role));
-      return ok(page(holders, call.query, 100).map((client) => serviceAccountRepresentation(client)));
+      return ok(page(holders, call.query, 100).map((client) => serviceAccountUserRepresentation(client)));
     }),
     // Composites by the composite's name (LATER in the reference; the admin client's roles.createComposite…ByName).
     route('GET', `${base}/{name}/composites`, view, async (call, c) => listComposites(call, await requireNamed(call, c), () => true)),

@@ -1,6 +1,6 @@
 import { findRoleById } from '../admin/lookup.js';
 import { addComposites, removeComposites } from '../admin/roles.js';
-import type { Role } from '../store/model.js';
+import type { Role } from '../model/stored.js';
 import { notFound } from './errors.js';
 import { compositeMembers, listComposites } from './roleComposites.js';
 import { clientByUuid, containersFor, refuseInternalChange } from './roleContainers.js';

@@ -1,6 +1,6 @@
 import type { AdminContext } from '../admin/context.js';
 import type { HttpRequest } from '../http/request.js';
-import type { RealmSettings } from '../store/model.js';
+import type { RealmSettings } from '../model/stored.js';
 import type { AdminCaller, Right } from './rights.js';
 
 /**

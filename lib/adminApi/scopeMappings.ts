@@ -2,7 +2,7 @@ import { roleId } from '../admin/ids.js';
 import { findClientById } from '../admin/clients.js';
 import { describeRole } from '../admin/lookup.js';
 import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, removeClientScopeMappings, removeMappings } from '../admin/mappings.js';
-import type { ClientRecord, ClientScope, Role, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, Role, RoleMappings } from '../model/stored.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
 import { clientByUuid, clientIdExists, containersFor, mappingRoutes, refuseInternalChange, roleNames } from './roleContainers.js';

@@ -1,8 +1,8 @@
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { flag, page } from './query.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
-import { serviceAccountRepresentation } from './clients.js';
+import { serviceAccountUserRepresentation } from '../representation/user.js';
 
 /**
  * Users (`/realms/{realm}/users`), Keycloak's UsersResource reduced to the only users this
@@ -64,7 +64,7 @@ function matches(call: AdminCall, client: ClientRecord): boolean {
 
 /** `briefRepresentation=true` (ModelToRepresentation.toBriefRepresentation): no attributes, credentials, actions or access. */
 export function briefUser(client: ClientRecord) {
-  const { attributes: _a, totp: _t, disableableCredentialTypes: _d, requiredActions: _r, notBefore: _n, ...brief } = serviceAccountRepresentation(client);
+  const { attributes: _a, totp: _t, disableableCredentialTypes: _d, requiredActions: _r, notBefore: _n, ...brief } = serviceAccountUserRepresentation(client);
   return brief;
 }
 
@@ -78,7 +78,7 @@ export const userRoutes: AdminRoute[] = [
       const brief = flag(call.query, 'briefRepresentation', false);
       const found = (await serviceAccountClients(call)).filter((client) => matches(call, client));
       const access = userAccess(call);
-      return ok(page(found, call.query, 100).map((client) => (brief ? briefUser(client) : serviceAccountRepresentation(client, { access }))));
+      return ok(page(found, call.query, 100).map((client) => (brief ? briefUser(client) : { ...serviceAccountUserRepresentation(client), access })));
     },
   },
   {
@@ -86,6 +86,6 @@ export const userRoutes: AdminRoute[] = [
     path: '/realms/{realm}/users/{userId}',
     right: 'view-users',
     exists: userExists,
-    handle: async (call) => ok(serviceAccountRepresentation(await serviceAccountByUserId(call), { access: userAccess(call) })),
+    handle: async (call) => ok({ ...serviceAccountUserRepresentation(await serviceAccountByUserId(call)), access: userAccess(call) }),
   },
 ];

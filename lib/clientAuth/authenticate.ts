@@ -41,7 +41,7 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   const usedBasic = input.request.headers.authorization !== undefined;
   const present = deps.methods.filter((method) => method.present(input));
   // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
-  const credentialed = oneSecret(present.filter((method) => method.name !== 'none'), input);
+  const credentialed = await oneSecret(present.filter((method) => method.name !== 'none'), input);
   if (credentialed.length > 1) {
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     throw invalidRequest('Multiple client authentication methods used');
@@ -49,7 +49,7 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   const method = credentialed[0] ?? present[0];
   if (!method) throw invalidClient(input.realm, usedBasic, 'Missing client_id parameter');
 
-  const claimed = method.claim(input);
+  const claimed = await method.claim(input);
   noteClaim(claimed.clientId);
   const formClientId = input.form.get('client_id');
   const fail = () => invalidClient(input.realm, usedBasic);
@@ -75,11 +75,11 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
  * (ClientIdAndSecretAuthenticator). The same client and secret twice is one method said twice:
  * it counts as Basic. Anything else beside Basic is still two methods.
  */
-function oneSecret(methods: ClientAuthMethod[], input: ClientAuthInput): ClientAuthMethod[] {
+async function oneSecret(methods: ClientAuthMethod[], input: ClientAuthInput): Promise<ClientAuthMethod[]> {
   const basic = methods.find((method) => method.name === 'client_secret_basic');
   const post = methods.find((method) => method.name === 'client_secret_post');
   if (methods.length !== 2 || !basic || !post) return methods;
-  const [header, form] = [basic.claim(input), post.claim(input)];
+  const [header, form] = await Promise.all([basic.claim(input), post.claim(input)]);
   const sameClient = form.clientId === '' || form.clientId === header.clientId;
   return sameClient && sameText(header.proof, form.proof) ? [basic] : methods;
 }

@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { CLIENT_AUTH_FAILED, OAuthError } from '../http/errors.js';
-import { JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION } from '../model/identityProvider.js';
+import { AWS_IAM_ASSERTION, JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION } from '../model/identityProvider.js';
 import type { ClientRecord } from '../store/model.js';
 import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
@@ -38,13 +38,14 @@ export function isAssertionRequest(input: ClientAuthInput): boolean {
 }
 
 /**
- * An assertion another party issued (Keycloak's `federated-jwt`): the SPIFFE assertion type, or a
- * JWT bearer assertion whose issuer is not its subject. A self-signed one (iss = sub) is never
- * handed to the federated path, as in Keycloak's flow, where `client-jwt` requires iss = sub.
+ * An assertion another party issued (Keycloak's `federated-jwt`): the SPIFFE assertion type, our
+ * `aws-iam` one (a presigned STS request), or a JWT bearer assertion whose issuer is not its
+ * subject. A self-signed one (iss = sub) is never handed to the federated path, as in Keycloak's
+ * flow, where `client-jwt` requires iss = sub.
  */
 export function isFederatedAssertion(input: ClientAuthInput): boolean {
   const type = input.form.get('client_assertion_type');
-  if (type === JWT_SPIFFE) return true;
+  if (type === JWT_SPIFFE || type === AWS_IAM_ASSERTION) return true;
   if (type !== JWT_BEARER) return false;
   try {
     const { iss, sub } = decodeJwt(input.form.get('client_assertion') ?? '');

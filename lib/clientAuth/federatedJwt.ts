@@ -1,6 +1,7 @@
-import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
+import { compactVerify, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import {
   acceptsClientAssertions,
+  AWS_IAM_ASSERTION,
   clockSkewOf,
   CREDENTIAL_CLAIMS_ATTRIBUTE,
   CREDENTIAL_ISSUER_ATTRIBUTE,
@@ -11,10 +12,11 @@ import {
   type IdentityProvider,
 } from '../model/identityProvider.js';
 import type { ClientRecord } from '../store/model.js';
+import { awsIamAssertion, type AwsIamDeps } from './awsIam.js';
 import { ASYMMETRIC_ALGORITHMS, decodeAssertion, isFederatedAssertion, ruleBroken } from './clientAssertion.js';
 import { unmetClaimCondition } from './claimConditions.js';
 import { importedKey, IssuerKeysUnavailable, type IssuerKeys } from './issuerKeys.js';
-import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
+import type { ClaimedClient, ClientAuthInput, ClientAuthMethod, FederatedAssertion } from './method.js';
 
 /**
  * `federated-jwt` (Keycloak 26.6 FederatedJWTClientAuthenticator): the client proves itself with a
@@ -22,6 +24,8 @@ import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.
  * identity token, a GitHub Actions OIDC token — and holds no secret. The identity provider is
  * found by the assertion's `iss` (SPIFFE: by the client), the client by its attributes
  * `jwt.credential.issuer` (the IdP alias) and `jwt.credential.sub` (the external subject).
+ * Beyond Keycloak, an `aws-iam` IdP's assertion is a presigned STS request instead of a JWT
+ * (lib/clientAuth/awsIam.ts); from the subject on, it is bound to its client the same way.
  *
  * Checks in Keycloak's order (AbstractJWTClientValidator.validate): assertion type, subject,
  * client, algorithm, signature, audience, time, then `jti` replay; our claim conditions come after
@@ -29,47 +33,43 @@ import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.
  * (where Keycloak answers some with 400 and its rule text); the rule text goes to the audit event.
  */
 
-export interface FederatedJwtDeps {
-  useOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
-  now(): number;
+export interface FederatedJwtDeps extends AwsIamDeps {
   keys: IssuerKeys;
   /** Told why keys could not be loaded (a warning in the log; the caller only sees 401). */
   onKeysUnavailable?(alias: string, reason: string): void;
-}
-
-interface Resolution {
-  idp: IdentityProvider;
-  header: ProtectedHeaderParameters;
-  payload: JWTPayload & { sub: string };
-  assertion: string;
 }
 
 const MAX_DETAIL_LENGTH = 255;
 const detail = (value: unknown) => (typeof value === 'string' ? value.slice(0, MAX_DETAIL_LENGTH) : undefined);
 
 export function federatedJwt(deps: FederatedJwtDeps): ClientAuthMethod {
-  const resolutions = new WeakMap<ClaimedClient, Resolution>();
+  const resolutions = new WeakMap<ClaimedClient, FederatedAssertion>();
   return {
     name: 'federated_jwt',
     authenticatorType: 'federated-jwt',
     present: isFederatedAssertion,
-    claim(input) {
-      const resolution = resolve(input);
-      const claimed = { clientId: chooseClient(input, resolution), proof: resolution.assertion };
-      resolutions.set(claimed, resolution);
+    async claim(input) {
+      // Keycloak picks a ClientAssertionStrategy by client_assertion_type; ours adds the aws-iam one.
+      const assertion = input.form.get('client_assertion_type') === AWS_IAM_ASSERTION ? await awsIamAssertion(deps, input) : jwtAssertion(deps, input);
+      const claimed = { clientId: chooseClient(input, assertion), proof: input.form.get('client_assertion') ?? '' };
+      resolutions.set(claimed, assertion);
       return claimed;
     },
     async verify(client, claimed, input) {
-      const resolution = resolutions.get(claimed);
-      if (!client || !resolution) return false;
-      await verifyAssertion(deps, input, client, resolution);
+      const assertion = resolutions.get(claimed);
+      if (!client || !assertion) return false;
+      // The link index may trail a change of the client: its own attributes decide.
+      if (client.attributes[CREDENTIAL_ISSUER_ATTRIBUTE] !== assertion.idp.alias || client.attributes[CREDENTIAL_SUB_ATTRIBUTE] !== assertion.sub) {
+        throw ruleBroken(input, 'Client is not bound to the assertion subject');
+      }
+      await assertion.verify(client);
       return true;
     },
   };
 }
 
-/** Reads the assertion without trusting it and finds the identity provider it claims to come from. */
-function resolve(input: ClientAuthInput): Resolution {
+/** Reads a JWT assertion without trusting it and finds the identity provider it claims to come from. */
+function jwtAssertion(deps: FederatedJwtDeps, input: ClientAuthInput): FederatedAssertion {
   const fail = (reason: string) => ruleBroken(input, reason);
   const type = input.form.get('client_assertion_type')!;
   const assertion = input.form.get('client_assertion');
@@ -78,26 +78,37 @@ function resolve(input: ClientAuthInput): Resolution {
   input.onAssertion?.({ client_assertion_id: detail(payload.jti), client_assertion_issuer: detail(payload.iss), client_assertion_sub: detail(payload.sub) });
   if (typeof payload.sub !== 'string' || payload.sub === '') throw fail('Token sub claim is required');
   const sub = payload.sub;
-  const idps = input.federation?.identityProviders ?? [];
-
-  let idp: IdentityProvider | undefined;
-  if (type === JWT_SPIFFE_ASSERTION) {
-    // SpiffeClientAssertionStrategy: the client is found by its subject alone, the IdP through the client.
-    const aliases = new Set((input.federation?.links ?? []).filter((link) => link.sub === sub).map((link) => link.alias));
-    const found = idps.filter((candidate) => aliases.has(candidate.alias) && identityProviderType(candidate)?.assertionType === type && acceptsClientAssertions(candidate));
-    if (found.length > 1) throw fail('Multiple clients matches attributes');
-    idp = found[0];
-    if (idp && !sub.startsWith(`${idp.config.trustDomain}/`)) throw fail('Invalid trust-domain');
-  } else {
-    // DefaultClientAssertionStrategy: exact string equality of `iss` with an enabled client-assertion IdP's issuer.
-    const found = idps.filter(
-      (candidate) => acceptsClientAssertions(candidate) && identityProviderType(candidate)?.assertionType === type && identityProviderType(candidate)?.expectedIssuer(candidate.config) === payload.iss,
-    );
-    if (found.length > 1) throw fail(`Multiple IDPs match the same issuer: [${found.map((candidate) => candidate.alias).join(', ')}]`);
-    idp = found[0];
-  }
+  const idp = type === JWT_SPIFFE_ASSERTION ? spiffeIdp(input, sub, fail) : issuerIdp(input, type, payload.iss, fail);
   if (!idp) throw fail('No identity provider for the client assertion');
-  return { idp, header, payload: { ...payload, sub }, assertion };
+  return { idp, sub, verify: (client) => verifyJwt(deps, input, client, { idp, header, payload: { ...payload, sub }, assertion }) };
+}
+
+/** SpiffeClientAssertionStrategy: the client is found by its subject alone, the IdP through the client. */
+function spiffeIdp(input: ClientAuthInput, sub: string, fail: (reason: string) => Error): IdentityProvider | undefined {
+  const aliases = new Set((input.federation?.links ?? []).filter((link) => link.sub === sub).map((link) => link.alias));
+  const found = (input.federation?.identityProviders ?? []).filter(
+    (candidate) => aliases.has(candidate.alias) && identityProviderType(candidate)?.assertionType === JWT_SPIFFE_ASSERTION && acceptsClientAssertions(candidate),
+  );
+  if (found.length > 1) throw fail('Multiple clients matches attributes');
+  const idp = found[0];
+  if (idp && !sub.startsWith(`${idp.config.trustDomain}/`)) throw fail('Invalid trust-domain');
+  return idp;
+}
+
+/** DefaultClientAssertionStrategy: exact string equality of `iss` with an enabled client-assertion IdP's issuer. */
+function issuerIdp(input: ClientAuthInput, type: string, iss: string | undefined, fail: (reason: string) => Error): IdentityProvider | undefined {
+  const found = (input.federation?.identityProviders ?? []).filter(
+    (candidate) => acceptsClientAssertions(candidate) && identityProviderType(candidate)?.assertionType === type && identityProviderType(candidate)?.expectedIssuer(candidate.config) === iss,
+  );
+  if (found.length > 1) throw fail(`Multiple IDPs match the same issuer: [${found.map((candidate) => candidate.alias).join(', ')}]`);
+  return found[0];
+}
+
+interface JwtResolution {
+  idp: IdentityProvider;
+  header: ProtectedHeaderParameters;
+  payload: JWTPayload & { sub: string };
+  assertion: string;
 }
 
 /**
@@ -105,8 +116,8 @@ function resolve(input: ClientAuthInput): Resolution {
  * external identity here, and then `client_id` chooses (Keycloak #48026: a `client_id` sent must
  * name the resolved client, never the external subject).
  */
-function chooseClient(input: ClientAuthInput, { idp, payload }: Resolution): string {
-  const candidates = (input.federation?.links ?? []).filter((link) => link.alias === idp.alias && link.sub === payload.sub).map((link) => link.clientId);
+function chooseClient(input: ClientAuthInput, { idp, sub }: FederatedAssertion): string {
+  const candidates = (input.federation?.links ?? []).filter((link) => link.alias === idp.alias && link.sub === sub).map((link) => link.clientId);
   const requested = input.form.get('client_id');
   if (requested !== undefined) {
     if (!candidates.includes(requested)) throw ruleBroken(input, 'client_id does not name a client of the assertion subject');
@@ -117,13 +128,9 @@ function chooseClient(input: ClientAuthInput, { idp, payload }: Resolution): str
   return candidates[0]!;
 }
 
-async function verifyAssertion(deps: FederatedJwtDeps, input: ClientAuthInput, client: ClientRecord, resolution: Resolution): Promise<void> {
+async function verifyJwt(deps: FederatedJwtDeps, input: ClientAuthInput, client: ClientRecord, resolution: JwtResolution): Promise<void> {
   const fail = (reason: string) => ruleBroken(input, reason);
   const { idp, header, payload, assertion } = resolution;
-  // The link index may trail a change of the client: its own attributes decide.
-  if (client.attributes[CREDENTIAL_ISSUER_ATTRIBUTE] !== idp.alias || client.attributes[CREDENTIAL_SUB_ATTRIBUTE] !== payload.sub) {
-    throw fail('Client is not bound to the assertion subject');
-  }
   const type = identityProviderType(idp)!;
   if (input.form.get('client_assertion_type') !== type.assertionType) {
     throw fail(`Parameter client_assertion_type has value '${input.form.get('client_assertion_type')}' but expected is '${type.assertionType}'`);

@@ -3,7 +3,7 @@ import { exportJWK, importJWK, importSPKI, type JWK, type JSONWebKeySet } from '
 
 type KeyObjectLike = Awaited<ReturnType<typeof importJWK>>;
 import { identityProviderType, type IdentityProvider, type KeySource } from '../model/identityProvider.js';
-import { fetchDocument, type FetchLimits } from './jwksFetcher.js';
+import { fetchDocument, type FetchLimits } from './guardedRequest.js';
 
 /** Thrown when an identity provider's keys cannot be had; the caller answers invalid_client. */
 export class IssuerKeysUnavailable extends Error {}

@@ -8,6 +8,16 @@ export interface Federation {
   links: readonly FederatedLink[];
 }
 
+/**
+ * A federated assertion read far enough to know its identity provider and external subject (the
+ * client is then chosen by both); `verify` applies the rules that need the bound client.
+ */
+export interface FederatedAssertion {
+  idp: IdentityProvider;
+  sub: string;
+  verify(client: ClientRecord): Promise<void>;
+}
+
 /** What Keycloak's ClientAssertionState records of an assertion for the event, before it is verified. */
 export interface AssertionDetails {
   client_assertion_id?: string;
@@ -52,7 +62,8 @@ export interface ClientAuthMethod {
   authenticatorType?: ClientAuthenticatorType;
   /** Whether the request carries this method's credentials. */
   present(input: ClientAuthInput): boolean;
-  claim(input: ClientAuthInput): ClaimedClient;
+  /** May be asynchronous: an `aws-iam` assertion's subject is known only once STS has answered. */
+  claim(input: ClientAuthInput): ClaimedClient | Promise<ClaimedClient>;
   verify(client: ClientRecord | undefined, claimed: ClaimedClient, input: ClientAuthInput): Promise<boolean>;
 }
 

@@ -2,7 +2,24 @@
  * How a deployed stage names its resources, as serverless.yml and infra/*.yml build them
  * (`${service}-${stage}-…`). The CLI, the local stack and the seed derive every name from here.
  */
-import type { StageNames } from '../admin/context.js';
+import type { SignatureAlgorithm } from '../store/model.js';
+
+/**
+ * What the admin operations need to know of a stage: its resources' names, as the deployed
+ * stack names them (stageNames below derives them from the stage).
+ */
+export interface StageNames {
+  stage: string;
+  /** The Serverless service name, the prefix of every resource name. */
+  service: string;
+  clientsTable: string;
+  /** The sessions table: only the operations on sessions (list a client's, end one) need it. */
+  sessionsTable?: string;
+  /** The stage's KMS signing keys (aliases), used by realms in `kms` signing mode. */
+  signingKeyAliases: Record<SignatureAlgorithm, string>;
+  /** The stage's symmetric key: wraps envelope signing keys, refresh-token keys, peppers and client-secret-jwt secrets. */
+  secretsKeyId: string;
+}
 
 /** The Serverless service name, the prefix of every resource name. */
 export const SERVICE = 'sa-token-service';

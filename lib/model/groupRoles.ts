@@ -1,4 +1,4 @@
-import type { Group, RoleMappings, ServiceAccountUser } from '../store/model.js';
+import type { Group, RoleMappings, ServiceAccountUser } from './stored.js';
 import { ownEntry } from './userKeys.js';
 
 /**

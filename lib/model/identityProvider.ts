@@ -12,6 +12,17 @@ export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type
 /** SpiffeConstants.CLIENT_ASSERTION_TYPE (draft-ietf-oauth-spiffe-client-auth). */
 export const JWT_SPIFFE_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-spiffe';
 
+/**
+ * Ours, beyond Keycloak: the `aws-iam` type's assertion, a presigned `sts:GetCallerIdentity` request
+ * (Vault's `aws` auth method; lib/clientAuth/callerIdentityRequest.ts reads it). Not an IETF name:
+ * RFC 7521 §4.2 only asks for an absolute URI.
+ */
+export const AWS_IAM_ASSERTION = 'urn:sa-token-service:client-assertion-type:aws-iam';
+
+/** AWS partitions whose STS an `aws-iam` IdP may trust (config `partition`, default `aws`). */
+export const AWS_PARTITIONS: ReadonlySet<string> = new Set(['aws', 'aws-cn', 'aws-us-gov']);
+export const awsPartitionOf = (config: Record<string, string>) => config.partition || 'aws';
+
 /** The client attributes that bind a `federated-jwt` client to an external identity (Keycloak's names). */
 export const CREDENTIAL_ISSUER_ATTRIBUTE = 'jwt.credential.issuer';
 export const CREDENTIAL_SUB_ATTRIBUTE = 'jwt.credential.sub';
@@ -60,6 +71,12 @@ export interface IdentityProviderType {
   keySource(config: Record<string, string>): KeySource;
   /** Keycloak's 400 message for an unusable config, or undefined. `url` checks one admin-given URL. */
   validate(config: Record<string, string>, url: (value: string) => string | undefined): string | undefined;
+  /**
+   * What must be unique among the realm's enabled client-assertion IdPs so that an assertion finds
+   * one IdP: the issuer (Keycloak's IssuerValidation), unless the type says otherwise, with the
+   * refusal in its words.
+   */
+  uniqueness?: { key(config: Record<string, string>): string; clash(alias: string, config: Record<string, string>): string };
   /** Fills what Keycloak fills on save (Kubernetes' default issuer). */
   normalize?(config: Record<string, string>): void;
   /** Types that carry no browser-login settings: their representation omits those booleans (Keycloak 26.5+). */
@@ -138,6 +155,30 @@ export const IDENTITY_PROVIDER_TYPES: ReadonlyMap<string, IdentityProviderType> 
       assertionOnly: true,
     },
   ],
+  [
+    // Ours (Vault's design, docs/workload-identity.md): AWS STS vouches for the caller's IAM identity.
+    'aws-iam',
+    {
+      providerId: 'aws-iam',
+      assertionType: AWS_IAM_ASSERTION,
+      clientAssertions: () => true,
+      expectedIssuer: () => undefined,
+      // Each signature is single-use: a presigned request is a bearer credential until STS stops accepting it (15 min).
+      reuseAllowed: () => false,
+      defaultMaxAge: 300,
+      keySource: () => ({ kind: 'none' }),
+      validate: (config) => (AWS_PARTITIONS.has(awsPartitionOf(config)) ? undefined : `Invalid partition: one of ${[...AWS_PARTITIONS].join(', ')}`),
+      // The request's signing region names the partition, and the partition one IdP.
+      uniqueness: {
+        key: (config) => `aws-iam partition ${awsPartitionOf(config)}`,
+        clash: (alias, config) => `Partition '${awsPartitionOf(config)}' already trusted by IDP '${alias}': one enabled aws-iam identity provider per partition`,
+      },
+      normalize(config) {
+        if (!config.partition) config.partition = 'aws';
+      },
+      assertionOnly: true,
+    },
+  ],
 ]);
 
 export const identityProviderType = (idp: Pick<IdentityProvider, 'providerId'>) => IDENTITY_PROVIDER_TYPES.get(idp.providerId);
@@ -185,10 +226,16 @@ export function identityProviderProblem(idp: IdentityProvider, others: readonly 
   const problem = type.validate(idp.config, url);
   if (problem) return problem;
   // IssuerValidation: one enabled client-assertion IdP per issuer, so `iss` finds exactly one.
-  const issuer = type.expectedIssuer(idp.config);
-  if (issuer === undefined || !acceptsClientAssertions(idp)) return undefined;
-  const clash = others.find((other) => other.alias !== idp.alias && acceptsClientAssertions(other) && identityProviderType(other)?.expectedIssuer(other.config) === issuer);
-  return clash
-    ? `Issuer URL already used for IDP '${clash.alias}', Issuer must be unique if the idp supports JWT Authorization Grant or Federated Client Authentication`
-    : undefined;
+  const key = uniqueKeyOf(idp);
+  if (key === undefined || !acceptsClientAssertions(idp)) return undefined;
+  const clash = others.find((other) => other.alias !== idp.alias && acceptsClientAssertions(other) && uniqueKeyOf(other) === key);
+  if (!clash) return undefined;
+  return type.uniqueness
+    ? type.uniqueness.clash(clash.alias, idp.config)
+    : `Issuer URL already used for IDP '${clash.alias}', Issuer must be unique if the idp supports JWT Authorization Grant or Federated Client Authentication`;
+}
+
+function uniqueKeyOf(idp: IdentityProvider): string | undefined {
+  const type = identityProviderType(idp);
+  return type?.uniqueness ? type.uniqueness.key(idp.config) : type?.expectedIssuer(idp.config);
 }

@@ -1,4 +1,4 @@
-import type { RealmSettings, SignatureAlgorithm } from '../store/model.js';
+import type { RealmSettings, SignatureAlgorithm } from './stored.js';
 
 /**
  * What Keycloak 26 gives a new realm, as far as this service keeps it: the settings of

@@ -1,4 +1,4 @@
-import type { RoleMappings } from '../store/model.js';
+import type { RoleMappings } from './stored.js';
 import { ownEntry } from './userKeys.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ClientScope } from '../store/model.js';
+import type { ClientScope } from '../model/stored.js';
 import { clientScopeId } from '../admin/ids.js';
 import type { ClientScopeFields } from '../admin/clientScopes.js';
 import { unparsable } from '../admin/errors.js';

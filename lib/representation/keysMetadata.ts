@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import type { PublicKeyView } from '../admin/keys.js';
-import type { RefreshKeyRecord } from '../store/model.js';
+import type { RefreshKeyRecord } from '../model/stored.js';
 
 /** Keycloak's KeysMetadataRepresentation.KeyMetadataRepresentation. */
 export interface KeyMetadataRepresentation {

@@ -1,5 +1,5 @@
 import { ownEntry } from '../model/userKeys.js';
-import type { Role } from '../store/model.js';
+import type { Role } from '../model/stored.js';
 import { briefRoleRepresentation, type RoleContainers, type RoleRepresentation } from './role.js';
 
 /**

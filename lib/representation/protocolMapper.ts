@@ -1,4 +1,4 @@
-import type { ProtocolMapper } from '../store/model.js';
+import type { ProtocolMapper } from '../model/stored.js';
 import { unparsable } from '../admin/errors.js';
 import { optionalString } from './role.js';
 import { isForbiddenKey } from '../model/userKeys.js';

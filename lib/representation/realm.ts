@@ -1,4 +1,4 @@
-import type { RealmSettings, Role, SignatureAlgorithm } from '../store/model.js';
+import type { RealmSettings, Role, SignatureAlgorithm } from '../model/stored.js';
 import { extras, readBoolean, readInteger, readString, readStringArray, type JsonObject } from './json.js';
 
 /**

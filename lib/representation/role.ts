@@ -1,4 +1,4 @@
-import type { Role, RoleMappings } from '../store/model.js';
+import type { Role, RoleMappings } from '../model/stored.js';
 import { roleId } from '../admin/ids.js';
 import { unparsable } from '../admin/errors.js';
 

@@ -35,7 +35,7 @@ import type {
   RefreshKeyRecord,
   Role,
   SigningKeyRecord,
-} from './model.js';
+} from '../model/stored.js';
 import { itemSize } from './itemSize.js';
 import { rewriteItemRoles } from './roleReferences.js';
 
@@ -303,7 +303,8 @@ export class ClientsTable {
 
   /** A realm role (`client` undefined) or a client role, under whichever of its two keys it is stored. */
   async getRole(realm: string, role: RoleName): Promise<Role | undefined> {
-    const found = await Promise.all([sk.compositeRole(role), sk.plainRole(role)].map((key) => this.getConsistent(realm, key)));
+    const { key, others } = sortKeysOf({ kind: 'role', ...role });
+    const found = await Promise.all([key, ...others].map((each) => this.getConsistent(realm, each)));
     const item = found.find((each) => each !== undefined);
     if (!item) return undefined;
     const { kind: _kind, ...stored } = item as unknown as ClientsTableItem & { kind: 'role' };
@@ -504,13 +505,9 @@ export class ClientsTable {
    */
   async replaceRealmItems(realm: string, items: ClientsTableItem[], onProgress?: (written: number) => void): Promise<void> {
     await this.batchPut(realm, items, onProgress);
-    const roles = ofKind(items, 'role');
-    const nowPlain = new Set(roles.filter((role) => !role.composite).map((role) => sk.compositeRole(role)));
-    const storedComposites = nowPlain.size === 0 ? [] : ofKind(await this.query(realm, prefix.compositeRole), 'role');
-    const stale = [
-      ...storedComposites.map((role) => sk.compositeRole(role)).filter((key) => nowPlain.has(key)),
-      ...roles.filter((role) => role.composite).map((role) => sk.plainRole(role)),
-    ];
+    const roles = items.filter((item) => item.kind === 'role');
+    const storedComposites = roles.some((role) => !role.composite) ? new Set((await this.query(realm, prefix.compositeRole)).map(sortKeyOf)) : new Set<string>();
+    const stale = roles.flatMap((role) => sortKeysOf(role).others.filter((other) => role.composite || storedComposites.has(other)));
     if (stale.length > 0) await this.changing(realm, async () => {
       for (const key of stale) await this.delete(realm, key);
     });

@@ -19,7 +19,7 @@ import type {
   RefreshKeyRecord,
   Role,
   SigningKeyRecord,
-} from './model.js';
+} from '../model/stored.js';
 
 export type ClientsTableItem =
   | ({ kind: 'settings' } & RealmSettings)

@@ -1,5 +1,5 @@
 import { mapMappings, sameRole, type RoleRewrite } from '../model/roleMappings.js';
-import type { Role, RoleMappings } from './model.js';
+import type { Role, RoleMappings } from '../model/stored.js';
 import type { ClientsTableItem } from './clientsTableKeys.js';
 
 /**

@@ -1,32 +1,23 @@
+import { mappingRefs, type RoleName } from '../model/roleMappings.js';
 import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
-export interface RoleRef {
-  client?: string;
-  name: string;
-}
+export type RoleRef = RoleName;
 
 export const roleKey = (role: RoleRef) => (role.client === undefined ? `\u0000${role.name}` : `${role.client}\u0000${role.name}`);
-
-function refsOf(mappings: RoleMappings): RoleRef[] {
-  return [
-    ...mappings.realm.map((name) => ({ name })),
-    ...Object.entries(mappings.client).flatMap(([client, names]) => names.map((name) => ({ client, name }))),
-  ];
-}
 
 /** The realm's composite roles, indexed for expansion. */
 export class RoleGraph {
   private readonly composites = new Map<string, RoleRef[]>();
 
   constructor(compositeRoles: CompositeRole[]) {
-    for (const role of compositeRoles) this.composites.set(roleKey(role), refsOf(role.composites));
+    for (const role of compositeRoles) this.composites.set(roleKey(role), mappingRefs(role.composites));
   }
 
   /** The roles and, transitively, everything their composites contain (Keycloak's RoleUtils.expandCompositeRoles). */
   expand(mappings: RoleMappings): Map<string, RoleRef> {
     const seen = new Map<string, RoleRef>();
-    const pending = refsOf(mappings);
+    const pending = mappingRefs(mappings);
     while (pending.length > 0) {
       const role = pending.shift()!;
       const key = roleKey(role);

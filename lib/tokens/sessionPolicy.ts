@@ -1,3 +1,4 @@
+import { USE_REFRESH_TOKEN_ATTRIBUTE } from '../model/clientDefaults.js';
 import type { ClientRecord, RealmSettings } from '../store/model.js';
 
 export interface SessionTimeouts {
@@ -26,5 +27,5 @@ export function refreshExpiresIn(timeouts: SessionTimeouts, started: number, las
 
 /** Client attribute `client_credentials.use_refresh_token` (default "false" since Keycloak 12). */
 export function usesRefreshTokens(client: ClientRecord): boolean {
-  return client.attributes['client_credentials.use_refresh_token'] === 'true';
+  return client.attributes[USE_REFRESH_TOKEN_ATTRIBUTE] === 'true';
 }

@@ -4,19 +4,37 @@
  * Local is a Java process and the local KMS a node process of their own, so their CPU is not
  * counted), beside the bare `crypto.sign` rate for the same algorithm measured in the same run.
  */
-import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
 import { percentile } from './memory.js';
-import { BENCH_CLIENT, BENCH_FULL_SCOPE_CLIENT, BENCH_MAPPERS_CLIENT, grantEvent, realmFor } from './setup.js';
+import {
+  assertionForm,
+  assertionGrantEvent,
+  BENCH_CLIENT,
+  BENCH_FEDERATED_CLIENT,
+  BENCH_FEDERATED_ISSUER,
+  BENCH_FULL_SCOPE_CLIENT,
+  BENCH_JWT_CLIENT,
+  BENCH_MAPPERS_CLIENT,
+  BENCH_ROLE_ARN,
+  grantEvent,
+  realmFor,
+  type AssertionKey,
+} from './setup.js';
+
+/** How the client authenticates: its secret (HTTP Basic, the default) or a signed assertion. */
+export type BenchClientAuth = 'private_key_jwt' | 'federated-jwt';
 
 export interface HandlerCostCase {
   mode: SigningMode;
   alg: SignatureAlgorithm;
   /** Another bench client than BENCH_CLIENT (the copy of the demo's product-sa-client). */
   client?: string;
+  /** A client authenticating with an assertion instead of a secret (its own client, BENCH_JWT_CLIENT or BENCH_FEDERATED_CLIENT). */
+  auth?: BenchClientAuth;
 }
 
 export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
@@ -28,12 +46,22 @@ export const HANDLER_COST_CASES: readonly HandlerCostCase[] = [
   { mode: 'envelope', alg: 'RS256', client: BENCH_MAPPERS_CLIENT },
   { mode: 'envelope', alg: 'ES256', client: BENCH_MAPPERS_CLIENT },
   { mode: 'kms', alg: 'RS256' },
+  // Issue 21.6: a federated grant beside a private_key_jwt one, both with a single-use jti (one write each).
+  { mode: 'envelope', alg: 'RS256', client: BENCH_JWT_CLIENT, auth: 'private_key_jwt' },
+  { mode: 'envelope', alg: 'RS256', client: BENCH_FEDERATED_CLIENT, auth: 'federated-jwt' },
 ];
+
+/**
+ * Assertions minted before a case is measured (minting is the workload's cost, not the handler's),
+ * each with a fresh jti: enough for this many grants per second of the case.
+ */
+const ASSERTIONS_PER_SECOND = 1500;
 
 export interface HandlerCostResult {
   mode: SigningMode;
   alg: SignatureAlgorithm;
   client?: string;
+  auth?: BenchClientAuth;
   grants: number;
   cpuSeconds: number;
   wallSeconds: number;
@@ -52,6 +80,8 @@ export interface HandlerCostResult {
 export interface HandlerCostOptions {
   env: Record<string, string>;
   secret: string;
+  /** Signs the assertion cases' assertions. */
+  assertionKey: AssertionKey;
   warmupMs: number;
   durationMs: number;
   /** Grants in flight at once; 1 is a Lambda container's (one event at a time). */
@@ -74,11 +104,25 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
 
   const caseName = ({ mode, alg, client }: HandlerCostCase) => [mode, alg, client].filter(Boolean).join('-');
   const cases = HANDLER_COST_CASES.filter((c) => !options.cases || options.cases.includes(caseName(c)));
-  for (const { mode, alg, client } of cases) {
-    const eventJson = JSON.stringify(grantEvent(routes, realmFor(mode, alg), client ?? BENCH_CLIENT, options.secret));
+  for (const { mode, alg, client, auth } of cases) {
+    const realm = realmFor(mode, alg);
+    const eventJson = JSON.stringify(auth ? assertionGrantEvent(routes, realm, '') : grantEvent(routes, realm, client ?? BENCH_CLIENT, options.secret));
+    // Assertion cases: only the assertions are kept (a pool of whole events would be a heap the
+    // garbage collector walks during the measurement); each invocation puts the next one in the body.
+    const assertions = auth
+      ? assertionPool(auth, options.assertionKey, `http://localhost:8443/realms/${realm}`, Math.ceil(((options.warmupMs + options.durationMs) / 1000 + 1) * ASSERTIONS_PER_SECOND))
+      : [];
+    let next = 0;
+    const nextEvent = (): APIGatewayProxyEventV2 => {
+      const event = JSON.parse(eventJson) as APIGatewayProxyEventV2;
+      if (!auth) return event;
+      if (next === assertions.length) throw new Error(`${auth}: all ${assertions.length} assertions used; raise ASSERTIONS_PER_SECOND`);
+      event.body = Buffer.from(assertionForm(assertions[next++]!)).toString('base64');
+      return event;
+    };
     // Each invocation parses the event and serialises the result, as the Lambda runtime does.
     const invoke = async () => {
-      const result = await handler(JSON.parse(eventJson) as APIGatewayProxyEventV2);
+      const result = await handler(nextEvent());
       const text = JSON.stringify(result);
       if (result.statusCode !== 200) throw new Error(`${mode} ${alg}: grant answered ${result.statusCode}: ${result.body}`);
       return text;
@@ -113,6 +157,7 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
       mode,
       alg,
       client,
+      ...(auth ? { auth } : {}),
       grants: run.count,
       cpuSeconds: run.cpuSeconds,
       wallSeconds: run.wallSeconds,
@@ -125,6 +170,22 @@ export async function measureHandlerCost(options: HandlerCostOptions): Promise<H
     });
   }
   return results;
+}
+
+/**
+ * `count` compact JWS (ES256) for the assertion cases, each with its own jti, valid for 5 minutes:
+ * private_key_jwt's iss = sub = the client (RFC 7523 §3), federated-jwt's an STS web identity token
+ * (iss the account's issuer, sub the role ARN). Both have the realm issuer as their one audience.
+ */
+function assertionPool(auth: BenchClientAuth, key: AssertionKey, audience: string, count: number): string[] {
+  const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: key.kid })).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const who = auth === 'private_key_jwt' ? { iss: BENCH_JWT_CLIENT, sub: BENCH_JWT_CLIENT } : { iss: BENCH_FEDERATED_ISSUER, sub: BENCH_ROLE_ARN };
+  return Array.from({ length: count }, () => {
+    const payload = Buffer.from(JSON.stringify({ ...who, aud: audience, iat: now, exp: now + 300, jti: randomUUID() })).toString('base64url');
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    return `${header}.${payload}.${signature}`;
+  });
 }
 
 /** CPU time (user + system, µs) of `n` single calls, one after another. */

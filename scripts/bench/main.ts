@@ -88,7 +88,7 @@ const stopOnSignal = () => void stack.stop().then(() => process.exit(130));
 process.once('SIGINT', stopOnSignal);
 process.once('SIGTERM', stopOnSignal);
 try {
-  const common = { env: stack.env, secret: stack.secret, log };
+  const common = { env: stack.env, secret: stack.secret, assertionKey: stack.assertionKey, log };
   const routes = await routesFromServerlessYml(PROJECT_ROOT);
   // Cold start first, before this process has warmed anything.
   if (parts.has('cold')) {

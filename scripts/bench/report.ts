@@ -47,7 +47,7 @@ export function renderReport(report: BenchReport): string {
         ['signing', 'client', 'grants / CPU-s', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'handler ÷ bare sign', 'grants measured'],
         report.handlerCost.map((r) => [
           `${r.mode} ${r.alg}`,
-          r.client ?? 'product-sa-client',
+          r.auth ? `${r.client} (${r.auth})` : (r.client ?? 'product-sa-client'),
           n(r.grantsPerCpuSecond),
           `${n(r.cpuMicrosPerGrant)} µs`,
           `${n(1e6 / r.bareSignsPerCpuSecond)} µs`,
@@ -169,7 +169,8 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  if (report.memory) {
+  // `--handler-cases` without a plain envelope case leaves the memory model without input.
+  if (report.memory && report.memory.byAlg.length > 0) {
     const mem = report.memory;
     out.push(
       '### 5. Memory size (a model: measured CPU per warm grant ÷ the vCPU share of each size)',

@@ -6,7 +6,7 @@
  */
 import { secretsKeyAlias, signingKeyAliases, tableNames } from '../../lib/deployment/stageNames.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,10 @@ import { startDynamoDbLocal } from '../../infra/local/dynamodb.js';
 import { awsEnvironment, DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
 import { createTables } from '../../infra/local/tables.js';
 import { ensureStageKeys } from '../../infra/seed.js';
+import { createClient } from '../../lib/admin/clients.js';
+import { createIdentityProvider } from '../../lib/admin/identityProviders.js';
 import { importRealm, parseRealmExport } from '../../lib/admin/realmImport.js';
+import { parseIdentityProvider } from '../../lib/representation/identityProvider.js';
 import { generateSecret, hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
@@ -31,6 +34,19 @@ export const STAGE = 'bench';
 
 /** The payload-2.0 event API Gateway sends the token function for a client_credentials grant with HTTP Basic. */
 export function grantEvent(routes: Route[], realm: string, clientId: string, secret: string): APIGatewayProxyEventV2 {
+  return tokenEvent(routes, realm, ['Authorization', `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`], 'grant_type=client_credentials');
+}
+
+/** The same grant authenticated by a signed assertion in the form (private_key_jwt, federated-jwt), no Authorization header. */
+export function assertionGrantEvent(routes: Route[], realm: string, assertion: string): APIGatewayProxyEventV2 {
+  return tokenEvent(routes, realm, [], assertionForm(assertion));
+}
+
+/** The form body of a grant authenticated by `assertion` (a compact JWS needs no escaping). */
+export const assertionForm = (assertion: string): string =>
+  `grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${assertion}`;
+
+function tokenEvent(routes: Route[], realm: string, authorization: string[], body: string): APIGatewayProxyEventV2 {
   const path = `/realms/${realm}/protocol/openid-connect/token`;
   const matched = matchRoute(routes, 'POST', path);
   if (!matched) throw new Error(`no route for POST ${path}`);
@@ -40,11 +56,11 @@ export function grantEvent(routes: Route[], realm: string, clientId: string, sec
       url: path,
       rawHeaders: [
         'Host', 'localhost:8443',
-        'Authorization', `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+        ...authorization,
         'Content-Type', 'application/x-www-form-urlencoded',
         'User-Agent', 'bench',
       ],
-      body: Buffer.from('grant_type=client_credentials'),
+      body: Buffer.from(body),
       sourceIp: '127.0.0.1',
       localPort: 8443,
     },
@@ -83,6 +99,19 @@ export const BENCH_REFRESH_CLIENT = 'bench-refresh-client';
 export const BENCH_FULL_SCOPE_CLIENT = 'bench-full-scope-client';
 /** A copy of `product-sa-client` with ten more protocol mappers (hardcoded claims, typed and nested). */
 export const BENCH_MAPPERS_CLIENT = 'bench-mappers-client';
+/** private_key_jwt (`client-jwt`) with a static JWKS: the assertion case federated-jwt is compared with (issue 21.6). */
+export const BENCH_JWT_CLIENT = 'bench-jwt-client';
+/** federated-jwt, trusting an STS-shaped issuer (OIDC type, static key: a warm grant fetches nothing either way). */
+export const BENCH_FEDERATED_CLIENT = 'bench-federated-client';
+export const BENCH_FEDERATED_ISSUER = 'https://a1b2c3d4-e5f6-4a5b-9c8d-0123456789ab.tokens.sts.global.api.aws';
+export const BENCH_ROLE_ARN = 'arn:aws:iam::123456789012:role/bench-lambda';
+
+/** The key both assertion clients' assertions are signed with (ES256: cheap to mint a pool of them before measuring). */
+export interface AssertionKey {
+  privateKey: KeyObject;
+  kid: string;
+}
+
 /** The demo client the bench clients copy: a couple of realm and client roles, scope mappings, an audience. */
 const TEMPLATE_CLIENT = 'product-sa-client';
 
@@ -99,6 +128,8 @@ export interface BenchStack {
   env: Record<string, string>;
   /** The generated secret of both bench clients in every bench realm (and of oidc-provider's client). */
   secret: string;
+  /** Signs the assertions of BENCH_JWT_CLIENT and BENCH_FEDERATED_CLIENT (both in the envelope RS256 realm). */
+  assertionKey: AssertionKey;
   dynamodbUrl: string;
   kmsUrl: string;
   kmsPid: number;
@@ -129,7 +160,8 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
     const table = new ClientsTable(DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }), names.clients);
     const secret = generateSecret();
     await seedBenchRealms(table, kmsClient, secret);
-    log(`realms ${BENCH_REALMS.map((realm) => realm.name).join(', ')} with clients ${SEEDED_CLIENTS.map((client) => client.clientId).join(', ')}`);
+    const assertionKey = await seedAssertionClients(table, kmsClient, realmFor('envelope', 'RS256'), names.clients);
+    log(`realms ${BENCH_REALMS.map((realm) => realm.name).join(', ')} with clients ${SEEDED_CLIENTS.map((client) => client.clientId).join(', ')}; ${realmFor('envelope', 'RS256')} also ${BENCH_JWT_CLIENT}, ${BENCH_FEDERATED_CLIENT}`);
     dynamodb.destroy();
     kmsClient.destroy();
 
@@ -143,6 +175,7 @@ export async function startBenchStack(log: (line: string) => void): Promise<Benc
         REALM_CACHE_TTL_SECONDS: '60',
       },
       secret,
+      assertionKey,
       dynamodbUrl: dynamo.url,
       kmsUrl: kms.url,
       kmsPid: kms.pid,
@@ -212,6 +245,33 @@ export function benchClient(
     serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
     protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
   };
+}
+
+/**
+ * The two clients that authenticate with a signed assertion, made as the admin CLI makes them (no
+ * roles: the two are compared with each other, not with the bench clients): a private_key_jwt
+ * client with the public key as `jwks.string`, and a federated-jwt client of an OIDC identity
+ * provider with the same key as `publicKeySignatureVerifier`.
+ */
+async function seedAssertionClients(table: ClientsTable, kms: KMSClient, realm: string, clientsTable: string): Promise<AssertionKey> {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'bench-assertion-key';
+  const admin = {
+    names: { stage: STAGE, service: 'sa-token-service', clientsTable, signingKeyAliases: signingKeyAliases(STAGE), secretsKeyId: secretsKeyAlias(STAGE) },
+    table,
+    kms,
+    now: () => Math.floor(Date.now() / 1000),
+  };
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
+  await createClient(admin, realm, BENCH_JWT_CLIENT, { clientAuthenticatorType: 'client-jwt', serviceAccountsEnabled: true, attributes: { 'use.jwks.string': 'true', 'jwks.string': JSON.stringify({ keys: [jwk] }) } });
+  const pem = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  await createIdentityProvider(
+    admin,
+    realm,
+    parseIdentityProvider({ alias: 'bench-sts', providerId: 'oidc', config: { issuer: BENCH_FEDERATED_ISSUER, supportsClientAssertions: 'true', useJwksUrl: 'false', publicKeySignatureVerifier: pem, publicKeySignatureVerifierKeyId: kid } }),
+  );
+  await createClient(admin, realm, BENCH_FEDERATED_CLIENT, { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'bench-sts', 'jwt.credential.sub': BENCH_ROLE_ARN } });
+  return { privateKey, kid };
 }
 
 /**

@@ -18,6 +18,7 @@ import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
 import { ensureAdministration } from '../../lib/admin/realmManagement.js';
 import { accessibilityViolations, launchBrowser, type Browser } from '../support/browser.js';
+import { alertText, heading, signIn } from '../support/consolePage.js';
 
 const base = process.env.TEST_BASE_URL ?? 'http://localhost:3000';
 const consoleUrl = `${base}/admin/master/console/`;
@@ -51,20 +52,6 @@ async function introspect(accessToken: string): Promise<boolean> {
   });
   return ((await res.json()) as { active: boolean }).active;
 }
-
-/** Signs in on the console's own page; returns the access token the page received (read from the network, never from the page). */
-async function signIn(page: Page, url: string, clientId: string, secret: string): Promise<string> {
-  await page.goto(url);
-  await page.getByRole('textbox', { name: 'Client ID', exact: true }).fill(clientId);
-  await page.getByRole('textbox', { name: 'Client secret', exact: true }).fill(secret);
-  const response = page.waitForResponse((r) => r.url().endsWith('/protocol/openid-connect/token') && r.request().method() === 'POST');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  return ((await (await response).json()) as { access_token: string }).access_token;
-}
-
-const heading = (page: Page, name: string) => page.getByRole('heading', { name, level: 1, exact: true }).waitFor();
-/** One of Keycloak's top-right alerts (they stay 8 s). */
-const alertText = (page: Page, text: string) => page.getByRole('list', { name: 'Alerts' }).getByText(text, { exact: true }).first().waitFor();
 
 describe('the admin console', () => {
   let browser: Browser;
@@ -277,6 +264,22 @@ describe('the admin console', () => {
     await page.getByRole('table', { name: 'Mappers' }).getByRole('link', { name: 'upn', exact: true }).waitFor();
     await checkScreen('mappers');
 
+    // A mapper opens in the same form, with its stored values; a refused save shows Keycloak's alert and keeps the form.
+    await page.getByRole('table', { name: 'Mappers' }).getByRole('link', { name: 'console audience' }).click();
+    await heading(page, 'Audience');
+    assert.equal(await page.getByRole('textbox', { name: 'Included Custom Audience', exact: true }).inputValue(), `aud-${suffix}`);
+    assert.notEqual(await page.getByRole('textbox', { name: 'Name', exact: true }).getAttribute('readonly'), null);
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: /Add mapper/ }).click();
+    await page.getByRole('menuitem', { name: 'By configuration' }).click();
+    await page.getByRole('dialog', { name: 'Configure a new mapper' }).getByRole('button', { name: 'Hardcoded claim', exact: true }).click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('no claim name');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('list', { name: 'Alerts' }).getByText(/^Could not create mapping: '.*claim\.name.* is required'$/).first().waitFor();
+    await heading(page, 'Add mapper');
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await page.getByRole('table', { name: 'Mappers' }).waitFor();
+
     // Client scopes › Evaluate: the two mappers among the effective ones, exactly the mapped role, and the token.
     await page.getByRole('tab', { name: 'Client scopes', exact: true }).click();
     await page.getByRole('tab', { name: 'Evaluate' }).click();
@@ -473,8 +476,8 @@ describe('the admin console', () => {
   });
 
   it('logged no console error and no CSP violation, and axe found no serious or critical violation', () => {
-    // Chromium logs every failed fetch; the 401s (wrong secret, revoked token) and the 409 are the ones this run provokes.
-    const provoked = /^console: Failed to load resource: the server responded with a status of (401|409) /;
+    // Chromium logs every failed fetch; the 401s (wrong secret, revoked token), the 409 and the 400 (a mapper without its claim name) are the ones this run provokes.
+    const provoked = /^console: Failed to load resource: the server responded with a status of (400|401|409) /;
     assert.deepEqual({ problems: browser.problems.filter((problem) => !provoked.test(problem)), accessibility }, { problems: [], accessibility: [] });
   });
 });

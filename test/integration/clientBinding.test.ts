@@ -46,11 +46,13 @@ const logoutCall = endpoint((r) => logout(stack.runtime, r));
 
 /** A realm-management `view-clients` service account, with or without refresh tokens. */
 async function makeClient(clientId: string, refreshTokens: boolean): Promise<string> {
-  const { secret } = await createClient(ctx, REALM, clientId, {
-    serviceAccounts: true,
-    refreshTokens,
-    serviceAccountRoles: { realm: [], client: { 'realm-management': ['view-clients'] } },
-  });
+  const { secret } = await createClient(
+    ctx,
+    REALM,
+    clientId,
+    { serviceAccountsEnabled: true, attributes: refreshTokens ? { 'client_credentials.use_refresh_token': 'true' } : {} },
+    { serviceAccountRoles: { realm: [], client: { 'realm-management': ['view-clients'] } } },
+  );
   return basic(clientId, secret!);
 }
 

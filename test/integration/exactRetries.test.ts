@@ -96,7 +96,7 @@ before(async () => {
     localStage: true,
   };
   await createIdentityProvider(admin, 'demo', parseIdentityProvider({ alias: 'aws', providerId: 'oidc', config: { issuer: issuers.issuer.sts, supportsClientAssertions: 'true', useJwksUrl: 'true', jwksUrl: issuers.jwksUrl.sts } }));
-  await createClient(admin, 'demo', 'retry-lambda', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': ROLE_ARN } });
+  await createClient(admin, 'demo', 'retry-lambda', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'aws', 'jwt.credential.sub': ROLE_ARN } });
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ import { createClient, deleteClient, updateClient } from '../../lib/admin/client
 import { createIdentityProvider, listIdentityProviders, updateIdentityProvider } from '../../lib/admin/identityProviders.js';
 import { exportRealm } from '../../lib/admin/realmExport.js';
 import { importRealmExport } from '../../lib/admin/realmImport.js';
-import { fetchDocument } from '../../lib/clientAuth/jwksFetcher.js';
+import { fetchDocument } from '../../lib/clientAuth/guardedRequest.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { introspect } from '../../lib/grants/introspect.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
@@ -106,10 +106,10 @@ before(async () => {
     'demo',
     parseIdentityProvider({ alias: 'aws-123456789012', providerId: 'oidc', config: { issuer: `${ISSUER}/sts`, supportsClientAssertions: 'true', useJwksUrl: 'true', jwksUrl: `${ISSUER}/sts/.well-known/jwks.json` } }),
   );
-  await createClient(ctx, 'demo', 'billing', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'eks', 'jwt.credential.sub': K8S_SUB } });
+  await createClient(ctx, 'demo', 'billing', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'eks', 'jwt.credential.sub': K8S_SUB } });
   await createClient(ctx, 'demo', 'billing-lambda', {
-    auth: 'federated-jwt',
-    serviceAccounts: true,
+    clientAuthenticatorType: 'federated-jwt',
+    serviceAccountsEnabled: true,
     attributes: { 'jwt.credential.issuer': 'aws-123456789012', 'jwt.credential.sub': ROLE_ARN, 'jwt.credential.claims': '{"https://sts.amazonaws.com/":{"org_id":"o-abc123"}}' },
   });
 });
@@ -204,7 +204,7 @@ describe('federated-jwt through the token endpoint', () => {
     assert.equal(audit.events.at(-1)!.reason, 'No identity provider for the client assertion');
     await updateIdentityProvider(ctx, 'demo', 'eks', { ...idp, enabled: true });
 
-    await createClient(ctx, 'demo', 'temp', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'eks', 'jwt.credential.sub': 'system:serviceaccount:temp:sa' } });
+    await createClient(ctx, 'demo', 'temp', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'eks', 'jwt.credential.sub': 'system:serviceaccount:temp:sa' } });
     assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:temp:sa' })))).status, 200);
     await updateClient(ctx, 'demo', 'temp', { attributes: { 'jwt.credential.issuer': 'eks', 'jwt.credential.sub': 'system:serviceaccount:temp:other' } });
     assert.equal((await token(form(await k8sToken({ sub: 'system:serviceaccount:temp:sa' })))).status, 401);
@@ -249,7 +249,7 @@ describe('identity provider rules and the fetch guard', () => {
     await assert.rejects(fetchDocument('https://169.254.169.254/latest/meta-data/', limits, 'application/json'), /metadata address/);
     // A new IdP (new cache entry) whose JWKS now redirects: the caller sees the uniform 401.
     await createIdentityProvider(ctx, 'demo', parseIdentityProvider({ alias: 'gh', providerId: 'oidc', config: { issuer: `${ISSUER}/gh`, supportsClientAssertions: 'true', useJwksUrl: 'true', jwksUrl: `${ISSUER}/sts/.well-known/jwks.json` } }));
-    await createClient(ctx, 'demo', 'ci', { auth: 'federated-jwt', serviceAccounts: true, attributes: { 'jwt.credential.issuer': 'gh', 'jwt.credential.sub': 'repo:org/app:ref:refs/heads/main' } });
+    await createClient(ctx, 'demo', 'ci', { clientAuthenticatorType: 'federated-jwt', serviceAccountsEnabled: true, attributes: { 'jwt.credential.issuer': 'gh', 'jwt.credential.sub': 'repo:org/app:ref:refs/heads/main' } });
     const res = await token(form(await mint({ iss: `${ISSUER}/gh`, sub: 'repo:org/app:ref:refs/heads/main' })));
     redirectJwks = false;
     assert.deepEqual(res, { status: 401, body: { error: 'invalid_client', error_description: 'Invalid client or Invalid client credentials' } });

@@ -34,7 +34,7 @@ async function jwksOf(realm: string): Promise<JSONWebKeySet> {
 
 /** A service-account client in `realm`, and a token it got from the token endpoint. */
 async function tokenIn(realm: string): Promise<string> {
-  const { secret } = await createClient(ctx, realm, `${realm}-service`, { serviceAccounts: true });
+  const { secret } = await createClient(ctx, realm, `${realm}-service`, { serviceAccountsEnabled: true });
   const res = await basicGrant(handler, realm, `${realm}-service`, secret!);
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body.access_token;

@@ -112,7 +112,7 @@ describe('realm names as Keycloak validates them', () => {
     const legacy = 'legacy\u0001realm';
     const items = (await stack.table.listRealmItems('demo')).filter((item) => ['settings', 'role', 'clientScope'].includes(item.kind));
     await stack.table.batchPut(legacy, items.map((item) => (item.kind === 'settings' ? { ...item, realm: legacy } : item)));
-    await createClient(ctx, legacy, 'product-sa-client', { serviceAccounts: true });
+    await createClient(ctx, legacy, 'product-sa-client', { serviceAccountsEnabled: true });
     for (const realm of [legacy, ...bad.filter((name) => name !== ''), 'demo', '\u00e9\u0000\ud800']) {
       const res = await post(stack.runtime, realm, 'grant_type=client_credentials', { authorization: basic('product-sa-client', 'wrong') });
       assert.ok(res.statusCode === 401 || res.statusCode === 404, `${JSON.stringify(realm)}: ${res.statusCode}`);

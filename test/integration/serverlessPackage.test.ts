@@ -324,7 +324,12 @@ describe('serverless package (CloudFormation)', () => {
   it("gives the admin function its own least-privilege role: both tables, and in the secrets key's policy only client secrets, peppers and new wrapped keys", () => {
     const statements = resources.AdminRole!.Properties.Policies.flatMap((policy: any) => policy.PolicyDocument.Statement) as any[];
     const tables = statements.filter((statement) => [statement.Action].flat().some((action: string) => action.startsWith('dynamodb:')));
-    assert.deepEqual(tables.flatMap((statement) => statement.Resource).map((resource: any) => resource['Fn::GetAtt'][0]).sort(), ['ClientsTable', 'SessionsTable']);
+    // A table by its ARN, or one of its indexes by the ARN and `/index/<name>`.
+    const tableOf = (resource: any) => resource['Fn::GetAtt']?.[0] ?? `${resource['Fn::Join'][1][0]['Fn::GetAtt'][0]}${resource['Fn::Join'][1][1]}`;
+    assert.deepEqual(tables.flatMap((statement) => statement.Resource).map(tableOf).sort(), ['ClientsTable', 'SessionsTable', 'SessionsTable/index/byClient']);
+    // A client's sessions are listed through the index alone: Query on the table itself stays out of reach.
+    const sessionQueries = tables.filter((statement) => [statement.Action].flat().includes('dynamodb:Query') && statement.Resource.map(tableOf).some((name: string) => name.startsWith('SessionsTable')));
+    assert.deepEqual(sessionQueries.flatMap((statement) => statement.Resource.map(tableOf)), ['SessionsTable/index/byClient']);
     const adminKeyStatements = (key: string) => statementsOf(resources[key]!).filter((statement) => principals(statement).includes('AdminRole'));
     assert.deepEqual(adminKeyStatements('SigningKeyRsa'), []);
     assert.deepEqual(adminKeyStatements('SigningKeyEc'), []);

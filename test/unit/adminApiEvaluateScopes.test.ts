@@ -71,6 +71,13 @@ describe('evaluate-scopes/scope-mappings', () => {
     assert.equal((await api.call('GET', `${EVALUATE}/scope-mappings/r/granted`, { token: 'other-admin' })).status, 403);
     await get(`${EVALUATE}/scope-mappings/r/granted`, 'r-clients-viewer');
   });
+
+  test('names that are not data stay names: __proto__ as a container is unknown, as a scope ignored', async () => {
+    assert.equal((await api.call('GET', `${EVALUATE}/scope-mappings/__proto__/granted`)).status, 404);
+    assert.equal((await api.call('GET', `${EVALUATE}/scope-mappings/constructor/not-granted`)).status, 404);
+    assert.deepEqual(names(await get(`${EVALUATE}/scope-mappings/r/granted?scope=__proto__%20constructor%20prototype`)), ['default-roles-r', 'offline_access', 'reader']);
+    assert.deepEqual(await get(`${EVALUATE}/protocol-mappers?scope=__proto__%20toString`), []);
+  });
 });
 
 describe('evaluate-scopes/protocol-mappers', () => {

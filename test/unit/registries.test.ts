@@ -4,6 +4,7 @@ import type { AdminCall } from '../../lib/adminApi/route.js';
 import { serverInfoRoutes } from '../../lib/adminApi/serverInfo.js';
 import { page } from '../../lib/adminApi/query.js';
 import { CLIENT_AUTHENTICATORS, keycloakAuthMethod, usesSecret } from '../../lib/model/clientAuthenticator.js';
+import { builtInClientScopes } from '../../lib/tokens/builtInScopes.js';
 import { MAPPER_TYPES } from '../../lib/tokens/mappers/registry.js';
 
 /** Issue 18, finding 5: registries declare, everything else derives. */
@@ -13,7 +14,8 @@ describe('registries', () => {
     const response = await serverInfoRoutes[0]!.handle(call);
     return (response as { body: unknown }).body as {
       providers: Record<string, { providers: Record<string, unknown> }>;
-      protocolMapperTypes: { 'openid-connect': { id: string; name: string; priority: number; properties: { name: string; type: string }[] }[] };
+      protocolMapperTypes: { 'openid-connect': { id: string; name: string; helpText: string; priority: number; properties: { name: string; type: string; defaultValue?: string }[] }[] };
+      builtinProtocolMappers: { 'openid-connect': { id?: string; name: string; protocolMapper: string; config: Record<string, string> }[] };
     };
   }
 
@@ -32,6 +34,26 @@ describe('registries', () => {
     // A type that only edits roles ignores the token switches, so it offers none.
     const roleName = listed.find((type) => type.id === 'oidc-role-name-mapper')!;
     assert.deepEqual(roleName.properties.map((property) => property.name), ['role', 'new.role.name']);
+  });
+
+  test("serverinfo's predefined mappers are the built-in scopes' mappers of the types the token path applies, once each by name", async () => {
+    const info = await serverInfo();
+    const fromScopes = builtInClientScopes().flatMap((scope) => scope.protocolMappers ?? []).filter((mapper) => MAPPER_TYPES.has(mapper.protocolMapper));
+    const listed = info.builtinProtocolMappers['openid-connect'];
+    assert.deepEqual(listed.map((mapper) => mapper.name), [...new Set(fromScopes.map((mapper) => mapper.name))]);
+    assert.ok(listed.every((mapper) => mapper.id === undefined));
+    assert.deepEqual(listed.find((mapper) => mapper.name === 'upn'), { name: 'upn', protocol: 'openid-connect', protocolMapper: 'oidc-usermodel-attribute-mapper', consentRequired: false, config: fromScopes.find((mapper) => mapper.name === 'upn')!.config });
+  });
+
+  test("every mapper type has its help text, and its token switches start as Keycloak's form starts them", async () => {
+    for (const type of (await serverInfo()).protocolMapperTypes['openid-connect']) {
+      assert.ok(type.helpText.length > 0, type.id);
+      const defaults = Object.fromEntries(type.properties.filter((p) => /token|lightweight/.test(p.name) && p.type === 'boolean').map((p) => [p.name, p.defaultValue]));
+      const expected = Object.fromEntries(
+        Object.keys(defaults).map((name) => [name, name === 'lightweight.claim' || name === 'access.tokenResponse.claim' || (type.id === 'oidc-audience-mapper' && name === 'id.token.claim') ? 'false' : 'true']),
+      );
+      assert.deepEqual(defaults, expected, type.id);
+    }
   });
 
   test('serverinfo lists the client authenticators the registry declares', async () => {

@@ -1,6 +1,9 @@
 /** `client …`: register, list, show, delete, enable or disable clients; rotate secrets. */
 import { Option, type Command } from 'commander';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../../../lib/admin/clients.js';
+import { AdminError } from '../../../lib/admin/errors.js';
+import { USE_REFRESH_TOKEN_ATTRIBUTE } from '../../../lib/model/clientDefaults.js';
+import type { ClientFields } from '../../../lib/representation/client.js';
 import { CLIENT_AUTHENTICATOR_TYPES, type ClientAuthenticatorType } from '../../../lib/model/clientAuthenticator.js';
 import { CREDENTIAL_CLAIMS_ATTRIBUTE, CREDENTIAL_ISSUER_ATTRIBUTE, CREDENTIAL_SUB_ATTRIBUTE } from '../../../lib/model/identityProvider.js';
 import { choice, wholeNumber } from '../arguments.js';
@@ -14,21 +17,78 @@ const clientRow = (c: ClientView) => [
   c.serviceAccountsEnabled ? 'service-account' : '-',
 ];
 
-/** `--idp`, `--subject`, `--claims`: the federated-jwt client attributes (Keycloak's names, and ours for claims). */
-function federatedAttributes(cli: Session, opts: { auth?: string; idp?: string; subject?: string; claims?: string }) {
-  const given = opts.idp !== undefined || opts.subject !== undefined || opts.claims !== undefined;
-  if (!given) return {};
-  if (opts.auth !== 'federated-jwt') cli.usage('--idp, --subject and --claims are for --auth federated-jwt');
+interface CreateFlags {
+  serviceAccounts?: boolean;
+  fullScope?: boolean;
+  refreshTokens?: boolean;
+  auth?: ClientAuthenticatorType;
+  jwks?: string;
+  jwksUrl?: string;
+  idp?: string;
+  subject?: string;
+  claims?: string;
+}
+
+/**
+ * `client create`'s flags as the ClientRepresentation fields lib/admin takes: the refresh-token,
+ * key and federated-identity flags are Keycloak's client attributes (client_credentials.use_refresh_token,
+ * use.jwks.string/jwks.string, use.jwks.url/jwks.url, jwt.credential.*).
+ */
+async function createFields(cli: Session, opts: CreateFlags): Promise<ClientFields> {
   const attributes: Record<string, string> = {};
+  if (opts.refreshTokens) attributes[USE_REFRESH_TOKEN_ATTRIBUTE] = 'true';
+  if ((opts.jwks !== undefined || opts.jwksUrl !== undefined) && opts.auth !== 'client-jwt') throw new AdminError('--jwks and --jwks-url are for --auth client-jwt');
+  if (opts.jwksUrl !== undefined) {
+    attributes['use.jwks.url'] = 'true';
+    attributes['jwks.url'] = URL.canParse(opts.jwksUrl) ? new URL(opts.jwksUrl).href : opts.jwksUrl;
+  }
+  if (opts.jwks !== undefined) {
+    attributes['use.jwks.string'] = 'true';
+    attributes['jwks.string'] = asJwks(await cli.readInput(opts.jwks));
+  }
+  const federated = opts.idp !== undefined || opts.subject !== undefined || opts.claims !== undefined;
+  if (federated && opts.auth !== 'federated-jwt') cli.usage('--idp, --subject and --claims are for --auth federated-jwt');
   if (opts.idp !== undefined) attributes[CREDENTIAL_ISSUER_ATTRIBUTE] = opts.idp;
   if (opts.subject !== undefined) attributes[CREDENTIAL_SUB_ATTRIBUTE] = opts.subject;
   if (opts.claims !== undefined) attributes[CREDENTIAL_CLAIMS_ATTRIBUTE] = opts.claims;
-  return { attributes, serviceAccounts: true };
+  return {
+    // A federated-jwt client exists to get tokens for its service account.
+    serviceAccountsEnabled: (opts.serviceAccounts ?? false) || federated,
+    fullScopeAllowed: opts.fullScope ?? true,
+    ...(opts.auth === undefined ? {} : { clientAuthenticatorType: opts.auth }),
+    attributes,
+  };
+}
+
+/** `--jwks FILE` may hold one JWK: Keycloak's jwks.string is a JWKS. Text that is not JSON goes as is (lib/admin refuses it). */
+function asJwks(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    const oneKey = typeof parsed === 'object' && parsed !== null && 'kty' in parsed && !('keys' in parsed);
+    return JSON.stringify(oneKey ? { keys: [parsed] } : parsed);
+  } catch {
+    return text;
+  }
+}
+
+/** lib/admin names the attributes; an operator gave flags. */
+const FLAG_OF: readonly [RegExp, string][] = [
+  [/^jwks\.string:? /, '--jwks: '],
+  [/^jwks\.url /, '--jwks-url '],
+  [/the attribute jwks\.string or jwks\.url$/, '--jwks FILE or --jwks-url URL'],
+];
+
+function inFlags(err: unknown): never {
+  if (err instanceof AdminError) {
+    const rule = FLAG_OF.find(([pattern]) => pattern.test(err.message));
+    if (rule) throw new AdminError(err.message.replace(rule[0], rule[1]), err.kind);
+  }
+  throw err;
 }
 
 export function registerClientCommands(cli: Session): void {
   const { context, print } = cli;
-  const client = cli.group('client', 'create, list, show, delete, enable or disable clients; rotate secrets');
+  const client = cli.group('client', 'create, list, show, delete, enable or disable clients; rotate secrets; their client scopes');
 
   client
     .command('create')
@@ -45,38 +105,13 @@ export function registerClientCommands(cli: Session): void {
     .option('--idp <alias>', 'federated-jwt: the identity provider whose tokens the client presents (jwt.credential.issuer)')
     .option('--subject <sub>', "federated-jwt: the tokens' `sub` (jwt.credential.sub), e.g. system:serviceaccount:ns:sa or an IAM role ARN")
     .option('--claims <json>', 'federated-jwt: claim conditions (jwt.credential.claims), e.g. \'{"repository_owner":"my-org"}\'')
-    .action(
-      async (
-        realmName: string,
-        clientId: string,
-        opts: {
-          serviceAccounts?: boolean;
-          fullScope?: boolean;
-          refreshTokens?: boolean;
-          auth?: ClientAuthenticatorType;
-          jwks?: string;
-          jwksUrl?: string;
-          idp?: string;
-          subject?: string;
-          claims?: string;
-        },
-        cmd: Command,
-      ) => {
-        const created = await createClient(context(cmd), realmName, clientId, {
-          serviceAccounts: opts.serviceAccounts ?? false,
-          fullScopeAllowed: opts.fullScope ?? true,
-          refreshTokens: opts.refreshTokens ?? false,
-          ...(opts.auth === undefined ? {} : { auth: opts.auth }),
-          ...(opts.jwks === undefined ? {} : { jwks: await cli.readInput(opts.jwks) }),
-          ...(opts.jwksUrl === undefined ? {} : { jwksUrl: opts.jwksUrl }),
-          ...federatedAttributes(cli, opts),
-        });
-        print(cmd, { clientId, ...(created.secret === undefined ? {} : { secret: created.secret }) }, () => [
-          `created client ${clientId} in realm ${realmName}`,
-          ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only a hash and a KMS-encrypted copy are stored)']),
-        ]);
-      },
-    );
+    .action(async (realmName: string, clientId: string, opts: CreateFlags, cmd: Command) => {
+      const created = await createClient(context(cmd), realmName, clientId, await createFields(cli, opts)).catch(inFlags);
+      print(cmd, { clientId, ...(created.secret === undefined ? {} : { secret: created.secret }) }, () => [
+        `created client ${clientId} in realm ${realmName}`,
+        ...(created.secret === undefined ? [] : [`secret: ${created.secret}`, '(shown once: only a hash and a KMS-encrypted copy are stored)']),
+      ]);
+    });
 
   client
     .command('list')

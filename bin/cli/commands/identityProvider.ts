@@ -8,7 +8,7 @@ import {
   updateIdentityProvider,
 } from '../../../lib/admin/identityProviders.js';
 import { AdminError } from '../../../lib/admin/errors.js';
-import { capabilitiesOf, IDENTITY_PROVIDER_TYPES, type IdentityProvider } from '../../../lib/model/identityProvider.js';
+import { AWS_PARTITIONS, capabilitiesOf, IDENTITY_PROVIDER_TYPES, type IdentityProvider } from '../../../lib/model/identityProvider.js';
 import { IDENTITY_PROVIDER_PRESETS, identityProviderPreset } from '../../../lib/model/identityProviderPresets.js';
 import { identityProviderRepresentation, parseIdentityProvider } from '../../../lib/representation/identityProvider.js';
 import { choice, configPair, wholeNumber } from '../arguments.js';
@@ -22,6 +22,7 @@ interface IdpOptions {
   jwksUrl?: string;
   trustDomain?: string;
   bundleEndpoint?: string;
+  partition?: string;
   maxAge?: number;
   clockSkew?: number;
   reuse?: boolean;
@@ -37,6 +38,7 @@ function configFromOptions(opts: IdpOptions): Record<string, string> {
       ...(opts.jwksUrl === undefined ? {} : { useJwksUrl: 'true', jwksUrl: opts.jwksUrl }),
       trustDomain: opts.trustDomain,
       bundleEndpoint: opts.bundleEndpoint,
+      partition: opts.partition,
       federatedClientAssertionMaxExpiration: opts.maxAge?.toString(),
       allowedClockSkew: opts.clockSkew?.toString(),
       supportsClientAssertionReuse: opts.reuse === undefined ? undefined : String(opts.reuse),
@@ -45,7 +47,7 @@ function configFromOptions(opts: IdpOptions): Record<string, string> {
   );
 }
 
-const row = (idp: IdentityProvider) => [idp.alias, idp.providerId, idp.enabled ? 'enabled' : 'disabled', idp.config.issuer ?? idp.config.trustDomain ?? '-', capabilitiesOf(idp).join(',') || '-'];
+const row = (idp: IdentityProvider) => [idp.alias, idp.providerId, idp.enabled ? 'enabled' : 'disabled', idp.config.issuer ?? idp.config.trustDomain ?? (idp.config.partition ? `sts (${idp.config.partition})` : '-'), capabilitiesOf(idp).join(',') || '-'];
 
 function withOptions(command: Command): Command {
   return command
@@ -53,7 +55,8 @@ function withOptions(command: Command): Command {
     .option('--jwks-url <url>', "oidc: where the issuer's public keys are")
     .option('--trust-domain <spiffe://domain>', 'spiffe: the trust domain')
     .option('--bundle-endpoint <url>', 'spiffe: the SPIFFE bundle endpoint')
-    .option('--max-age <seconds>', 'how old an assertion may be (federatedClientAssertionMaxExpiration; default 300, Kubernetes 3600)', wholeNumber)
+    .option('--partition <name>', `aws-iam: the AWS partition whose STS vouches for callers (${[...AWS_PARTITIONS].join(', ')}; default aws)`, choice([...AWS_PARTITIONS]))
+    .option('--max-age <seconds>', 'how old an assertion (aws-iam: a signature) may be (federatedClientAssertionMaxExpiration; default 300, Kubernetes 3600)', wholeNumber)
     .option('--clock-skew <seconds>', 'allowed clock skew for nbf and iat (allowedClockSkew, default 0)', wholeNumber)
     .option('--reuse', 'oidc: accept one assertion more than once (supportsClientAssertionReuse)')
     .option('--config <key=value>', 'any other config key, repeatable', configPair);
@@ -69,7 +72,7 @@ export function registerIdentityProviderCommands(cli: Session): void {
       .description(`add an identity provider; --preset ${IDENTITY_PROVIDER_PRESETS.map((preset) => preset.name).join('|')} fills the rest from the issuer`)
       .argument('<realm>')
       .argument('<alias>')
-      .option('--type <type>', 'oidc, kubernetes or spiffe', choice([...IDENTITY_PROVIDER_TYPES.keys()]))
+      .option('--type <type>', [...IDENTITY_PROVIDER_TYPES.keys()].join(', '), choice([...IDENTITY_PROVIDER_TYPES.keys()]))
       .option('--preset <name>', IDENTITY_PROVIDER_PRESETS.map((preset) => `${preset.name}: ${preset.description}`).join('; '), choice(IDENTITY_PROVIDER_PRESETS.map((preset) => preset.name))),
   ).action(async (realmName: string, alias: string, opts: IdpOptions, cmd: Command) => {
     const preset = opts.preset === undefined ? undefined : identityProviderPreset(opts.preset)!;

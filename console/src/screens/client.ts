@@ -4,6 +4,7 @@ import { can, failure, type App } from '../app.js';
 import { alert, confirmDialog, dropdown, formGroup, h, pageHeader, replace, select, switchControl, switchView, tabs, textInput } from '../dom.js';
 import { clientRolesTab } from './roles.js';
 import { clientScopesTab } from './clientScopesTab.js';
+import { clientSessionsTab } from './clientSessions.js';
 import { capabilityConfig, deleteClient, exportClient } from './clients.js';
 import { roleMapping } from './roleMapping.js';
 
@@ -65,6 +66,7 @@ export async function clientDetails(app: App, main: HTMLElement, path: string[])
     { key: 'roles', title: 'Roles', shown: true },
     { key: 'clientScopes', title: 'Client scopes', shown: can.viewClients(app) },
     { key: 'serviceAccount', title: 'Service account roles', shown: client.serviceAccountsEnabled === true && can.viewUsers(app) },
+    { key: 'sessions', title: 'Sessions', shown: client.bearerOnly !== true && can.viewClients(app) },
     { key: 'advanced', title: 'Advanced', shown: true },
   ].filter((item) => item.shown);
   const body = h('section', { class: 'tab-body' });
@@ -85,6 +87,8 @@ export async function clientDetails(app: App, main: HTMLElement, path: string[])
       return clientScopesTab(app, body, client, path.slice(3));
     case 'serviceAccount':
       return serviceAccountTab(app, body, client);
+    case 'sessions':
+      return clientSessionsTab(app, body, client);
     case 'advanced':
       return advancedTab(screen, body);
     default:

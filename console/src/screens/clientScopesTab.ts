@@ -1,13 +1,13 @@
 /**
  * A client's Client scopes tab: Setup (the dedicated scope, then the assigned default and optional
- * scopes) and the dedicated scope's Mappers and Scope tabs (Keycloak's ClientScopes,
- * DedicatedScopes, MapperList, MappingDetails).
+ * scopes), Evaluate (./evaluate.ts), and the dedicated scope's Mappers (./mappers.ts) and Scope
+ * tabs (Keycloak's ClientScopes, DedicatedScopes).
  */
 import { seg, type Json } from '../api.js';
 import { can, failure, type App } from '../app.js';
-import { alert, confirmDialog, dropdown, formGroup, h, kebab, modal, pageHeader, replace, select, switchControl, table, tabs, textInput } from '../dom.js';
+import { alert, confirmDialog, dropdown, formGroup, h, kebab, modal, pageHeader, replace, select, switchControl, table, tabs } from '../dom.js';
 import { evaluateTab } from './evaluate.js';
-import { dedicatedMappers } from './mappers.js';
+import { clientMapperContainer, mapperList } from './mappers.js';
 import { roleMapping } from './roleMapping.js';
 
 type ScopeType = 'default' | 'optional';
@@ -159,5 +159,5 @@ async function dedicatedScope(app: App, body: HTMLElement, client: Json, tab: st
     }
     return;
   }
-  await dedicatedMappers(app, content, client, rest);
+  await mapperList(app, content, clientMapperContainer(app, client), rest);
 }

@@ -6,6 +6,7 @@
 import { seg, type Json } from '../api.js';
 import { can, failure, type App } from '../app.js';
 import { alert, confirmDialog, formGroup, h, kebab, modal, pageHeader, replace, table, tabs, textInput } from '../dom.js';
+import { attributesForm } from './attributes.js';
 import { roleMapping } from './roleMapping.js';
 
 const SUBTITLE = 'A group is a set of attributes and role mappings that can be applied to a user. You can create, edit, and delete groups and manage their child-parent organization.';
@@ -77,11 +78,22 @@ export async function groups(app: App, main: HTMLElement, path: string[]): Promi
     tabs('Group', [
       { title: 'Child groups', href: here('?tab=children'), current: tab === 'children' },
       { title: 'Members', href: here('?tab=members'), current: tab === 'members' },
+      { title: 'Attributes', href: here('?tab=attributes'), current: tab === 'attributes' },
       { title: 'Role mapping', href: here('?tab=role-mapping'), current: tab === 'role-mapping' },
     ]),
     body,
   );
   if (tab === 'members') return members(app, body, group, manage);
+  if (tab === 'attributes')
+    return attributesForm(body, group.attributes, {
+      readOnly: !manage,
+      // GroupAttributes.tsx: the whole group goes back with the new attributes.
+      onSave: (attributes) =>
+        void app.api.put(app.api.realmPath(app.realm, `/groups/${seg(String(group.id))}`), { ...group, attributes }).then(
+          () => { alert('success', 'Group updated'); reload(); },
+          (err) => alert('danger', ...failure('Error updating group ', err)),
+        ),
+    });
   if (tab === 'role-mapping') return roleMapping(app, body, { base: app.api.realmPath(app.realm, `/groups/${seg(String(group.id))}/role-mappings`), holder: String(group.name), type: 'groups', readOnly: !manage });
   replace(body, childTable);
 }

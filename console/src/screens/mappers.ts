@@ -1,6 +1,7 @@
 /**
- * A client's dedicated mappers (Keycloak's MapperList, AddMapperDialog and MappingDetails): the
- * list, "Add mapper" › "From predefined mappers" / "By configuration", and one mapper's form.
+ * Protocol mappers of a container (Keycloak's MapperList, AddMapperDialog and MappingDetails): a
+ * client's dedicated scope or a realm client scope, the same list, "Add mapper" › "From predefined
+ * mappers" / "By configuration", and one mapper's form.
  * Nothing here knows a mapper type: the types, their settings and the predefined mappers all come
  * from serverinfo, which the server derives from its mapper registry.
  */
@@ -32,8 +33,35 @@ interface MapperType {
 export const mapperTypes = (app: App): MapperType[] => ((app.serverInfo.protocolMapperTypes as Record<string, MapperType[]> | undefined)?.['openid-connect'] ?? []);
 const builtinMappers = (app: App): Json[] => ((app.serverInfo.builtinProtocolMappers as Record<string, Json[]> | undefined)?.['openid-connect'] ?? []);
 
-/** Where a dedicated scope's mapper pages live: `#/{realm}/clients/{id}/clientScopes/dedicated/mappers[/…]`. */
-const mappersPath = (client: Json, ...rest: string[]) => [`clients/${seg(String(client.id))}/clientScopes/dedicated/mappers`, ...rest.map(seg)].join('/');
+/** What holds the mappers: Keycloak's ProtocolMappersResource sits under a client and under a client scope alike. */
+export interface MapperContainer {
+  /** Admin API path of the holder: `/realms/{realm}/clients/{id}` or `/realms/{realm}/client-scopes/{id}`. */
+  apiPath: string;
+  /** Console route of its mapper list, under the realm: `clients/{id}/clientScopes/dedicated/mappers` or `client-scopes/{id}/mappers`. */
+  route: string;
+  /** The holder's `protocolMappers`, as its representation carries them. */
+  mappers: Json[];
+  /** Add mapper's subtitle names the holder (Keycloak's "…on this client" / "…on this client scope"). */
+  kind: 'client' | 'client scope';
+}
+
+/** A client's dedicated scope: `#/{realm}/clients/{id}/clientScopes/dedicated/mappers[/…]`. */
+export const clientMapperContainer = (app: App, client: Json): MapperContainer => ({
+  apiPath: app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`),
+  route: `clients/${seg(String(client.id))}/clientScopes/dedicated/mappers`,
+  mappers: (client.protocolMappers as Json[] | undefined) ?? [],
+  kind: 'client',
+});
+
+/** A realm client scope: `#/{realm}/client-scopes/{id}/mappers[/…]`. */
+export const scopeMapperContainer = (app: App, scope: Json): MapperContainer => ({
+  apiPath: app.api.realmPath(app.realm, `/client-scopes/${seg(String(scope.id))}`),
+  route: `client-scopes/${seg(String(scope.id))}/mappers`,
+  mappers: (scope.protocolMappers as Json[] | undefined) ?? [],
+  kind: 'client scope',
+});
+
+const mappersPath = (container: MapperContainer, ...rest: string[]) => [container.route, ...rest.map(seg)].join('/');
 
 /** Shows `path` afresh: navigates there, or re-renders it when it is already the current route (the client is read again). */
 function show(app: App, path: string): void {
@@ -42,19 +70,19 @@ function show(app: App, path: string): void {
 }
 
 /** The Mappers tab, or (`rest` = `[typeId, 'new']` / `[mapperId, 'edit']`) one mapper's form. */
-export async function dedicatedMappers(app: App, content: HTMLElement, client: Json, rest: string[]): Promise<void> {
-  if (rest.length >= 2) return mapperDetails(app, content, client, rest[0]!, rest[1] === 'new');
-  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
+export async function mapperList(app: App, content: HTMLElement, container: MapperContainer, rest: string[]): Promise<void> {
+  if (rest.length >= 2) return mapperDetails(app, content, container, rest[0]!, rest[1] === 'new');
+  const holderPath = container.apiPath;
   const manage = can.manageClients(app);
   const types = mapperTypes(app);
   const typeOf = (id: unknown) => types.find((type) => type.id === id);
-  const mappers = [...((client.protocolMappers as Json[] | undefined) ?? [])].sort((a, b) => (typeOf(a.protocolMapper)?.priority ?? 0) - (typeOf(b.protocolMapper)?.priority ?? 0) || String(a.name).localeCompare(String(b.name)));
-  const addMenu = () => dropdown('Add mapper', [{ label: 'From predefined mappers', onclick: () => predefinedDialog(app, client) }, { label: 'By configuration', onclick: () => configureDialog(app, client) }], { primary: true });
+  const mappers = [...container.mappers].sort((a, b) => (typeOf(a.protocolMapper)?.priority ?? 0) - (typeOf(b.protocolMapper)?.priority ?? 0) || String(a.name).localeCompare(String(b.name)));
+  const addMenu = () => dropdown('Add mapper', [{ label: 'From predefined mappers', onclick: () => predefinedDialog(app, container) }, { label: 'By configuration', onclick: () => configureDialog(app, container) }], { primary: true });
   const remove = async (mapper: Json) => {
     try {
-      await app.api.delete(`${clientPath}/protocol-mappers/models/${seg(String(mapper.id))}`);
+      await app.api.delete(`${holderPath}/protocol-mappers/models/${seg(String(mapper.id))}`);
       alert('success', 'Mapping successfully deleted');
-      show(app, mappersPath(client));
+      show(app, mappersPath(container));
     } catch (err) {
       alert('danger', ...failure('Could not delete mapping: ', err));
     }
@@ -67,8 +95,8 @@ export async function dedicatedMappers(app: App, content: HTMLElement, client: J
           action: h(
             'div',
             { class: 'actions' },
-            h('button', { type: 'button', class: 'primary', onclick: () => predefinedDialog(app, client) }, 'Add predefined mapper'),
-            h('button', { type: 'button', class: 'link', onclick: () => configureDialog(app, client) }, 'Configure a new mapper'),
+            h('button', { type: 'button', class: 'primary', onclick: () => predefinedDialog(app, container) }, 'Add predefined mapper'),
+            h('button', { type: 'button', class: 'link', onclick: () => configureDialog(app, container) }, 'Configure a new mapper'),
           ),
         }
       : {}),
@@ -79,7 +107,7 @@ export async function dedicatedMappers(app: App, content: HTMLElement, client: J
     table(
       'Mappers',
       [
-        { title: 'Name', cell: (mapper) => h('a', { href: app.href(mappersPath(client, String(mapper.id), 'edit')) }, String(mapper.name)) },
+        { title: 'Name', cell: (mapper) => h('a', { href: app.href(mappersPath(container, String(mapper.id), 'edit')) }, String(mapper.name)) },
         { title: 'Category', cell: (mapper) => typeOf(mapper.protocolMapper)?.category ?? 'Token mapper' },
         { title: 'Type', cell: (mapper) => typeOf(mapper.protocolMapper)?.name ?? String(mapper.protocolMapper) },
         { title: 'Priority', cell: (mapper) => String(typeOf(mapper.protocolMapper)?.priority ?? 0) },
@@ -92,7 +120,7 @@ export async function dedicatedMappers(app: App, content: HTMLElement, client: J
 }
 
 /** "By configuration": every mapper type serverinfo lists, with its help text; choosing one opens its form. */
-function configureDialog(app: App, client: Json): void {
+function configureDialog(app: App, container: MapperContainer): void {
   const { close } = modal(
     'Configure a new mapper',
     [
@@ -100,7 +128,7 @@ function configureDialog(app: App, client: Json): void {
       table(
         'Mapper types',
         [
-          { title: 'Name', cell: (type) => h('button', { type: 'button', class: 'link', onclick: () => { close(); app.navigate(mappersPath(client, type.id, 'new')); } }, type.name) },
+          { title: 'Name', cell: (type) => h('button', { type: 'button', class: 'link', onclick: () => { close(); app.navigate(mappersPath(container, type.id, 'new')); } }, type.name) },
           { title: 'Description', cell: (type) => type.helpText ?? '' },
         ],
         [...mapperTypes(app)].sort((a, b) => a.name.localeCompare(b.name)),
@@ -113,9 +141,9 @@ function configureDialog(app: App, client: Json): void {
 }
 
 /** "From predefined mappers": serverinfo's built-in mappers the client has no mapper of that name for; added together (`add-models`). */
-function predefinedDialog(app: App, client: Json): void {
-  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
-  const present = new Set(((client.protocolMappers as Json[] | undefined) ?? []).map((mapper) => String(mapper.name)));
+function predefinedDialog(app: App, container: MapperContainer): void {
+  const holderPath = container.apiPath;
+  const present = new Set(container.mappers.map((mapper) => String(mapper.name)));
   const candidates = builtinMappers(app).filter((mapper) => !present.has(String(mapper.name)));
   const typeName = (id: unknown) => mapperTypes(app).find((type) => type.id === id)?.name ?? String(id);
   const chosen = new Set<Json>();
@@ -131,7 +159,7 @@ function predefinedDialog(app: App, client: Json): void {
           { title: 'Type', cell: (mapper) => typeName(mapper.protocolMapper) },
         ],
         candidates,
-        { title: 'No predefined mappers', message: 'All built in mappers were added to this client' },
+        { title: 'No predefined mappers', message: `All built in mappers were added to this ${container.kind}` },
       ),
     ],
     (closeDialog) => [add, h('button', { type: 'button', class: 'link', onclick: closeDialog }, 'Cancel')],
@@ -139,10 +167,10 @@ function predefinedDialog(app: App, client: Json): void {
   );
   add.addEventListener('click', () => {
     close();
-    void app.api.post(`${clientPath}/protocol-mappers/add-models`, [...chosen]).then(
+    void app.api.post(`${holderPath}/protocol-mappers/add-models`, [...chosen]).then(
       () => {
         alert('success', 'Mapping successfully created');
-        show(app, mappersPath(client));
+        show(app, mappersPath(container));
       },
       (err) => alert('danger', ...failure('Could not create mapping: ', err)),
     );
@@ -155,7 +183,7 @@ interface Field {
   value(): string;
 }
 
-async function field(app: App, property: ConfigProperty, initial: string, readOnly: boolean, lists: { clients: () => Promise<Json[]>; roles: () => Promise<string[]> }): Promise<Field> {
+async function field(property: ConfigProperty, initial: string, readOnly: boolean, lists: { clients: () => Promise<Json[]>; roles: () => Promise<string[]> }): Promise<Field> {
   const label = property.label ?? property.name;
   switch (property.type) {
     case 'boolean': {
@@ -206,13 +234,13 @@ async function field(app: App, property: ConfigProperty, initial: string, readOn
 }
 
 /** Add mapper (a type's form, empty) or a mapper's details (its stored values), one field per property of its type. */
-async function mapperDetails(app: App, content: HTMLElement, client: Json, key: string, isNew: boolean): Promise<void> {
-  const clientPath = app.api.realmPath(app.realm, `/clients/${seg(String(client.id))}`);
-  const existing = isNew ? undefined : ((client.protocolMappers as Json[] | undefined) ?? []).find((mapper) => mapper.id === key);
+async function mapperDetails(app: App, content: HTMLElement, container: MapperContainer, key: string, isNew: boolean): Promise<void> {
+  const holderPath = container.apiPath;
+  const existing = isNew ? undefined : container.mappers.find((mapper) => mapper.id === key);
   const typeId = isNew ? key : String(existing?.protocolMapper ?? '');
   const type = mapperTypes(app).find((candidate) => candidate.id === typeId);
   if (!type || (!isNew && !existing)) {
-    replace(content, h('div', { class: 'empty-state' }, h('h2', {}, 'Could not find the resource that you are looking for'), h('a', { href: app.href(mappersPath(client)) }, 'Back to mappers')));
+    replace(content, h('div', { class: 'empty-state' }, h('h2', {}, 'Could not find the resource that you are looking for'), h('a', { href: app.href(mappersPath(container)) }, 'Back to mappers')));
     return;
   }
   const readOnly = !can.manageClients(app);
@@ -229,7 +257,7 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
   const fields: { property: ConfigProperty; field: Field }[] = [];
   for (const property of type.properties) {
     const initial = Object.hasOwn(stored, property.name) ? stored[property.name]! : isNew && property.defaultValue !== undefined && property.defaultValue !== null ? String(property.defaultValue) : '';
-    fields.push({ property, field: await field(app, property, initial, readOnly || property.readOnly === true, lists) });
+    fields.push({ property, field: await field(property, initial, readOnly || property.readOnly === true, lists) });
   }
   const form = h(
     'form',
@@ -238,7 +266,7 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
     formGroup('Name', name, 'Name of the mapper', { required: true }),
     nameError,
     ...fields.map(({ property, field: { control } }) => formGroup(property.label ?? property.name, control, property.helpText || undefined, { required: property.required === true })),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: readOnly }, 'Save'), h('a', { class: 'button link', href: app.href(mappersPath(client)) }, 'Cancel')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: readOnly }, 'Save'), h('a', { class: 'button link', href: app.href(mappersPath(container)) }, 'Cancel')),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -256,11 +284,11 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
       else config[property.name] = value;
     }
     const body = { ...(existing ? { id: existing.id } : {}), name: name.value.trim(), protocol: 'openid-connect', protocolMapper: type.id, config };
-    const request = existing ? app.api.put(`${clientPath}/protocol-mappers/models/${seg(String(existing.id))}`, body) : app.api.post(`${clientPath}/protocol-mappers/models`, body);
+    const request = existing ? app.api.put(`${holderPath}/protocol-mappers/models/${seg(String(existing.id))}`, body) : app.api.post(`${holderPath}/protocol-mappers/models`, body);
     void request.then(
       () => {
         alert('success', existing ? 'Mapping successfully updated' : 'Mapping successfully created');
-        show(app, mappersPath(client));
+        show(app, mappersPath(container));
       },
       (err) => {
         const [title, detail] = failure('', err);
@@ -280,10 +308,10 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
               confirm: 'Delete',
               danger: true,
               onConfirm: () =>
-                app.api.delete(`${clientPath}/protocol-mappers/models/${seg(String(existing.id))}`).then(
+                app.api.delete(`${holderPath}/protocol-mappers/models/${seg(String(existing.id))}`).then(
                   () => {
                     alert('success', 'Mapping successfully deleted');
-                    show(app, mappersPath(client));
+                    show(app, mappersPath(container));
                   },
                   (err) => alert('danger', ...failure('Could not delete mapping: ', err)),
                 ),
@@ -291,5 +319,5 @@ async function mapperDetails(app: App, content: HTMLElement, client: Json, key: 
         },
       ])
     : null;
-  replace(content, isNew ? pageHeader('Add mapper', 'If you want more fine-grain control, you can create protocol mapper on this client') : pageHeader(type.name, undefined, actions), form);
+  replace(content, isNew ? pageHeader('Add mapper', `If you want more fine-grain control, you can create protocol mapper on this ${container.kind}`) : pageHeader(type.name, undefined, actions), form);
 }

@@ -1,10 +1,11 @@
-/** Realm settings (Keycloak's RealmSettingsTabs): General and Tokens, saved with `PUT /admin/realms/{realm}`. */
+/** Realm settings (Keycloak's RealmSettingsTabs): General and Tokens, saved with `PUT /admin/realms/{realm}`, and Keys (realmKeys.ts). */
 import type { Json } from '../api.js';
 import { can, failure, type App } from '../app.js';
 import { alert, formGroup, h, pageHeader, replace, select, switchControl, tabs, textInput } from '../dom.js';
+import { realmKeysTab } from './realmKeys.js';
 
 export async function realmSettings(app: App, main: HTMLElement, path: string[]): Promise<void> {
-  const tab = path[1] === 'tokens' ? 'tokens' : 'general';
+  const tab = path[1] === 'tokens' || path[1] === 'keys' ? path[1] : 'general';
   const realmPath = app.api.realmPath(app.realm);
   const realm = await app.api.get<Json>(realmPath);
   const readOnly = !can.manageRealm(app);
@@ -24,11 +25,13 @@ export async function realmSettings(app: App, main: HTMLElement, path: string[])
     tabs('Realm settings', [
       { title: 'General', href: app.href('realm-settings/general'), current: tab === 'general' },
       { title: 'Tokens', href: app.href('realm-settings/tokens'), current: tab === 'tokens' },
+      { title: 'Keys', href: app.href('realm-settings/keys'), current: tab === 'keys' },
     ]),
     body,
   );
   const actions = (collect: () => Json) =>
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', disabled: readOnly, onclick: (event: Event) => { event.preventDefault(); void save(collect()); } }, 'Save'), h('button', { type: 'button', class: 'link', disabled: readOnly, onclick: () => void realmSettings(app, main, path) }, 'Revert'));
+  if (tab === 'keys') return realmKeysTab(app, body);
   if (tab === 'general') {
     const displayName = textInput(String(realm.displayName ?? ''), { readOnly });
     const discovery = `${window.location.origin}${window.location.pathname.replace(/\/admin\/[^/]+\/console\/?$/, '')}/realms/${encodeURIComponent(String(realm.realm))}/.well-known/openid-configuration`;

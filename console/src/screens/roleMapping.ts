@@ -14,7 +14,7 @@ export interface RoleMappingHolder {
   base: string;
   /** Named in the assign dialog's title. */
   holder: string;
-  type: 'users' | 'clients' | 'groups';
+  type: 'users' | 'clients' | 'groups' | 'clientScopes';
   readOnly: boolean;
 }
 
@@ -113,7 +113,9 @@ export async function roleMapping(app: App, container: HTMLElement, holder: Role
           ? { title: 'No roles for this user', message: "You haven't assigned any roles to this user. Assign a role to get started." }
           : holder.type === 'groups'
             ? { title: 'No roles for this group', message: "You haven't assigned any roles to this group. Assign a role to get started." }
-            : { title: 'No roles for this client', message: "You haven't assigned any roles to this client. Assign a role to get started." },
+            : holder.type === 'clientScopes'
+              ? { title: 'No roles for this client scope', message: "You haven't assigned any roles to this client scope. Assign a role to get started." }
+              : { title: 'No roles for this client', message: "You haven't assigned any roles to this client. Assign a role to get started." },
       ),
     );
   };

@@ -1,7 +1,7 @@
 /**
  * Sessions (Keycloak's SessionsSection): here the realm's revocation tool, Action › Revocation
  * (the realm's not-before: tokens issued before it are refused). The product keeps no browser
- * sessions to list; a client's refresh sessions end with its not-before or its refresh token's revocation.
+ * sessions; a client's refresh sessions are listed, and signed out, on its own Sessions tab (clientSessions.ts).
  */
 import type { Json } from '../api.js';
 import { can, failure, type App } from '../app.js';
@@ -37,6 +37,7 @@ export async function sessions(app: App, main: HTMLElement): Promise<void> {
   replace(
     main,
     pageHeader('Sessions', 'Sessions are sessions of users in this realm and the clients that they access within the session.', can.manageRealm(app) ? dropdown('Action', [{ label: 'Revocation', onclick: revocation }]) : null),
-    h('div', { class: 'empty-state' }, h('h2', {}, 'No sessions'), h('p', {}, 'There are currently no active sessions in this realm.')),
+    // Only a client's own sessions are listed (the sessions table is indexed by client): say where they are.
+    h('div', { class: 'empty-state' }, h('h2', {}, 'No sessions'), h('p', {}, 'There are currently no active sessions in this realm.'), h('p', {}, "A client's refresh-token sessions are on the client's Sessions tab.")),
   );
 }
