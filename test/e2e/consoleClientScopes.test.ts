@@ -60,7 +60,8 @@ describe('the console: client scopes and group attributes', () => {
   before(async () => {
     await bootstrapAdminService(createAdminContext({ names: stageNames('test') }), admin.clientId, admin.secret);
     assert.equal((await api('POST', '', { realm, enabled: true })).status, 201);
-    assert.equal((await api('POST', `/${realm}/roles`, { name: 'auditor' })).status, 201);
+    const role = await api('POST', `/${realm}/roles`, { name: 'auditor' });
+    assert.equal(role.status, 201, JSON.stringify(role));
     const made = await api('POST', `/${realm}/clients`, { clientId: viewer.clientId, secret: viewer.secret, publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false });
     assert.equal(made.status, 201);
     const management = (await api('GET', `/${realm}/clients?clientId=realm-management`)).body[0];
@@ -80,7 +81,7 @@ describe('the console: client scopes and group attributes', () => {
     await browser?.close();
   });
 
-  it('first screen: the sign-in form, then the Clients list after four API calls in two parallel rounds', async () => {
+  it('first screen: the sign-in form, then the Clients list after four API calls made together', async () => {
     const calls: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/admin/realms') || request.url().includes('/console/whoami') || request.url().includes('/admin/serverinfo')) calls.push(new URL(request.url()).pathname);
@@ -102,6 +103,7 @@ describe('the console: client scopes and group attributes', () => {
   });
 
   it('creates a Default client scope with a mapper and a role scope mapping; a client created afterwards gets both', async () => {
+    await page.goto('about:blank');
     await signIn(page, `${base}/admin/master/console/#/${realm}/client-scopes`, admin.clientId, admin.secret);
     await heading(page, 'Client scopes');
     await page.getByRole('link', { name: 'Create client scope' }).click();
@@ -191,7 +193,9 @@ describe('the console: client scopes and group attributes', () => {
     assert.deepEqual((await api('GET', `/${realm}/groups/${groupId}`)).body.attributes, { 'cost-center': ['42'], owner: ['payments'] });
 
     // The token lives in memory only: a reload asks to sign in again, then the attributes are read back.
-    await signIn(page, page.url(), admin.clientId, admin.secret);
+    const here = page.url();
+    await page.goto('about:blank');
+    await signIn(page, here, admin.clientId, admin.secret);
     await page.getByRole('tab', { name: 'Attributes' }).waitFor();
     assert.equal(await page.getByRole('textbox', { name: 'Key' }).first().inputValue(), 'cost-center');
     assert.equal(await page.getByRole('textbox', { name: 'Value' }).nth(1).inputValue(), 'payments');
@@ -199,6 +203,7 @@ describe('the console: client scopes and group attributes', () => {
   });
 
   it('shows a client with view-clients only no Create or Save, and the API refuses its forged write', async () => {
+    await page.goto('about:blank');
     await signIn(page, `${base}/admin/${realm}/console/#/${realm}/client-scopes`, viewer.clientId, viewer.secret);
     await page.getByRole('table', { name: 'Client scopes' }).getByRole('link', { name: scopeName }).click();
     await heading(page, scopeName);
