@@ -83,8 +83,16 @@ describe('the console: client scopes and group attributes', () => {
 
   it('first screen: the sign-in form, then the Clients list after four API calls made together', async () => {
     const calls: string[] = [];
+    // In order: `>path` when a call starts, `<path` when its answer is in.
+    const events: string[] = [];
+    const isApi = (url: string) => url.includes('/admin/realms') || url.includes('/console/whoami') || url.includes('/admin/serverinfo');
     page.on('request', (request) => {
-      if (request.url().includes('/admin/realms') || request.url().includes('/console/whoami') || request.url().includes('/admin/serverinfo')) calls.push(new URL(request.url()).pathname);
+      if (!isApi(request.url())) return;
+      calls.push(new URL(request.url()).pathname);
+      events.push(`>${new URL(request.url()).pathname}`);
+    });
+    page.on('requestfinished', (request) => {
+      if (isApi(request.url())) events.push(`<${new URL(request.url()).pathname}`);
     });
     const started = Date.now();
     await page.goto(`${base}/admin/master/console/#/${realm}/clients`);
@@ -99,6 +107,8 @@ describe('the console: client scopes and group attributes', () => {
     // Reported for docs/console.md (the machine's load varies; the count of calls is what is checked).
     console.log(`first screen: sign-in form ${formShown} ms after navigation; Clients list ${listShown} ms after "Sign in"`);
     assert.deepEqual(calls.map((path) => path.replace(/^\/admin\//, '')).sort(), ['master/console/whoami', 'realms', `realms/${realm}/clients`, 'serverinfo'].sort());
+    // All four start before any answer arrives: the Clients page does not wait for the shell's calls.
+    assert.deepEqual(events.slice(0, 4).map((event) => event[0]), ['>', '>', '>', '>'], events.join(' '));
     await page.getByRole('button', { name: 'Sign out' }).click();
   });
 
