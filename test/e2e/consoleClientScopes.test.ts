@@ -137,7 +137,7 @@ describe('the console: client scopes and group attributes', () => {
     await description.fill('changed');
     await page.getByRole('button', { name: 'Revert' }).click();
     assert.equal(await page.getByRole('textbox', { name: 'Description', exact: true }).inputValue(), 'Audit claims');
-    await page.getByRole('textbox', { name: 'Display Order', exact: true }).fill('5');
+    await page.getByRole('spinbutton', { name: 'Display Order', exact: true }).fill('5');
     await page.getByRole('button', { name: 'Save' }).click();
     await alertText(page, 'Client scope updated');
     assert.equal((await api('GET', `/${realm}/client-scopes/${scopeId}`)).body.attributes['gui.order'], '5');
