@@ -68,19 +68,20 @@ export class LogWriter {
     this.correlationId = requestId;
   }
 
-  info(message: string, fields?: Readonly<Record<string, unknown>>): void {
-    if (this.threshold <= 12) this.print('INFO', message, fields);
+  info(message: string, fields?: Readonly<Record<string, unknown>>, correlationId?: string): void {
+    if (this.threshold <= 12) this.print('INFO', message, fields, correlationId);
   }
 
-  warn(message: string, fields?: Readonly<Record<string, unknown>>): void {
-    if (this.threshold <= 16) this.print('WARN', message, fields);
+  warn(message: string, fields?: Readonly<Record<string, unknown>>, correlationId?: string): void {
+    if (this.threshold <= 16) this.print('WARN', message, fields, correlationId);
   }
 
-  error(message: string, fields?: Readonly<Record<string, unknown>>): void {
-    if (this.threshold <= 20) this.print('ERROR', message, fields);
+  error(message: string, fields?: Readonly<Record<string, unknown>>, correlationId?: string): void {
+    if (this.threshold <= 20) this.print('ERROR', message, fields, correlationId);
   }
 
-  private print(level: string, message: string, fields: Readonly<Record<string, unknown>> | undefined): void {
+  /** `correlationId`: the request's own, when the caller knows it (two requests may interleave in one process, as under `serverless offline --useInProcess`). */
+  private print(level: string, message: string, fields: Readonly<Record<string, unknown>> | undefined, correlationId = this.correlationId): void {
     // Powertools' key order. The field names are the service's own, never a request's; even so
     // `__proto__` is refused, so that no name can reach Object.prototype. (An ordinary object, not
     // a null-prototype one: V8 serialises those from dictionary mode, at twice the cost.)
@@ -88,7 +89,7 @@ export class LogWriter {
     if (message === '') delete line.message;
     const traceId = xrayTraceId(this.env);
     if (traceId) line.xray_trace_id = traceId;
-    if (this.correlationId) line.correlation_id = this.correlationId;
+    if (correlationId) line.correlation_id = correlationId;
     if (fields) {
       for (const key of Object.keys(fields)) {
         const value = fields[key];

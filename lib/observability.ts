@@ -37,6 +37,8 @@ export { keycloakAuthMethod } from './model/clientAuthenticator.js';
 export interface AuditSource {
   sourceIp: string;
   headers: Record<string, string>;
+  /** The request's id: the event's correlation_id, also when requests interleave in one process. */
+  requestId?: string;
 }
 
 /** A user agent is the caller's free text: bounded, and without control characters that could forge log lines. */
@@ -105,14 +107,14 @@ export class Observability {
    * HTTP API's access log has the same request id: infra/httpApi.yml).
    */
   audit(type: AuditEventType, source: AuditSource, details: AuditDetails = {}): AuditRecord {
-    return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details });
+    return new AuditRecord(this, type, { ipAddress: source.sourceIp, userAgent: userAgentOf(source), ...details }, source.requestId);
   }
 
-  emit(type: AuditEventType, details: AuditDetails, error?: OAuthError): void {
+  emit(type: AuditEventType, details: AuditDetails, error?: OAuthError, requestId?: string): void {
     const event = error ? `${type}_ERROR` : type;
     const fields = { event, ...details, ...(error ? { error: error.error, reason: error.logDescription ?? error.description } : {}) };
-    if (error) this.logger.warn(event, fields);
-    else this.logger.info(event, fields);
+    if (error) this.logger.warn(event, fields, requestId);
+    else this.logger.info(event, fields, requestId);
     if (!error && (type === 'CLIENT_LOGIN' || type === 'REFRESH_TOKEN')) this.count(details.realm, 'TokensIssued');
     if (!error && type === 'REFRESH_TOKEN') this.count(details.realm, 'Refreshes');
     if (!error && type === 'LOGOUT') this.count(details.realm, 'Logouts');
@@ -125,6 +127,7 @@ export class AuditRecord {
     private readonly sink: Observability,
     public type: AuditEventType,
     private readonly details: AuditDetails,
+    private readonly requestId?: string,
   ) {}
 
   set(details: AuditDetails): void {
@@ -135,10 +138,10 @@ export class AuditRecord {
   async around<T>(operation: () => Promise<T>): Promise<T> {
     try {
       const result = await operation();
-      this.sink.emit(this.type, this.details);
+      this.sink.emit(this.type, this.details, undefined, this.requestId);
       return result;
     } catch (err) {
-      if (err instanceof OAuthError) this.sink.emit(this.type, this.details, err);
+      if (err instanceof OAuthError) this.sink.emit(this.type, this.details, err, this.requestId);
       throw err;
     }
   }

@@ -177,6 +177,12 @@ function startServerlessOffline(options: LocalStackOptions, albPort: number, env
   const params = [`issuerBaseUrl=${issuerBaseUrl}`, `realmCacheTtlSeconds=${env.REALM_CACHE_TTL_SECONDS}`, `clientCacheTtlSeconds=${env.CLIENT_CACHE_TTL_SECONDS}`];
   const args = [
     'offline', 'start', '--stage', options.stage, '--httpPort', String(options.port), '--lambdaPort', String(options.lambdaPort), '--albPort', String(albPort), '--host', '127.0.0.1', '--localEnvironment',
+    // Each function's module loaded once in this process, as one warm container serves requests,
+    // instead of a worker thread per concurrent request, each a cold start of its bundle (its own
+    // runtime, realm load and key unwrapping): 20 connections made 20 cold starts per function on
+    // two cores (docs/performance.md, "The local stack"). Audit lines carry their own request's id
+    // (lib/observability.ts), so interleaved requests keep their correlation ids apart.
+    '--useInProcess',
     ...params.flatMap((param) => ['--param', param]),
   ];
   // serverless-esbuild's default work folder (.esbuild) is shared by every command in the checkout,

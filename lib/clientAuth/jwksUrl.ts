@@ -33,7 +33,7 @@ export function jwksUrlProblem(url: string, policy: JwksUrlPolicy): string | und
  * NAT, link-local (RFC 3927, which holds the EC2/ECS/Lambda metadata and credentials endpoints at
  * 169.254.169.254 and 169.254.170.2, and IPv6's fd00:ec2::254), "this network", and loopback
  * outside the local stage. A URL naming one literally is refused when stored; a name that
- * resolves to one is refused when connecting (fetchDocument in lib/clientAuth/jwksFetcher.ts), so DNS cannot
+ * resolves to one is refused when connecting (guardedRequest in lib/clientAuth/guardedRequest.ts), so DNS cannot
  * steer a fetch there later.
  */
 const BLOCKED = new BlockList();

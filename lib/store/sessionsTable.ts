@@ -70,6 +70,16 @@ export class SessionsTable {
 
   /** Stores a new session; a retry of this very write that finds it stored succeeds. */
   async create(session: SessionRecord): Promise<void> {
+    if (!(await this.putExactly(session, { ConditionExpression: 'attribute_not_exists(pk)' }))) {
+      throw new Error(`session ${session.id} exists already`);
+    }
+  }
+
+  /**
+   * Puts the session under a condition; false when the condition failed against someone else's
+   * write, true when it held or failed against this very write committed earlier (exactWrite.ts).
+   */
+  private async putExactly(session: SessionRecord, condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> }): Promise<boolean> {
     const key = sessionKey(session.id);
     const writeId = newWriteId();
     try {
@@ -77,12 +87,13 @@ export class SessionsTable {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...key, ...session, ttl: session.expiresAt, [WRITE_ID]: writeId },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ...condition,
           ...RETURN_ITEM_ON_CONDITION_FAILURE,
         }),
       );
+      return true;
     } catch (err) {
-      if (!(await committedEarlier(err, this.doc, this.tableName, key, writeId))) throw err;
+      return committedEarlier(err, this.doc, this.tableName, key, writeId);
     }
   }
 
@@ -101,23 +112,9 @@ export class SessionsTable {
    * stored answers true, as the first attempt would have.
    */
   async replace(session: SessionRecord, expectedVersion: number): Promise<boolean> {
-    const key = sessionKey(session.id);
-    const writeId = newWriteId();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...key, ...session, ttl: session.expiresAt, [WRITE_ID]: writeId },
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-          ...RETURN_ITEM_ON_CONDITION_FAILURE,
-        }),
-      );
-      return true;
-    } catch (err) {
-      return committedEarlier(err, this.doc, this.tableName, key, writeId);
-    }
+    return this.putExactly(session, { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } });
   }
+
 
   /**
    * Records a use of a session whose refresh token does not rotate (`revokeRefreshToken` off):

@@ -15,6 +15,7 @@ import { measureColdStart } from './coldStart.js';
 import { frontDoorCosts } from './frontDoorCost.js';
 import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
+import { measureRealmScale, REALM_SIZES } from './realmScale.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
@@ -24,7 +25,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'scale', 'aws', 'http'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     repetitions: { type: 'string' },
     samples: { type: 'string' },
     'grant-samples': { type: 'string' },
+    /** Realm sizes of part `scale`, by index into REALM_SIZES (e.g. `2` for the 20,000-client realm alone). */
+    'scale-sizes': { type: 'string' },
     /** Handler-cost cases to run, e.g. `envelope-ES256` (default: all). */
     'handler-cases': { type: 'string' },
   },
@@ -107,6 +110,11 @@ try {
   }
   if (parts.has('bundle')) {
     report.bundleCost = await measureBundleCost({ ...common, durationMs: settings.handlerSeconds * 1000 });
+  }
+  if (parts.has('scale')) {
+    // --quick: the two smaller realms only (the 20,000-client import alone takes tens of seconds).
+    const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);
+    report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: chosen ?? (quick ? REALM_SIZES.slice(0, 2) : REALM_SIZES) });
   }
   if (parts.has('aws')) {
     report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });

@@ -5,6 +5,7 @@ import { cognitoPerMillion } from './cost.js';
 import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
+import type { RealmScaleResult } from './realmScale.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
 import type { MemoryReport } from './memoryReport.js';
@@ -17,6 +18,7 @@ export interface BenchReport {
   settings: Record<string, number | boolean>;
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
+  realmScale?: RealmScaleResult[];
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -64,6 +66,20 @@ export function renderReport(report: BenchReport): string {
       table(
         ['alg', 'client', 'CPU per grant', 'bare `crypto.sign`', 'overhead beyond the signature', 'grants measured'],
         report.bundleCost.map((r) => [r.alg, r.client, `${n(r.cpuMicrosPerGrant)} µs`, `${n(r.bareSignMicros)} µs`, `**${n(r.overheadMicros)} µs**`, n(r.grants)]),
+      ),
+    );
+  }
+
+  if (report.realmScale) {
+    out.push(
+      '### 1c. Realm size (generated realms in DynamoDB Local; a warm grant of a stateless copy of product-sa-client, which uses none of the generated items)',
+      table(
+        ['clients', 'roles (½ composite)', 'client scopes', 'groups', 'mappers', 'import', 'realm load', 'Query pages', 'items read', 'client items read', 'read units per load', 'heap held', 'warm grant CPU', 'grants'],
+        report.realmScale.map((r) => [
+          n(r.clients), n(r.roles), n(r.scopes), n(r.groups), n(r.mappers),
+          `${n(r.importSeconds, 1)} s`, `${n(r.loadMs)} ms`, n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
+          `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs`, n(r.grants),
+        ]),
       ),
     );
   }

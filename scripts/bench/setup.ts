@@ -220,24 +220,31 @@ async function seedBenchRealms(table: ClientsTable, kms: KMSClient, secret: stri
         now,
       });
     }
-    for (const seeded of SEEDED_CLIENTS) {
-      const { kind: _kind, ...base } = templateOf(seeded.template);
-      const { 'client_credentials.use_refresh_token': _, ...attributes } = base.attributes;
-      const client: ClientRecord = {
-        ...base,
-        realm: realm.name,
-        clientId: seeded.clientId,
-        id: randomUUID(),
-        secretHash: hashGeneratedSecret(secret),
-        rotatedSecretHash: undefined,
-        rotatedSecretExpiresAt: undefined,
-        attributes: seeded.refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
-        serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
-        protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
-      };
-      await table.putClient(client);
-    }
+    for (const seeded of SEEDED_CLIENTS) await table.putClient(benchClient(templateOf(seeded.template), realm.name, seeded, secret));
   }
+}
+
+/** A bench client: a copy of a demo client under another id, with `secret` stored as the admin CLI stores generated secrets. */
+export function benchClient(
+  template: ClientRecord,
+  realm: string,
+  seeded: { clientId: string; refresh: boolean; extraMappers: number },
+  secret: string,
+): ClientRecord {
+  const { kind: _kind, ...base } = template as ClientRecord & { kind?: string };
+  const { 'client_credentials.use_refresh_token': _, ...attributes } = base.attributes;
+  return {
+    ...base,
+    realm,
+    clientId: seeded.clientId,
+    id: randomUUID(),
+    secretHash: hashGeneratedSecret(secret),
+    rotatedSecretHash: undefined,
+    rotatedSecretExpiresAt: undefined,
+    attributes: seeded.refresh ? { ...attributes, 'client_credentials.use_refresh_token': 'true' } : attributes,
+    serviceAccount: { id: randomUUID(), username: `service-account-${seeded.clientId}`, roles: base.serviceAccount!.roles },
+    protocolMappers: [...(base.protocolMappers ?? []), ...extraMappers(seeded.extraMappers)],
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Logger, type LogItem } from '@aws-lambda-powertools/logger';
 import { LogWriter } from '../../lib/logWriter.js';
+import { Observability } from '../../lib/observability.js';
 
 /**
  * The lean writer prints what Powertools Logger printed for the same calls (the audit trail's
@@ -91,5 +92,20 @@ describe('LogWriter', () => {
     assert.deepEqual(count({ env: { LOG_LEVEL: 'warn' } }), ['WARN', 'ERROR']);
     assert.deepEqual(count({ logLevel: 'INFO', env: { AWS_LAMBDA_LOG_LEVEL: 'ERROR' } }), ['ERROR']);
     assert.deepEqual(count({ logLevel: 'INFO', env: { POWERTOOLS_LOG_LEVEL: 'nonsense' } }), ['INFO', 'WARN', 'ERROR']);
+  });
+
+  it('gives each audit line its own request id when two requests interleave in one process (serverless offline --useInProcess)', async () => {
+    const lines: string[] = [];
+    const observability = new Observability({ logger: new LogWriter({ write: (line) => void lines.push(line) }), flushIntervalMs: 3_600_000 });
+    const source = (requestId: string) => ({ sourceIp: '198.51.100.1', headers: {}, requestId });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    observability.startRequest('first');
+    const first = observability.audit('CLIENT_LOGIN', source('first')).around(() => gate);
+    observability.startRequest('second');
+    await observability.audit('CLIENT_LOGIN', source('second')).around(async () => undefined);
+    release();
+    await first;
+    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { correlation_id: string }).correlation_id), ['second', 'first']);
   });
 });
