@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
-import type { SignatureAlgorithm } from '../../lib/store/model.js';
+import type { SignatureAlgorithm } from '../../lib/model/stored.js';
 import { packagingDir } from '../../test/support/packagingDir.js';
 import { HANDLER_COST_CASES } from './handlerCost.js';
 import { BENCH_CLIENT, grantEvent, realmFor, STAGE } from './setup.js';
