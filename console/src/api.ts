@@ -59,8 +59,34 @@ export class AdminApi {
     return `/realms/${encodeURIComponent(realm)}${path}`;
   }
 
+  /** GETs started ahead (`prefetch`), each answer handed to the first `get` of its path. */
+  private readonly early = new Map<string, Promise<unknown>>();
+
   get<T = Json>(path: string): Promise<T> {
+    const early = this.early.get(path);
+    if (early) {
+      this.early.delete(path);
+      return early as Promise<T>;
+    }
     return this.call('GET', path).then((result) => result.body as T);
+  }
+
+  /**
+   * Starts the GETs a screen is about to make, so that on the first screen they run beside the
+   * shell's own calls (serverinfo, whoami, realms) instead of after them: one round trip fewer.
+   * `forget` drops answers nobody asked for, so a later screen never reads an old one.
+   */
+  prefetch(paths: readonly string[]): void {
+    for (const path of paths) {
+      const pending = this.call('GET', path).then((result) => result.body);
+      // A refusal (a right the caller lacks) surfaces only if the screen asks for it.
+      pending.catch(() => undefined);
+      this.early.set(path, pending);
+    }
+  }
+
+  forget(): void {
+    this.early.clear();
   }
 
   async post(path: string, body?: unknown): Promise<{ location: string | null; body: unknown }> {

@@ -9,7 +9,7 @@ import { AdminApi, consoleLocation, type Json } from './api.js';
 import { can, failure, type App, type WhoAmI } from './app.js';
 import { Auth, signInForm } from './auth.js';
 import { alert, h, replace, spinner } from './dom.js';
-import { routeTo } from './routes.js';
+import { openingCalls, routeTo } from './routes.js';
 
 const location = consoleLocation(window.location.pathname);
 const auth = new Auth(location);
@@ -110,7 +110,10 @@ async function route(): Promise<void> {
     return;
   }
   try {
+    api.forget();
     if (!shell || shell.realm !== realm) {
+      // The screen's own first calls start now, beside the shell's, not after them (docs/console.md, first screen).
+      api.prefetch(openingCalls(api.realmPath(realm), path));
       const built = await buildShell(realm, mine);
       if (!built) return;
       shell = built;

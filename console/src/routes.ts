@@ -7,7 +7,7 @@ import { can, type App } from './app.js';
 import { h, replace } from './dom.js';
 import { clientDetails } from './screens/client.js';
 import { clientScopes } from './screens/clientScopes.js';
-import { clientsList, createClient, importClient } from './screens/clients.js';
+import { clientsList, clientsPage, createClient, importClient } from './screens/clients.js';
 import { groups } from './screens/groups.js';
 import { createRealm, realmSettings } from './screens/realmSettings.js';
 import { createRole, realmRoles, roleDetails } from './screens/roles.js';
@@ -18,10 +18,12 @@ interface Route {
   allowed: (app: App) => boolean;
   needs: string;
   render: (app: App, main: HTMLElement, path: string[]) => Promise<void>;
+  /** The GETs its screen opens with, given the realm's API path: started with the shell's calls on a first screen. */
+  opening?: (realmPath: string) => string[];
 }
 
 const ROUTES: Route[] = [
-  { match: (p) => p[0] === 'clients' && (p.length === 1 || p[1] === 'list'), allowed: can.queryClients, needs: 'query-clients', render: clientsList },
+  { match: (p) => p[0] === 'clients' && (p.length === 1 || p[1] === 'list'), allowed: can.queryClients, needs: 'query-clients', render: clientsList, opening: (realmPath) => [clientsPage(realmPath, 0, '')] },
   { match: (p) => p[0] === 'clients' && p[1] === 'add-client', allowed: can.manageClients, needs: 'manage-clients', render: createClient },
   { match: (p) => p[0] === 'clients' && p[1] === 'import-client', allowed: can.manageClients, needs: 'manage-clients', render: importClient },
   { match: (p) => p[0] === 'clients' && p.length >= 2, allowed: can.queryClients, needs: 'query-clients', render: clientDetails },
@@ -34,6 +36,9 @@ const ROUTES: Route[] = [
   { match: (p) => p[0] === 'add-realm', allowed: (app) => app.whoami.createRealm, needs: 'create-realm', render: createRealm },
   { match: (p) => p[0] === 'sessions', allowed: can.viewRealm, needs: 'view-realm', render: sessions },
 ];
+
+/** The GETs the screen at `path` opens with (see AdminApi.prefetch). */
+export const openingCalls = (realmPath: string, path: string[]): string[] => ROUTES.find((candidate) => candidate.match(path))?.opening?.(realmPath) ?? [];
 
 export async function routeTo(app: App, main: HTMLElement, path: string[]): Promise<void> {
   const route = ROUTES.find((candidate) => candidate.match(path));

@@ -60,7 +60,8 @@ describe('the console: client scopes and group attributes', () => {
   before(async () => {
     await bootstrapAdminService(createAdminContext({ names: stageNames('test') }), admin.clientId, admin.secret);
     assert.equal((await api('POST', '', { realm, enabled: true })).status, 201);
-    assert.equal((await api('POST', `/${realm}/roles`, { name: 'auditor' })).status, 201);
+    const role = await api('POST', `/${realm}/roles`, { name: 'auditor' });
+    assert.equal(role.status, 201, JSON.stringify(role));
     const made = await api('POST', `/${realm}/clients`, { clientId: viewer.clientId, secret: viewer.secret, publicClient: false, serviceAccountsEnabled: true, standardFlowEnabled: false });
     assert.equal(made.status, 201);
     const management = (await api('GET', `/${realm}/clients?clientId=realm-management`)).body[0];
@@ -80,10 +81,18 @@ describe('the console: client scopes and group attributes', () => {
     await browser?.close();
   });
 
-  it('first screen: the sign-in form, then the Clients list after four API calls in two parallel rounds', async () => {
+  it('first screen: the sign-in form, then the Clients list after four API calls made together', async () => {
     const calls: string[] = [];
+    // In order: `>path` when a call starts, `<path` when its answer is in.
+    const events: string[] = [];
+    const isApi = (url: string) => url.includes('/admin/realms') || url.includes('/console/whoami') || url.includes('/admin/serverinfo');
     page.on('request', (request) => {
-      if (request.url().includes('/admin/realms') || request.url().includes('/console/whoami') || request.url().includes('/admin/serverinfo')) calls.push(new URL(request.url()).pathname);
+      if (!isApi(request.url())) return;
+      calls.push(new URL(request.url()).pathname);
+      events.push(`>${new URL(request.url()).pathname}`);
+    });
+    page.on('requestfinished', (request) => {
+      if (isApi(request.url())) events.push(`<${new URL(request.url()).pathname}`);
     });
     const started = Date.now();
     await page.goto(`${base}/admin/master/console/#/${realm}/clients`);
@@ -98,10 +107,13 @@ describe('the console: client scopes and group attributes', () => {
     // Reported for docs/console.md (the machine's load varies; the count of calls is what is checked).
     console.log(`first screen: sign-in form ${formShown} ms after navigation; Clients list ${listShown} ms after "Sign in"`);
     assert.deepEqual(calls.map((path) => path.replace(/^\/admin\//, '')).sort(), ['master/console/whoami', 'realms', `realms/${realm}/clients`, 'serverinfo'].sort());
+    // All four start before any answer arrives: the Clients page does not wait for the shell's calls.
+    assert.deepEqual(events.slice(0, 4).map((event) => event[0]), ['>', '>', '>', '>'], events.join(' '));
     await page.getByRole('button', { name: 'Sign out' }).click();
   });
 
   it('creates a Default client scope with a mapper and a role scope mapping; a client created afterwards gets both', async () => {
+    await page.goto('about:blank');
     await signIn(page, `${base}/admin/master/console/#/${realm}/client-scopes`, admin.clientId, admin.secret);
     await heading(page, 'Client scopes');
     await page.getByRole('link', { name: 'Create client scope' }).click();
@@ -125,7 +137,7 @@ describe('the console: client scopes and group attributes', () => {
     await description.fill('changed');
     await page.getByRole('button', { name: 'Revert' }).click();
     assert.equal(await page.getByRole('textbox', { name: 'Description', exact: true }).inputValue(), 'Audit claims');
-    await page.getByRole('textbox', { name: 'Display Order', exact: true }).fill('5');
+    await page.getByRole('spinbutton', { name: 'Display Order', exact: true }).fill('5');
     await page.getByRole('button', { name: 'Save' }).click();
     await alertText(page, 'Client scope updated');
     assert.equal((await api('GET', `/${realm}/client-scopes/${scopeId}`)).body.attributes['gui.order'], '5');
@@ -191,7 +203,9 @@ describe('the console: client scopes and group attributes', () => {
     assert.deepEqual((await api('GET', `/${realm}/groups/${groupId}`)).body.attributes, { 'cost-center': ['42'], owner: ['payments'] });
 
     // The token lives in memory only: a reload asks to sign in again, then the attributes are read back.
-    await signIn(page, page.url(), admin.clientId, admin.secret);
+    const here = page.url();
+    await page.goto('about:blank');
+    await signIn(page, here, admin.clientId, admin.secret);
     await page.getByRole('tab', { name: 'Attributes' }).waitFor();
     assert.equal(await page.getByRole('textbox', { name: 'Key' }).first().inputValue(), 'cost-center');
     assert.equal(await page.getByRole('textbox', { name: 'Value' }).nth(1).inputValue(), 'payments');
@@ -199,6 +213,7 @@ describe('the console: client scopes and group attributes', () => {
   });
 
   it('shows a client with view-clients only no Create or Save, and the API refuses its forged write', async () => {
+    await page.goto('about:blank');
     await signIn(page, `${base}/admin/${realm}/console/#/${realm}/client-scopes`, viewer.clientId, viewer.secret);
     await page.getByRole('table', { name: 'Client scopes' }).getByRole('link', { name: scopeName }).click();
     await heading(page, scopeName);

@@ -50,5 +50,8 @@ export function attributesForm(container: HTMLElement, initial: unknown, options
 
 function entriesOf(value: unknown): [string, string[]][] {
   if (!value || typeof value !== 'object') return [];
-  return Object.entries(value).map(([key, values]) => [key, Array.isArray(values) ? values.map(String) : [String(values)]]);
+  // By key: the store keeps no order, so the rows would otherwise move between reads.
+  return Object.entries(value)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, values]) => [key, Array.isArray(values) ? values.map(String) : [String(values)]]);
 }

@@ -39,6 +39,7 @@ export function clientScopeForm(app: App, container: HTMLElement, scope: Json | 
   const attributes = attributesOf(scope?.attributes);
   const name = textInput(String(scope?.name ?? ''), { required: true, readOnly });
   const nameError = h('p', { class: 'field-error', role: 'alert', hidden: true }, 'Required field');
+  name.addEventListener('input', () => (nameError.hidden = name.value.trim() !== ''));
   const description = textInput(String(scope?.description ?? ''), { readOnly });
   // The type is the realm's lists, which only manage-realm may change (RealmAdminResource.addDefaultClientScope).
   const typeSelect = select(TYPE_OPTIONS, type, { disabled: readOnly || !can.manageRealm(app) });

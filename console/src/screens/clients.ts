@@ -34,14 +34,17 @@ export function deleteClient(app: App, client: Json, then: () => void): void {
   });
 }
 
+/** One page of the clients list (one more than shown, to know whether a next page exists). */
+export const clientsPage = (realmPath: string, first: number, search: string) =>
+  `${realmPath}/clients?first=${first}&max=${PAGE_SIZE + 1}${search ? `&clientId=${encodeURIComponent(search)}&search=true` : ''}`;
+
 export async function clientsList(app: App, main: HTMLElement): Promise<void> {
   let first = 0;
   let search = '';
   const results = h('div', { class: 'results' });
   const searchInput = h('input', { type: 'search', placeholder: 'Search for client', 'aria-label': 'Search for client' });
   const load = async () => {
-    const query = `first=${first}&max=${PAGE_SIZE + 1}${search ? `&clientId=${encodeURIComponent(search)}&search=true` : ''}`;
-    const clients = await app.api.get<Json[]>(app.api.realmPath(app.realm, `/clients?${query}`));
+    const clients = await app.api.get<Json[]>(clientsPage(app.api.realmPath(app.realm), first, search));
     const rows = clients.slice(0, PAGE_SIZE);
     const manage = can.manageClients(app);
     const pager = h(
