@@ -11,7 +11,7 @@ import type { RealmContext } from './realmContext.js';
 import { issuersFor } from './runtime.js';
 import { KeyRing, SignerCache } from './signing/keyRing.js';
 import { ClientsTable } from './store/clientsTable.js';
-import type { SignatureAlgorithm } from './store/model.js';
+import type { SignatureAlgorithm } from './model/stored.js';
 import { SessionsTable } from './store/sessionsTable.js';
 import { activeTokenReads } from './tokens/activeAccessToken.js';
 import { tokenRealm } from './tokens/tokenContext.js';

@@ -1,6 +1,6 @@
 import { LoadingCache } from './cache.js';
 import type { ClientsTable } from './store/clientsTable.js';
-import type { ClientRecord } from './store/model.js';
+import type { ClientRecord } from './model/stored.js';
 
 const MAX_ENTRIES = 10_000;
 

@@ -1,7 +1,7 @@
 /** How the CLI's human output reads: tables, `key: value` lines, dates, role names. */
 import { describeRole } from '../../lib/admin/lookup.js';
 import type { KeyView } from '../../lib/admin/keys.js';
-import type { Role, RoleMappings } from '../../lib/store/model.js';
+import type { Role, RoleMappings } from '../../lib/model/stored.js';
 
 export const date = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('.000Z', 'Z');
 

@@ -2,7 +2,6 @@
  * The console's one way to the server: the Admin REST API (same origin, bearer token) and, for
  * signing in and out, the login realm's token and revocation endpoints. Nothing else is called.
  */
-import type { Auth } from './auth.js';
 
 /** Where this page was served: `/admin/{realm}/console/` or the legacy `/auth/admin/{realm}/console/`. */
 export interface ConsoleLocation {
@@ -42,10 +41,17 @@ export async function errorOf(response: Response): Promise<ApiError> {
 
 export type Json = Record<string, unknown>;
 
+/** What a call needs of the signed-in session (auth.ts's Auth), named here so api.ts does not import auth.ts, which imports it. */
+export interface TokenSource {
+  token(): Promise<string>;
+  /** The server refused this token: sign in again before the next one. */
+  expired(token: string): void;
+}
+
 export class AdminApi {
   constructor(
     private readonly location: ConsoleLocation,
-    private readonly auth: Auth,
+    private readonly auth: TokenSource,
   ) {}
 
   /** `path` relative to `/admin/realms/{realm}`; every segment the caller passes is already encoded (see `seg`). */

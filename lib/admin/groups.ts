@@ -16,12 +16,12 @@ import { describeRole, requireClient, requireRealm, requireRole } from './lookup
 
 export async function listGroups(ctx: AdminContext, realm: string): Promise<Group[]> {
   await requireRealm(ctx.table, realm);
-  return (await groupsOf(ctx, realm)).sort((a, b) => a.path.localeCompare(b.path));
+  return (await readRealmGroups(ctx, realm)).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 export async function getGroup(ctx: AdminContext, realm: string, path: string): Promise<Group> {
   await requireRealm(ctx.table, realm);
-  return requireGroup(await groupsOf(ctx, realm), normalPath(path));
+  return requireGroup(await readRealmGroups(ctx, realm), normalPath(path));
 }
 
 /** A group at `path` (`/ops` or `/ops/payments`); its parent must exist. `id` lets an import or the Admin API keep one. */
@@ -33,7 +33,7 @@ export async function createGroup(
 ): Promise<Group> {
   await requireRealm(ctx.table, realm);
   const normal = normalPath(path);
-  const groups = await groupsOf(ctx, realm);
+  const groups = await readRealmGroups(ctx, realm);
   if (groups.some((g) => g.path === normal)) throw new AdminError(`group '${normal}' already exists in realm '${realm}'`, 'conflict');
   const { name, parentPath } = split(normal);
   if (parentPath !== undefined) requireGroup(groups, parentPath);
@@ -54,7 +54,7 @@ export async function createGroup(
 /** Deletes a group, its subgroups, and every service account's membership of them (Keycloak does the same). */
 export async function deleteGroup(ctx: AdminContext, realm: string, path: string): Promise<{ groupsDeleted: number; membershipsRemoved: number }> {
   await requireRealm(ctx.table, realm);
-  const groups = await groupsOf(ctx, realm);
+  const groups = await readRealmGroups(ctx, realm);
   const group = requireGroup(groups, normalPath(path));
   const doomed = groups.filter((g) => g.path === group.path || g.path.startsWith(`${group.path}/`));
   const paths = new Set(doomed.map((g) => g.path));
@@ -73,7 +73,7 @@ export async function deleteGroup(ctx: AdminContext, realm: string, path: string
 /** The group with Keycloak's id (the Admin REST API's `{groupId}`), or undefined. */
 export async function findGroupById(ctx: AdminContext, realm: string, id: string): Promise<Group | undefined> {
   await requireRealm(ctx.table, realm);
-  return (await groupsOf(ctx, realm)).find((g) => g.id === id);
+  return (await readRealmGroups(ctx, realm)).find((g) => g.id === id);
 }
 
 export interface GroupChanges {
@@ -89,7 +89,7 @@ export interface GroupChanges {
  * and every service account's membership follows them (memberships are kept by path).
  */
 export async function updateGroup(ctx: AdminContext, realm: string, id: string, changes: GroupChanges): Promise<Group> {
-  const groups = await groupsOf(ctx, realm);
+  const groups = await readRealmGroups(ctx, realm);
   const group = requireGroupId(groups, id);
   const { description: _old, ...rest } = group;
   const patched: Group = {
@@ -110,7 +110,7 @@ export async function updateGroup(ctx: AdminContext, realm: string, id: string, 
  * `groups/{parentId}/children` or, with `parentId` undefined, POST `groups` with the child's id).
  */
 export async function moveGroup(ctx: AdminContext, realm: string, id: string, parentId: string | undefined): Promise<Group> {
-  const groups = await groupsOf(ctx, realm);
+  const groups = await readRealmGroups(ctx, realm);
   const group = requireGroupId(groups, id);
   const parent = parentId === undefined ? undefined : requireGroupId(groups, parentId);
   if (parent && (parent.path === group.path || parent.path.startsWith(`${group.path}/`))) {
@@ -184,7 +184,7 @@ export async function revokeGroupRoles(ctx: AdminContext, realm: string, path: s
 /** Makes a client's service account a member of a group (Keycloak: PUT users/{id}/groups/{groupId}). */
 export async function addServiceAccountToGroup(ctx: AdminContext, realm: string, clientId: string, path: string): Promise<{ clientId: string; groups: string[]; changed: boolean }> {
   const { client, account } = await serviceAccountOf(ctx, realm, clientId);
-  const group = requireGroup(await groupsOf(ctx, realm), normalPath(path));
+  const group = requireGroup(await readRealmGroups(ctx, realm), normalPath(path));
   const groups = account.groups ?? [];
   if (groups.includes(group.path)) return { clientId, groups, changed: false };
   const next = [...groups, group.path];
@@ -262,7 +262,8 @@ function split(path: string): { name: string; parentPath?: string } {
   return i === 0 ? { name: path.slice(1) } : { name: path.slice(i + 1), parentPath: path.slice(0, i) };
 }
 
-async function groupsOf(ctx: AdminContext, realm: string): Promise<Group[]> {
+/** Every group of a realm found already (unsorted): one read. */
+export async function readRealmGroups(ctx: AdminContext, realm: string): Promise<Group[]> {
   return ctx.table.listGroups(realm);
 }
 

@@ -2,7 +2,7 @@ import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
 import { createSigningKey } from '../signing/keys.js';
 import { ensureRefreshKey } from '../signing/refreshKey.js';
 import { DEFAULT_REALM_CACHE_TTL_SECONDS } from '../config.js';
-import type { ClientRecord, RealmSettings, SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../model/stored.js';
+import type { ClientRecord, RealmSettings, RefreshKeyRecord, SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../model/stored.js';
 import type { AdminContext } from './context.js';
 import { AdminError } from './errors.js';
 import { requireRealm } from './lookup.js';
@@ -37,6 +37,11 @@ export async function listKeys(ctx: AdminContext, realm: string): Promise<KeyVie
 
 /** A key as listKeys shows it, with its public JWK (for Keycloak's key metadata, lib/representation/keysMetadata.ts). */
 export type PublicKeyView = KeyView & { publicJwk: Record<string, string> };
+
+/** The realm's refresh-token key (lib/signing/refreshKey.ts), if one was made yet. */
+export async function findRefreshKey(ctx: AdminContext, realm: string): Promise<RefreshKeyRecord | undefined> {
+  return ctx.table.getRefreshKey(realm);
+}
 
 export async function listKeysWithPublicParts(ctx: AdminContext, realm: string): Promise<PublicKeyView[]> {
   await requireRealm(ctx.table, realm);

@@ -2,7 +2,6 @@ import type { RoleName } from '../model/roleMappings.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import type { ClientRecord, RealmSettings, Role } from '../model/stored.js';
 import { AdminError } from './errors.js';
-import { roleId } from './ids.js';
 
 /**
  * Finding what an admin command names (a realm, a client, a role), each failing with an
@@ -65,12 +64,4 @@ export async function resolveRoleRef(table: ClientsTable, realm: string, ref: st
     if (role) return role;
   }
   throw new AdminError(`no role '${ref}' in realm '${realm}' (a realm role is ROLE, a client role CLIENT:ROLE)`, 'not-found');
-}
-
-/**
- * A role by its id (Keycloak's `realm.getRoleById`: realm and client roles alike). Ids are not
- * part of the sort key, so this reads the realm's roles: roles are few next to clients.
- */
-export async function findRoleById(table: ClientsTable, realm: string, id: string): Promise<Role | undefined> {
-  return (await table.listRoles(realm)).find((role) => roleId(realm, role) === id);
 }

@@ -93,8 +93,12 @@ function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingChange, 
  * as `describeRole` keys. The same expansion a token's roles go through.
  */
 export function effectiveRoles(mappings: RoleMappings, roles: readonly Role[]): Set<string> {
-  const graph = new RoleGraph(roles.filter((role) => role.composite).map((role) => ({ client: role.client, name: role.name, composites: role.composites ?? { realm: [], client: {} } })));
-  return new Set([...graph.expand(mappings).values()].map(describeRole));
+  return new Set([...roleGraph(roles).expand(mappings).values()].map(describeRole));
+}
+
+/** The composites among stored roles, indexed as the token path expands them. */
+export function roleGraph(roles: readonly Role[]): RoleGraph {
+  return new RoleGraph(roles.filter((role) => role.composite).map((role) => ({ client: role.client, name: role.name, composites: role.composites ?? { realm: [], client: {} } })));
 }
 
 /** A service account's role mappings with those its groups give (lib/model/groupRoles.ts, as the token path reads them). */

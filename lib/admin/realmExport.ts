@@ -2,10 +2,11 @@ import { identityProviderRepresentation } from '../representation/identityProvid
 import { ownEntry } from '../model/userKeys.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import { clientRepresentation } from '../representation/client.js';
-import { protocolMapperRepresentation } from '../representation/protocolMapper.js';
+import { exportedClientScopeRepresentation } from '../representation/clientScope.js';
+import { exportedRoleRepresentation } from '../representation/role.js';
 import { realmRepresentation } from '../representation/realm.js';
 import { serviceAccountUserRepresentation } from '../representation/user.js';
-import type { ClientRecord, ClientScope, Group, Role, RoleMappings } from '../model/stored.js';
+import type { ClientRecord, ClientScope, Group, RoleMappings } from '../model/stored.js';
 import { requireRealm } from './lookup.js';
 
 /**
@@ -30,12 +31,12 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
   const groups = items.flatMap((item) => (item.kind === 'group' ? [item] : []));
 
   const rolesByClient: Record<string, Json[]> = Object.fromEntries(clients.map((client) => [client.clientId, []]));
-  for (const role of roles.filter((r) => r.client !== undefined)) ownEntry(rolesByClient, role.client!, () => []).push(roleJson(role));
+  for (const role of roles.filter((r) => r.client !== undefined)) ownEntry(rolesByClient, role.client!, () => []).push(exportedRoleRepresentation(role));
 
   const defaultRole = roles.find((role) => role.client === undefined && role.name === settings.defaultRole);
   return {
     ...realmRepresentation(settings, defaultRole, { export: true }),
-    roles: { realm: roles.filter((r) => r.client === undefined).map(roleJson), client: rolesByClient },
+    roles: { realm: roles.filter((r) => r.client === undefined).map(exportedRoleRepresentation), client: rolesByClient },
     groups: groupTree(groups),
     clients: clients.map((client) => clientRepresentation(client, { export: true })),
     users: clients.flatMap((client) => (client.serviceAccount ? [serviceAccountUserRepresentation(client, { export: true })] : [])),
@@ -44,33 +45,13 @@ export async function exportRealm(table: ClientsTable, realm: string): Promise<J
       ...scopes.filter((s) => s.scopeMappings.realm.length > 0).map((s) => ({ clientScope: s.name, roles: s.scopeMappings.realm })),
     ],
     clientScopeMappings: clientScopeMappings(clients, scopes),
-    clientScopes: scopes.map(clientScopeJson),
+    clientScopes: scopes.map(exportedClientScopeRepresentation),
     identityProviders: items.flatMap((item) => {
       if (item.kind !== 'identityProvider') return [];
       const { kind: _kind, ...idp } = item;
       const { types: _computed, ...json } = identityProviderRepresentation(idp);
       return [json];
     }),
-  };
-}
-
-function roleJson(role: Role): Json {
-  return {
-    ...(role.id === undefined ? {} : { id: role.id }),
-    name: role.name,
-    ...(role.description === undefined ? {} : { description: role.description }),
-    composite: role.composite,
-    clientRole: role.client !== undefined,
-    ...(role.composite ? { composites: compositesJson(role.composites ?? { realm: [], client: {} }) } : {}),
-    attributes: role.attributes ?? {},
-  };
-}
-
-/** Keycloak leaves out the empty half of a role's composites. */
-function compositesJson(composites: RoleMappings): Json {
-  return {
-    ...(composites.realm.length > 0 ? { realm: composites.realm } : {}),
-    ...(Object.keys(composites.client).length > 0 ? { client: composites.client } : {}),
   };
 }
 
@@ -104,15 +85,4 @@ function clientScopeMappings(clients: ClientRecord[], scopes: ClientScope[]): Re
   for (const client of clients) add({ client: client.clientId }, client.scopeMappings);
   for (const scope of scopes) add({ clientScope: scope.name }, scope.scopeMappings);
   return byOwner;
-}
-
-function clientScopeJson(scope: ClientScope): Json {
-  return {
-    ...(scope.id === undefined ? {} : { id: scope.id }),
-    name: scope.name,
-    ...(scope.description === undefined ? {} : { description: scope.description }),
-    protocol: scope.protocol,
-    attributes: { ...(scope.attributes ?? {}), 'include.in.token.scope': String(scope.includeInTokenScope) },
-    ...(scope.protocolMappers && scope.protocolMappers.length > 0 ? { protocolMappers: scope.protocolMappers.map(protocolMapperRepresentation) } : {}),
-  };
 }

@@ -82,6 +82,24 @@ export async function removeComposites(ctx: AdminContext, realm: string, role: R
   return writeComposites(ctx, realm, stored, kept);
 }
 
+/** Every role of a realm found already (realm and client roles, unsorted): one read. */
+export async function readRealmRoles(ctx: AdminContext, realm: string): Promise<Role[]> {
+  return ctx.table.listRoles(realm);
+}
+
+/** The role, or undefined: one read, for a realm found already. */
+export async function findRole(ctx: AdminContext, realm: string, role: RoleName): Promise<Role | undefined> {
+  return ctx.table.getRole(realm, role);
+}
+
+/**
+ * A role by its id (Keycloak's `realm.getRoleById`: realm and client roles alike). Ids are not
+ * part of the sort key, so this reads the realm's roles: roles are few next to clients.
+ */
+export async function findRoleById(ctx: AdminContext, realm: string, id: string): Promise<Role | undefined> {
+  return (await readRealmRoles(ctx, realm)).find((role) => roleId(realm, role) === id);
+}
+
 export async function listRoles(ctx: AdminContext, realm: string, owner?: string): Promise<Role[]> {
   await requireRealm(ctx.table, realm);
   return (await ctx.table.listRoles(realm, owner === undefined ? {} : { client: owner }))

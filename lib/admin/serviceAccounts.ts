@@ -12,6 +12,19 @@ import { requireClient, requireRealm } from './lookup.js';
  * user profile does not declare (org.keycloak.userprofile.ServiceAccountAttributes), so any name goes.
  */
 
+/** Clients with a service account, in username order: one read of the realm's clients. */
+export async function listServiceAccountClients(ctx: AdminContext, realm: string): Promise<ClientRecord[]> {
+  return (await ctx.table.listClients(realm))
+    .filter((client) => client.serviceAccountsEnabled && client.serviceAccount !== undefined)
+    .sort((a, b) => a.serviceAccount!.username.localeCompare(b.serviceAccount!.username));
+}
+
+/** The client holding the enabled service account with this user id, or undefined. */
+export async function findServiceAccountClient(ctx: AdminContext, realm: string, userId: string): Promise<ClientRecord | undefined> {
+  const client = await ctx.table.findClientByServiceAccountId(realm, userId);
+  return client?.serviceAccountsEnabled && client.serviceAccount ? client : undefined;
+}
+
 export async function getServiceAccount(ctx: AdminContext, realm: string, clientId: string): Promise<ServiceAccountUser> {
   return (await serviceAccountClient(ctx, realm, clientId)).serviceAccount!;
 }

@@ -1,4 +1,4 @@
-import { listKeysWithPublicParts, rotateKeys } from '../admin/keys.js';
+import { findRefreshKey, listKeysWithPublicParts, rotateKeys } from '../admin/keys.js';
 import { keysMetadataRepresentation } from '../representation/keysMetadata.js';
 import type { SignatureAlgorithm } from '../model/stored.js';
 import { badRequest } from './errors.js';
@@ -14,7 +14,7 @@ import { ok, type AdminCall, type AdminRoute } from './route.js';
 
 async function keyMetadata(call: AdminCall) {
   const realm = call.realm!.realm;
-  const [keys, refreshKey] = await Promise.all([listKeysWithPublicParts(call.admin, realm), call.admin.table.getRefreshKey(realm)]);
+  const [keys, refreshKey] = await Promise.all([listKeysWithPublicParts(call.admin, realm), findRefreshKey(call.admin, realm)]);
   return keysMetadataRepresentation(keys, refreshKey);
 }
 

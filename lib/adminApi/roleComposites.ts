@@ -1,3 +1,4 @@
+import { readRealmRoles } from '../admin/roles.js';
 import { roleId } from '../admin/ids.js';
 import { mappingRefs, type RoleName } from '../model/roleMappings.js';
 import type { Role } from '../model/stored.js';
@@ -16,7 +17,7 @@ import { ok, type AdminCall } from './route.js';
 /** Brief representations of a composite's members, with `search` and `first`/`max` as Keycloak reads them. */
 export async function listComposites(call: AdminCall, role: Role, keep: (member: RoleName) => boolean) {
   const members = mappingRefs(role.composites ?? { realm: [], client: {} }).filter(keep);
-  const roles = await call.admin.table.listRoles(call.realm!.realm);
+  const roles = await readRealmRoles(call.admin, call.realm!.realm);
   const byKey = new Map(roles.map((r) => [`${r.client ?? ''}\u0000${r.name}`, r]));
   const search = (call.query.get('search') ?? '').trim().toLowerCase();
   const found = members
@@ -34,7 +35,7 @@ export async function listComposites(call: AdminCall, role: Role, keep: (member:
 export async function compositeMembers(call: AdminCall, adding: boolean): Promise<Role[]> {
   const body = call.body('array');
   const refs = parseRoleReferences((body ?? []) as unknown[]);
-  const roles = await call.admin.table.listRoles(call.realm!.realm);
+  const roles = await readRealmRoles(call.admin, call.realm!.realm);
   const realm = call.realm!.realm;
   return refs.map((ref) => {
     const member = ref.id === undefined ? undefined : roles.find((role) => roleId(realm, role) === ref.id);

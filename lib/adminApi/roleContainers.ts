@@ -1,4 +1,4 @@
-import { findClientById } from '../admin/clients.js';
+import { findClient, findClientById } from '../admin/clients.js';
 import type { RoleName } from '../model/roleMappings.js';
 import type { ClientRecord, RealmSettings, Role } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
@@ -43,7 +43,7 @@ export async function containersFor(call: AdminCall, roles: readonly Role[], kno
   const realm = call.realm!;
   const uuids = new Map(known.map((client) => [client.clientId, client.id]));
   const owners = [...new Set(roles.flatMap((role) => (role.client === undefined || uuids.has(role.client) ? [] : [role.client])))];
-  const clients = await Promise.all(owners.map((owner) => call.admin.table.getClient(realm.realm, owner)));
+  const clients = await Promise.all(owners.map((owner) => findClient(call.admin, realm.realm, owner)));
   clients.forEach((client, i) => uuids.set(owners[i]!, client?.id ?? ''));
   return { realm: realm.realm, realmId: realmIdOf(realm), clientUuid: (clientId) => uuids.get(clientId) };
 }

@@ -1,8 +1,9 @@
 import { findClientById } from '../admin/clients.js';
 import { describeRole } from '../admin/lookup.js';
+import { readRealmRoles } from '../admin/roles.js';
 import type { RoleName } from '../model/roleMappings.js';
 import { addMappings, effectiveRoles, mapsDirectly, removeMappings, withGroupRoles } from '../admin/mappings.js';
-import { grantGroupRoles, revokeGroupRoles } from '../admin/groups.js';
+import { grantGroupRoles, readRealmGroups, revokeGroupRoles } from '../admin/groups.js';
 import { roleId } from '../admin/ids.js';
 import type { ClientRecord, Group, Role, RoleMappings } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
@@ -91,7 +92,7 @@ async function target(call: AdminCall, kind: RoleMapper): Promise<Target> {
     owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Client not found');
   }
-  return { mapper, ...(owner ? { owner } : {}), roles: await call.admin.table.listRoles(call.params.realm!) };
+  return { mapper, ...(owner ? { owner } : {}), roles: await readRealmRoles(call.admin, call.params.realm!) };
 }
 
 const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
@@ -147,8 +148,7 @@ const handlers = {
   },
   /** Roles of the container the holder holds, directly, through composites or through groups. */
   composite: async (call: AdminCall, t: Target) => {
-    const realmData = await call.admin.table.loadRealm(call.params.realm!);
-    const held = effectiveRoles(t.mapper.deep(realmData?.groups ?? []), t.roles);
+    const held = effectiveRoles(t.mapper.deep(await readRealmGroups(call.admin, call.params.realm!)), t.roles);
     const roles = t.roles.filter((role) => inContainer(t)(role) && held.has(describeRole(role)));
     return represent(call, t, roles, !flag(call.query, 'briefRepresentation', true));
   },

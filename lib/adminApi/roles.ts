@@ -1,5 +1,5 @@
 import type { RoleName } from '../model/roleMappings.js';
-import { addComposites, createRole, deleteRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
+import { addComposites, createRole, deleteRole, findRole, listRoles, removeComposites, updateRole } from '../admin/roles.js';
 import type { ClientRecord, Role } from '../model/stored.js';
 import { badRequest, conflictAs, notFound, plainBadRequest } from './errors.js';
 import { mapsDirectly } from '../admin/mappings.js';
@@ -59,7 +59,7 @@ async function create(call: AdminCall, container: Container) {
 }
 
 async function requireNamed(call: AdminCall, container: Container): Promise<Role> {
-  const role = await call.admin.table.getRole(call.realm!.realm, roleName(container, call.params.name!));
+  const role = await findRole(call.admin, call.realm!.realm, roleName(container, call.params.name!));
   if (!role) throw notFound('Could not find role');
   return role;
 }

@@ -1,4 +1,4 @@
-import { findRoleById } from '../admin/lookup.js';
+import { findRoleById } from '../admin/roles.js';
 import { addComposites, removeComposites } from '../admin/roles.js';
 import type { Role } from '../model/stored.js';
 import { notFound } from './errors.js';
@@ -22,7 +22,7 @@ import { noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 const ROLE_NOT_FOUND = 'Could not find role';
 
 async function requireRole(call: AdminCall, change: boolean): Promise<Role> {
-  const role = await findRoleById(call.admin.table, call.realm!.realm, call.params.roleId!);
+  const role = await findRoleById(call.admin, call.realm!.realm, call.params.roleId!);
   if (!role) throw notFound(ROLE_NOT_FOUND);
   call.require(roleRight(role, change));
   if (change) refuseInternalChange(role.client);

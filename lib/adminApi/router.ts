@@ -1,7 +1,7 @@
 import { jsonDepthProblem } from '../http/json.js';
 import type { AdminContext } from '../admin/context.js';
 import { AdminError } from '../admin/errors.js';
-import { findRealm } from '../admin/lookup.js';
+import { findRealmSettings } from '../admin/realms.js';
 import { OAuthError } from '../http/errors.js';
 import type { HttpRequest } from '../http/request.js';
 import type { HttpResponse } from '../http/response.js';
@@ -130,7 +130,7 @@ export class AdminRouter {
 
     const realmName = params.realm;
     seen.realm = realmName;
-    const realm = realmName === undefined ? undefined : await findRealm(deps.admin.table, realmName);
+    const realm = realmName === undefined ? undefined : await findRealmSettings(deps.admin, realmName);
     const rightRealm = (realm?: string) => realm ?? realmName ?? caller.realm;
     let parsed: { value: unknown } | undefined;
     const call: AdminCall = {

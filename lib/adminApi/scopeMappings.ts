@@ -1,7 +1,8 @@
 import { roleId } from '../admin/ids.js';
 import { findClientById } from '../admin/clients.js';
-import { describeRole } from '../admin/lookup.js';
-import { addClientScopeMappings, addMappings, effectiveRoles, mapsDirectly, removeClientScopeMappings, removeMappings } from '../admin/mappings.js';
+import { readRealmRoles } from '../admin/roles.js';
+import { addClientScopeMappings, addMappings, mapsDirectly, removeClientScopeMappings, removeMappings, roleGraph } from '../admin/mappings.js';
+import { scopeAllows, scopeMappingsAllow } from '../tokens/roles.js';
 import type { ClientRecord, ClientScope, Role, RoleMappings } from '../model/stored.js';
 import { clientScopeById, clientScopeExists } from './clientScopes.js';
 import { notFound } from './errors.js';
@@ -39,7 +40,7 @@ async function target(call: AdminCall): Promise<Target> {
     owner = await findClientById(call.admin, call.params.realm!, call.params.client);
     if (!owner) throw notFound('Could not find client');
   }
-  return { holder, ...(owner ? { owner } : {}), roles: await call.admin.table.listRoles(call.params.realm!) };
+  return { holder, ...(owner ? { owner } : {}), roles: await readRealmRoles(call.admin, call.params.realm!) };
 }
 
 const inContainer = (t: Target) => (role: Role) => (t.owner === undefined ? role.client === undefined : role.client === t.owner.clientId);
@@ -51,16 +52,10 @@ async function represent(call: AdminCall, t: Target, roles: Role[], full = false
 
 const direct = (t: Target) => t.roles.filter((role) => mapsDirectly(mappingsOf(t.holder), role));
 
-/**
- * Keycloak's hasScope: for a client every role with full scope, else its own roles and its scope
- * mappings, composites expanded (ClientModel.hasScope); for a client scope its scope mappings,
- * composites expanded.
- */
+/** Keycloak's hasScope (ClientModel's, ClientScopeModel's): the token path's own rule (lib/tokens/roles.ts). */
 function inScope(t: Target): (role: Role) => boolean {
-  const client = 'client' in t.holder ? t.holder.client : undefined;
-  if (client?.fullScopeAllowed) return () => true;
-  const held = effectiveRoles(mappingsOf(t.holder), t.roles);
-  return (role) => (client !== undefined && role.client === client.clientId) || held.has(describeRole(role));
+  const graph = roleGraph(t.roles);
+  return 'client' in t.holder ? scopeAllows(graph, t.holder.client, []) : scopeMappingsAllow(graph, [t.holder.scope]);
 }
 
 /** `realm-management`'s scope mappings cannot change: refused before the body is read, as Keycloak checks the right first. */

@@ -1,3 +1,4 @@
+import { findServiceAccountClient, listServiceAccountClients } from '../admin/serviceAccounts.js';
 import type { ClientRecord } from '../model/stored.js';
 import { forbidden, notFound } from './errors.js';
 import { flag, page } from './query.js';
@@ -12,9 +13,7 @@ import { serviceAccountUserRepresentation } from '../representation/user.js';
 
 /** Clients with a service account, in username order. One read of the realm's clients. */
 export async function serviceAccountClients(call: AdminCall): Promise<ClientRecord[]> {
-  return (await call.admin.table.listClients(call.params.realm!))
-    .filter((client) => client.serviceAccountsEnabled && client.serviceAccount !== undefined)
-    .sort((a, b) => a.serviceAccount!.username.localeCompare(b.serviceAccount!.username));
+  return listServiceAccountClients(call.admin, call.params.realm!);
 }
 
 /**
@@ -22,8 +21,8 @@ export async function serviceAccountClients(call: AdminCall): Promise<ClientReco
  * 404 `User not found` when the caller may query users, else 403.
  */
 export async function serviceAccountByUserId(call: AdminCall): Promise<ClientRecord> {
-  const client = await call.admin.table.findClientByServiceAccountId(call.params.realm!, call.params.userId!);
-  if (client?.serviceAccountsEnabled && client.serviceAccount) return client;
+  const client = await findServiceAccountClient(call.admin, call.params.realm!, call.params.userId!);
+  if (client) return client;
   throw call.may('list-users') ? notFound('User not found') : forbidden();
 }
 

@@ -1,3 +1,4 @@
+import { findClient } from '../admin/clients.js';
 import { REALM_ADMIN_ROLE, REALM_MANAGEMENT_CLIENT, REALM_MANAGEMENT_ROLES } from '../admin/realmManagement.js';
 import { isMasterAdmin, mayCreateRealm } from './rights.js';
 import { ok, type AdminCall, type AdminRoute } from './route.js';
@@ -15,7 +16,7 @@ import { ok, type AdminCall, type AdminRoute } from './route.js';
 async function whoAmI(call: AdminCall) {
   const { caller } = call;
   const current = call.query.get('currentRealm') || caller.realm;
-  const client = await call.admin.table.getClient(caller.realm, caller.clientId);
+  const client = await findClient(call.admin, caller.realm, caller.clientId);
   const held = caller.realm === current ? caller.roles.filter((role) => role.client === REALM_MANAGEMENT_CLIENT).map((role) => role.name) : [];
   const full = isMasterAdmin(caller) || held.includes(REALM_ADMIN_ROLE);
   const roles = full ? [REALM_ADMIN_ROLE, ...REALM_MANAGEMENT_ROLES] : [...new Set(held)].sort();

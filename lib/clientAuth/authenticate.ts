@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { invalidClient, invalidRequest, OAuthError } from '../http/errors.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import type { AuthenticatedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
 /** Keycloak limits client ids to 255 characters; anything longer cannot exist, so no read is spent on it. */

@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload, type ProtectedHeaderParameters } from 'jose';
 import { CLIENT_AUTH_FAILED, OAuthError } from '../http/errors.js';
 import { AWS_IAM_ASSERTION, JWT_BEARER_ASSERTION, JWT_SPIFFE_ASSERTION } from '../model/identityProvider.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import type { ClaimedClient, ClientAuthInput, ClientAuthMethod } from './method.js';
 
 /**

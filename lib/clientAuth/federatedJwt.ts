@@ -11,7 +11,7 @@ import {
   maxAgeOf,
   type IdentityProvider,
 } from '../model/identityProvider.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { awsIamAssertion, type AwsIamDeps } from './awsIam.js';
 import { ASYMMETRIC_ALGORITHMS, decodeAssertion, isFederatedAssertion, ruleBroken } from './clientAssertion.js';
 import { unmetClaimCondition } from './claimConditions.js';

@@ -1,6 +1,6 @@
 import type { HttpRequest } from '../http/request.js';
 import type { IdentityProvider } from '../model/identityProvider.js';
-import type { ClientAuthenticatorType, ClientRecord, FederatedLink } from '../store/model.js';
+import type { ClientAuthenticatorType, ClientRecord, FederatedLink } from '../model/stored.js';
 
 /** The realm's identity providers and which clients name which external identity, from the realm already loaded. */
 export interface Federation {

@@ -1,5 +1,5 @@
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { ASYMMETRIC_ALGORITHMS, assertionMethod, ruleBroken, type JwtMethodDeps, type ParsedAssertion } from './clientAssertion.js';
 import { JwksUnavailable, type JwksFetcher } from './jwksFetcher.js';
 import type { ClientAuthInput, ClientAuthMethod } from './method.js';

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BoundedMap } from '../cache.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { hashFormat, hashWithPepper, verifyNothing, verifySecret, type HashKey } from './secretHash.js';
 
 const MAX_MEMO_ENTRIES = 10_000;

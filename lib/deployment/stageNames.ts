@@ -2,7 +2,7 @@
  * How a deployed stage names its resources, as serverless.yml and infra/*.yml build them
  * (`${service}-${stage}-…`). The CLI, the local stack and the seed derive every name from here.
  */
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 
 /**
  * What the admin operations need to know of a stage: its resources' names, as the deployed

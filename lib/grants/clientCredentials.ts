@@ -1,5 +1,5 @@
 import { unauthorizedClient } from '../http/errors.js';
-import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ServiceAccountUser } from '../model/stored.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import type { RealmContext } from '../realmContext.js';
 import { newRefreshToken, newSessionId, refreshTokenFor } from '../tokens/refreshToken.js';

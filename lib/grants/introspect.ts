@@ -4,7 +4,7 @@ import { json, type HttpResponse } from '../http/response.js';
 import type { RealmContext } from '../realmContext.js';
 import type { AuditRecord } from '../observability.js';
 import { issuerFor, issuersFor, type Runtime } from '../runtime.js';
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../model/stored.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import { activeAccessToken } from '../tokens/activeAccessToken.js';
 import { sessionBelongsTo } from '../tokens/clientBinding.js';

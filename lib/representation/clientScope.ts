@@ -19,13 +19,30 @@ export interface ClientScopeRepresentation {
 }
 
 export function clientScopeRepresentation(realm: string, scope: ClientScope): ClientScopeRepresentation {
-  const mappers = scope.protocolMappers ?? [];
   return {
     id: clientScopeId(realm, scope),
+    ...scopeFields(scope, scope.attributes ?? { 'include.in.token.scope': String(scope.includeInTokenScope) }),
+  };
+}
+
+/**
+ * A client scope in a realm export: `id` only when one is stored, and `include.in.token.scope`
+ * always written from the stored flag, which the import reads back.
+ */
+export function exportedClientScopeRepresentation(scope: ClientScope): Omit<ClientScopeRepresentation, 'id'> & { id?: string } {
+  return {
+    ...(scope.id === undefined ? {} : { id: scope.id }),
+    ...scopeFields(scope, { ...(scope.attributes ?? {}), 'include.in.token.scope': String(scope.includeInTokenScope) }),
+  };
+}
+
+function scopeFields(scope: ClientScope, attributes: Record<string, string>): Omit<ClientScopeRepresentation, 'id'> {
+  const mappers = scope.protocolMappers ?? [];
+  return {
     name: scope.name,
     ...(scope.description === undefined ? {} : { description: scope.description }),
     protocol: scope.protocol,
-    attributes: scope.attributes ?? { 'include.in.token.scope': String(scope.includeInTokenScope) },
+    attributes,
     ...(mappers.length > 0 ? { protocolMappers: mappers.map(protocolMapperRepresentation) } : {}),
   };
 }

@@ -30,14 +30,7 @@ export interface RoleRepresentation {
 
 /** Lists, role mappings and composites show this form (no attributes). */
 export function briefRoleRepresentation(role: Role, containers: RoleContainers): RoleRepresentation {
-  return {
-    id: roleId(containers.realm, role),
-    name: role.name,
-    ...(role.description === undefined ? {} : { description: role.description }),
-    composite: role.composite,
-    clientRole: role.client !== undefined,
-    containerId: role.client === undefined ? containers.realmId : (containers.clientUuid(role.client) ?? ''),
-  };
+  return { id: roleId(containers.realm, role), ...roleFields(role), containerId: containerIdOf(role, containers) };
 }
 
 /**
@@ -45,14 +38,40 @@ export function briefRoleRepresentation(role: Role, containers: RoleContainers):
  * holds by name (the reference's full form; Keycloak's export writes `composites` the same way).
  */
 export function fullRoleRepresentation(role: Role, containers: RoleContainers): RoleRepresentation {
-  const { containerId, ...brief } = briefRoleRepresentation(role, containers);
   return {
-    ...brief,
-    ...(role.composite ? { composites: compositesRepresentation(role.composites ?? { realm: [], client: {} }) } : {}),
-    containerId,
+    id: roleId(containers.realm, role),
+    ...roleFields(role),
+    ...compositesOf(role),
+    containerId: containerIdOf(role, containers),
     attributes: role.attributes ?? {},
   };
 }
+
+/**
+ * A role in a realm export (Keycloak's exported RoleRepresentation): the full form without
+ * `containerId` (the export's nesting says whose it is), and `id` only when one is stored.
+ */
+export function exportedRoleRepresentation(role: Role): Omit<RoleRepresentation, 'id' | 'containerId'> & { id?: string } {
+  return {
+    ...(role.id === undefined ? {} : { id: role.id }),
+    ...roleFields(role),
+    ...compositesOf(role),
+    attributes: role.attributes ?? {},
+  };
+}
+
+const roleFields = (role: Role) => ({
+  name: role.name,
+  ...(role.description === undefined ? {} : { description: role.description }),
+  composite: role.composite,
+  clientRole: role.client !== undefined,
+});
+
+const containerIdOf = (role: Role, containers: RoleContainers) =>
+  role.client === undefined ? containers.realmId : (containers.clientUuid(role.client) ?? '');
+
+const compositesOf = (role: Role) =>
+  role.composite ? { composites: compositesRepresentation(role.composites ?? { realm: [], client: {} }) } : {};
 
 /** Keycloak leaves out the empty half of a role's composites. */
 function compositesRepresentation(composites: RoleMappings): { realm?: string[]; client?: Record<string, string[]> } {

@@ -1,7 +1,7 @@
 import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { unwrap, unwrapOnce, type WrappedKeyOwner } from '../kms/wrappedKey.js';
-import type { SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import type { SignatureAlgorithm, SigningKeyRecord } from '../model/stored.js';
 import { signingInput, type JwtSigner } from './signer.js';
 
 /** A wrapped signing key cannot be unwrapped as anything else (lib/kms/wrappedKey.ts). */

@@ -1,6 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
-import type { SigningKeyRecord } from '../store/model.js';
+import type { SigningKeyRecord } from '../model/stored.js';
 
 /** A public JWK as the JWKS endpoint publishes it (never any private member). */
 export interface PublicJwk {

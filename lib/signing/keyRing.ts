@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { RefreshKeyRecord, SignatureAlgorithm, SigningKeyRecord } from '../store/model.js';
+import type { RefreshKeyRecord, SignatureAlgorithm, SigningKeyRecord } from '../model/stored.js';
 import { BoundedMap } from '../cache.js';
 import { EnvelopeSigner } from './envelopeSigner.js';
 import { publishedJwks, type PublicJwk } from './jwks.js';

@@ -5,7 +5,7 @@ import {
   type KMSClient,
 } from '@aws-sdk/client-kms';
 import type { ClientsTable } from '../store/clientsTable.js';
-import type { SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../store/model.js';
+import type { SignatureAlgorithm, SigningKeyRecord, SigningMode } from '../model/stored.js';
 import { encryptionContext } from '../kms/wrappedKey.js';
 import { signingKeyOwner } from './envelopeSigner.js';
 import { jwkFromSpki } from './jwks.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type KMSClient, SignCommand, type SigningAlgorithmSpec } from '@aws-sdk/client-kms';
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 import { ecdsaDerToJose, signingInput, type JwtSigner } from './signer.js';
 
 const KMS_ALGORITHM: Record<SignatureAlgorithm, SigningAlgorithmSpec> = {

@@ -2,7 +2,7 @@ import { createHmac, createSecretKey, randomUUID, timingSafeEqual, type KeyObjec
 import { GenerateDataKeyWithoutPlaintextCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { encryptionContext, ensureWrappedKey, unwrap, unwrapOnce, type WrappedKeyOwner } from '../kms/wrappedKey.js';
 import type { ClientsTable } from '../store/clientsTable.js';
-import type { RefreshKeyRecord } from '../store/model.js';
+import type { RefreshKeyRecord } from '../model/stored.js';
 
 /** A wrapped refresh-token key unwraps for its realm and this use only (lib/kms/wrappedKey.ts). */
 export const refreshKeyOwner = (realm: string): WrappedKeyOwner => ({ purpose: 'refresh-token-key', realm });

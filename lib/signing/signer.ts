@@ -1,4 +1,4 @@
-import type { SignatureAlgorithm } from '../store/model.js';
+import type { SignatureAlgorithm } from '../model/stored.js';
 import { BoundedMap } from '../cache.js';
 
 /** Signs JWTs (JWS compact serialisation, RFC 7515 §7.1) with one key. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { ClaimWriter } from './claimWriter.js';
 import { runMappers, type TokenContext } from './tokenContext.js';
 

@@ -1,5 +1,5 @@
 import type { RealmContext } from '../realmContext.js';
-import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ServiceAccountUser } from '../model/stored.js';
 import type { ClientsTable } from '../store/clientsTable.js';
 import type { SessionRecord, SessionsTable } from '../store/sessionsTable.js';
 import { sessionBelongsTo, subjectBelongsTo } from './clientBinding.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../store/model.js';
+import { emptyRoleMappings, type ClientScope, type ProtocolMapper } from '../model/stored.js';
 
 /**
  * The OpenID Connect client scopes Keycloak 26 creates in a new realm, or in an imported one whose

@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 import { ACCESS_TOKEN_ORDER } from './accessToken.js';
 import { ClaimWriter } from './claimWriter.js';
 import { scopesNamed } from './scope.js';

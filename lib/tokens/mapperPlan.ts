@@ -1,5 +1,5 @@
 import { ownStrings } from '../model/userKeys.js';
-import type { ClientRecord, ClientScope, ProtocolMapper } from '../store/model.js';
+import type { ClientRecord, ClientScope, ProtocolMapper } from '../model/stored.js';
 import { MAPPER_TYPES, OIDC } from './mappers/registry.js';
 import type { MapperType, TokenKind } from './mappers/types.js';
 

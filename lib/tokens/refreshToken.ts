@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { RealmContext } from '../realmContext.js';
-import type { ClientRecord } from '../store/model.js';
+import type { ClientRecord } from '../model/stored.js';
 
 /**
  * Refresh tokens are JWTs, as Keycloak's are (clients such as keycloak-js and

@@ -1,5 +1,5 @@
 import { mappingRefs, type RoleName } from '../model/roleMappings.js';
-import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../store/model.js';
+import type { ClientRecord, ClientScope, CompositeRole, RoleMappings } from '../model/stored.js';
 
 /** A role's identity: realm roles by name, client roles by owning clientId and name. */
 export type RoleRef = RoleName;
@@ -50,7 +50,16 @@ export function rolesInScope(graph: RoleGraph, client: ClientRecord, scopes: Cli
  */
 export function scopeAllows(graph: RoleGraph, client: ClientRecord, scopes: readonly ClientScope[]): (role: RoleRef) => boolean {
   if (client.fullScopeAllowed) return () => true;
-  const allowed = graph.expand(client.scopeMappings);
-  for (const scope of scopes) for (const [key, role] of graph.expand(scope.scopeMappings)) allowed.set(key, role);
-  return (role) => role.client === client.clientId || allowed.has(roleKey(role));
+  const mapped = scopeMappingsAllow(graph, [client, ...scopes]);
+  return (role) => role.client === client.clientId || mapped(role);
+}
+
+/**
+ * Whether these scope mappings, composites expanded, hold a role: a client scope's whole
+ * hasScope (ClientScopeModel.hasScope), and the mapped part of a client's.
+ */
+export function scopeMappingsAllow(graph: RoleGraph, holders: readonly { scopeMappings: RoleMappings }[]): (role: RoleRef) => boolean {
+  const allowed = new Set<string>();
+  for (const holder of holders) for (const key of graph.expand(holder.scopeMappings).keys()) allowed.add(key);
+  return (role) => allowed.has(roleKey(role));
 }

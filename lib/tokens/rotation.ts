@@ -1,4 +1,4 @@
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../model/stored.js';
 import type { SessionRecord } from '../store/sessionsTable.js';
 import { sessionBelongsTo } from './clientBinding.js';
 import { hashRefreshToken, newRefreshToken } from './refreshToken.js';

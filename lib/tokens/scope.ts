@@ -1,5 +1,5 @@
 import { invalidScope } from '../http/errors.js';
-import type { ClientRecord, ClientScope } from '../store/model.js';
+import type { ClientRecord, ClientScope } from '../model/stored.js';
 
 export interface ResolvedScope {
   /** The client scopes in effect: the client's defaults plus the optional ones requested. */

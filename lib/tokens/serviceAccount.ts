@@ -1,4 +1,4 @@
-import type { ClientRecord, ServiceAccountUser } from '../store/model.js';
+import type { ClientRecord, ServiceAccountUser } from '../model/stored.js';
 
 /**
  * The service-account user of a client. A client whose record has none (service accounts turned

@@ -1,5 +1,5 @@
 import { USE_REFRESH_TOKEN_ATTRIBUTE } from '../model/clientDefaults.js';
-import type { ClientRecord, RealmSettings } from '../store/model.js';
+import type { ClientRecord, RealmSettings } from '../model/stored.js';
 
 export interface SessionTimeouts {
   idle: number;

@@ -1,4 +1,4 @@
-import type { ClientRecord, ClientScope, RealmData, RealmSettings } from '../store/model.js';
+import type { ClientRecord, ClientScope, RealmData, RealmSettings } from '../model/stored.js';
 import { ClaimWriter } from './claimWriter.js';
 import { compileScopeMappers, mapperPlan, type CompiledMapper, type ScopeMappers } from './mapperPlan.js';
 import type { MapperInput, MapperSubject, ResolvedRoles, TokenKind } from './mappers/types.js';

@@ -1,6 +1,6 @@
 import { OAuthError } from '../http/errors.js';
 import type { RealmContext } from '../realmContext.js';
-import type { ClientRecord, SignatureAlgorithm } from '../store/model.js';
+import type { ClientRecord, SignatureAlgorithm } from '../model/stored.js';
 import { accessTokenClaims, accessTokenLifespan } from './accessToken.js';
 import { ClaimWriter } from './claimWriter.js';
 import { idTokenClaims } from './idToken.js';

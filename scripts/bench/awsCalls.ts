@@ -16,7 +16,7 @@ import { logout } from '../../lib/grants/logout.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
-import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+import type { SignatureAlgorithm, SigningMode } from '../../lib/model/stored.js';
 import { costPerMillion, type CostBreakdown, type OperationUsage } from './cost.js';
 import { BENCH_CLIENT, BENCH_REFRESH_CLIENT, deployedMemoryMb, realmFor } from './setup.js';
 

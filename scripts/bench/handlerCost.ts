@@ -8,7 +8,7 @@ import { generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:cryp
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
-import type { SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+import type { SignatureAlgorithm, SigningMode } from '../../lib/model/stored.js';
 import { percentile } from './memory.js';
 import {
   assertionForm,

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
-import type { SignatureAlgorithm } from '../../lib/store/model.js';
+import type { SignatureAlgorithm } from '../../lib/model/stored.js';
 import { BENCH_CLIENT, realmFor, stopChild, waitForLine } from './setup.js';
 
 export type Server = 'sa-token-service' | 'oidc-provider';

@@ -22,7 +22,7 @@ import { httpHandler } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { tokenRealm } from '../../lib/tokens/tokenContext.js';
 import { LogWriter } from '../../lib/logWriter.js';
 import { Observability } from '../../lib/observability.js';

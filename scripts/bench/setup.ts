@@ -28,7 +28,7 @@ import { parseIdentityProvider } from '../../lib/representation/identityProvider
 import { generateSecret, hashGeneratedSecret } from '../../lib/clientAuth/secretHash.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import type { ClientRecord, SignatureAlgorithm, SigningMode } from '../../lib/store/model.js';
+import type { ClientRecord, SignatureAlgorithm, SigningMode } from '../../lib/model/stored.js';
 
 export const STAGE = 'bench';
 

@@ -99,11 +99,11 @@ export function checkTargets(m: Measurements): TargetCheck[] {
   }
   if (scale.length > 1) {
     const smallest = scale[0]!;
-    const worst = scale.reduce((a, b) => (b.grantCpuMicros > a.grantCpuMicros ? b : a));
-    const ratio = worst.grantCpuMicros / smallest.grantCpuMicros;
+    const biggest = scale[scale.length - 1]!;
+    const ratio = biggest.grantCpuMicros / smallest.grantCpuMicros;
     checks.push({
-      target: `21.3 warm-grant CPU independent of the realm's size (largest ÷ smallest ≤ ${TARGETS.realmGrantRatio}, within noise)`,
-      measured: `${fmt(smallest.grantCpuMicros)} µs at ${fmt(smallest.clients)} clients, ${fmt(worst.grantCpuMicros)} µs at ${fmt(worst.clients)} (${fmt(ratio, 2)}×)`,
+      target: `21.3 warm-grant CPU independent of the realm's size (largest realm ÷ smallest ≤ ${TARGETS.realmGrantRatio}, within noise)`,
+      measured: `${fmt(smallest.grantCpuMicros)} µs at ${fmt(smallest.clients)} clients, ${fmt(biggest.grantCpuMicros)} µs at ${fmt(biggest.clients)} clients (${fmt(ratio, 2)}×)`,
       met: ratio <= TARGETS.realmGrantRatio,
     });
   }

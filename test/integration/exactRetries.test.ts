@@ -9,7 +9,7 @@ import { httpHandler } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
 import { AWS_CLIENT_PROFILES } from '../../lib/awsClients.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
-import type { RealmSettings } from '../../lib/store/model.js';
+import type { RealmSettings } from '../../lib/model/stored.js';
 import { startLocalIssuers, type LocalIssuers } from '../../examples/workload-identity/localIssuer.js';
 import { createClient } from '../../lib/admin/clients.js';
 import { createIdentityProvider } from '../../lib/admin/identityProviders.js';

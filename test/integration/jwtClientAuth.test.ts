@@ -15,7 +15,7 @@ import { introspect } from '../../lib/grants/introspect.js';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { createRuntime } from '../../lib/runtime.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { LogWriter } from '../../lib/logWriter.js';
 import type { OAuthError } from '../../lib/http/errors.js';
 import { Observability, type AuditDetails, type AuditEventType } from '../../lib/observability.js';

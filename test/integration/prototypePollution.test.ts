@@ -10,7 +10,7 @@ import { PutItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { decodeJwt } from 'jose';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import type { ClientRecord, ProtocolMapper } from '../../lib/store/model.js';
+import type { ClientRecord, ProtocolMapper } from '../../lib/model/stored.js';
 import { adminCliInProcess } from '../support/adminCli.js';
 import { basicGrant } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';

@@ -19,7 +19,7 @@ import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
 import { encryptionContext } from '../../lib/kms/wrappedKey.js';
 import { ensureRefreshKey, refreshKeyOwner } from '../../lib/signing/refreshKey.js';
 import { sk, realmPk } from '../../lib/store/clientsTableKeys.js';
-import type { RealmSettings, RefreshKeyRecord } from '../../lib/store/model.js';
+import type { RealmSettings, RefreshKeyRecord } from '../../lib/model/stored.js';
 import { hashRefreshToken, newRefreshToken, newSessionId } from '../../lib/tokens/refreshToken.js';
 import { readFile } from 'node:fs/promises';
 import { DEMO_REALM_FILE } from '../../infra/local/stack.js';

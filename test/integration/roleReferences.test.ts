@@ -13,7 +13,7 @@ import { roleId } from '../../lib/admin/ids.js';
 import { deleteRole, updateRole } from '../../lib/admin/roles.js';
 import { stageNames } from '../../lib/deployment/stageNames.js';
 import type { ClientsTableItem } from '../../lib/store/clientsTable.js';
-import type { ClientRecord, RoleMappings } from '../../lib/store/model.js';
+import type { ClientRecord, RoleMappings } from '../../lib/model/stored.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 const REALM = 'demo';

@@ -14,7 +14,7 @@ import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { Observability } from '../../lib/observability.js';
 import { createRuntime, type Runtime } from '../../lib/runtime.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { assertion, assertionForm } from '../support/assertions.js';
 import { apiEvent, basic, FORM } from '../support/events.js';
 import { countingClients, freshStack, type TestStack } from '../support/localAws.js';

@@ -6,7 +6,7 @@ import { logout } from '../../lib/grants/logout.js';
 import { revoke } from '../../lib/grants/revoke.js';
 import { refreshGrants, tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler, type Endpoint } from '../../lib/http/handler.js';
-import type { RealmSettings } from '../../lib/store/model.js';
+import type { RealmSettings } from '../../lib/model/stored.js';
 import { hashRefreshToken } from '../../lib/tokens/refreshToken.js';
 import { apiEvent, basic } from '../support/events.js';
 import { freshStack, type TestStack } from '../support/localAws.js';

@@ -4,7 +4,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { tokenEndpoint, tokenGrants } from '../../lib/grants/tokenEndpoint.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { basic, apiEvent } from '../support/events.js';
-import type { SigningMode } from '../../lib/store/model.js';
+import type { SigningMode } from '../../lib/model/stored.js';
 import { freshStack, type TestStack } from '../support/localAws.js';
 
 const TOKEN_PATH = '/realms/demo/protocol/openid-connect/token';

@@ -5,7 +5,7 @@ import { REALM_MANAGEMENT_CLIENT, type AdminCaller } from '../../lib/adminApi/ri
 import { AdminRouter } from '../../lib/adminApi/router.js';
 import type { HttpRequest } from '../../lib/http/request.js';
 import type { ClientsTableItem } from '../../lib/store/clientsTable.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { memoryClientsTable } from './memoryTable.js';
 
 /**

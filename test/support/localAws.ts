@@ -11,7 +11,7 @@ import { createRuntime, type Runtime } from '../../lib/runtime.js';
 import { Observability } from '../../lib/observability.js';
 import { LogWriter } from '../../lib/logWriter.js';
 import { ClientsTable } from '../../lib/store/clientsTable.js';
-import type { SigningMode } from '../../lib/store/model.js';
+import type { SigningMode } from '../../lib/model/stored.js';
 import { createSigningKey } from '../../lib/signing/keys.js';
 
 /**

@@ -6,7 +6,7 @@ import { clientScopeRepresentation, parseClientScope } from '../../lib/represent
 import { parseProtocolMapper, protocolMapperRepresentation } from '../../lib/representation/protocolMapper.js';
 import { mappingsRepresentation } from '../../lib/representation/mappings.js';
 import { briefRoleRepresentation, fullRoleRepresentation, parseRoleInput, parseRoleReferences, type RoleContainers } from '../../lib/representation/role.js';
-import type { Role } from '../../lib/store/model.js';
+import type { Role } from '../../lib/model/stored.js';
 
 const containers: RoleContainers = { realm: 'r', realmId: 'realm-id', clientUuid: (clientId) => ({ api: 'api-uuid' })[clientId] };
 // lib/representation throws AdminError 'unparsable'; the router renders it as Keycloak's 400 {"error":"unknown_error",…}.

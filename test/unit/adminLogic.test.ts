@@ -4,7 +4,7 @@ import { clientView } from '../../lib/admin/clients.js';
 import { longestAccessTokenLifespan, retention } from '../../lib/admin/keys.js';
 import { signingKeyPolicy } from '../../lib/deployment/keyPolicy.js';
 import { filterMappings } from '../../lib/model/roleMappings.js';
-import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
+import type { ClientRecord, RealmSettings } from '../../lib/model/stored.js';
 
 const client = (attributes: Record<string, string> = {}): ClientRecord => ({
   realm: 'r',

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { claimPath, escapeClaimKey } from '../../lib/model/claimPath.js';
-import type { ClientRecord, ClientScope, ProtocolMapper } from '../../lib/store/model.js';
+import type { ClientRecord, ClientScope, ProtocolMapper } from '../../lib/model/stored.js';
 import { ClaimWriter } from '../../lib/tokens/claimWriter.js';
 import { mapperPlan } from '../../lib/tokens/mapperPlan.js';
 import { claimValue } from '../../lib/tokens/mappers/claimValue.js';

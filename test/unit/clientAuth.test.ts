@@ -13,7 +13,7 @@ import { assertion, assertionForm } from '../support/assertions.js';
 import { OAuthError } from '../../lib/http/errors.js';
 import { fromApiGatewayEvent } from '../../lib/http/request.js';
 import { parseUrlEncoded } from '../../lib/http/form.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { apiEvent, basic } from '../support/events.js';
 
 const ISSUER = 'http://x/realms/demo';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AdminContext } from '../../lib/admin/context.js';
 import { updateClient } from '../../lib/admin/clients.js';
 import type { ClientsTableItem } from '../../lib/store/clientsTable.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { memoryClientsTable } from '../support/memoryTable.js';
 
 /**

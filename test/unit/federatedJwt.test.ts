@@ -14,7 +14,7 @@ import { OAuthError } from '../../lib/http/errors.js';
 import { fromApiGatewayEvent } from '../../lib/http/request.js';
 import { identityProviderProblem, type IdentityProvider } from '../../lib/model/identityProvider.js';
 import { federatedLinkOf } from '../../lib/store/clientsTable.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 import { apiEvent } from '../support/events.js';
 
 /**

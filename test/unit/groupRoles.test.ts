@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { withGroupRoles } from '../../lib/admin/mappings.js';
-import type { Group, ServiceAccountUser } from '../../lib/store/model.js';
+import type { Group, ServiceAccountUser } from '../../lib/model/stored.js';
 import { tokenRealm } from '../../lib/tokens/tokenContext.js';
 
 /**

@@ -21,7 +21,7 @@ import { privateKeyJwt } from '../../lib/clientAuth/privateKeyJwt.js';
 import { OAuthError } from '../../lib/http/errors.js';
 import { parseForm, parseUrlEncoded } from '../../lib/http/form.js';
 import { fromApiGatewayEvent, MAX_BODY_BYTES, type HttpRequest } from '../../lib/http/request.js';
-import type { ClientRecord, ClientScope } from '../../lib/store/model.js';
+import type { ClientRecord, ClientScope } from '../../lib/model/stored.js';
 import { newRefreshToken, newSessionId, sessionIdOf } from '../../lib/tokens/refreshToken.js';
 import { resolveScope } from '../../lib/tokens/scope.js';
 import { basicAuthorization, clientAssertion, demoClients, junk } from '../../scripts/fuzz/requests.js';

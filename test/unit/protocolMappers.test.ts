@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ClientRecord, ClientScope, Group, ProtocolMapper, ServiceAccountUser } from '../../lib/store/model.js';
+import type { ClientRecord, ClientScope, Group, ProtocolMapper, ServiceAccountUser } from '../../lib/model/stored.js';
 import { accessTokenClaims } from '../../lib/tokens/accessToken.js';
 import { builtInClientScopes } from '../../lib/tokens/builtInScopes.js';
 import { ClaimWriter } from '../../lib/tokens/claimWriter.js';

@@ -6,7 +6,7 @@ import { AdminError } from '../../lib/admin/errors.js';
 import { importRealm, parseRealmExport, RealmImportError, type ImportProblem, type ParsedRealm, type StoredSecret } from '../../lib/admin/realmImport.js';
 import { verifySecret } from '../../lib/clientAuth/secretHash.js';
 import { ClientsTable, type ClientsTableItem } from '../../lib/store/clientsTable.js';
-import type { ClientRecord, Role } from '../../lib/store/model.js';
+import type { ClientRecord, Role } from '../../lib/model/stored.js';
 
 const DEMO_SECRETS = ['password', 'full-secret', 's3cr3t:with/reserved+chars & space', 'no-sa-secret', 'disabled-secret'];
 

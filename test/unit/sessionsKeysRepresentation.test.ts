@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { PublicKeyView } from '../../lib/admin/keys.js';
 import { keysMetadataRepresentation } from '../../lib/representation/keysMetadata.js';
 import { userSessionRepresentation } from '../../lib/representation/userSession.js';
-import type { ClientRecord } from '../../lib/store/model.js';
+import type { ClientRecord } from '../../lib/model/stored.js';
 
 const client = {
   realm: 'r',

@@ -6,7 +6,7 @@ import { fromAlbEvent, fromApiGatewayEvent } from '../../lib/http/request.js';
 import type { HttpRequest } from '../../lib/http/request.js';
 import type { RealmContext } from '../../lib/realmContext.js';
 import { KeyRing } from '../../lib/signing/keyRing.js';
-import type { ClientRecord, RealmSettings } from '../../lib/store/model.js';
+import type { ClientRecord, RealmSettings } from '../../lib/model/stored.js';
 import type { SessionRecord } from '../../lib/store/sessionsTable.js';
 import { activeAccessToken, type ActiveTokenReads } from '../../lib/tokens/activeAccessToken.js';
 import { decideRefresh, type RefreshInput } from '../../lib/tokens/rotation.js';

@@ -4,7 +4,7 @@ import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { ecdsaDerToJose } from '../../lib/signing/signer.js';
 import { RoleGraph, rolesInScope, type RoleRef } from '../../lib/tokens/roles.js';
 import { resolveScope } from '../../lib/tokens/scope.js';
-import type { ClientRecord, ClientScope } from '../../lib/store/model.js';
+import type { ClientRecord, ClientScope } from '../../lib/model/stored.js';
 
 const base: ClientRecord = {
   realm: 'demo', clientId: 'sa', id: 'x', enabled: true, publicClient: false, bearerOnly: false, serviceAccountsEnabled: true,

@@ -1,7 +1,7 @@
 /** `keys …`: list, rotate or complete a realm's signing keys. */
 import type { Command } from 'commander';
 import { ensureKeys, listKeys, rotateKeys } from '../../../lib/admin/keys.js';
-import type { SignatureAlgorithm, SigningMode } from '../../../lib/store/model.js';
+import type { SignatureAlgorithm, SigningMode } from '../../../lib/model/stored.js';
 import { choice, wholeNumber } from '../arguments.js';
 import { keyRows } from '../format.js';
 import type { Session } from '../session.js';

@@ -10,7 +10,7 @@ import {
   type MapperOwner,
   type NewProtocolMapper,
 } from '../../../lib/admin/protocolMappers.js';
-import type { ProtocolMapper } from '../../../lib/store/model.js';
+import type { ProtocolMapper } from '../../../lib/model/stored.js';
 import { choice, configPair } from '../arguments.js';
 import { table } from '../format.js';
 import type { Session } from '../session.js';

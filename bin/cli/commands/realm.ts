@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import { ensureAdministration } from '../../../lib/admin/realmManagement.js';
 import { createRealm, deleteRealm, showRealm, updateRealm, type RealmChanges } from '../../../lib/admin/realms.js';
-import type { SignatureAlgorithm, SigningMode } from '../../../lib/store/model.js';
+import type { SignatureAlgorithm, SigningMode } from '../../../lib/model/stored.js';
 import { choice, wholeNumber } from '../arguments.js';
 import { fields, keyRows } from '../format.js';
 import type { Session } from '../session.js';

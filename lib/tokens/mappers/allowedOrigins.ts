@@ -1,4 +1,4 @@
-import type { ClientRecord } from '../../store/model.js';
+import type { ClientRecord } from '../../model/stored.js';
 import type { MapperType } from './types.js';
 
 /**

@@ -1,20 +1,5 @@
 import { JSON_TYPES } from './claimValue.js';
-import type { MapperType, TokenKind } from './types.js';
-
-/**
- * A mapper setting as Keycloak describes it (ProviderConfigProperty, listed by a mapper's
- * getConfigProperties and served in serverinfo's `protocolMapperTypes`): what the admin console
- * draws a form from and the Terraform provider reads.
- */
-export interface ConfigProperty {
-  name: string;
-  label: string;
-  helpText: string;
-  /** ProviderConfigProperty's type names: String, boolean, List, ClientList, Role. */
-  type: 'String' | 'boolean' | 'List' | 'ClientList' | 'Role';
-  defaultValue?: string;
-  options?: readonly string[];
-}
+import type { ConfigProperty, MapperType, TokenKind } from './types.js';
 
 /** OIDCAttributeMapperHelper.addTokenClaimNameConfig. */
 export const CLAIM_NAME: ConfigProperty = {

@@ -1,8 +1,22 @@
-import type { ConfigProperty } from './configProperties.js';
-import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../store/model.js';
+import type { ClientRecord, RealmSettings, ServiceAccountUser } from '../../model/stored.js';
 import type { ReservedClaim } from '../reservedClaims.js';
 import type { RoleRef } from '../roles.js';
 import type { Membership } from '../../model/groupRoles.js';
+
+/**
+ * A mapper setting as Keycloak describes it (ProviderConfigProperty, listed by a mapper's
+ * getConfigProperties and served in serverinfo's `protocolMapperTypes`): what the admin console
+ * draws a form from and the Terraform provider reads.
+ */
+export interface ConfigProperty {
+  name: string;
+  label: string;
+  helpText: string;
+  /** ProviderConfigProperty's type names: String, boolean, List, ClientList, Role. */
+  type: 'String' | 'boolean' | 'List' | 'ClientList' | 'Role';
+  defaultValue?: string;
+  options?: readonly string[];
+}
 
 /**
  * What a protocol mapper can write to (Keycloak's OIDCAccessTokenMapper, OIDCIDTokenMapper,

@@ -1,6 +1,6 @@
 import { CLAIM_NAME, JSON_TYPE, MULTIVALUED } from './configProperties.js';
 import { ownValue } from '../../model/userKeys.js';
-import type { Group, ServiceAccountUser } from '../../store/model.js';
+import type { Group, ServiceAccountUser } from '../../model/stored.js';
 import { claimValue } from './claimValue.js';
 import type { Membership, MapperType } from './types.js';
 import { claimProblems, required } from './validation.js';
