@@ -189,7 +189,7 @@ describe('the console: client scopes and group attributes', () => {
   });
 
   it('saves a group attribute and shows it after a reload', async () => {
-    await page.getByRole('link', { name: 'Groups' }).click();
+    await page.getByRole('link', { name: 'Groups', exact: true }).click();
     await page.getByRole('link', { name: 'payments-team' }).click();
     await page.getByRole('tab', { name: 'Attributes' }).click();
     await page.getByRole('textbox', { name: 'Key' }).fill('cost-center');
