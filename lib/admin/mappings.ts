@@ -1,5 +1,5 @@
 import { GroupIndex, roleMappingsWithGroups } from '../model/groupRoles.js';
-import { ownEntry } from '../model/userKeys.js';
+import { ownEntry, ownValue } from '../model/userKeys.js';
 import type { ClientRecord, ClientScope, Group, Role, RoleMappings, ServiceAccountUser } from '../model/stored.js';
 import { RoleGraph } from '../tokens/roles.js';
 import { saveClient } from './itemLimit.js';
@@ -79,7 +79,7 @@ export function removed(current: RoleMappings, roles: RoleName[]): Omit<MappingC
   for (const role of result.changed) {
     if (role.client === undefined) mappings.realm = mappings.realm.filter((name) => name !== role.name);
     else {
-      const kept = (mappings.client[role.client] ?? []).filter((name) => name !== role.name);
+      const kept = (ownValue(mappings.client, role.client) ?? []).filter((name) => name !== role.name);
       if (kept.length > 0) mappings.client[role.client] = kept;
       else delete mappings.client[role.client];
     }
@@ -124,7 +124,8 @@ function withMappings(client: ClientRecord, target: MappingTarget, mappings: Rol
 }
 
 function has(mappings: RoleMappings, role: RoleName): boolean {
-  return (role.client === undefined ? mappings.realm : (mappings.client[role.client] ?? [])).includes(role.name);
+  // Own entries only: a client id such as `constructor` would otherwise read Object.prototype's member.
+  return (role.client === undefined ? mappings.realm : (ownValue(mappings.client, role.client) ?? [])).includes(role.name);
 }
 
 function partition(roles: RoleName[], changes: (role: RoleName) => boolean): Pick<MappingChange, 'changed' | 'unchanged'> {

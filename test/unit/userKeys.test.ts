@@ -127,3 +127,16 @@ describe('string-map readers refuse forbidden keys themselves', () => {
     assert.equal(Object.getPrototypeOf({}), Object.prototype);
   });
 });
+
+describe('role-mapping changes read own entries only', () => {
+  it('removing a role of a client named like an Object.prototype member neither throws nor changes anything', async () => {
+    const { removed } = await import('../../lib/admin/mappings.js');
+    const current = { realm: ['r'], client: { api: ['read'] } };
+    for (const client of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const change = removed(current, [{ client, name: 'x' }]);
+      assert.deepEqual(change.changed, []);
+      assert.deepEqual(change.roles, current);
+    }
+    assert.deepEqual(removed(current, [{ client: 'api', name: 'read' }]).roles, { realm: ['r'], client: {} });
+  });
+});
