@@ -76,7 +76,7 @@ export async function measureAdminScale(options: { env: Record<string, string>; 
     const token = await adminToken(env, gateway.url);
     const api = await listThroughApi(gateway.url, realm, token, options.clients);
     log(`admin scale: Admin API ${api.pages} pages of ${PAGE_SIZE} in ${api.totalSeconds.toFixed(1)} s (first ${api.firstPageMs.toFixed(0)} ms, last ${api.lastPageMs.toFixed(0)} ms)`);
-    const counted = await countedPages(env, realm, token, api.pages);
+    const counted = await countedPages(env, new URL(gateway.url).host, realm, token, api.pages);
 
     const list = await saAdmin(env, ['--stage', STAGE, '--json', 'client', 'list', realm]);
     const listed = (JSON.parse(list.stdout) as unknown[]).length;
@@ -164,7 +164,7 @@ async function listThroughApi(base: string, realm: string, token: string, expect
  * functions/admin.ts builds its own but with a counting DynamoDB client; a fresh container for each
  * page, then the last page again after the pages before it (a listing's own container).
  */
-async function countedPages(env: Record<string, string>, realm: string, token: string, pages: number) {
+async function countedPages(env: Record<string, string>, host: string, realm: string, token: string, pages: number) {
   const tally = { items: 0 };
   const dynamodb = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   dynamodb.middlewareStack.add(countItems(tally) as never, { step: 'initialize', name: 'benchAdminItems' });
@@ -176,7 +176,7 @@ async function countedPages(env: Record<string, string>, realm: string, token: s
     const path = `/admin/realms/${realm}/clients`;
     const matched = matchRoute(routes, 'GET', path)!;
     const event = buildEvent(
-      { method: 'GET', url: `${path}?first=${first}&max=${PAGE_SIZE}`, rawHeaders: ['Host', 'localhost', 'Authorization', `Bearer ${token}`], body: Buffer.alloc(0), sourceIp: '127.0.0.1', localPort: 80 },
+      { method: 'GET', url: `${path}?first=${first}&max=${PAGE_SIZE}`, rawHeaders: ['Host', host, 'Authorization', `Bearer ${token}`], body: Buffer.alloc(0), sourceIp: '127.0.0.1', localPort: 80 },
       matched.route,
       matched.pathParameters,
     );
