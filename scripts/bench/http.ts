@@ -124,7 +124,7 @@ function load(options: autocannon.Options): Promise<autocannon.Result> {
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
 /** This process's children with the given command name (DynamoDB Local's `java`), from /proc. */
-function childPidsNamed(name: string): number[] {
+export function childPidsNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -141,7 +141,7 @@ function childPidsNamed(name: string): number[] {
 }
 
 /** utime + stime of a process from /proc (Linux), in seconds. */
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -158,14 +158,20 @@ export function checkTargets(m: Measurements): TargetCheck[] {
   return [...checks, ...NOT_MEASURED.filter((entry) => !(m.realmScale && entry.target.startsWith('21.3')) && !(m.adminScale && entry.target.startsWith('21.4')))];
 }
 
-/** 21.4: the import's time is the target; the listing's and export's times are reported beside it. */
+/**
+ * 21.4: the import's wall time is the target; the listing's and the export's are reported beside
+ * it, and the listing's pages are checked flat: no page reads more than twice what page 1 reads
+ * (a bearer's realm reloaded after REALM_CACHE_TTL_SECONDS lands on some page; a scan would read
+ * every client before the page).
+ */
 function adminScaleCheck(a: AdminScaleResult): TargetCheck {
+  const flat = a.api.maxPageItemsRead <= 2 * a.api.firstPageItemsRead;
   return {
-    target: `21.4 admin paths at ${fmt(a.clients)} clients: sa-admin import-realm ≤ ${TARGETS.adminImportSeconds} s (listing and export reported)`,
+    target: `21.4 admin paths at ${fmt(a.clients)} clients: sa-admin import-realm ≤ ${TARGETS.adminImportSeconds} s; Admin API pages flat (listing and export reported)`,
     measured:
-      `import ${fmt(a.importSeconds, 1)} s; Admin API ${fmt(a.api.pages)} pages of ${a.api.pageSize} in ${fmt(a.api.totalSeconds, 1)} s ` +
-      `(page 1 ${fmt(a.api.firstPageMs)} ms, last ${fmt(a.api.lastPageMs)} ms; items read ${fmt(a.api.firstPageItemsRead)} / ${fmt(a.api.lastPageItemsRead)}); ` +
-      `sa-admin client list ${fmt(a.cliList.seconds, 1)} s; export-realm ${fmt(a.cliExport.seconds, 1)} s`,
-    met: a.importSeconds <= TARGETS.adminImportSeconds,
+      `import ${fmt(a.importRealm.seconds, 1)} s (${fmt(a.importRealm.cpuSeconds, 1)} s CPU); Admin API ${fmt(a.api.pages)} pages of ${a.api.pageSize} in ${fmt(a.api.seconds, 1)} s ` +
+      `(page 1 ${fmt(a.api.firstPageMs)} ms, last ${fmt(a.api.lastPageMs)} ms; items read per page ${fmt(a.api.firstPageItemsRead)} first, ${fmt(a.api.maxPageItemsRead)} most); ` +
+      `sa-admin client list ${fmt(a.cliList.seconds, 1)} s; export-realm ${fmt(a.cliExport.seconds, 1)} s; load ${fmt(a.load[0], 1)}`,
+    met: a.importRealm.seconds <= TARGETS.adminImportSeconds && flat,
   };
 }
