@@ -85,6 +85,17 @@ type ClientShape = Omit<TokenContext, 'client' | 'realm' | 'notes'>;
 const shapes = new WeakMap<TokenRealm, WeakMap<ClientRecord, Map<string, ClientShape>>>();
 
 function clientShape(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
+  // A resolved scope kept by resolveScope (lib/tokens/scope.ts) is the same object grant after grant.
+  const known = byResolved.get(resolved);
+  if (known && known.realm === realm && known.client === client) return known.shape;
+  const shape = shapeFor(realm, client, resolved);
+  if (Object.isFrozen(resolved)) byResolved.set(resolved, { realm, client, shape });
+  return shape;
+}
+
+const byResolved = new WeakMap<ResolvedScope, { realm: TokenRealm; client: ClientRecord; shape: ClientShape }>();
+
+function shapeFor(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
   let byClient = shapes.get(realm);
   if (!byClient) shapes.set(realm, (byClient = new WeakMap()));
   let bySelection = byClient.get(client);
