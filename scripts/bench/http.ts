@@ -1,10 +1,11 @@
 /**
  * Over HTTP, side by side: this service (its handlers behind the local API Gateway stand-in) and
- * oidc-provider, each in a child process of its own, both started and warmed, then loaded in turn
- * in short alternating slices (never together), so that a load that drifts on a shared machine
- * falls on both alike; driven by autocannon from this process with the same connections, request
- * and secret. Then each warm child is CPU-profiled under the same load, for where its CPU goes
- * (httpSplit.ts).
+ * oidc-provider, each in a child process of its own, and a bare node:http server answering the
+ * service's very response (the floor: what node:http costs for this exchange), all started and
+ * warmed, then loaded in turn in short alternating slices (never together), so that a load that
+ * drifts on a shared machine falls on all alike; driven by autocannon from this process with the
+ * same connections, request and secret. Then each warm token server is CPU-profiled under the same
+ * load, for where its CPU goes (httpSplit.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import type { SignatureAlgorithm } from '../../lib/model/stored.js';
 import { BENCH_CLIENT, realmFor, stopChild, waitForLine } from './setup.js';
 import { oidcProviderAttribution, serviceAttribution, splitProfileFile, type CpuSplit } from './httpSplit.js';
 
-export type Server = 'sa-token-service' | 'oidc-provider';
+export type Server = 'sa-token-service' | 'oidc-provider' | 'bare node:http';
 
 export interface HttpRun {
   server: Server;
@@ -47,10 +48,20 @@ export interface HttpRun {
   profiledCpuMicrosPerToken: number;
 }
 
+/** The bare node:http server answering the service's response (servers/bareHttp.ts), in the same slices. */
+export interface HttpFloor {
+  requests: number;
+  failed: number;
+  /** Its CPU per request (all threads, and the main thread's): what any Node server pays for the exchange. */
+  cpuMicrosPerRequest: number;
+  mainThreadCpuMicrosPerRequest: number;
+}
+
 export interface HttpComparison {
   alg: SignatureAlgorithm;
   service: HttpRun;
   oidcProvider: HttpRun;
+  floor: HttpFloor;
   /** service / oidc-provider tokens per second. */
   ratio: number;
 }
@@ -74,6 +85,7 @@ export async function measureHttp(options: HttpOptions): Promise<HttpComparison[
     try {
       servers.push(await startServer('sa-token-service', alg, options));
       servers.push(await startServer('oidc-provider', alg, options));
+      servers.push(await startServer('bare node:http', alg, options, servers[0]!.response));
       for (const s of servers) {
         options.log(`HTTP: ${s.server} ${alg} warm-up ${options.warmupSeconds} s`);
         await load({ ...s.request, connections: options.connections, duration: options.warmupSeconds });
@@ -82,13 +94,15 @@ export async function measureHttp(options: HttpOptions): Promise<HttpComparison[
       options.log(`HTTP: ${alg} ${slices} × ${SLICE_SECONDS} s each, alternating, ${options.connections} connections`);
       const totals = servers.map(() => emptyTotals());
       for (let i = 0; i < slices; i++) {
-        // ABBA order: neither server always follows the other's load.
-        const order = i % 2 === 0 ? [0, 1] : [1, 0];
+        // ABC CBA order: no server always follows another's load.
+        const order = i % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
         for (const index of order) addSlice(totals[index]!, await slice(servers[index]!, options.connections, SLICE_SECONDS));
       }
-      const runs: HttpRun[] = [];
-      for (const [index, s] of servers.entries()) runs.push(await finish(s, totals[index]!, options));
-      comparisons.push({ alg, service: runs[0]!, oidcProvider: runs[1]!, ratio: runs[0]!.tokensPerSecond / runs[1]!.tokensPerSecond });
+      const service = await finish(servers[0]!, totals[0]!, options);
+      const oidcProvider = await finish(servers[1]!, totals[1]!, options);
+      const bare = totals[2]!;
+      const floor = { requests: bare.ok, failed: bare.failed, cpuMicrosPerRequest: (bare.cpu / bare.ok) * 1e6, mainThreadCpuMicrosPerRequest: (bare.mainThreadCpu / bare.ok) * 1e6 };
+      comparisons.push({ alg, service, oidcProvider, floor, ratio: service.tokensPerSecond / oidcProvider.tokensPerSecond });
     } finally {
       for (const s of servers) await stopChild(s.child);
     }
@@ -101,13 +115,26 @@ interface Started {
   alg: SignatureAlgorithm;
   child: ChildProcess;
   request: { url: string; method: 'POST'; headers: Record<string, string>; body: string };
+  /** What it answered the first request with. */
+  response: Answer;
 }
 
-async function startServer(server: Server, alg: SignatureAlgorithm, options: HttpOptions): Promise<Started> {
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Hop-by-hop and per-response headers node:http writes itself. */
+const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
+
+async function startServer(server: Server, alg: SignatureAlgorithm, options: HttpOptions, replay?: Answer): Promise<Started> {
   const child =
     server === 'sa-token-service'
       ? spawnChild('scripts/bench/servers/service.ts', options.env)
-      : spawnChild('scripts/bench/servers/oidcProvider.ts', { BENCH_ALG: alg, BENCH_CLIENT_ID: BENCH_CLIENT, BENCH_CLIENT_SECRET: options.secret, NODE_ENV: 'production' });
+      : server === 'oidc-provider'
+        ? spawnChild('scripts/bench/servers/oidcProvider.ts', { BENCH_ALG: alg, BENCH_CLIENT_ID: BENCH_CLIENT, BENCH_CLIENT_SECRET: options.secret, NODE_ENV: 'production' })
+        : spawnChild('scripts/bench/servers/bareHttp.ts', { BENCH_RESPONSE: JSON.stringify(replay) });
   try {
     const base = await waitForLine(child, /listening (http:\/\/\S+)/, server);
     const url = server === 'sa-token-service' ? `${base}/realms/${realmFor('envelope', alg)}/protocol/openid-connect/token` : base;
@@ -122,10 +149,15 @@ async function startServer(server: Server, alg: SignatureAlgorithm, options: Htt
     };
     // One request first: it must be a token of the right algorithm, or nothing after it means anything.
     const check = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-    const body = (await check.json()) as { access_token?: string };
+    const text = await check.text();
+    const body = JSON.parse(text) as { access_token?: string };
     const header = body.access_token ? (JSON.parse(Buffer.from(body.access_token.split('.')[0]!, 'base64url').toString()) as { alg?: string }) : {};
-    if (check.status !== 200 || header.alg !== alg) throw new Error(`${server} ${alg}: first request answered ${check.status} ${JSON.stringify(body)}`);
-    return { server, alg, child, request };
+    if (check.status !== 200 || header.alg !== alg) throw new Error(`${server} ${alg}: first request answered ${check.status} ${text}`);
+    const headers: Record<string, string> = {};
+    check.headers.forEach((value, name) => {
+      if (!OWN_HEADERS.has(name)) headers[name] = value;
+    });
+    return { server, alg, child, request, response: { status: check.status, headers, body: text } };
   } catch (err) {
     await stopChild(child);
     throw err;
