@@ -106,6 +106,21 @@ export function renderReport(report: BenchReport): string {
         ),
       ),
     );
+    out.push(
+      `#### 2b. Where each server's CPU goes, µs per token (V8 profile of the warm child under the same load, its shares applied to the run's main-thread CPU per token; other threads from /proc)`,
+      table(
+        ['alg', 'server', 'CPU per token', 'floor: bare node:http, same response', 'node:http, sockets, event loop', 'API Gateway stand-in', 'handler / provider beyond the signature', 'signature (main thread)', 'GC', '(program)', 'other threads', 'profiled run'],
+        report.http.flatMap((c) =>
+          [c.service, c.oidcProvider].map((r) => {
+            const us = r.split.microsPerToken;
+            return [
+              c.alg, r.server, `${n(1e6 / r.tokensPerServerCpuSecond)} µs`, `${n(c.floor.cpuMicrosPerRequest)} µs`, n(us.nodeHttp), r === c.service ? n(us.standIn) : '–', n(us.application),
+              n(us.signature), n(us.gc), n(us.runtime + us.other), n(us.otherThreads), `${n(r.profiledCpuMicrosPerToken)} µs`,
+            ];
+          }),
+        ),
+      ),
+    );
   }
 
   if (report.awsCalls) {

@@ -111,7 +111,7 @@ export function checkTargets(m: Measurements): TargetCheck[] {
     const ratio = c.service.tokensPerServerCpuSecond / c.oidcProvider.tokensPerServerCpuSecond;
     checks.push({
       target: `2. tokens per server CPU-second ≥ ${TARGETS.httpCpuRatio}× oidc-provider's, ${c.alg} over HTTP`,
-      measured: `${fmt(c.service.tokensPerServerCpuSecond)} vs ${fmt(c.oidcProvider.tokensPerServerCpuSecond)} = ${fmt(ratio, 2)}×`,
+      measured: `${fmt(c.service.tokensPerServerCpuSecond)} vs ${fmt(c.oidcProvider.tokensPerServerCpuSecond)} = ${fmt(ratio, 2)}×; ours per token ${httpSplitLine(c.service)}; oidc-provider's ${httpSplitLine(c.oidcProvider)}; a bare node:http server answering the same bytes ${fmt(c.floor.cpuMicrosPerRequest)} µs`,
       met: ratio >= TARGETS.httpCpuRatio && c.service.failed === 0 && c.oidcProvider.failed === 0,
     });
   }
@@ -152,4 +152,12 @@ export function checkTargets(m: Measurements): TargetCheck[] {
   }
   // A part that ran replaces its placeholder.
   return [...checks, ...NOT_MEASURED.filter((entry) => !(m.realmScale && entry.target.startsWith('21.3')))];
+}
+
+/** Issue 21.2's "measured, not guessed": one server's CPU per token by where it goes (scripts/bench/httpSplit.ts). */
+function httpSplitLine(run: HttpComparison['service']): string {
+  const us = run.split.microsPerToken;
+  const stack = us.nodeHttp + us.gc + us.runtime + us.other;
+  const standIn = run.server === 'sa-token-service' ? `, API Gateway stand-in ${fmt(us.standIn)} µs` : '';
+  return `${fmt(1e6 / run.tokensPerServerCpuSecond)} µs: node:http + runtime ${fmt(stack)} µs${standIn}, ${run.server === 'sa-token-service' ? 'handler' : 'provider'} ${fmt(us.application)} µs + signature ${fmt(us.signature)} µs, other threads ${fmt(us.otherThreads)} µs`;
 }
