@@ -6,6 +6,7 @@ import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
+import type { AdminScaleResult } from './adminScale.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
 import type { MemoryReport } from './memoryReport.js';
@@ -19,6 +20,7 @@ export interface BenchReport {
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
   realmScale?: RealmScaleResult[];
+  adminScale?: AdminScaleResult;
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -80,6 +82,22 @@ export function renderReport(report: BenchReport): string {
           `${n(r.importSeconds, 1)} s`, `${n(r.loadMs)} ms`, n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
           `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs`, n(r.grants),
         ]),
+      ),
+    );
+  }
+
+  if (report.adminScale) {
+    const a = report.adminScale;
+    out.push(
+      `### 1d. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in)`,
+      table(
+        ['path', 'time', 'detail'],
+        [
+          ['sa-admin import-realm', `${n(a.importSeconds, 1)} s`, `${n(a.fileBytes / 1e6, 1)} MB export`],
+          ['Admin API, every client by first/max', `${n(a.api.totalSeconds, 1)} s`, `${n(a.api.pages)} pages of ${n(a.api.pageSize)} (${n(a.api.listed)} clients): first ${n(a.api.firstPageMs)} ms, median ${n(a.api.medianPageMs)} ms, last ${n(a.api.lastPageMs)} ms; items read: page 1 ${n(a.api.firstPageItemsRead)}, last page ${n(a.api.lastPageItemsRead)}`],
+          ['sa-admin client list', `${n(a.cliList.seconds, 1)} s`, `${n(a.cliList.listed)} clients`],
+          ['sa-admin export-realm', `${n(a.cliExport.seconds, 1)} s`, `${n(a.cliExport.bytes / 1e6, 1)} MB`],
+        ],
       ),
     );
   }
