@@ -1,6 +1,7 @@
 /** The benchmark's tables, as Markdown (readable in a terminal, pasted as is into the README). */
 import type { OperationResult } from './awsCalls.js';
 import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
+import type { ConsoleAssetsResult } from './consoleAssets.js';
 import { cognitoPerMillion } from './cost.js';
 import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
@@ -25,6 +26,7 @@ export interface BenchReport {
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
   firstGrant?: FirstGrantResult[];
+  consoleAssets?: ConsoleAssetsResult;
   memory?: MemoryReport;
   frontDoorCost?: FrontDoorCostReport;
   targets: TargetCheck[];
@@ -243,6 +245,23 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  out.push('### Targets', table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === 'not measured' ? 'not measured' : t.met ? 'yes' : '**no**'])));
+  if (report.consoleAssets) {
+    const c = report.consoleAssets;
+    out.push(
+      '### 4c. Console assets (console/build.mjs, as the console function serves them: uncompressed; gzip at zlib\'s default level)',
+      table(['file', 'raw', 'gzip'], [...c.files.map((f) => [f.name, `${n(f.rawBytes / 1024, 1)} KB`, `${n(f.gzipBytes / 1024, 1)} KB`]), ['**total**', `**${n(c.rawBytes / 1024, 1)} KB**`, `**${n(c.gzipBytes / 1024, 1)} KB**`]]),
+    );
+  }
+
+  const met = (t: TargetCheck) => (t.met === 'not measured' || t.met === 'reported' ? t.met : t.met ? 'yes' : '**no**');
+  const sections: [TargetCheck['section'], string][] = [
+    ['issue 21', '### Targets (issue 21)'],
+    ['keep', '### Keep (issue 21)'],
+    ['earlier', '### Earlier targets (issue 13), still measured'],
+  ];
+  for (const [section, heading] of sections) {
+    const rows = report.targets.filter((t) => t.section === section);
+    if (rows.length > 0) out.push(heading, table(['target', 'measured', 'met'], rows.map((t) => [t.target, t.measured, met(t)])));
+  }
   return out.join('\n\n') + '\n';
 }
