@@ -6,6 +6,7 @@ import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
+import { renderSdkCallCost, type SdkCallCostResult } from './sdkCallCost.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
 import type { MemoryReport } from './memoryReport.js';
@@ -19,6 +20,7 @@ export interface BenchReport {
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
   realmScale?: RealmScaleResult[];
+  sdkCallCost?: SdkCallCostResult;
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -69,6 +71,8 @@ export function renderReport(report: BenchReport): string {
       ),
     );
   }
+
+  if (report.sdkCallCost) out.push(renderSdkCallCost(report.sdkCallCost, table));
 
   if (report.realmScale) {
     out.push(
