@@ -126,7 +126,7 @@ const timed = ({ seconds, cpuSeconds, dynamodbCpuSeconds }: Timed): Timed => ({ 
 const describe = (t: Timed) => `${t.seconds.toFixed(1)} s wall, ${t.cpuSeconds.toFixed(1)} s CPU, DynamoDB Local ${t.dynamodbCpuSeconds.toFixed(1)} s CPU`;
 
 /** CPU seconds of DynamoDB Local (the bench stack's java child) so far. */
-const dynamodbCpu = () => childPidsNamed('java').reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+const dynamodbCpu = () => childPidsNamed('java').reduce((sum, pid) => sum + processCpuSeconds(pid).total, 0);
 
 /** utime + stime of this process's waited-for children (and theirs), seconds: fields 16 and 17 of /proc/self/stat. */
 function childrenCpuSeconds(): number {
