@@ -72,7 +72,7 @@ export interface AdminScaleResult {
   cliExport: Timed & { bytes: number };
 }
 
-export const ADMIN_SCALE_CLIENTS = { full: 20_000, quick: 2_000 };
+export const ADMIN_SCALE_CLIENTS = { full: 20_000, quick: 1_000 };
 const PAGE_SIZE = 100;
 
 export async function measureAdminScale(options: { env: Record<string, string>; clients: number; log: (line: string) => void }): Promise<AdminScaleResult> {
