@@ -105,7 +105,7 @@ export function renderReport(report: BenchReport): string {
             `Admin API, every client by first/max`,
             ...cpu(a.api),
             `${n(a.api.pages)} pages of ${n(a.api.pageSize)} (${n(a.api.listed)} clients); page 1 ${n(a.api.firstPageMs)} ms (${n(a.api.firstPageCpuMs)} ms CPU), median ${n(a.api.medianPageMs)} ms, last ${n(a.api.lastPageMs)} ms (${n(a.api.lastPageCpuMs)} ms CPU); ` +
-              `items read: page 1 ${n(a.api.firstPageItemsRead)}, most ${n(a.api.maxPageItemsRead)}, last ${n(a.api.lastPageItemsRead)}, last in a fresh container ${n(a.api.coldLastPageItemsRead)} (keys only)`,
+              `items read: page 1 ${n(a.api.firstPageItemsRead)}, most ${n(a.api.maxPageItemsRead)}, last ${n(a.api.lastPageItemsRead)}, last in a fresh container ${n(a.api.coldLastPageItemsRead)} (keys only; ${a.api.coldLastPageStatus}, ${n(a.api.coldLastPageMs)} ms)`,
           ],
           ['sa-admin client list', ...cpu(a.cliList), `${n(a.cliList.listed)} clients`],
           ['sa-admin export-realm', ...cpu(a.cliExport), `${n(a.cliExport.bytes / 1e6, 1)} MB`],
