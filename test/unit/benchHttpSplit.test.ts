@@ -50,6 +50,14 @@ describe('bench HTTP split: each profile sample in one bucket by its stack', () 
     assert.equal(share.standIn, 4 / 29);
   });
 
+  it('counts the token function's bundle as the handler', () => {
+    const { busyMs } = splitProfile(
+      profile([{ frames: [['serve', file('infra/local/apiGateway.ts')], ['handler', 'file:///tmp/bench/token.mjs']], count: 2 }]),
+      serviceAttribution(ROOT, '/tmp/bench/token.mjs'),
+    );
+    assert.equal(busyMs.application, 2);
+  });
+
   it('counts oidc-provider, Koa and their dependencies as the provider, and WebCrypto signing as the signature', () => {
     const koa: [string, string] = ['handleRequest', file('node_modules/koa/lib/application.js')];
     const { busyMs } = splitProfile(
