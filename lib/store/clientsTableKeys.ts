@@ -77,6 +77,20 @@ export const prefix = {
   client: 'CLIENT#',
 };
 
+/**
+ * The `META#` prefix cut into contiguous sort-key ranges that a realm load Queries in parallel
+ * (ClientsTable.loadRealm): composite roles and client scopes, the largest kinds, each get one,
+ * everything else (settings, groups, keys, identity providers, …) the first. Each range is
+ * `[from, to]` inclusive, as DynamoDB's `BETWEEN` reads; an item whose key equals a range's `to` is
+ * the next range's (no stored key does: every kind's key continues past its prefix). `META$` is
+ * the first string past every `META#…` key ('$' follows '#').
+ */
+export const realmWideRanges: readonly { from: string; to: string }[] = [
+  { from: prefix.realmWide, to: prefix.compositeRole },
+  { from: prefix.compositeRole, to: prefix.clientScope },
+  { from: prefix.clientScope, to: 'META$' },
+];
+
 export const sk = {
   settings: 'META#CONFIG',
   compositeRole: (role: RoleName) => `${prefix.compositeRole}${roleSortKey(role)}`,
