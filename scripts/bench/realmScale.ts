@@ -38,8 +38,11 @@ export { SCALE_POINTS, type RealmSize };
 /** Points run by `--quick`: every one but the 20,000-client and 5,000-role realms, whose writes take the time. */
 const QUICK_POINTS = SCALE_POINTS.flatMap((point, index) => (point.size.clients >= 20_000 || point.size.roles >= 5_000 ? [] : [index]));
 
-/** Copies of the realm context held at once to size one (their heap growth ÷ K). */
-const HELD_COPIES = 4;
+/**
+ * Copies of the realm context held at once to size one (their heap growth ÷ K): more for a small
+ * realm, whose one copy moves the heap by less than a run's noise (tens of KB), fewer for a large one.
+ */
+const heldCopies = (itemsRead: number) => (itemsRead < 500 ? 16 : itemsRead < 2_000 ? 8 : 4);
 const LOADS = 5;
 
 export interface RealmScaleResult extends RealmSize {
@@ -168,7 +171,7 @@ export async function measureRealmScale(options: {
       if (!chosen.has(indices[j]!)) continue;
       const realm = chain.realm;
       const load = await measureLoads(table, realm, tally, tableCpu);
-      const heapBytes = await measureHeldBytes(table, kms, realm, gc);
+      const heapBytes = await measureHeldBytes(table, kms, realm, gc, heldCopies(load.itemsRead));
       Object.assign(tally, { getReadUnits: 0 });
       await table.realmVersion(realm);
       const versionReadUnits = tally.getReadUnits;
@@ -224,12 +227,12 @@ async function measureLoads(table: ClientsTable, realm: string, tally: Tally, ta
 
 /**
  * The heap one realm context holds, as a container's RealmCache builds it (settings, roles, scopes
- * with compiled mappers, groups, key ring): HELD_COPIES caches each load the realm, and the heap's
+ * with compiled mappers, groups, key ring): `copies` caches each load the realm, and the heap's
  * growth after forced GCs, divided by their number, is one copy's bytes. One copy alone moves the
  * heap by less than the run's noise at the small sizes; K of them at once do not.
  */
-async function measureHeldBytes(table: ClientsTable, kms: KMSClient, realm: string, gc: () => void): Promise<number> {
-  const caches = Array.from({ length: HELD_COPIES }, () => new RealmCache(table, new SignerCache(kms), 60));
+async function measureHeldBytes(table: ClientsTable, kms: KMSClient, realm: string, gc: () => void, copies: number): Promise<number> {
+  const caches = Array.from({ length: copies }, () => new RealmCache(table, new SignerCache(kms), 60));
   // One copy first, so code and shared (internalised) strings are in the heap before the baseline.
   await new RealmCache(table, new SignerCache(kms), 60).get(realm);
   gc();
