@@ -33,7 +33,7 @@ import { secretsKeyAlias } from '../../lib/deployment/stageNames.js';
 import { itemsToWrite, realmItems, realmTemplates, SCALE_BASE, SCALE_CHAINS, SCALE_POINTS, type RealmSize } from './realmScaleItems.js';
 import { BENCH_CLIENT, benchClient, grantEvent, STAGE } from './setup.js';
 
-export { SCALE_POINTS, type RealmSize };
+export { generatedExport, SCALE_POINTS, type RealmSize } from './realmScaleItems.js';
 
 /** Points run by `--quick`: every one but the 20,000-client and 5,000-role realms, whose writes take the time. */
 const QUICK_POINTS = SCALE_POINTS.flatMap((point, index) => (point.size.clients >= 20_000 || point.size.roles >= 5_000 ? [] : [index]));

@@ -159,8 +159,12 @@ function idOf(seed: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The demo realm with `size` generated items, as a Keycloak export (only the template's small size is parsed). */
-function generatedExport(demo: Record<string, unknown>, realm: string, size: RealmSize): Record<string, unknown> {
+/**
+ * The demo realm with `size` generated items, as a Keycloak export: roles (every other one
+ * composite of its predecessor), client scopes carrying the mappers, groups and clients. Parsed
+ * here only at the template's small size; scripts/bench/adminScale.ts imports it whole.
+ */
+export function generatedExport(demo: Record<string, unknown>, realm: string, size: RealmSize): Record<string, unknown> {
   const roles = demo.roles as { realm: Record<string, unknown>[]; client?: Record<string, unknown> };
   const generatedRoles = Array.from({ length: size.roles }, (_, i) => ({
     name: `gen-role-${i}`,
@@ -170,30 +174,36 @@ function generatedExport(demo: Record<string, unknown>, realm: string, size: Rea
     clientRole: false,
     attributes: {},
   }));
-  const generatedScopes = Array.from({ length: size.scopes }, (_, i) => ({
-    name: `gen-scope-${i}`,
-    description: `generated scope ${i}`,
-    protocol: 'openid-connect',
-    attributes: { 'include.in.token.scope': 'true' },
-    protocolMappers: Array.from({ length: size.mappers }, (_, j) => ({
-      name: `gen claim ${i}.${j}`,
+  const mappersPerScope = size.scopes > 0 ? Math.ceil(size.mappers / size.scopes) : 0;
+  let mappersLeft = size.mappers;
+  const generatedScopes = Array.from({ length: size.scopes }, (_, i) => {
+    const count = Math.min(mappersPerScope, mappersLeft);
+    mappersLeft -= count;
+    return {
+      name: `gen-scope-${i}`,
+      description: `generated scope ${i}`,
       protocol: 'openid-connect',
-      protocolMapper: 'oidc-hardcoded-claim-mapper',
-      config: { 'claim.name': `gen.claim${i}_${j}`, 'claim.value': String(j), 'jsonType.label': 'String', 'access.token.claim': 'true' },
-    })),
-  }));
+      attributes: { 'include.in.token.scope': 'true' },
+      protocolMappers: Array.from({ length: count }, (_, j) => ({
+        name: `gen claim ${i}.${j}`,
+        protocol: 'openid-connect',
+        protocolMapper: 'oidc-hardcoded-claim-mapper',
+        config: { 'claim.name': `gen.claim${i}_${j}`, 'claim.value': String(j), 'jsonType.label': 'String', 'access.token.claim': 'true' },
+      })),
+    };
+  });
   const generatedGroups = Array.from({ length: size.groups }, (_, i) => ({
     name: `gen-group-${i}`,
     path: `/gen-group-${i}`,
     attributes: { team: [`team-${i}`] },
-    realmRoles: ['gen-role-0'],
+    realmRoles: size.roles > 0 ? [`gen-role-${i % Math.min(10, size.roles)}`] : [],
     subGroups: [],
   }));
   const generatedClients = Array.from({ length: size.clients }, (_, i) => ({
     clientId: `gen-client-${i}`,
     name: `generated client ${i}`,
     enabled: true,
-    // private_key_jwt, without keys: no secret to hash or store.
+    // private_key_jwt, without keys: no secret to hash, so an import's time is the writes', not a KDF's per client.
     clientAuthenticatorType: 'client-jwt',
     serviceAccountsEnabled: true,
     publicClient: false,
