@@ -2,8 +2,8 @@
  * Flat in the realm's size (issue 21, target 3). Realms of growing size (scripts/bench/realmScaleItems.ts:
  * one dimension at a time from a small base, and the issue's large realm) written into DynamoDB
  * Local through the store's batch writer, and for each: the realm load as a container makes it
- * (ClientsTable.loadRealm: wall time, CPU of this process and of DynamoDB Local, Query pages, items,
- * client items, read units), the bytes a container holds for the realm context (RealmCache, K
+ * (RealmCache: the version, ClientsTable.loadRealm, the context built; wall time, CPU of this process
+ * and of DynamoDB Local, Query pages, items, client items, read units), the bytes a container holds for the realm context (RealmCache, K
  * copies, after forced GCs), the read units per container-hour of keeping it fresh, and the CPU of
  * a warm grant of a client that uses none of the generated items, measured in blocks interleaved
  * with the same grant on the base realm, so the machine's load moves both alike.
@@ -52,7 +52,7 @@ export interface RealmScaleResult extends RealmSize {
   /** Items this point added to its realm (the batch writer's), and the time they took. */
   itemsWritten: number;
   writeSeconds: number;
-  /** Median of the loads, milliseconds of wall time (DynamoDB Local on this machine). */
+  /** Median of the loads (RealmCache's: version, Queries, context built), milliseconds of wall time (DynamoDB Local on this machine). */
   loadMs: number;
   /** CPU per load: this process's (SDK, unmarshalling, model), and DynamoDB Local's JVM (undefined when not found). */
   loadCpuMs: number;
@@ -170,7 +170,7 @@ export async function measureRealmScale(options: {
       }
       if (!chosen.has(indices[j]!)) continue;
       const realm = chain.realm;
-      const load = await measureLoads(table, realm, tally, tableCpu);
+      const load = await measureLoads(table, kms, realm, tally, tableCpu);
       const heapBytes = await measureHeldBytes(table, kms, realm, gc, heldCopies(load.itemsRead));
       Object.assign(tally, { getReadUnits: 0 });
       await table.realmVersion(realm);
@@ -197,9 +197,14 @@ export async function measureRealmScale(options: {
   return results;
 }
 
-/** LOADS realm loads as a container's realm cache makes them: median wall time, CPU and reads per load. */
-async function measureLoads(table: ClientsTable, realm: string, tally: Tally, tableCpu: (() => number) | undefined) {
-  await table.loadRealm(realm);
+/**
+ * LOADS realm loads as a container makes them: a RealmCache's first get (the version's GetItem,
+ * ClientsTable.loadRealm's Queries, the realm context built for the grants). Median wall time; CPU
+ * and reads per load.
+ */
+async function measureLoads(table: ClientsTable, kms: KMSClient, realm: string, tally: Tally, tableCpu: (() => number) | undefined) {
+  const load = () => new RealmCache(table, new SignerCache(kms), 60).get(realm);
+  await load();
   const times: number[] = [];
   let cpu = 0;
   let jvm = 0;
@@ -208,7 +213,7 @@ async function measureLoads(table: ClientsTable, realm: string, tally: Tally, ta
     const jvmBefore = tableCpu?.() ?? 0;
     const cpuBefore = process.cpuUsage();
     const t = performance.now();
-    await table.loadRealm(realm);
+    await load();
     times.push(performance.now() - t);
     const used = process.cpuUsage(cpuBefore);
     cpu += (used.user + used.system) / 1000;
