@@ -79,14 +79,17 @@ export function renderReport(report: BenchReport): string {
   if (report.sdkCallCost) out.push(renderSdkCallCost(report.sdkCallCost, table));
 
   if (report.realmScale) {
+    const ttl = report.realmScale[0]?.perHour.ttlSeconds ?? 60;
     out.push(
-      '### 1c. Realm size (generated realms in DynamoDB Local; a warm grant of a stateless copy of product-sa-client, which uses none of the generated items)',
+      '### 1c. Realm size (generated realms in DynamoDB Local, one dimension at a time from the base, then the issue’s large realm; a warm grant of a stateless copy of product-sa-client, which uses none of the generated items, interleaved with the same grant on the base realm)',
       table(
-        ['clients', 'roles (½ composite)', 'client scopes', 'groups', 'mappers', 'import', 'realm load', 'Query pages', 'items read', 'client items read', 'read units per load', 'heap held', 'warm grant CPU', 'grants'],
+        ['varies', 'clients', 'roles (½ composite)', 'client scopes', 'groups', 'mappers', 'items written', 'realm load (median)', 'load CPU: ours + DynamoDB Local', 'Query pages', 'items read', 'client items read', 'read units per load', `read units per container-hour (TTL ${ttl} s: checks + backstop; reload every TTL instead)`, 'heap held per realm context', 'warm grant CPU (base realm, same window)', 'grants'],
         report.realmScale.map((r) => [
-          n(r.clients), n(r.roles), n(r.scopes), n(r.groups), n(r.mappers),
-          `${n(r.importSeconds, 1)} s`, `${n(r.loadMs)} ms`, n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
-          `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs`, n(r.grants),
+          r.varies, n(r.clients), n(r.roles), n(r.scopes), n(r.groups), n(r.mappers),
+          `${n(r.itemsWritten)} in ${n(r.writeSeconds, 1)} s`, `${n(r.loadMs)} ms`, `${n(r.loadCpuMs)} + ${r.tableCpuMs === undefined ? '?' : n(r.tableCpuMs)} ms`,
+          n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
+          `${n(r.perHour.total, 1)} (${n(r.perHour.checks)} + ${n(r.perHour.backstopReloads, 1)}); ${n(r.perHour.reloadEveryTtl)}`,
+          `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs (${n(r.baseGrantCpuMicros)} µs, ${n(r.grantCpuMicros / r.baseGrantCpuMicros, 2)}×)`, n(r.grants),
         ]),
       ),
     );

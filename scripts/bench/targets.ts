@@ -119,20 +119,27 @@ export function target21_3(m: Measurements): TargetCheck[] {
     checks.push(
       issue21(
         `21.3 a 20,000-client, 5,000-role, 1,000-group realm loads in ≤ ${TARGETS.realmLoadMs} ms locally and reads no client item`,
-        `${fmt(largest.loadMs)} ms, ${fmt(largest.pages)} Query pages, ${fmt(largest.itemsRead)} items (${fmt(largest.clientItemsRead)} clients), ${fmt(largest.readUnits, 1)} read units`,
+        `${fmt(largest.loadMs)} ms median wall (CPU ${fmt(largest.loadCpuMs)} ms ours + ${largest.tableCpuMs === undefined ? '?' : fmt(largest.tableCpuMs)} ms DynamoDB Local's), ${fmt(largest.pages)} Query pages, ${fmt(largest.itemsRead)} items (${fmt(largest.clientItemsRead)} clients), ${fmt(largest.readUnits, 1)} read units`,
         largest.loadMs <= TARGETS.realmLoadMs && largest.clientItemsRead === 0,
       ),
     );
   }
   if (scale.length > 1) {
-    const smallest = scale[0]!;
-    const biggest = scale[scale.length - 1]!;
-    const ratio = biggest.grantCpuMicros / smallest.grantCpuMicros;
+    // Each point's grant against the base realm's, timed in alternating blocks of the same window.
+    const ratios = scale.map((r) => ({ r, ratio: r.grantCpuMicros / r.baseGrantCpuMicros }));
+    const worst = ratios.reduce((x, y) => (y.ratio > x.ratio ? y : x));
     checks.push(
       issue21(
-        `21.3 warm-grant CPU independent of the realm's size (largest realm ÷ smallest ≤ ${TARGETS.realmGrantRatio}, within noise)`,
-        `${fmt(smallest.grantCpuMicros)} µs at ${fmt(smallest.clients)} clients, ${fmt(biggest.grantCpuMicros)} µs at ${fmt(biggest.clients)} clients (${fmt(ratio, 2)}×)`,
-        ratio <= TARGETS.realmGrantRatio,
+        `21.3 warm-grant CPU independent of the clients, roles, groups, scopes and mappers the client does not use (every point ÷ the base realm, same window, ≤ ${TARGETS.realmGrantRatio})`,
+        `${ratios.map(({ r, ratio }) => `${r.varies} ${fmt(r.clients)}/${fmt(r.roles)}/${fmt(r.scopes)}/${fmt(r.groups)}/${fmt(r.mappers)}: ${fmt(ratio, 2)}×`).join(', ')}; worst ${fmt(worst.r.grantCpuMicros)} µs vs ${fmt(worst.r.baseGrantCpuMicros)} µs`,
+        worst.ratio <= TARGETS.realmGrantRatio,
+      ),
+    );
+    checks.push(
+      issue21(
+        `21.3 the reload every REALM_CACHE_TTL_SECONDS (${scale[0]!.perHour.ttlSeconds} s) in read units per container-hour: version checks + backstop reloads (every ${scale[0]!.perHour.backstopSeconds} s), vs a reload every TTL`,
+        scale.map((r) => `${r.varies} ${fmt(r.clients)}/${fmt(r.roles)}/${fmt(r.groups)}: ${fmt(r.perHour.total, 1)} (every TTL: ${fmt(r.perHour.reloadEveryTtl)})`).join(', '),
+        scale.every((r) => r.perHour.total <= r.perHour.reloadEveryTtl),
       ),
     );
   }
