@@ -147,18 +147,23 @@ export function target21_3(m: Measurements): TargetCheck[] {
   return checks.length > 0 ? checks : notMeasured("21.3 flat in the realm's size", `one realm size only (${fmt(scale[0]!.clients)} clients): nothing to compare; run part \`scale\` without --quick`);
 }
 
-/** 21.4 Admin paths at 20,000 clients: listing, export, import ≤ 60 s. */
+/**
+ * 21.4 Admin paths at 20,000 clients: listing, export, import ≤ 60 s. The import's wall time is
+ * the target; the listing's and the export's are reported beside it, and the listing's pages are
+ * checked flat: no page reads more than twice what page 1 reads (a bearer's realm reloaded after
+ * REALM_CACHE_TTL_SECONDS lands on some page; reading and skipping would read every client before it).
+ */
 export function target21_4(m: Measurements): TargetCheck[] {
   const a = m.adminScale;
   if (!a) return notMeasured('21.4 admin paths at 20,000 clients (listing, export, import ≤ 60 s)', 'part `admin` not run');
-  // The import's time is the target; the listing's and export's times are reported beside it.
+  const flat = a.api.maxPageItemsRead <= 2 * a.api.firstPageItemsRead;
   return [
     issue21(
-      `21.4 admin paths at ${fmt(a.clients)} clients: sa-admin import-realm ≤ ${TARGETS.adminImportSeconds} s (listing and export reported)`,
-      `import ${fmt(a.importSeconds, 1)} s; Admin API ${fmt(a.api.pages)} pages of ${a.api.pageSize} in ${fmt(a.api.totalSeconds, 1)} s ` +
-        `(page 1 ${fmt(a.api.firstPageMs)} ms, last ${fmt(a.api.lastPageMs)} ms; items read ${fmt(a.api.firstPageItemsRead)} / ${fmt(a.api.lastPageItemsRead)}); ` +
-        `sa-admin client list ${fmt(a.cliList.seconds, 1)} s; export-realm ${fmt(a.cliExport.seconds, 1)} s`,
-      a.importSeconds <= TARGETS.adminImportSeconds,
+      `21.4 admin paths at ${fmt(a.clients)} clients: sa-admin import-realm ≤ ${TARGETS.adminImportSeconds} s; Admin API pages flat (listing and export reported)`,
+      `import ${fmt(a.importRealm.seconds, 1)} s (${fmt(a.importRealm.cpuSeconds, 1)} s CPU); Admin API ${fmt(a.api.pages)} pages of ${a.api.pageSize} in ${fmt(a.api.seconds, 1)} s ` +
+        `(page 1 ${fmt(a.api.firstPageMs)} ms, last ${fmt(a.api.lastPageMs)} ms; items read per page ${fmt(a.api.firstPageItemsRead)} first, ${fmt(a.api.maxPageItemsRead)} most); ` +
+        `sa-admin client list ${fmt(a.cliList.seconds, 1)} s; export-realm ${fmt(a.cliExport.seconds, 1)} s; load ${fmt(a.load[0], 1)}`,
+      a.importRealm.seconds <= TARGETS.adminImportSeconds && flat,
     ),
   ];
 }
