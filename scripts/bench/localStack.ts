@@ -31,6 +31,8 @@ export interface LocalStackRun {
   failed: number;
   /** CPU seconds of serverless offline's process (the handlers run in it: --useInProcess) per token. */
   offlineCpuMsPerToken: number;
+  /** CPU of DynamoDB Local (a JVM on the same cores) per token: the realm-version reads' share. */
+  dynamoDbCpuMsPerToken: number;
 }
 
 export interface ExactnessCheck {
@@ -65,10 +67,11 @@ export async function measureLocalStack(options: LocalStackOptions): Promise<Loc
     for (const connections of options.connections) {
       options.log(`local: warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s with ${connections} connection(s)`);
       await load(stack.request(CLIENT), connections, options.warmupSeconds);
-      const offline = stack.offlinePid();
-      const before = processCpuSeconds(offline);
+      const offline = stack.pid('serverless offline');
+      const dynamodb = stack.pid('DynamoDBLocal.jar');
+      const before = [processCpuSeconds(offline), processCpuSeconds(dynamodb)];
       const result = await load(stack.request(CLIENT), connections, options.durationSeconds);
-      const cpu = processCpuSeconds(offline) - before;
+      const cpu = [processCpuSeconds(offline) - before[0]!, processCpuSeconds(dynamodb) - before[1]!];
       const ok = result['2xx'];
       runs.push({
         connections,
@@ -78,7 +81,8 @@ export async function measureLocalStack(options: LocalStackOptions): Promise<Loc
         p99Ms: result.latency.p99,
         ok,
         failed: result.non2xx + result.errors + result.timeouts,
-        offlineCpuMsPerToken: (cpu * 1000) / ok,
+        offlineCpuMsPerToken: (cpu[0]! * 1000) / ok,
+        dynamoDbCpuMsPerToken: (cpu[1]! * 1000) / ok,
       });
     }
     options.log('local: exactness (sa-admin --local, then the very next request)');
@@ -98,7 +102,8 @@ interface NpmStart {
   request(client: { id: string; secret: string }): autocannon.Options;
   token(client: { id: string; secret: string }): Promise<{ status: number; roles: string[] }>;
   admin(...args: string[]): Promise<string>;
-  offlinePid(): number;
+  /** The process under npm start whose command line contains `command`. */
+  pid(command: string): number;
   stop(): Promise<void>;
 }
 
@@ -163,9 +168,9 @@ async function startNpmStart(log: (line: string) => void): Promise<NpmStart> {
       return { status: res.status, roles: claims.realm_access?.roles ?? [] };
     },
     admin: (...args) => saAdmin(env, args),
-    offlinePid: () => {
-      const pid = descendants(child.pid!).find((candidate) => commandLine(candidate).includes('serverless offline'));
-      if (pid === undefined) throw new Error('local: no serverless offline process under npm start');
+    pid: (command) => {
+      const pid = descendants(child.pid!).find((candidate) => commandLine(candidate).includes(command));
+      if (pid === undefined) throw new Error(`local: no process '${command}' under npm start`);
       return pid;
     },
     stop,

@@ -17,6 +17,7 @@ import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureRealmScale, REALM_SIZES } from './realmScale.js';
 import { measureHttp } from './http.js';
+import { measureLocalStack } from './localStack.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
 import { memoryReport } from './memoryReport.js';
@@ -25,7 +26,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'scale', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'scale', 'aws', 'http', 'local'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -122,6 +123,9 @@ try {
   }
   if (parts.has('http')) {
     report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
+  }
+  if (parts.has('local')) {
+    report.localStack = await measureLocalStack({ connections: [1, 20], warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds, log });
   }
 } finally {
   await stack.stop();
