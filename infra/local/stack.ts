@@ -249,7 +249,8 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // Bundling every function under serverless-esbuild took over two minutes on two shared, busy cores.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`serverless offline exited:\n${output()}`);
     try {
