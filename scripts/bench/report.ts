@@ -10,6 +10,7 @@ import type { RealmScaleResult } from './realmScale.js';
 import type { AdminScaleResult, Timed } from './adminScale.js';
 import { renderSdkCallCost, type SdkCallCostResult } from './sdkCallCost.js';
 import type { HttpComparison } from './http.js';
+import type { LocalStackResult } from './localStack.js';
 import { P99_BUDGET_MS } from './memory.js';
 import type { MemoryReport } from './memoryReport.js';
 import type { TargetCheck } from './targets.js';
@@ -25,6 +26,7 @@ export interface BenchReport {
   adminScale?: AdminScaleResult;
   sdkCallCost?: SdkCallCostResult;
   http?: HttpComparison[];
+  localStack?: LocalStackResult;
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
   firstGrant?: FirstGrantResult[];
@@ -152,6 +154,21 @@ export function renderReport(report: BenchReport): string {
             ];
           }),
         ),
+      ),
+    );
+  }
+
+  if (report.localStack) {
+    const local = report.localStack;
+    out.push(
+      `### Local stack (\`npm start\`: serverless offline --useInProcess, DynamoDB Local, local KMS; full-scope-client, client_secret_basic; demo keys ${local.demoKeyProviders.join(', ')}; ${report.settings.httpDurationSeconds} s each after ${report.settings.httpWarmupSeconds} s warm-up)`,
+      table(
+        ['connections', 'tokens/s', 'p50', 'p97.5', 'p99', 'non-200', 'offline CPU per token', 'DynamoDB Local CPU per token'],
+        local.runs.map((r) => [n(r.connections), n(r.tokensPerSecond), `${n(r.p50Ms)} ms`, `${n(r.p975Ms)} ms`, `${n(r.p99Ms)} ms`, n(r.failed), `${n(r.offlineCpuMsPerToken, 2)} ms`, `${n(r.dynamoDbCpuMsPerToken, 2)} ms`]),
+      ),
+      table(
+        ['admin change (sa-admin --local)', 'the very next request', 'shown', '20 other connections meanwhile'],
+        local.exactness.map((c) => [c.change, c.expected, c.shown ? 'yes' : '**no**', c.underLoad ? 'yes' : 'no']),
       ),
     );
   }
