@@ -17,6 +17,7 @@ import { frontDoorCosts } from './frontDoorCost.js';
 import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureRealmScale, REALM_SIZES } from './realmScale.js';
+import { ADMIN_SCALE_CLIENTS, measureAdminScale } from './adminScale.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
@@ -26,7 +27,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'scale', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'scale', 'admin', 'aws', 'http'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -117,6 +118,9 @@ try {
     // --quick: the smallest realm only (the 1,000-client import takes half a minute, the 20,000-client one about one).
     const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);
     report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: chosen ?? (quick ? REALM_SIZES.slice(0, 1) : REALM_SIZES) });
+  }
+  if (parts.has('admin')) {
+    report.adminScale = await measureAdminScale({ env: stack.env, log, clients: quick ? ADMIN_SCALE_CLIENTS.quick : ADMIN_SCALE_CLIENTS.full });
   }
   if (parts.has('aws')) {
     report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });
