@@ -36,6 +36,17 @@ export interface AwsClientOptions {
   local?: { dynamodb: string; kms: string };
 }
 
+/**
+ * The SDK rebuilds a command's middleware chain on every `send` (copies and sorts the client's
+ * stack) unless `cacheMiddleware` keeps one handler per command class: a quarter of a call's
+ * client-side CPU (scripts/bench/sdkCallCost.ts, docs/performance.md "One DynamoDB call's CPU").
+ * The cached chain is the stack as it is at the first send, so nothing may be added to these
+ * clients later: buildAwsClients adds the deadline before returning them. DynamoDB cannot have it:
+ * lib-dynamodb's document client refuses a client with `cacheMiddleware` (its commands carry their
+ * own marshalling middleware, which a cached chain would replay for the wrong input).
+ */
+const KMS_CLIENT_CONFIG = { cacheMiddleware: true } as const;
+
 const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 /**
@@ -46,7 +57,8 @@ const LOCAL_CLIENT_CONFIG = { region: 'us-east-1', credentials: { accessKeyId: '
 export function buildAwsClients(profile: AwsClientProfile, options: AwsClientOptions = {}): AwsClients {
   const config = AWS_CLIENT_PROFILES[profile];
   const dynamodb = options.dynamodb ?? new DynamoDBClient(options.local ? { ...config, ...LOCAL_CLIENT_CONFIG, endpoint: options.local.dynamodb } : config);
-  const kms = options.kms ?? new KMSClient(options.local ? { ...config, ...LOCAL_CLIENT_CONFIG, endpoint: options.local.kms } : config);
+  const kmsConfig = { ...config, ...KMS_CLIENT_CONFIG };
+  const kms = options.kms ?? new KMSClient(options.local ? { ...kmsConfig, ...LOCAL_CLIENT_CONFIG, endpoint: options.local.kms } : kmsConfig);
   const deadline = { step: 'finalizeRequest', name: 'requestDeadline', priority: 'low' } as const;
   dynamodb.middlewareStack.add(deadlineMiddleware as never, deadline);
   kms.middlewareStack.add(deadlineMiddleware as never, deadline);

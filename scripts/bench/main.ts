@@ -18,6 +18,7 @@ import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureRealmScale, REALM_SIZES } from './realmScale.js';
 import { ADMIN_SCALE_CLIENTS, measureAdminScale } from './adminScale.js';
+import { measureSdkCallCost } from './sdkCallCost.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
@@ -27,7 +28,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'scale', 'admin', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -114,6 +115,7 @@ try {
   if (parts.has('bundle')) {
     report.bundleCost = await measureBundleCost({ ...common, durationMs: settings.handlerSeconds * 1000 });
   }
+  if (parts.has('sdk')) report.sdkCallCost = await measureSdkCallCost({ env: stack.env, durationMs: settings.handlerSeconds * 4000, log });
   if (parts.has('scale')) {
     // --quick: the smallest realm only (the 1,000-client import takes half a minute, the 20,000-client one about one).
     const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);

@@ -8,6 +8,7 @@ import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
 import type { AdminScaleResult } from './adminScale.js';
+import { renderSdkCallCost, type SdkCallCostResult } from './sdkCallCost.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
 import type { MemoryReport } from './memoryReport.js';
@@ -22,6 +23,7 @@ export interface BenchReport {
   bundleCost?: BundleCostResult[];
   realmScale?: RealmScaleResult[];
   adminScale?: AdminScaleResult;
+  sdkCallCost?: SdkCallCostResult;
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
@@ -73,6 +75,8 @@ export function renderReport(report: BenchReport): string {
       ),
     );
   }
+
+  if (report.sdkCallCost) out.push(renderSdkCallCost(report.sdkCallCost, table));
 
   if (report.realmScale) {
     out.push(
