@@ -11,6 +11,8 @@
  *   request pays.
  * - `builder, no network`: the same clients over a request handler that answers at once with the
  *   response DynamoDB would send: the SDK's own JavaScript (middleware, SigV4, serde, marshalling).
+ * - `bare document client`: the SDK's defaults under the same document client, outside any request
+ *   budget: the builder minus our configuration.
  * - `bare client`: `new DynamoDBClient({})`, low-level commands, the SDK's defaults.
  * - `bare client, cacheMiddleware`: the same with the SDK's per-command handler cache.
  *
@@ -26,20 +28,21 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { loadavg } from 'node:os';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AWS_CLIENT_PROFILES, buildAwsClients } from '../../lib/awsClients.js';
 import { withDeadline } from '../../lib/deadline.js';
 
 /** Long enough never to end a call here: the check runs, it does not fire. */
 const REQUEST_BUDGET_MS = 60_000;
 
-export const SDK_VARIANTS = ['raw-http', 'builder', 'builder-no-network', 'bare', 'bare-cached'] as const;
+export const SDK_VARIANTS = ['raw-http', 'builder', 'builder-no-network', 'bare-doc', 'bare', 'bare-cached'] as const;
 type Variant = (typeof SDK_VARIANTS)[number];
 
 const DESCRIPTIONS: Record<Variant, string> = {
   'raw-http': 'raw http (node:http, keep-alive, same JSON)',
   builder: 'lib/awsClients.ts `token`, document client (what a request pays)',
   'builder-no-network': 'the same, request handler answering at once (SDK JavaScript only)',
+  'bare-doc': '`DynamoDBDocumentClient.from(new DynamoDBClient({}))`, no request budget',
   bare: '`new DynamoDBClient({})`, low-level commands',
   'bare-cached': 'the same with `cacheMiddleware: true`',
 };
@@ -154,6 +157,15 @@ function callsOf(variant: Variant, table: string, readKey: string, expiresAt: nu
       get: () => client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: readKey } }, ConsistentRead: true })),
       put: (key) =>
         client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key }, ttl: { N: String(expiresAt) } }, ...CONDITION, ExpressionAttributeValues: { ':now': { N: String(now) } } })),
+      destroy: () => client.destroy(),
+    };
+  }
+  if (variant === 'bare-doc') {
+    const client = new DynamoDBClient({});
+    const doc = DynamoDBDocumentClient.from(client);
+    return {
+      get: () => doc.send(new GetCommand({ TableName: table, Key: { pk: readKey }, ConsistentRead: true })),
+      put: (key) => doc.send(new PutCommand({ TableName: table, Item: { pk: key, ttl: expiresAt }, ...CONDITION, ExpressionAttributeValues: { ':now': now } })),
       destroy: () => client.destroy(),
     };
   }
