@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { AdminContext } from './admin/context.js';
+import { ClientListingCursors } from './admin/clientCursors.js';
 import { authenticateBearer, type BearerDeps } from './adminApi/auth.js';
 import type { AdminApiDeps } from './adminApi/router.js';
 import { loadConfig, type Config } from './config.js';
@@ -64,6 +65,7 @@ export function createAdminRuntime(overrides: AdminRuntimeOverrides = {}): Admin
     realmCacheTtlSeconds: config.realmCacheTtlSeconds,
     // The local stage's issuers and JWKS are plain http on loopback (lib/clientAuth/jwksUrl.ts).
     localStage: config.localStage === true,
+    clientCursors: new ClientListingCursors(),
   };
   const realms = new VerificationRealms(table, new SignerCache(kms), config.realmCacheTtlSeconds);
   const bearer: BearerDeps = {

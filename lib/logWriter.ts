@@ -46,6 +46,7 @@ export interface LogWriterOptions {
 export class LogWriter {
   private readonly threshold: number;
   private readonly service: string;
+  private readonly serviceJson: string;
   private readonly samplingRate: number;
   private readonly write: (line: string) => void;
   private readonly env: Readonly<Record<string, string | undefined>>;
@@ -58,6 +59,7 @@ export class LogWriter {
     const level = [alc, options.logLevel, env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL].find((name) => name !== undefined && THRESHOLDS.has(name.toUpperCase()));
     this.threshold = THRESHOLDS.get(level?.toUpperCase() ?? 'INFO')!;
     this.service = options.serviceName || env.POWERTOOLS_SERVICE_NAME || 'service_undefined';
+    this.serviceJson = JSON.stringify(this.service);
     const rate = Number(env.POWERTOOLS_LOGGER_SAMPLE_RATE ?? 0);
     this.samplingRate = rate >= 0 && rate <= 1 ? rate : 0;
     this.write = options.write ?? ((line) => void process.stdout.write(`${line}\n`));
@@ -82,25 +84,51 @@ export class LogWriter {
 
   /** `correlationId`: the request's own, when the caller knows it (two requests may interleave in one process, as under `serverless offline --useInProcess`). */
   private print(level: string, message: string, fields: Readonly<Record<string, unknown>> | undefined, correlationId = this.correlationId): void {
-    // Powertools' key order. The field names are the service's own, never a request's; even so
-    // `__proto__` is refused, so that no name can reach Object.prototype. (An ordinary object, not
-    // a null-prototype one: V8 serialises those from dictionary mode, at twice the cost.)
-    const line: Record<string, unknown> = { level, message, timestamp: new Date().toISOString(), service: this.service, sampling_rate: this.samplingRate };
-    if (message === '') delete line.message;
     const traceId = xrayTraceId(this.env);
-    if (traceId) line.xray_trace_id = traceId;
-    if (correlationId) line.correlation_id = correlationId;
+    // The line is written as text, key by key in Powertools' order, without the object Powertools
+    // (and an earlier form of this writer) built and serialised: per audit line that object cost
+    // more than the JSON itself. A field named like one of the line's own optional keys, or like an
+    // array index (which an object would have moved to the front), takes the object path below.
+    let text = `{"level":"${level}"`;
+    if (message !== '') text += `,"message":${JSON.stringify(message)}`;
+    text += `,"timestamp":"${new Date().toISOString()}","service":${this.serviceJson},"sampling_rate":${this.samplingRate}`;
+    if (traceId) text += `,"xray_trace_id":${JSON.stringify(traceId)}`;
+    if (correlationId) text += `,"correlation_id":${JSON.stringify(correlationId)}`;
     if (fields) {
       for (const key of Object.keys(fields)) {
-        const value = fields[key];
         if (RESERVED.has(key)) continue;
-        if (value === undefined || value === null || value === '') delete line[key];
-        else line[key] = value;
+        if (key === 'xray_trace_id' || key === 'correlation_id' || ARRAY_INDEX.test(key)) return this.printObject(level, message, fields, traceId, correlationId);
+        const value = fields[key];
+        if (value === undefined || value === null || value === '') continue;
+        // What JSON.stringify of the whole line would write for this member (nothing for a function or symbol).
+        const json = JSON.stringify(value);
+        if (json !== undefined) text += `,${JSON.stringify(key)}:${json}`;
       }
+    }
+    this.write(`${text}}`);
+  }
+
+  /** The same line built as an object: the general case, for the fields the text path leaves to it. */
+  private printObject(level: string, message: string, fields: Readonly<Record<string, unknown>>, traceId: string | undefined, correlationId: string | undefined): void {
+    // Powertools' key order. `__proto__` is refused (RESERVED), so that no name can reach
+    // Object.prototype. (An ordinary object, not a null-prototype one: V8 serialises those from
+    // dictionary mode, at twice the cost.)
+    const line: Record<string, unknown> = { level, message, timestamp: new Date().toISOString(), service: this.service, sampling_rate: this.samplingRate };
+    if (message === '') delete line.message;
+    if (traceId) line.xray_trace_id = traceId;
+    if (correlationId) line.correlation_id = correlationId;
+    for (const key of Object.keys(fields)) {
+      const value = fields[key];
+      if (RESERVED.has(key)) continue;
+      if (value === undefined || value === null || value === '') delete line[key];
+      else line[key] = value;
     }
     this.write(JSON.stringify(line));
   }
 }
+
+/** A key an object orders before every other (an array index, ECMA-262 §6.1.7). */
+const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
 /**
  * The X-Ray trace id Lambda gives the current invocation: from the runtime's invoke store when

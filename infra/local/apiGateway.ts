@@ -42,11 +42,20 @@ export async function routesFromServerlessYml(projectRoot: string): Promise<Rout
   return routes;
 }
 
-/** `{name}` matches one non-empty path segment, as in API Gateway route templates; the rest is literal. */
+/**
+ * `{name}` matches one non-empty path segment and a greedy `{name+}` the rest of the path (the
+ * admin function's `/admin/{proxy+}`), as in API Gateway route templates; the rest is literal.
+ */
 function templatePattern(template: string): RegExp {
   const source = template
     .split(/(\{[^}]+\})/)
-    .map((part) => (/^\{[^}+]+\}$/.test(part) ? `(?<${part.slice(1, -1)}>[^/]+)` : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      /^\{[^}+]+\+\}$/.test(part)
+        ? `(?<${part.slice(1, -2)}>.+)`
+        : /^\{[^}+]+\}$/.test(part)
+          ? `(?<${part.slice(1, -1)}>[^/]+)`
+          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${source}$`);
 }

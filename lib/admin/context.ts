@@ -1,5 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { buildAwsClients } from '../awsClients.js';
+import type { ClientListingCursors } from './clientCursors.js';
 import { ClientsTable } from '../store/clientsTable.js';
 import type { StageNames } from '../deployment/stageNames.js';
 import { SessionsTable } from '../store/sessionsTable.js';
@@ -29,6 +30,11 @@ export interface AdminContext {
    * then be plain http to a loopback address (lib/clientAuth/jwksUrl.ts). Deployed stages: https only.
    */
   localStage?: boolean;
+  /**
+   * Where pages of client listings start, kept for the container's life (the admin function's);
+   * without it every page reads the keys of the clients before it.
+   */
+  clientCursors?: ClientListingCursors;
 }
 
 export interface LocalEndpoints {

@@ -3,12 +3,12 @@ import {
   deleteClient,
   findClient,
   findClientById,
-  listClients,
   readClientSecret,
   rotateSecret,
   updateClient,
   type ClientView,
 } from '../admin/clients.js';
+import { listClientsPage, searchClients } from '../admin/clientListing.js';
 import { findClientScopeById } from '../admin/clientScopes.js';
 import { assignClientScope, assignedClientScopes, unassignClientScope, type ScopeAssignment } from '../admin/clientScopeAssignment.js';
 import { REALM_MANAGEMENT_CLIENT } from '../admin/realmManagement.js';
@@ -19,7 +19,7 @@ import { serviceAccountUserRepresentation } from '../representation/user.js';
 import type { ClientRecord } from '../model/stored.js';
 import { badRequest, conflictAs, forbidden, notFound, plainBadRequest } from './errors.js';
 import { checkNewMappers } from './protocolMappers.js';
-import { page } from './query.js';
+import { page, pageBounds } from './query.js';
 import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
@@ -69,22 +69,18 @@ function checkMappers(fields: ClientFields): void {
 async function list(call: AdminCall) {
   const realm = call.realm!.realm;
   const clientId = call.query.get('clientId');
-  const search = call.query.get('search') === 'true';
+  const bounds = pageBounds(call.query);
   let clients: ClientView[];
-  if (clientId !== null && !search) {
+  if (clientId !== null && call.query.get('search') !== 'true') {
     // Exact match: one GetItem, not a listing.
     const one = await findClient(call.admin, realm, clientId);
-    clients = one ? [one] : [];
+    clients = page(one ? [one] : [], call.query);
   } else {
-    const all = await listClients(call.admin, realm);
-    const needle = clientId?.toLowerCase();
-    clients = all
-      .filter((client) => needle === undefined || client.clientId.toLowerCase().includes(needle))
-      .sort((a, b) => a.clientId.localeCompare(b.clientId));
+    clients = clientId === null ? await listClientsPage(call.admin, realm, bounds) : await searchClients(call.admin, realm, clientId, bounds);
   }
   const view = call.may('view-clients');
   // No secrets in lists (no KMS call per listed client); a caller who may only list sees ids and names.
-  return ok(page(clients, call.query).map((client) => (view ? { ...clientRepresentation(client), access: access(call, client) } : briefClientRepresentation(client))));
+  return ok(clients.map((client) => (view ? { ...clientRepresentation(client), access: access(call, client) } : briefClientRepresentation(client))));
 }
 
 async function create(call: AdminCall) {

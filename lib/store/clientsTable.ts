@@ -155,6 +155,48 @@ export class ClientsTable {
     return ofKind(await this.query(realm, prefix.client), 'client');
   }
 
+  /**
+   * One page of a realm's clients in clientId order (the sort key's: UTF-8 code points), without
+   * reading the ones before it in full: `skip` clients after `after` (or from the first) are passed
+   * over reading keys only, then up to `limit` (all when unset) are read, stopping once that many
+   * came back. Returns the clients and the clientId of the last one passed over or read, the cursor
+   * (`after`) of the page that follows.
+   */
+  async listClientsPage(realm: string, page: { after?: string; skip?: number; limit?: number }): Promise<{ clients: ClientRecord[]; last?: string }> {
+    let last = page.after;
+    let toSkip = page.skip ?? 0;
+    let startKey: Record<string, unknown> | undefined = last === undefined ? undefined : { pk: realmPk(realm), sk: sk.client(last) };
+    while (toSkip > 0) {
+      const out = await this.doc.send(
+        new QueryCommand({ ...this.clientsQuery(realm, startKey), Limit: toSkip, ProjectionExpression: 'sk' }),
+      );
+      const keys = out.Items ?? [];
+      toSkip -= keys.length;
+      if (keys.length > 0) last = String(keys.at(-1)!.sk).slice(prefix.client.length);
+      startKey = out.LastEvaluatedKey;
+      if (!startKey) return { clients: [], last };
+    }
+    const clients: ClientRecord[] = [];
+    do {
+      const remaining = page.limit === undefined ? undefined : page.limit - clients.length;
+      if (remaining === 0) break;
+      const out = await this.doc.send(new QueryCommand({ ...this.clientsQuery(realm, startKey), ...(remaining === undefined ? {} : { Limit: remaining }) }));
+      for (const raw of out.Items ?? []) clients.push(stripKeys<{ kind: 'client' } & ClientRecord>(raw));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    if (clients.length > 0) last = clients.at(-1)!.clientId;
+    return { clients: ofKind(clients as ClientsTableItem[], 'client'), last };
+  }
+
+  private clientsQuery(realm: string, startKey: Record<string, unknown> | undefined) {
+    return {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': prefix.client },
+      ExclusiveStartKey: startKey,
+    };
+  }
+
   /** Read strongly consistent: a realm has one pepper, and a reader right after its creation must see it. */
   async getPepper(realm: string): Promise<PepperRecord | undefined> {
     const item = await this.getConsistent(realm, sk.pepper);

@@ -1,3 +1,4 @@
+import { BoundedMap } from '../cache.js';
 import { invalidScope } from '../http/errors.js';
 import type { ClientRecord, ClientScope } from '../model/stored.js';
 
@@ -15,6 +16,28 @@ export interface ResolvedScope {
  * the client's scopes, else `invalid_scope "Invalid scopes: <scope>"`.
  */
 export function resolveScope(requested: string | undefined, client: ClientRecord, realmScopes: Map<string, ClientScope>): ResolvedScope {
+  let memo = resolved.get(client);
+  if (!memo || memo.realmScopes !== realmScopes) resolved.set(client, (memo = { realmScopes, byRequest: new BoundedMap(MAX_REQUESTS_PER_CLIENT) }));
+  const key = requested ?? '';
+  let scope = memo.byRequest.get(key);
+  if (!scope) {
+    scope = resolveAfresh(requested, client, realmScopes);
+    Object.freeze(scope.clientScopes);
+    memo.byRequest.set(key, Object.freeze(scope));
+  }
+  return scope;
+}
+
+/**
+ * Each client's resolved scopes by `scope` parameter, kept with the client record and the realm's
+ * scopes they were resolved against (both replaced, never changed, when their data changes): a
+ * warm grant asks the same thing each time, and resolving it was a few sets and arrays per grant.
+ * Only a valid parameter is kept, at most this many per client (the parameter is the caller's).
+ */
+const resolved = new WeakMap<ClientRecord, { realmScopes: Map<string, ClientScope>; byRequest: Map<string, ResolvedScope> }>();
+const MAX_REQUESTS_PER_CLIENT = 64;
+
+function resolveAfresh(requested: string | undefined, client: ClientRecord, realmScopes: Map<string, ClientScope>): ResolvedScope {
   const names = (requested ?? '').split(' ').filter((name) => name !== '');
   const optional = new Set(client.optionalClientScopes);
   const defaults = new Set(client.defaultClientScopes);

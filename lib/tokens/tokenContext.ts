@@ -1,3 +1,4 @@
+import { BoundedMap } from '../cache.js';
 import type { ClientRecord, ClientScope, RealmData, RealmSettings } from '../model/stored.js';
 import { ClaimWriter } from './claimWriter.js';
 import { compileScopeMappers, mapperPlan, type CompiledMapper, type ScopeMappers } from './mapperPlan.js';
@@ -40,6 +41,11 @@ export interface TokenContext extends MapperSubject {
   mappers: CompiledMapper[];
   /** Client attribute `client.use.lightweight.access.token.enabled`. */
   lightweight: boolean;
+  /**
+   * What is derived from this shape alone, kept with it (lib/tokens/mappedClaims.ts keeps the
+   * mappers' claims here): it is dropped with the shape when the realm or the client record changes.
+   */
+  memo: Map<string, unknown>;
 }
 
 /** The user-session notes Keycloak's ClientCredentialsGrantType sets. */
@@ -62,6 +68,7 @@ export function tokenContext(realm: TokenRealm, client: ClientRecord, resolved: 
     roles: shape.roles,
     mappers: shape.mappers,
     lightweight: shape.lightweight,
+    memo: shape.memo,
   };
 }
 
@@ -78,6 +85,17 @@ type ClientShape = Omit<TokenContext, 'client' | 'realm' | 'notes'>;
 const shapes = new WeakMap<TokenRealm, WeakMap<ClientRecord, Map<string, ClientShape>>>();
 
 function clientShape(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
+  // A resolved scope kept by resolveScope (lib/tokens/scope.ts) is the same object grant after grant.
+  const known = byResolved.get(resolved);
+  if (known && known.realm === realm && known.client === client) return known.shape;
+  const shape = shapeFor(realm, client, resolved);
+  if (Object.isFrozen(resolved)) byResolved.set(resolved, { realm, client, shape });
+  return shape;
+}
+
+const byResolved = new WeakMap<ResolvedScope, { realm: TokenRealm; client: ClientRecord; shape: ClientShape }>();
+
+function shapeFor(realm: TokenRealm, client: ClientRecord, resolved: ResolvedScope): ClientShape {
   let byClient = shapes.get(realm);
   if (!byClient) shapes.set(realm, (byClient = new WeakMap()));
   let bySelection = byClient.get(client);
@@ -105,8 +123,12 @@ function workOutShape(realm: TokenRealm, client: ClientRecord, resolved: Resolve
     roles: rolesInScope(realm.roles, client, scopes, held),
     mappers: mapperPlan(client, scopes, realm.scopeMappers),
     lightweight: client.attributes['client.use.lightweight.access.token.enabled'] === 'true',
+    memo: new BoundedMap(MAX_MEMO_ENTRIES),
   };
 }
+
+/** Bounds a shape's memo: its entries are keyed by session notes, which carry the caller's source address. */
+const MAX_MEMO_ENTRIES = 32;
 
 /**
  * Keycloak's isClientScopePermittedForUser: a client scope with role scope mappings is used only

@@ -1,11 +1,12 @@
 import { OAuthError } from '../http/errors.js';
 import type { RealmContext } from '../realmContext.js';
 import type { ClientRecord, SignatureAlgorithm } from '../model/stored.js';
-import { accessTokenClaims, accessTokenLifespan } from './accessToken.js';
-import { ClaimWriter } from './claimWriter.js';
+import { randomUUID } from 'node:crypto';
+import { accessTokenLifespan } from './accessToken.js';
 import { idTokenClaims } from './idToken.js';
+import { mappedClaims, stampAccessToken } from './mappedClaims.js';
 import type { ResolvedScope } from './scope.js';
-import { clientCredentialsNotes, runMappers, tokenContext, type TokenRealm } from './tokenContext.js';
+import { clientCredentialsNotes, tokenContext, type TokenRealm } from './tokenContext.js';
 
 /** The token endpoint's success body, fields in Keycloak's order; absent fields are omitted. */
 export interface TokenResponse {
@@ -71,16 +72,18 @@ export function buildTokens(input: BuildInput): BuiltTokens {
   // Keycloak never lets an access token outlive its session.
   if (input.session) lifespan = Math.max(0, Math.min(lifespan, input.session.expiresAt - input.issuedAt));
   const ctx = tokenContext(realm, client, input.scope, clientCredentialsNotes(client.clientId, input.sourceIp));
-  const accessToken = accessTokenClaims(ctx, { issuer: input.issuer, issuedAt: input.issuedAt, lifespan, sessionId: input.session?.id });
-  const extra = new ClaimWriter('tokenResponse', {});
-  runMappers(ctx, 'tokenResponse', extra);
-  return {
-    accessToken,
-    lifespan,
-    ...(ctx.openid ? { idToken: (signed: string) => idTokenClaims(ctx, accessToken, signed) } : {}),
-    tokenResponse: extra.result([]),
-    scope: ctx.scope,
-  };
+  // The notes are the client's id (fixed by the shape) and the source address: the address names them.
+  const mapped = mappedClaims(ctx, input.session !== undefined, input.sourceIp);
+  const accessToken = stampAccessToken(mapped, {
+    exp: input.issuedAt + lifespan,
+    iat: input.issuedAt,
+    jti: randomUUID(),
+    iss: input.issuer,
+    sid: input.session?.id,
+  });
+  const built: BuiltTokens = { accessToken, lifespan, tokenResponse: mapped.tokenResponse, scope: ctx.scope };
+  if (ctx.openid) built.idToken = (signed: string) => idTokenClaims(ctx, accessToken, signed);
+  return built;
 }
 
 /** Builds (buildTokens), signs and wraps the access token (and the ID token when `openid` was asked for). */

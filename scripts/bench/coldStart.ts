@@ -2,6 +2,9 @@
  * Cold start: each function bundled as serverless-esbuild bundles it (the `custom.esbuild` options
  * of serverless.yml), its minified size, and the time a fresh Node process takes to import it
  * (which runs the module's init: SDK clients, runtime), with the NODE_OPTIONS the functions get.
+ * The functions' samples are interleaved (one of each in turn), so that on a shared machine a
+ * burst of load weighs on every function alike and the ratios to the token function hold
+ * (issue 21, target 6: the console's and the admin function's cold start next to the token's).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import { buildConsole, measureConsoleAssets, type ConsoleAssetsResult } from './consoleAssets.js';
 
 export interface ColdStartResult {
   function: string;
@@ -61,7 +65,7 @@ export async function measureColdStart(options: {
   samples: number;
   log: (line: string) => void;
   firstGrant?: FirstGrantOptions;
-}): Promise<{ bundles: ColdStartResult[]; firstGrant?: FirstGrantResult[] }> {
+}): Promise<{ bundles: ColdStartResult[]; firstGrant?: FirstGrantResult[]; consoleAssets: ConsoleAssetsResult }> {
   const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
   const esbuildConfig = config.custom.esbuild;
   const buildOptions: BuildOptions = Object.fromEntries(Object.entries(esbuildConfig).filter(([name]) => !PLUGIN_OPTIONS.has(name)));
@@ -69,28 +73,41 @@ export async function measureColdStart(options: {
   const nodeOptions = String(config.provider.environment?.NODE_OPTIONS ?? '');
   const outdir = await mkdtemp(join(tmpdir(), 'sa-token-bench-bundles-'));
   try {
-    const results: ColdStartResult[] = [];
+    // The console function embeds console/dist/manifest.json (serverless.yml's esbuild alias).
+    buildConsole();
+    const consoleAssets = await measureConsoleAssets();
+    const built: { name: string; out: string; bundleKb: number; sourceMapKb: number }[] = [];
     for (const [name, fn] of Object.entries(config.functions)) {
       const file = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
       const out = join(outdir, `${name}${extension}`);
       await build({
         ...buildOptions,
+        absWorkingDir: PROJECT_ROOT,
         entryPoints: [join(PROJECT_ROOT, `${file}.ts`)],
         outfile: out,
         external: [...((buildOptions.external as string[] | undefined) ?? []), ...((esbuildConfig.exclude as string[] | undefined) ?? [])],
         logLevel: 'silent',
       });
-      const bundleKb = (await stat(out)).size / 1024;
-      const sourceMapKb = await stat(`${out}.map`).then((s) => s.size / 1024, () => 0);
-      const withMaps: number[] = [];
-      const without: number[] = [];
-      for (let i = 0; i < options.samples; i++) {
-        withMaps.push(importTime(out, nodeOptions));
-        without.push(importTime(out, nodeOptions.replace('--enable-source-maps', '').trim()));
-      }
-      options.log(`cold start: ${name} ${bundleKb.toFixed(0)} KB`);
-      results.push({ function: name, bundleKb, sourceMapKb, loadMs: median(withMaps), loadMsWithoutSourceMaps: median(without), samples: options.samples });
+      built.push({ name, out, bundleKb: (await stat(out)).size / 1024, sourceMapKb: await stat(`${out}.map`).then((s) => s.size / 1024, () => 0) });
+      options.log(`cold start: ${name} bundled, ${((await stat(out)).size / 1024).toFixed(0)} KB`);
     }
+    const withMaps = new Map(built.map((b) => [b.name, [] as number[]]));
+    const without = new Map(built.map((b) => [b.name, [] as number[]]));
+    for (let i = 0; i < options.samples; i++) {
+      for (const b of built) {
+        withMaps.get(b.name)!.push(importTime(b.out, nodeOptions));
+        without.get(b.name)!.push(importTime(b.out, nodeOptions.replace('--enable-source-maps', '').trim()));
+      }
+    }
+    options.log(`cold start: ${built.length} functions imported ${options.samples} times each`);
+    const results: ColdStartResult[] = built.map((b) => ({
+      function: b.name,
+      bundleKb: b.bundleKb,
+      sourceMapKb: b.sourceMapKb,
+      loadMs: median(withMaps.get(b.name)!),
+      loadMsWithoutSourceMaps: median(without.get(b.name)!),
+      samples: options.samples,
+    }));
     let firstGrant: FirstGrantResult[] | undefined;
     if (options.firstGrant) {
       firstGrant = [];
@@ -107,7 +124,7 @@ export async function measureColdStart(options: {
         });
       }
     }
-    return { bundles: results, firstGrant };
+    return { bundles: results, firstGrant, consoleAssets };
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: what a token costs, in CPU, over HTTP next to oidc-provider, in AWS calls and
- * dollars behind either front door, by memory size, and at cold start (issues 6 and 13). Prints
- * Markdown tables and the targets of issue 13 (met or missed); with `--json`, one JSON object on
+ * dollars behind either front door, by memory size, and at cold start (issues 6, 13 and 21). Prints
+ * Markdown tables and the targets (scripts/bench/targets.ts: issue 21's, its keeps, then issue 13's,
+ * each met, missed or not measured); with `--json`, one JSON object on
  * stdout and nothing else. Progress goes to stderr.
  *
  *   npm run bench                      full run (about 3 minutes on 2 cores)
@@ -16,6 +17,7 @@ import { frontDoorCosts } from './frontDoorCost.js';
 import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
 import { measureRealmScale, REALM_SIZES } from './realmScale.js';
+import { ADMIN_SCALE_CLIENTS, measureAdminScale } from './adminScale.js';
 import { measureSdkCallCost } from './sdkCallCost.js';
 import { measureHttp } from './http.js';
 import { sinkStdout } from './logSink.js';
@@ -26,7 +28,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -97,6 +99,7 @@ try {
     const cold = await measureColdStart({ samples: settings.samples, log, firstGrant: { env: stack.env, realm, event: grantEvent(routes, realm, BENCH_CLIENT, stack.secret) } });
     report.coldStart = cold.bundles;
     report.firstGrant = cold.firstGrant;
+    report.consoleAssets = cold.consoleAssets;
   }
   if (parts.has('handler')) {
     report.handlerCost = await measureHandlerCost({
@@ -117,6 +120,9 @@ try {
     // --quick: the smallest realm only (the 1,000-client import takes half a minute, the 20,000-client one about one).
     const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);
     report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: chosen ?? (quick ? REALM_SIZES.slice(0, 1) : REALM_SIZES) });
+  }
+  if (parts.has('admin')) {
+    report.adminScale = await measureAdminScale({ env: stack.env, log, clients: quick ? ADMIN_SCALE_CLIENTS.quick : ADMIN_SCALE_CLIENTS.full });
   }
   if (parts.has('aws')) {
     report.awsCalls = await measureAwsCalls({ ...common, repetitions: settings.repetitions });

@@ -1,11 +1,13 @@
 /** The benchmark's tables, as Markdown (readable in a terminal, pasted as is into the README). */
 import type { OperationResult } from './awsCalls.js';
 import type { ColdStartResult, FirstGrantResult } from './coldStart.js';
+import type { ConsoleAssetsResult } from './consoleAssets.js';
 import { cognitoPerMillion } from './cost.js';
 import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
+import type { AdminScaleResult } from './adminScale.js';
 import { renderSdkCallCost, type SdkCallCostResult } from './sdkCallCost.js';
 import type { HttpComparison } from './http.js';
 import { P99_BUDGET_MS } from './memory.js';
@@ -20,11 +22,13 @@ export interface BenchReport {
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
   realmScale?: RealmScaleResult[];
+  adminScale?: AdminScaleResult;
   sdkCallCost?: SdkCallCostResult;
   http?: HttpComparison[];
   awsCalls?: OperationResult[];
   coldStart?: ColdStartResult[];
   firstGrant?: FirstGrantResult[];
+  consoleAssets?: ConsoleAssetsResult;
   memory?: MemoryReport;
   frontDoorCost?: FrontDoorCostReport;
   targets: TargetCheck[];
@@ -88,6 +92,22 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
+  if (report.adminScale) {
+    const a = report.adminScale;
+    out.push(
+      `### 1d. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in)`,
+      table(
+        ['path', 'time', 'detail'],
+        [
+          ['sa-admin import-realm', `${n(a.importSeconds, 1)} s`, `${n(a.fileBytes / 1e6, 1)} MB export`],
+          ['Admin API, every client by first/max', `${n(a.api.totalSeconds, 1)} s`, `${n(a.api.pages)} pages of ${n(a.api.pageSize)} (${n(a.api.listed)} clients): first ${n(a.api.firstPageMs)} ms, median ${n(a.api.medianPageMs)} ms, last ${n(a.api.lastPageMs)} ms; items read: page 1 ${n(a.api.firstPageItemsRead)}, last page ${n(a.api.lastPageItemsRead)}`],
+          ['sa-admin client list', `${n(a.cliList.seconds, 1)} s`, `${n(a.cliList.listed)} clients`],
+          ['sa-admin export-realm', `${n(a.cliExport.seconds, 1)} s`, `${n(a.cliExport.bytes / 1e6, 1)} MB`],
+        ],
+      ),
+    );
+  }
+
   if (report.http) {
     out.push(
       `### 2. Over HTTP (${report.settings.connections} connections, ${report.settings.httpDurationSeconds} s each after ${report.settings.httpWarmupSeconds} s warm-up, autocannon; envelope signing)`,
@@ -107,6 +127,21 @@ export function renderReport(report: BenchReport): string {
             n(r.loadGeneratorCpuSeconds, 1),
             r === c.service ? `${n(c.service.tokensPerServerCpuSecond / c.oidcProvider.tokensPerServerCpuSecond, 2)}×` : '',
           ]),
+        ),
+      ),
+    );
+    out.push(
+      `#### 2b. Where each server's CPU goes, µs per token (V8 profile of the warm child under the same load, its shares applied to the run's main-thread CPU per token; other threads from /proc)`,
+      table(
+        ['alg', 'server', 'CPU per token', 'floor: bare node:http, same response', 'node:http, sockets, event loop', 'API Gateway stand-in', 'handler / provider beyond the signature', 'signature (main thread)', 'GC', '(program)', 'other threads', 'profiled run'],
+        report.http.flatMap((c) =>
+          [c.service, c.oidcProvider].map((r) => {
+            const us = r.split.microsPerToken;
+            return [
+              c.alg, r.server, `${n(1e6 / r.tokensPerServerCpuSecond)} µs`, `${n(c.floor.cpuMicrosPerRequest)} µs`, n(us.nodeHttp), r === c.service ? n(us.standIn) : '–', n(us.application),
+              n(us.signature), n(us.gc), n(us.runtime + us.other), n(us.otherThreads), `${n(r.profiledCpuMicrosPerToken)} µs`,
+            ];
+          }),
         ),
       ),
     );
@@ -214,6 +249,23 @@ export function renderReport(report: BenchReport): string {
     );
   }
 
-  out.push('### Targets', table(['target', 'measured', 'met'], report.targets.map((t) => [t.target, t.measured, t.met === 'not measured' ? 'not measured' : t.met ? 'yes' : '**no**'])));
+  if (report.consoleAssets) {
+    const c = report.consoleAssets;
+    out.push(
+      '### 4c. Console assets (console/build.mjs, as the console function serves them: uncompressed; gzip at zlib\'s default level)',
+      table(['file', 'raw', 'gzip'], [...c.files.map((f) => [f.name, `${n(f.rawBytes / 1024, 1)} KB`, `${n(f.gzipBytes / 1024, 1)} KB`]), ['**total**', `**${n(c.rawBytes / 1024, 1)} KB**`, `**${n(c.gzipBytes / 1024, 1)} KB**`]]),
+    );
+  }
+
+  const met = (t: TargetCheck) => (t.met === 'not measured' || t.met === 'reported' ? t.met : t.met ? 'yes' : '**no**');
+  const sections: [TargetCheck['section'], string][] = [
+    ['issue 21', '### Targets (issue 21)'],
+    ['keep', '### Keep (issue 21)'],
+    ['earlier', '### Earlier targets (issue 13), still measured'],
+  ];
+  for (const [section, heading] of sections) {
+    const rows = report.targets.filter((t) => t.section === section);
+    if (rows.length > 0) out.push(heading, table(['target', 'measured', 'met'], rows.map((t) => [t.target, t.measured, met(t)])));
+  }
   return out.join('\n\n') + '\n';
 }

@@ -348,12 +348,13 @@ describe('serverless package (CloudFormation)', () => {
     ]);
   });
 
-  it('keeps every OAuth bundle at most 400 KB (the admin one at most 480 KB), and the admin code out of the token function', async () => {
+  it('keeps every OAuth bundle at most 400 KB (the admin one at most 440 KB), and the admin code out of the token function', async () => {
     const sizes: Record<string, number> = {};
-    // The admin function (groups, identity providers, the console's evaluate routes) measured 442 KB
-    // on 2026-12-07, over the 400 KB every function once kept: a missed target, reported in
-    // docs/performance.md. Its cold start is an operator's, not a token client's.
-    const limitKb = (fn: string) => (fn === 'admin' ? 480 : 400);
+    // The admin function (groups, identity providers, the console's evaluate routes) measured 445 KB
+    // on 2026-12-07 and 426 KB once the SDK's event-stream code was left out (infra/build/noEventStreams.ts):
+    // still over the 400 KB every function once kept, a missed target reported in docs/performance.md
+    // ("Cold starts and bundles"). The limit is a ratchet against growth, not the target.
+    const limitKb = (fn: string) => (fn === 'admin' ? 440 : 400);
     for (const fn of Object.keys(FUNCTIONS)) {
       const listing = (await promisify(execFile)('unzip', ['-l', join(outDir, `${fn}.zip`)])).stdout;
       const line = listing.split('\n').find((l) => l.trim().endsWith(`functions/${fn}.mjs`))!;

@@ -25,6 +25,11 @@ describe('local API Gateway adapter (infra/local/apiGateway.ts)', () => {
     assert.deepEqual(matchRoute(routes, 'GET', '/realms/my%20realm/protocol/openid-connect/certs')?.pathParameters, { realm: 'my realm' });
     assert.equal(matchRoute(routes, 'GET', '/realms/demo/protocol/openid-connect/token'), undefined);
     assert.equal(matchRoute(routes, 'POST', '/realms/a/b/protocol/openid-connect/token'), undefined);
+    // A greedy `{proxy+}` takes the rest of the path, as API Gateway's does.
+    const admin = matchRoute(routes, 'GET', '/auth/admin/realms/demo/clients');
+    assert.equal(admin?.route.handler, 'functions/admin.handler');
+    assert.deepEqual(admin?.pathParameters, { proxy: 'realms/demo/clients' });
+    assert.equal(matchRoute(routes, 'GET', '/admin/'), undefined);
   });
 
   it('builds a payload-2.0 event as API Gateway does', () => {

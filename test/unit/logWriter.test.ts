@@ -39,7 +39,7 @@ function both(logLevel?: 'INFO' | 'WARN' | 'SILENT', env: Record<string, string>
         for (const key of Object.keys(env)) delete process.env[key];
         Object.assign(process.env, saved);
       }
-      return { powertools: powertools.lines.map(withoutTime), lean: lines.map(withoutTime), raw: lines };
+      return { powertools: powertools.lines.map(withoutTime), lean: lines.map(withoutTime), raw: lines, rawPowertools: powertools.lines };
     },
   };
 }
@@ -74,6 +74,21 @@ describe('LogWriter', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.deepEqual(Object.keys(JSON.parse(lines[0]!) as object), ['level', 'message', 'timestamp', 'service', 'sampling_rate', 'constructor']);
     assert.equal(JSON.parse(raw[0]!).level, 'INFO');
+  });
+
+  it('writes Powertools\' line for any field: nested, typed, escaped, index-like keys, a field named like a trace or correlation id', () => {
+    const { powertools, lean, raw, rawPowertools } = both('INFO', { _X_AMZN_TRACE_ID: 'Root=1-5759e988-bd862e3fe1be46a994272793' }).run((log, correlate) => {
+      correlate('req-"4"');
+      log.info('quote " and \u2028 and \u0001', { event: 'E', nested: { a: [1, 'two', null], b: { c: true } }, n: 1.5, big: -0, text: 'line\nbreak "q" \\ \u007f é 😀', fn: () => 1, date: new Date(0) });
+      log.info('indexed', { event: 'E', 7: 'seven', '01': 'not an index', z: 'last' });
+      log.warn('overrides', { event: 'E', correlation_id: 'other', xray_trace_id: '' });
+      log.error('', { event: 'E' });
+    });
+    assert.equal(lean.length, 4);
+    assert.deepEqual(lean, powertools);
+    // Byte for byte, but the time.
+    const untimed = (line: string) => line.replace(/"timestamp":"[^"]*"/, '"timestamp":"T"');
+    assert.deepEqual(raw.map(untimed), rawPowertools.map(untimed));
   });
 
   it('honours the log level as Powertools does: the code, then POWERTOOLS_LOG_LEVEL, overruled by Lambda advanced logging controls', () => {

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 import { sinkStdout } from '../logSink.js';
+import { answerProfileRequests } from './profiling.js';
 
 const alg = process.env.BENCH_ALG === 'ES256' ? 'ES256' : 'RS256';
 const clientId = process.env.BENCH_CLIENT_ID!;
@@ -54,4 +55,5 @@ const provider = new Provider(issuer, {
 server.on('request', provider.callback());
 // Treated as the service's server is: anything it logs goes to /dev/null.
 sinkStdout()(`listening ${issuer}/token\n`);
+answerProfileRequests();
 process.once('SIGTERM', () => server.close(() => process.exit(0)));

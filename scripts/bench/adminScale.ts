@@ -1,0 +1,203 @@
+/**
+ * Admin paths at scale (issue 21, target 4): a realm of 20,000 generated clients (realmScale.ts's
+ * generator, written to a file), then, as an operator and a Terraform run reach it:
+ *   - `sa-admin import-realm` of the file: the real CLI (bin/sa-admin.ts) as a child process
+ *     against the bench stack's DynamoDB Local and local KMS;
+ *   - every client page by page through the Admin REST API over HTTP (GET
+ *     /admin/realms/{realm}/clients?first=&max=, as keycloak-admin-client and Terraform page):
+ *     functions/admin.ts behind the API Gateway stand-in (infra/local/apiGateway.ts), with a real
+ *     bearer token of a bootstrap admin from the token function behind the same stand-in;
+ *   - `sa-admin client list` and `sa-admin export-realm` of that realm, children as well.
+ * Each page's wall time is reported, and so is what page N costs next to page 1 in DynamoDB items
+ * read (counted on a second admin handler of the same modules, so the timed one is untouched).
+ */
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { InitializeMiddleware, MetadataBearer } from '@smithy/types';
+import { buildEvent, matchRoute, routesFromServerlessYml, startApiGateway } from '../../infra/local/apiGateway.js';
+import { DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
+import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
+import { createAdminContext } from '../../lib/admin/context.js';
+import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
+import { AdminRouter } from '../../lib/adminApi/router.js';
+import { createAdminRuntime } from '../../lib/adminRuntime.js';
+import { secretsKeyAlias, signingKeyAliases } from '../../lib/deployment/stageNames.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { generatedExport } from './realmScale.js';
+import { STAGE } from './setup.js';
+
+export interface AdminScaleResult {
+  clients: number;
+  /** The generated export, bytes of JSON. */
+  fileBytes: number;
+  importSeconds: number;
+  api: {
+    pageSize: number;
+    pages: number;
+    listed: number;
+    totalSeconds: number;
+    /** Wall milliseconds: the first page, the median page, the last full page. */
+    firstPageMs: number;
+    medianPageMs: number;
+    lastPageMs: number;
+    /** DynamoDB items read to answer the first page and the last full page (a second handler, counted). */
+    firstPageItemsRead: number;
+    lastPageItemsRead: number;
+  };
+  cliList: { seconds: number; listed: number };
+  cliExport: { seconds: number; bytes: number };
+}
+
+export const ADMIN_SCALE_CLIENTS = { full: 20_000, quick: 2_000 };
+const PAGE_SIZE = 100;
+
+export async function measureAdminScale(options: { env: Record<string, string>; clients: number; log: (line: string) => void }): Promise<AdminScaleResult> {
+  const { env, log } = options;
+  const realm = `admin-scale-${options.clients}`;
+  const dir = await mkdtemp(join(tmpdir(), 'sa-token-admin-scale-'));
+  // The functions build their runtime from the environment when first imported (as a container's init).
+  Object.assign(process.env, env, { STAGE });
+  const gateway = await startApiGateway({ projectRoot: PROJECT_ROOT, port: 0, log });
+  try {
+    const demo = JSON.parse(await readFile(DEMO_REALM_FILE, 'utf8')) as Record<string, unknown>;
+    const file = join(dir, `${realm}.json`);
+    await writeFile(file, JSON.stringify(generatedExport(demo, realm, { clients: options.clients, roles: 10, scopes: 10, groups: 0, mappers: 0 })));
+    const fileBytes = (await stat(file)).size;
+
+    log(`admin scale: sa-admin import-realm of ${options.clients} clients (${(fileBytes / 1e6).toFixed(1)} MB)`);
+    const imported = await saAdmin(env, ['--stage', STAGE, 'import-realm', file]);
+    log(`admin scale: import ${imported.seconds.toFixed(1)} s`);
+
+    const token = await adminToken(env, gateway.url);
+    const api = await listThroughApi(gateway.url, realm, token, options.clients);
+    log(`admin scale: Admin API ${api.pages} pages of ${PAGE_SIZE} in ${api.totalSeconds.toFixed(1)} s (first ${api.firstPageMs.toFixed(0)} ms, last ${api.lastPageMs.toFixed(0)} ms)`);
+    const counted = await countedPages(env, new URL(gateway.url).host, realm, token, api.pages);
+
+    const list = await saAdmin(env, ['--stage', STAGE, '--json', 'client', 'list', realm]);
+    const listed = (JSON.parse(list.stdout) as unknown[]).length;
+    log(`admin scale: sa-admin client list ${listed} clients in ${list.seconds.toFixed(1)} s`);
+    const out = join(dir, 'export.json');
+    const exported = await saAdmin(env, ['--stage', STAGE, 'export-realm', realm, '--out', out]);
+    const bytes = (await stat(out)).size;
+    log(`admin scale: sa-admin export-realm ${(bytes / 1e6).toFixed(1)} MB in ${exported.seconds.toFixed(1)} s`);
+
+    return {
+      clients: options.clients,
+      fileBytes,
+      importSeconds: imported.seconds,
+      api: { ...api, ...counted },
+      cliList: { seconds: list.seconds, listed },
+      cliExport: { seconds: exported.seconds, bytes },
+    };
+  } finally {
+    await gateway.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs bin/sa-admin.ts as an operator would (a node process of its own); throws on a non-zero exit. */
+async function saAdmin(env: Record<string, string>, args: string[]): Promise<{ seconds: number; stdout: string }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sa-admin.ts', ...args], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [stdout, stderr] = [[] as Buffer[], [] as Buffer[]];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`sa-admin ${args.join(' ')} exited ${code}: ${Buffer.concat(stderr).toString().slice(-500)}`);
+  return { seconds, stdout: Buffer.concat(stdout).toString() };
+}
+
+/** A bootstrap admin of `master` (kc.sh bootstrap-admin service) and its access token from the token endpoint. */
+async function adminToken(env: Record<string, string>, base: string): Promise<string> {
+  const ctx = createAdminContext({
+    names: { stage: STAGE, service: 'sa-token-service', clientsTable: env.CLIENTS_TABLE!, signingKeyAliases: signingKeyAliases(STAGE), secretsKeyId: secretsKeyAlias(STAGE) },
+  });
+  const [clientId, secret] = [`bench-admin-${randomUUID().slice(0, 8)}`, randomUUID()];
+  await bootstrapAdminService(ctx, clientId, secret);
+  const res = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (!body.access_token) throw new Error(`admin token: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** Every client, `first` advancing by PAGE_SIZE until a short page, as keycloak-admin-client's callers page. */
+async function listThroughApi(base: string, realm: string, token: string, expected: number) {
+  const times: number[] = [];
+  let listed = 0;
+  const started = performance.now();
+  for (let first = 0; ; first += PAGE_SIZE) {
+    const t = performance.now();
+    const res = await fetch(`${base}/admin/realms/${realm}/clients?first=${first}&max=${PAGE_SIZE}`, { headers: { authorization: `Bearer ${token}` } });
+    const page = (await res.json()) as unknown[];
+    times.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`page first=${first}: ${res.status} ${JSON.stringify(page).slice(0, 300)}`);
+    listed += page.length;
+    if (page.length < PAGE_SIZE) break;
+  }
+  const totalSeconds = (performance.now() - started) / 1000;
+  // The generated clients and the demo's own (and realm-management).
+  if (listed < expected) throw new Error(`the Admin API listed ${listed} clients, expected at least ${expected}`);
+  const full = times.length > 1 ? times.slice(0, -1) : times;
+  return {
+    pageSize: PAGE_SIZE,
+    pages: times.length,
+    listed,
+    totalSeconds,
+    firstPageMs: times[0]!,
+    medianPageMs: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!,
+    lastPageMs: full.at(-1)!,
+  };
+}
+
+/**
+ * Items DynamoDB returned to answer page 1 and the last full page, on an admin handler built as
+ * functions/admin.ts builds its own but with a counting DynamoDB client; a fresh container for each
+ * page, then the last page again after the pages before it (a listing's own container).
+ */
+async function countedPages(env: Record<string, string>, host: string, realm: string, token: string, pages: number) {
+  const tally = { items: 0 };
+  const dynamodb = new DynamoDBClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL_DYNAMODB, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  dynamodb.middlewareStack.add(countItems(tally) as never, { step: 'initialize', name: 'benchAdminItems' });
+  const runtime = createAdminRuntime({ env: { ...env, STAGE }, dynamodb });
+  const router = new AdminRouter(ADMIN_ROUTES);
+  const handler = httpHandler((request) => router.handle(runtime.deps, request), { log: () => undefined }) as (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+  const routes = await routesFromServerlessYml(PROJECT_ROOT);
+  const get = async (first: number) => {
+    const path = `/admin/realms/${realm}/clients`;
+    const matched = matchRoute(routes, 'GET', path)!;
+    const event = buildEvent(
+      { method: 'GET', url: `${path}?first=${first}&max=${PAGE_SIZE}`, rawHeaders: ['Host', host, 'Authorization', `Bearer ${token}`], body: Buffer.alloc(0), sourceIp: '127.0.0.1', localPort: 80 },
+      matched.route,
+      matched.pathParameters,
+    );
+    tally.items = 0;
+    const result = await handler(event);
+    if (result.statusCode !== 200) throw new Error(`counted page first=${first}: ${result.statusCode} ${String(result.body).slice(0, 300)}`);
+    return tally.items;
+  };
+  await get(0); // the bearer's realm and keys, once per container
+  const firstPageItemsRead = await get(0);
+  const lastPageItemsRead = await get((Math.max(pages - 1, 1) - 1) * PAGE_SIZE);
+  dynamodb.destroy();
+  return { firstPageItemsRead, lastPageItemsRead };
+}
+
+/** Counts the items Query, GetItem and Scan answers carried (what a page cost DynamoDB, near enough). */
+function countItems(tally: { items: number }): InitializeMiddleware<object, MetadataBearer> {
+  return (next) => async (args) => {
+    const result = await next(args);
+    const output = result.output as { Items?: unknown[]; Item?: unknown };
+    tally.items += output.Items?.length ?? (output.Item ? 1 : 0);
+    return result;
+  };
+}
