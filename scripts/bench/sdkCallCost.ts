@@ -17,7 +17,7 @@
  * - `bare client, cacheMiddleware`: the same with the SDK's per-command handler cache.
  *
  * All variants run in this process, interleaved in slices of 100 calls (GetItems, then PutItems,
- * variant after variant, until the time is up), so a change of the machine's load between slices
+ * variant after variant, every other round in reverse order, until the time is up), so a change of the machine's load between slices
  * moves every variant alike; the builder's calls run inside a request budget (lib/deadline.ts) as a
  * request's do. CPU is `process.cpuUsage()` (every thread of the process: GC helpers included);
  * DynamoDB Local's own CPU is in another process and not counted. `new TCP connections` counts
@@ -85,8 +85,9 @@ export async function measureSdkCallCost(options: { env: Record<string, string>;
   const connects = countConnects();
   const slice = 100;
   const until = performance.now() + options.durationMs;
-  while (performance.now() < until) {
-    for (const v of variants) {
+  for (let round = 0; performance.now() < until; round++) {
+    // Every other round backwards: no variant always follows the same one.
+    for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
       const started = performance.now();
       let before = process.cpuUsage();
       for (let i = 0; i < slice; i++) await v.ops.get();
