@@ -14,6 +14,7 @@ import { TARGET_RATE, type FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
+import type { SdkCallCostResult } from './sdkCallCost.js';
 import type { AdminScaleResult } from './adminScale.js';
 import type { HttpComparison } from './http.js';
 import type { LocalStackResult } from './localStack.js';
@@ -47,12 +48,15 @@ export const TARGETS = {
   /** 21.5, through `npm start`: p50 at one connection, tokens/s at twenty. */
   localP50Ms: 10,
   localTokensPerSecond: 200,
+  /** Part `sdk`: our client configuration's CPU per DynamoDB call ÷ the SDK's defaults (same document client). */
+  sdkConfigRatio: 1.2,
 } as const;
 
 export interface Measurements {
   handlerCost?: HandlerCostResult[];
   bundleCost?: BundleCostResult[];
   realmScale?: RealmScaleResult[];
+  sdkCallCost?: SdkCallCostResult;
   adminScale?: AdminScaleResult;
   http?: HttpComparison[];
   localStack?: LocalStackResult;
@@ -216,6 +220,19 @@ export function target21_6(m: Measurements): TargetCheck[] {
     );
   } else {
     checks.push(...notMeasured(`21.6 federated-jwt's overhead beyond the signature ≤ ${TARGETS.federatedOverheadRatio}× private_key_jwt's`, 'part `handler` not run, or without its assertion cases'));
+  }
+  // Either assertion grant's absolute cost is mostly its one `jti` write (a conditional PutItem):
+  // what our client configuration adds to the SDK's own per-call cost (docs/performance.md).
+  const sdk = m.sdkCallCost?.rows;
+  const row = (variant: string) => sdk?.find((r) => r.variant === variant);
+  const [builder, defaults, raw] = [row('builder'), row('bare-doc'), row('raw-http')];
+  const sdkTarget = `21.6 the assertion grants' \`jti\` write: CPU of a DynamoDB call (conditional PutItem + consistent GetItem) through lib/awsClients.ts ≤ ${TARGETS.sdkConfigRatio}× the SDK's defaults (same document client), same run`;
+  if (builder && defaults && raw) {
+    const both = (r: typeof builder) => r.putMicros + r.getMicros;
+    const ratio = both(builder) / both(defaults);
+    checks.push(issue21(sdkTarget, `PutItem ${fmt(builder.putMicros)} µs vs ${fmt(defaults.putMicros)} µs, GetItem ${fmt(builder.getMicros)} µs vs ${fmt(defaults.getMicros)} µs: ${fmt(ratio, 2)}× (raw HTTP ${fmt(raw.putMicros)} + ${fmt(raw.getMicros)} µs: the SDK is ${fmt(both(builder) / both(raw), 1)}× the round trip)`, ratio <= TARGETS.sdkConfigRatio));
+  } else {
+    checks.push(...notMeasured(sdkTarget, 'part `sdk` not run'));
   }
   const assets = m.consoleAssets;
   checks.push(
