@@ -23,7 +23,12 @@ export async function listClientsPage(ctx: AdminContext, realm: string, page: Cl
   const version = cursors ? await ctx.table.realmVersion(realm) : 0;
   const after = page.first > 0 ? cursors?.recall(realm, version, page.first) : undefined;
   const { clients, last } = await ctx.table.listClientsPage(realm, { after, skip: after === undefined ? page.first : 0, limit: page.max });
-  if (cursors && page.max !== undefined && clients.length === page.max && last !== undefined) cursors.remember(realm, version, page.first + page.max, last);
+  if (cursors && page.max !== undefined && clients.length === page.max && last !== undefined) {
+    cursors.remember(realm, version, page.first + page.max, last);
+    // Also one short of it: a caller that asks for max + 1 to learn whether a next page exists (the
+    // console) then asks for the next page at first + max.
+    if (clients.length > 1) cursors.remember(realm, version, page.first + page.max - 1, clients.at(-2)!.clientId);
+  }
   return clients.map(clientView);
 }
 

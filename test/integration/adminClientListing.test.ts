@@ -61,6 +61,16 @@ describe('client listing by first/max', () => {
     assert.deepEqual(listed, all);
   });
 
+  it("pages the console's way (max + 1 to learn of a next page) without skipping either", async () => {
+    const all = (await listClients(ctx, REALM)).map((client) => client.clientId);
+    for (let first = 0; first < 100; first += 20) {
+      reset();
+      const page = await listClientsPage(ctx, REALM, { first, max: 21 });
+      assert.deepEqual(page.map((client) => client.clientId), all.slice(first, first + 21));
+      assert.equal(read.keysOnly, 0, `page first=${first} skipped nothing`);
+    }
+  });
+
   it('answers a first it has no position for as an offset, reading keys only up to it', async () => {
     const all = (await listClients(ctx, REALM)).map((client) => client.clientId);
     for (const [first, max] of [[0, 7], [7, 7], [101, 30], [all.length - 3, 10], [all.length, 5], [all.length + 10, 5]] as const) {
