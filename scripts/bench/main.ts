@@ -20,6 +20,7 @@ import { measureRealmScale } from './realmScale.js';
 import { ADMIN_SCALE_CLIENTS, measureAdminScale } from './adminScale.js';
 import { measureSdkCallCost } from './sdkCallCost.js';
 import { measureHttp } from './http.js';
+import { measureLocalStack } from './localStack.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
 import { memoryReport } from './memoryReport.js';
@@ -28,7 +29,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http', 'local'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -129,6 +130,9 @@ try {
   }
   if (parts.has('http')) {
     report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
+  }
+  if (parts.has('local')) {
+    report.localStack = await measureLocalStack({ connections: [1, 20], warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds, log });
   }
 } finally {
   await stack.stop();

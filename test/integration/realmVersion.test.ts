@@ -38,6 +38,16 @@ describe('realm version: caches on, admin changes still on the next request', ()
     assert.deepEqual({ ...stack.counts }, { GetItemCommand: 1 });
   });
 
+  it('concurrent grants share version reads, each begun after its grant arrived: 20 grants, at most 2 GetItems', async () => {
+    assert.equal((await grant()).status, 200);
+    stack.resetCounts();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => grant()));
+    assert.deepEqual(answers.map((answer) => answer.status), Array(20).fill(200));
+    // The first grant's read, and one shared by the 19 that arrived while it was under way (lib/cache.ts FreshReads).
+    assert.ok(stack.counts.GetItemCommand! <= 2, `${stack.counts.GetItemCommand} GetItems`);
+    assert.deepEqual(Object.keys(stack.counts), ['GetItemCommand']);
+  });
+
   it('a write to the realm shows on the next grant, at the cost of one reload', async () => {
     const before = await grant();
     assert.equal(before.status, 200);
