@@ -284,7 +284,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** This process's children with the given command name (DynamoDB Local's `java`), from /proc. */
-function childPidsNamed(name: string): number[] {
+export function childPidsNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -301,7 +301,7 @@ function childPidsNamed(name: string): number[] {
 }
 
 /** utime + stime of a process and of its main thread (the task whose id is the pid) from /proc (Linux), in seconds. */
-function processCpuSeconds(pid: number): { total: number; main: number } {
+export function processCpuSeconds(pid: number): { total: number; main: number } {
   return { total: statCpuSeconds(`/proc/${pid}/stat`), main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
 }
 
