@@ -50,7 +50,7 @@ describe('bench HTTP split: each profile sample in one bucket by its stack', () 
     assert.equal(share.standIn, 4 / 29);
   });
 
-  it('counts the token function's bundle as the handler', () => {
+  it("counts the token function's bundle as the handler", () => {
     const { busyMs } = splitProfile(
       profile([{ frames: [['serve', file('infra/local/apiGateway.ts')], ['handler', 'file:///tmp/bench/token.mjs']], count: 2 }]),
       serviceAttribution(ROOT, '/tmp/bench/token.mjs'),
