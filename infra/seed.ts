@@ -9,6 +9,7 @@ import { ensureRealmKeys } from '../lib/admin/keys.js';
 import { claimRealm, OPERATOR, whileClaimed } from '../lib/admin/realmClaim.js';
 import { ensureAdministration } from '../lib/admin/realmManagement.js';
 import type { ClientsTable } from '../lib/store/clientsTable.js';
+import type { SigningMode } from '../lib/model/stored.js';
 
 export { secretsKeyAlias, signingKeyAliases, stageNames } from '../lib/deployment/stageNames.js';
 
@@ -32,9 +33,20 @@ export async function ensureStageKeys(kms: KMSClient, stage: string): Promise<vo
 
 
 /**
+ * The demo realm's signing mode when `npm start` seeds it. `envelope`: the local stack signs in the
+ * function, with a key pair KMS generated and wrapped, so a warm local grant makes no call to the
+ * local KMS (a `kms`-mode grant is one `Sign` round trip to it, about 5× slower through `npm start`:
+ * docs/performance.md, "The local stack"). `sa-admin keys rotate demo --mode kms` gives the demo
+ * KMS signing keys instead (README, "Signing keys").
+ */
+export const DEMO_SIGNING_MODE: SigningMode = 'envelope';
+
+/**
  * Imports a Keycloak realm export unless the realm already exists (so a restart keeps what an
  * operator changed), and makes sure the realm has an active key of its own for both algorithms
- * (lib/admin/keys.ts ensureRealmKeys: in kms mode, KMS keys of the realm, never the stage's).
+ * (lib/admin/keys.ts ensureRealmKeys: in kms mode, KMS keys of the realm, never the stage's; in
+ * envelope mode, key pairs wrapped under the stage's secrets key). A new realm records its mode
+ * in its settings, so `keys ensure`, a rotation without `--mode` and the Admin API follow it.
  */
 export async function seedRealm(options: {
   table: ClientsTable;
@@ -43,7 +55,10 @@ export async function seedRealm(options: {
   /** The stage whose secrets key wraps client-secret-jwt secrets and envelope keys, and names the key policies' roles. */
   stage: string;
   log?: (line: string) => void;
+  /** The signing mode of a newly seeded realm (default DEMO_SIGNING_MODE); an existing realm keeps its own. */
+  signingMode?: SigningMode;
 }): Promise<string> {
+  const signingMode = options.signingMode ?? DEMO_SIGNING_MODE;
   const json = JSON.parse(await readFile(options.realmFile, 'utf8')) as { realm?: string };
   const names = stageNames(options.stage, options.table.tableName);
   // client-secret-jwt clients keep their secret encrypted under the stage key (never in clear).
@@ -61,10 +76,11 @@ export async function seedRealm(options: {
   return whileClaimed(ctx, realm, OPERATOR, async () => {
     // The seed is the local stage's: its JWKS documents may be served over plain http to loopback.
     const parsed = await parseRealmExport(json, { encryptSecret, hashChosenSecret, jwksUrlPolicy: { allowLoopbackHttp: true } });
+    parsed.items = parsed.items.map((item) => (item.kind === 'settings' ? { ...item, signingMode } : item));
     for (const line of [...parsed.notes, ...parsed.skipped.map((what) => `skipped ${what}`)]) options.log?.(line);
     await importRealm(options.table, parsed);
     options.log?.(`imported realm ${parsed.realm} (${parsed.counts.clients} clients)`);
-    await ensureRealmKeys(ctx, parsed.realm, 'kms');
+    await ensureRealmKeys(ctx, parsed.realm, signingMode);
     await completeAdministration(ctx, parsed.realm, options.log);
     return parsed.realm;
   });

@@ -62,3 +62,38 @@ export class LoadingCache<K, V> {
     this.entries.delete(key);
   }
 }
+
+/**
+ * Reads whose answer must be at least as new as the moment they were asked for, shared by callers
+ * that ask at once. A caller never joins a read already under way (it may have been answered
+ * before the caller's own request began, and would hide a write that finished in between): it
+ * waits for that read to end, then shares the next one with every caller that arrived meanwhile.
+ * So each answer comes from a read begun after its caller asked, and N callers at once cost at
+ * most two reads, not N. Used for the realm version with REALM_CACHE_TTL_SECONDS=0 (the local
+ * stack): an admin change shows on the next request, and 20 connections do not make 20 GetItems.
+ * A Lambda container runs one request at a time, where this is one read per call as before.
+ */
+export class FreshReads<K, V> {
+  private readonly slots = new Map<K, { running: Promise<V>; next?: Promise<V> }>();
+
+  constructor(private readonly read: (key: K) => Promise<V>) {}
+
+  get(key: K): Promise<V> {
+    const slot = this.slots.get(key);
+    if (slot === undefined) return this.begin(key);
+    const settled = () => undefined;
+    slot.next ??= slot.running.then(settled, settled).then(() => this.begin(key));
+    return slot.next;
+  }
+
+  private begin(key: K): Promise<V> {
+    const slot = { running: this.read(key) };
+    this.slots.set(key, slot);
+    // Only the keys with a read under way are held, so a flood of names holds nothing afterwards.
+    const done = () => {
+      if (this.slots.get(key) === slot) this.slots.delete(key);
+    };
+    slot.running.then(done, done);
+    return slot.running;
+  }
+}

@@ -1,4 +1,4 @@
-import { LoadingCache } from './cache.js';
+import { FreshReads, LoadingCache } from './cache.js';
 import { mayNameStoredRealm } from './admin/realmName.js';
 import type { Federation } from './clientAuth/method.js';
 import { realmNotFound } from './http/errors.js';
@@ -50,6 +50,8 @@ interface Loaded {
  */
 export class RealmCache {
   private readonly entries: LoadingCache<string, Loaded>;
+  /** Concurrent requests share a version read begun after they arrived (lib/cache.ts FreshReads). */
+  private readonly versions: FreshReads<string, number>;
 
   constructor(
     private readonly table: ClientsTable,
@@ -60,6 +62,7 @@ export class RealmCache {
     private readonly nowMs: () => number = Date.now,
   ) {
     this.entries = new LoadingCache({ maxEntries: 1000, ttlMs: ttlSeconds * 1000, nowMs });
+    this.versions = new FreshReads((realm) => this.table.realmVersion(realm));
   }
 
   async get(realm: string): Promise<RealmContext> {
@@ -72,7 +75,7 @@ export class RealmCache {
 
   /** The realm as held, when its version has not moved and it is younger than the backstop; else read again. */
   private async revalidate(realm: string, expired: Promise<Loaded>): Promise<Loaded> {
-    const [held, version] = await Promise.all([expired, this.table.realmVersion(realm)]);
+    const [held, version] = await Promise.all([expired, this.versions.get(realm)]);
     const backstopMs = Math.max(REALM_RELOAD_BACKSTOP_SECONDS, this.ttlSeconds) * 1000;
     if (version === held.version && this.nowMs() < held.loadedAt + backstopMs) return held;
     return this.load(realm, version);
@@ -80,7 +83,7 @@ export class RealmCache {
 
   /** The version first, then the realm: a write landing in between makes the next check reload, never hides. */
   private async load(realm: string, knownVersion?: number): Promise<Loaded> {
-    const version = knownVersion ?? (await this.table.realmVersion(realm));
+    const version = knownVersion ?? (await this.versions.get(realm));
     const loadedAt = this.nowMs();
     const data = await this.table.loadRealm(realm);
     if (!data) return { version, loadedAt, context: undefined };

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -26,6 +26,8 @@ export class FunctionLog {
   /** A line's start that arrived without its end, per stream. */
   private readonly partial = { stdout: '', stderr: '' };
   private closed = false;
+  /** Kept open: a line is one write(2), not an open, a write and a close (appendFileSync), under load. */
+  private fd: number;
 
   constructor(
     readonly path: string,
@@ -34,6 +36,7 @@ export class FunctionLog {
   ) {
     mkdirSync(dirname(path), { recursive: true });
     this.size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+    this.fd = openSync(path, 'a');
   }
 
   write(source: 'stdout' | 'stderr', chunk: Buffer | string): void {
@@ -48,6 +51,7 @@ export class FunctionLog {
     if (this.closed) return;
     for (const source of ['stdout', 'stderr'] as const) this.append(source, this.partial[source]);
     this.closed = true;
+    closeSync(this.fd);
   }
 
   private append(source: 'stdout' | 'stderr', raw: string): void {
@@ -57,7 +61,7 @@ export class FunctionLog {
     const entry = isJsonObject(line) ? line : JSON.stringify({ time: this.now().toISOString(), source: `serverless-offline ${source}`, message: line });
     const bytes = Buffer.byteLength(entry) + 1;
     if (this.size > 0 && this.size + bytes > this.limits.maxBytes) this.rotate();
-    appendFileSync(this.path, `${entry}\n`);
+    writeSync(this.fd, `${entry}\n`);
     this.size += bytes;
   }
 
@@ -66,7 +70,9 @@ export class FunctionLog {
     for (let i = this.limits.keep - 1; i >= 1; i--) {
       if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
     }
+    closeSync(this.fd);
     renameSync(this.path, `${this.path}.1`);
+    this.fd = openSync(this.path, 'a');
     this.size = 0;
   }
 }

@@ -191,7 +191,17 @@ function startServerlessOffline(options: LocalStackOptions, albPort: number, env
   const buildDir = join(options.dataDir, 'esbuild');
   const child = spawn(bin, args, {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir) },
+    env: {
+      // serverless offline's own lines per request ("POST … (λ: token)", "RequestId … Duration …")
+      // cost it and this process a formatted write each; the handlers' audit lines carry the same
+      // facts and are written whatever the level. Warnings and errors stay. SLS_LOG_LEVEL=notice
+      // (or debug) in npm start's environment brings them back (docs/performance.md, "The local stack").
+      SLS_LOG_LEVEL: 'warning',
+      ...process.env,
+      ...env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SA_ESBUILD_WORK_FOLDER: relative(PROJECT_ROOT, buildDir),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // The last lines in memory, for the error when offline fails to start; all of them in the log file.
@@ -239,7 +249,8 @@ async function assertPortFree(port: number): Promise<void> {
 }
 
 async function waitForReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 120_000;
+  // Bundling every function under serverless-esbuild took over two minutes on two shared, busy cores.
+  const deadline = Date.now() + 300_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`serverless offline exited:\n${output()}`);
     try {

@@ -16,10 +16,11 @@ import { measureColdStart } from './coldStart.js';
 import { frontDoorCosts } from './frontDoorCost.js';
 import { measureBundleCost } from './bundleCost.js';
 import { measureHandlerCost } from './handlerCost.js';
-import { measureRealmScale, REALM_SIZES } from './realmScale.js';
+import { measureRealmScale } from './realmScale.js';
 import { ADMIN_SCALE_CLIENTS, measureAdminScale } from './adminScale.js';
 import { measureSdkCallCost } from './sdkCallCost.js';
 import { measureHttp } from './http.js';
+import { measureLocalStack } from './localStack.js';
 import { sinkStdout } from './logSink.js';
 import { renderReport, type BenchReport } from './report.js';
 import { memoryReport } from './memoryReport.js';
@@ -28,7 +29,7 @@ import { routesFromServerlessYml } from '../../infra/local/apiGateway.js';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import { checkTargets } from './targets.js';
 
-const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http'] as const;
+const PARTS = ['cold', 'handler', 'bundle', 'sdk', 'scale', 'admin', 'aws', 'http', 'local'] as const;
 type Part = (typeof PARTS)[number];
 
 const { values } = parseArgs({
@@ -44,7 +45,7 @@ const { values } = parseArgs({
     repetitions: { type: 'string' },
     samples: { type: 'string' },
     'grant-samples': { type: 'string' },
-    /** Realm sizes of part `scale`, by index into REALM_SIZES (e.g. `2` for the 20,000-client realm alone). */
+    /** Points of part `scale`, by index into SCALE_POINTS (scripts/bench/realmScaleItems.ts; e.g. `0,3` for the base and the issue's large realm). */
     'scale-sizes': { type: 'string' },
     /** Handler-cost cases to run, e.g. `envelope-ES256` (default: all). */
     'handler-cases': { type: 'string' },
@@ -117,9 +118,8 @@ try {
   }
   if (parts.has('sdk')) report.sdkCallCost = await measureSdkCallCost({ env: stack.env, durationMs: settings.handlerSeconds * 4000, log });
   if (parts.has('scale')) {
-    // --quick: the smallest realm only (the 1,000-client import takes half a minute, the 20,000-client one about one).
-    const chosen = values['scale-sizes']?.split(',').map((index) => REALM_SIZES[Number(index)]!).filter(Boolean);
-    report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, sizes: chosen ?? (quick ? REALM_SIZES.slice(0, 1) : REALM_SIZES) });
+    // --quick: the points without the 20,000-client and 5,000-role realms (their writes take the time).
+    report.realmScale = await measureRealmScale({ ...common, durationMs: settings.handlerSeconds * 1000, points: values['scale-sizes'], quick });
   }
   if (parts.has('admin')) {
     report.adminScale = await measureAdminScale({ env: stack.env, log, clients: quick ? ADMIN_SCALE_CLIENTS.quick : ADMIN_SCALE_CLIENTS.full });
@@ -130,6 +130,9 @@ try {
   }
   if (parts.has('http')) {
     report.http = await measureHttp({ ...common, connections: settings.connections, warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds });
+  }
+  if (parts.has('local')) {
+    report.localStack = await measureLocalStack({ connections: [1, 20], warmupSeconds: settings.httpWarmupSeconds, durationSeconds: settings.httpDurationSeconds, log });
   }
 } finally {
   await stack.stop();

@@ -192,6 +192,17 @@ describe('npm start, then sa-admin --local: the very next request shows the chan
     assert.equal((await tokenRequest('special-client', 's3cr3t:with/reserved+chars & space')).status, 401);
   });
 
+  it('the demo realm signs with envelope keys as seeded; `keys rotate demo --mode kms` gives it KMS keys, used from the next request', async () => {
+    const active = async () => (JSON.parse(await admin('--json', 'keys', 'list', 'demo')) as { kid: string; alg: string; provider: string; status: string }[]).filter((key) => key.status === 'active');
+    assert.deepEqual((await active()).map((key) => key.provider), ['envelope', 'envelope']);
+    await admin('keys', 'rotate', 'demo', '--alg', 'RS256', '--mode', 'kms');
+    const rs256 = (await active()).find((key) => key.alg === 'RS256')!;
+    assert.equal(rs256.provider, 'kms');
+    const next = await tokenRequest('product-sa-client', 'password');
+    assert.equal(next.status, 200);
+    assert.equal(decodeProtectedHeader(next.body.access_token).kid, rs256.kid);
+  });
+
   it("@keycloak/keycloak-admin-client's client-credentials auth() works, and its refresh token is a JWT", async () => {
     const kc = new KcAdminClient({ baseUrl: base, realmName: 'demo' });
     await kc.auth({ grantType: 'client_credentials', clientId: 'product-sa-client', clientSecret: 'password' });
