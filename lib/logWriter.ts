@@ -17,6 +17,8 @@
  * What this writer does not do: Powertools' debug sampling, log buffering, POWERTOOLS_DEV's
  * indentation, and a timestamp in a TZ other than UTC (Lambda's TZ is `:UTC`).
  */
+import { BoundedMap } from './cache.js';
+
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'CRITICAL' | 'SILENT';
 
 /** Powertools' LogLevelThreshold. */
@@ -96,13 +98,14 @@ export class LogWriter {
     if (correlationId) text += `,"correlation_id":${JSON.stringify(correlationId)}`;
     if (fields) {
       for (const key of Object.keys(fields)) {
-        if (RESERVED.has(key)) continue;
-        if (key === 'xray_trace_id' || key === 'correlation_id' || ARRAY_INDEX.test(key)) return this.printObject(level, message, fields, traceId, correlationId);
+        const member = memberPrefix(key);
+        if (member === RESERVED_MEMBER) continue;
+        if (member === OBJECT_PATH) return this.printObject(level, message, fields, traceId, correlationId);
         const value = fields[key];
         if (value === undefined || value === null || value === '') continue;
         // What JSON.stringify of the whole line would write for this member (nothing for a function or symbol).
-        const json = JSON.stringify(value);
-        if (json !== undefined) text += `,${JSON.stringify(key)}:${json}`;
+        const json = typeof value === 'number' && Number.isFinite(value) ? String(value) : JSON.stringify(value);
+        if (json !== undefined) text += member + json;
       }
     }
     this.write(`${text}}`);
@@ -129,6 +132,23 @@ export class LogWriter {
 
 /** A key an object orders before every other (an array index, ECMA-262 §6.1.7). */
 const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
+
+const RESERVED_MEMBER = '';
+const OBJECT_PATH = '\u0000';
+/**
+ * `,"key":` for a field name, or what the line does with it: left out (a reserved name) or the
+ * object path (a name the line itself uses, or an array index). Field names are the service's
+ * own, a few dozen: each is worked out once per container, not once per line.
+ */
+function memberPrefix(key: string): string {
+  let member = members.get(key);
+  if (member === undefined) {
+    member = RESERVED.has(key) ? RESERVED_MEMBER : key === 'xray_trace_id' || key === 'correlation_id' || ARRAY_INDEX.test(key) ? OBJECT_PATH : `,${JSON.stringify(key)}:`;
+    members.set(key, member);
+  }
+  return member;
+}
+const members = new BoundedMap<string, string>(1000);
 
 /**
  * The X-Ray trace id Lambda gives the current invocation: from the runtime's invoke store when

@@ -132,36 +132,41 @@ export function buildEvent(request: RawRequest, route: Route, pathParameters: Re
   headers['x-forwarded-proto'] = 'http';
   headers['x-amzn-trace-id'] ??= traceId(now);
 
-  const host = (headers.host ?? 'localhost').split(':')[0]!;
+  const host = hostName(headers.host);
   const method = request.method.toUpperCase();
   const routeKey = `${route.method} ${route.path}`;
   const hasBody = request.body.length > 0;
   const text = isTextContentType(headers['content-type']);
-  const event: APIGatewayProxyEventV2 = {
-    version: '2.0',
+  // The optional fields only when API Gateway sends them.
+  const event: APIGatewayProxyEventV2 = { version: '2.0', routeKey, rawPath, rawQueryString, headers } as APIGatewayProxyEventV2;
+  if (cookies.length > 0) event.cookies = cookies;
+  if (rawQueryString !== '') event.queryStringParameters = queryParameters(rawQueryString);
+  for (const _ in pathParameters) {
+    event.pathParameters = pathParameters;
+    break;
+  }
+  event.requestContext = {
+    accountId: '000000000000',
+    apiId: 'local',
+    domainName: host,
+    domainPrefix: host.split('.')[0]!,
+    http: { method, path: rawPath, protocol: request.protocol ?? 'HTTP/1.1', sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
+    requestId: randomUUID(),
     routeKey,
-    rawPath,
-    rawQueryString,
-    ...(cookies.length > 0 ? { cookies } : {}),
-    headers,
-    ...(rawQueryString !== '' ? { queryStringParameters: queryParameters(rawQueryString) } : {}),
-    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: host,
-      domainPrefix: host.split('.')[0]!,
-      http: { method, path: rawPath, protocol: request.protocol ?? 'HTTP/1.1', sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: clfTime(now),
-      timeEpoch: now.getTime(),
-    },
-    ...(hasBody ? { body: text ? request.body.toString('utf8') : request.body.toString('base64') } : {}),
-    isBase64Encoded: hasBody && !text,
+    stage: '$default',
+    time: clfTime(now),
+    timeEpoch: now.getTime(),
   };
+  if (hasBody) event.body = text ? request.body.toString('utf8') : request.body.toString('base64');
+  event.isBase64Encoded = hasBody && !text;
   return event;
+}
+
+/** The Host header without its port: requestContext.domainName. */
+function hostName(host: string | undefined): string {
+  if (host === undefined) return 'localhost';
+  const colon = host.indexOf(':');
+  return colon === -1 ? host : host.slice(0, colon);
 }
 
 /** An X-Ray trace header as API Gateway adds it: `Root=1-<epoch seconds, hex>-<96 random bits, hex>`. */
@@ -179,10 +184,15 @@ function queryParameters(rawQueryString: string): Record<string, string> {
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** `requestContext.time` is in Common Log Format: `12/Mar/2020:19:03:58 +0000`. */
+/** `requestContext.time` is in Common Log Format: `12/Mar/2020:19:03:58 +0000`. Whole seconds: the last one is kept. */
+let lastTime = { second: Number.NaN, text: '' };
 function clfTime(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second === lastTime.second) return lastTime.text;
   const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+  const text = `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
+  lastTime = { second, text };
+  return text;
 }
 
 /**
@@ -194,11 +204,13 @@ export function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2
     typeof result === 'object' && result !== null && 'statusCode' in result
       ? result
       : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
-  const body = structured.body === undefined ? Buffer.alloc(0) : Buffer.from(structured.body, structured.isBase64Encoded ? 'base64' : 'utf8');
+  // A text body goes to node:http as the string it is (one write with the head); only base64 is decoded.
+  const body = structured.body === undefined ? '' : structured.isBase64Encoded ? Buffer.from(structured.body, 'base64') : structured.body;
   const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
-  for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  const given = structured.headers;
+  for (const name in given) headers[name.toLowerCase()] = String(given[name]);
   if (structured.cookies && structured.cookies.length > 0) headers['set-cookie'] = structured.cookies;
-  headers['content-length'] = String(body.length);
+  headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.writeHead(structured.statusCode ?? 200, headers);
   res.end(body);
 }

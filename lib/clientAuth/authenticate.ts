@@ -41,7 +41,9 @@ async function authenticate(deps: ClientAuthDeps, input: ClientAuthInput, noteCl
   const usedBasic = input.request.headers.authorization !== undefined;
   const present = deps.methods.filter((method) => method.present(input));
   // The bare client_id method is only a fallback: a client_id beside real credentials is normal.
-  const credentialed = await oneSecret(present.filter((method) => method.name !== 'none'), input);
+  const withCredentials = present.filter((method) => method.name !== 'none');
+  // Only two methods at once can be one said twice (oneSecret); one method needs no await.
+  const credentialed = withCredentials.length === 2 ? await oneSecret(withCredentials, input) : withCredentials;
   if (credentialed.length > 1) {
     // RFC 6749 §2.3: "The client MUST NOT use more than one authentication method in each request."
     throw invalidRequest('Multiple client authentication methods used');

@@ -16,6 +16,8 @@ export class EnvelopeSigner implements JwtSigner {
   readonly kid: string;
   readonly alg: SignatureAlgorithm;
   private readonly key: () => Promise<KeyObject>;
+  /** The key once KMS has unwrapped it. */
+  private unwrapped: KeyObject | undefined;
 
   constructor(kms: KMSClient, realm: string, record: SigningKeyRecord) {
     this.kid = record.kid;
@@ -30,12 +32,23 @@ export class EnvelopeSigner implements JwtSigner {
 
   /** Unwraps the key now, so the first request does not wait for it. A failure is retried on sign. */
   async ready(): Promise<void> {
-    await this.key();
+    this.unwrapped ??= await this.key();
   }
 
-  async sign(payload: Record<string, unknown>): Promise<string> {
+  sign(payload: Record<string, unknown>): Promise<string> {
+    // Once the key is unwrapped the signature is made at once: a warm grant waits on nothing here.
+    if (this.unwrapped) {
+      try {
+        return Promise.resolve(this.signWith(this.unwrapped, payload));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    return this.key().then((key) => this.signWith((this.unwrapped = key), payload));
+  }
+
+  private signWith(key: KeyObject, payload: Record<string, unknown>): string {
     const input = signingInput(this.alg, this.kid, payload);
-    const key = await this.key();
     // JWS ES256 wants r||s (RFC 7518 §3.4), which node calls ieee-p1363.
     const signature = sign('sha256', Buffer.from(input, 'utf8'), this.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key);
     return `${input}.${signature.toString('base64url')}`;

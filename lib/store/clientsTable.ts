@@ -15,6 +15,7 @@ import {
   prefix,
   realmPk,
   realmVersionKey,
+  realmWideRanges,
   roleOwnerPrefix,
   sk,
   sortKeyOf,
@@ -60,7 +61,12 @@ export class ClientsTable {
     readonly tableName: string,
   ) {}
 
-  /** All realm-wide data in one paginated Query (the `META#` prefix); undefined when the realm does not exist. */
+  /**
+   * All realm-wide data (the `META#` prefix); undefined when the realm does not exist. Three
+   * paginated Queries over contiguous ranges of the prefix, sent at once: a large realm's load is
+   * mostly the table's time to read and serialise its items (composite roles, groups, client scopes),
+   * which three Queries share out instead of one page after another (docs/performance.md, "Realm size").
+   */
   async loadRealm(realm: string): Promise<RealmData | undefined> {
     let settings: RealmSettings | undefined;
     const compositeRoles: CompositeRole[] = [];
@@ -71,7 +77,8 @@ export class ClientsTable {
     const federatedLinks: FederatedLink[] = [];
     let pepperCiphertext: string | undefined;
     let refreshKey: RefreshKeyRecord | undefined;
-    for (const item of await this.query(realm, prefix.realmWide)) {
+    const ranges = await Promise.all(realmWideRanges.map((range) => this.queryRange(realm, range)));
+    for (const item of ranges.flat()) {
       switch (item.kind) {
         case 'settings':
           settings = item;
@@ -445,6 +452,25 @@ export class ClientsTable {
         }),
       );
       for (const raw of page.Items ?? []) items.push(stripKeys<ClientsTableItem>(raw));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** One paginated Query of the realm's items with `from <= sk < to` (BETWEEN is inclusive: `to` itself is dropped). */
+  private async queryRange(realm: string, range: { from: string; to: string }): Promise<ClientsTableItem[]> {
+    const items: ClientsTableItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':from': range.from, ':to': range.to },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) if (raw.sk !== range.to) items.push(stripKeys<ClientsTableItem>(raw));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;

@@ -2,7 +2,7 @@
  * The clients table's key layout, private to lib/store: nothing outside it spells a sort key.
  *
  * One partition per realm (`pk = REALM#<realm>`). Sort keys are chosen so that everything
- * realm-wide a grant needs is one Query on the `META#` prefix (settings, composite roles, client
+ * realm-wide a grant needs is read under the `META#` prefix (settings, composite roles, client
  * scopes with their protocol mappers, groups, keys, identity providers), while per-client data is
  * one GetItem. Plain (non-composite) roles live under `ROLE#`: a token can name them without
  * reading them, so they stay off the hot path even in realms with tens of thousands of clients.
@@ -65,7 +65,7 @@ export interface PepperRecord {
   createdAt: number;
 }
 
-/** The prefixes a Query reads a kind of item by. `META#` is the token path's one realm Query. */
+/** The prefixes a Query reads a kind of item by. `META#` is what the token path's realm load reads (realmWideRanges). */
 export const prefix = {
   realmWide: 'META#',
   compositeRole: 'META#ROLE#',
@@ -76,6 +76,20 @@ export const prefix = {
   identityProvider: 'META#IDP#',
   client: 'CLIENT#',
 };
+
+/**
+ * The `META#` prefix cut into contiguous sort-key ranges that a realm load Queries in parallel
+ * (ClientsTable.loadRealm): composite roles and client scopes, the largest kinds, each get one,
+ * everything else (settings, groups, keys, identity providers, …) the first. Each range is
+ * `[from, to]` inclusive, as DynamoDB's `BETWEEN` reads; an item whose key equals a range's `to` is
+ * the next range's (no stored key does: every kind's key continues past its prefix). `META$` is
+ * the first string past every `META#…` key ('$' follows '#').
+ */
+export const realmWideRanges: readonly { from: string; to: string }[] = [
+  { from: prefix.realmWide, to: prefix.compositeRole },
+  { from: prefix.compositeRole, to: prefix.clientScope },
+  { from: prefix.clientScope, to: 'META$' },
+];
 
 export const sk = {
   settings: 'META#CONFIG',
@@ -91,14 +105,14 @@ export const sk = {
   pepper: 'META#PEPPER',
   identityProvider: (alias: string) => `${prefix.identityProvider}${alias}`,
   /**
-   * One per `federated-jwt` client, under META# so the realm's one Query brings the whole
+   * One per `federated-jwt` client, under META# so the realm's load brings the whole
    * `(alias, sub) → clients` index to the token path. The subject is hashed: it is the external
    * issuer's text, of any length, and a sort key holds at most 1 KB.
    */
   federatedLink: (link: FederatedLink) => `META#FED#${link.alias}\u0000${subjectKey(link.sub)}\u0000${link.clientId}`,
   /**
    * Who is making the realm, written before anything else of it (lib/admin/realmClaim.ts). Off
-   * `META#`, so the token path's one Query never reads it.
+   * `META#`, so the token path's realm load never reads it.
    */
   realmClaim: 'CLAIM',
 };

@@ -96,18 +96,16 @@ export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
   const lifespan = built.lifespan;
   const accessToken = await signer.sign(claims);
   const idToken = built.idToken ? await signer.sign(built.idToken(accessToken)) : undefined;
-  const response: TokenResponse = {
-    access_token: accessToken,
-    expires_in: lifespan,
-    refresh_expires_in: input.session?.refreshExpiresIn ?? 0,
-    ...(input.session ? { refresh_token: input.session.refreshToken } : {}),
-    token_type: 'Bearer',
-    ...(idToken ? { id_token: idToken } : {}),
-    'not-before-policy': notBeforePolicy(realm, client),
-    ...(input.session ? { session_state: input.session.id } : {}),
-    scope: built.scope,
-    ...built.tokenResponse,
-  };
+  // Member by member in Keycloak's order, without a temporary object per optional member.
+  const response = { access_token: accessToken, expires_in: lifespan, refresh_expires_in: input.session?.refreshExpiresIn ?? 0 } as TokenResponse;
+  if (input.session) response.refresh_token = input.session.refreshToken;
+  response.token_type = 'Bearer';
+  if (idToken) response.id_token = idToken;
+  response['not-before-policy'] = notBeforePolicy(realm, client);
+  if (input.session) response.session_state = input.session.id;
+  response.scope = built.scope;
+  // Mappers' members last, as data properties whatever their names (a spread defines, never sets).
+  if (Object.keys(built.tokenResponse).length > 0) return { response: { ...response, ...built.tokenResponse }, claims };
   return { response, claims };
 }
 

@@ -6,7 +6,7 @@
  * stack), warm grants and bare signatures alternating (scripts/bench/bundleDriver.mjs).
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,7 +67,11 @@ export async function measureBundleCost(options: { env: Record<string, string>; 
       event: grantEvent(routes, realmFor(c.mode, c.alg), c.client ?? BENCH_CLIENT, options.secret),
     }));
     options.log(`bundle cost: ${cases.length} cases in a fresh node (NODE_OPTIONS=${env.NODE_OPTIONS ?? ''})`);
-    const output = await run(process.execPath, [join(PROJECT_ROOT, 'scripts/bench/bundleDriver.mjs'), bundle, JSON.stringify(cases), String(options.durationMs)], env);
+    // BENCH_BUNDLE_CPU_PROF=<dir>: a V8 CPU profile of the driver (`node --cpu-prof`), with the bundle and its source map beside it.
+    const profileDir = process.env.BENCH_BUNDLE_CPU_PROF;
+    if (profileDir) await cp(unzipped, join(profileDir, 'token'), { recursive: true });
+    const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    const output = await run(process.execPath, [...profileArgs, join(PROJECT_ROOT, 'scripts/bench/bundleDriver.mjs'), bundle, JSON.stringify(cases), String(options.durationMs)], env);
     const line = output.split('\n').find((l) => l.startsWith('BENCH '));
     if (!line) throw new Error(`the bundle driver printed no result:\n${output.slice(-2000)}`);
     const measured = JSON.parse(line.slice('BENCH '.length)) as Omit<BundleCostResult, 'client' | 'bundleKb' | 'nodeOptions'>[];

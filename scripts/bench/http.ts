@@ -1,5 +1,6 @@
 /**
- * Over HTTP, side by side: this service (its handlers behind the local API Gateway stand-in) and
+ * Over HTTP, side by side: this service (its token function bundled as deployed, behind the local
+ * API Gateway stand-in) and
  * oidc-provider, each in a child process of its own, and a bare node:http server answering the
  * service's very response (the floor: what node:http costs for this exchange), all started and
  * warmed, then loaded in turn in short alternating slices (never together), so that a load that
@@ -15,6 +16,7 @@ import autocannon from 'autocannon';
 import { PROJECT_ROOT } from '../../infra/local/stack.js';
 import type { SignatureAlgorithm } from '../../lib/model/stored.js';
 import { BENCH_CLIENT, realmFor, stopChild, waitForLine } from './setup.js';
+import { bundleTokenFunction } from './servers/tokenBundle.js';
 import { oidcProviderAttribution, serviceAttribution, splitProfileFile, type CpuSplit } from './httpSplit.js';
 
 export type Server = 'sa-token-service' | 'oidc-provider' | 'bare node:http';
@@ -80,10 +82,13 @@ const SLICE_SECONDS = 2;
 
 export async function measureHttp(options: HttpOptions): Promise<HttpComparison[]> {
   const comparisons: HttpComparison[] = [];
+  const token = await bundleTokenFunction(PROFILE_DIR());
+  options.log(`HTTP: the token function bundled as deployed (${token.bundle}), node ${token.nodeOptions.join(' ')}`);
+  const serviceEnv = { ...options.env, BENCH_TOKEN_BUNDLE: token.bundle };
   for (const alg of ['RS256', 'ES256'] as const) {
     const servers: Started[] = [];
     try {
-      servers.push(await startServer('sa-token-service', alg, options));
+      servers.push(await startServer('sa-token-service', alg, { ...options, env: serviceEnv }, undefined, token.nodeOptions));
       servers.push(await startServer('oidc-provider', alg, options));
       servers.push(await startServer('bare node:http', alg, options, servers[0]!.response));
       for (const s of servers) {
@@ -117,6 +122,8 @@ interface Started {
   request: { url: string; method: 'POST'; headers: Record<string, string>; body: string };
   /** What it answered the first request with. */
   response: Answer;
+  /** The token function's bundle the service runs, if not the source. */
+  bundle?: string;
 }
 
 interface Answer {
@@ -128,10 +135,10 @@ interface Answer {
 /** Hop-by-hop and per-response headers node:http writes itself. */
 const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding']);
 
-async function startServer(server: Server, alg: SignatureAlgorithm, options: HttpOptions, replay?: Answer): Promise<Started> {
+async function startServer(server: Server, alg: SignatureAlgorithm, options: HttpOptions, replay?: Answer, nodeOptions: string[] = []): Promise<Started> {
   const child =
     server === 'sa-token-service'
-      ? spawnChild('scripts/bench/servers/service.ts', options.env)
+      ? spawnChild('scripts/bench/servers/service.ts', options.env, nodeOptions)
       : server === 'oidc-provider'
         ? spawnChild('scripts/bench/servers/oidcProvider.ts', { BENCH_ALG: alg, BENCH_CLIENT_ID: BENCH_CLIENT, BENCH_CLIENT_SECRET: options.secret, NODE_ENV: 'production' })
         : spawnChild('scripts/bench/servers/bareHttp.ts', { BENCH_RESPONSE: JSON.stringify(replay) });
@@ -157,7 +164,7 @@ async function startServer(server: Server, alg: SignatureAlgorithm, options: Htt
     check.headers.forEach((value, name) => {
       if (!OWN_HEADERS.has(name)) headers[name] = value;
     });
-    return { server, alg, child, request, response: { status: check.status, headers, body: text } };
+    return { server, alg, child, request, response: { status: check.status, headers, body: text }, bundle: server === 'sa-token-service' ? options.env.BENCH_TOKEN_BUNDLE : undefined };
   } catch (err) {
     await stopChild(child);
     throw err;
@@ -221,7 +228,7 @@ async function finish(s: Started, t: Totals, options: HttpOptions): Promise<Http
   const profiled = await load({ ...s.request, connections: options.connections, duration: profileSeconds });
   const profiledCpu = processCpuSeconds(s.child.pid!).total - before.total;
   await ask(s.child, { profile: 'stop', file }, 'profiled');
-  const attribution = s.server === 'sa-token-service' ? serviceAttribution(PROJECT_ROOT) : oidcProviderAttribution();
+  const attribution = s.server === 'sa-token-service' ? serviceAttribution(PROJECT_ROOT, s.bundle) : oidcProviderAttribution();
   const split = await splitProfileFile(file, attribution, { mainThreadMicrosPerToken: (t.mainThreadCpu / t.ok) * 1e6, otherThreadsMicrosPerToken: ((t.cpu - t.mainThreadCpu) / t.ok) * 1e6 });
   return {
     server: s.server,
@@ -241,9 +248,9 @@ async function finish(s: Started, t: Totals, options: HttpOptions): Promise<Http
   };
 }
 
-function spawnChild(entry: string, env: Record<string, string>): ChildProcess {
+function spawnChild(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
   // The IPC channel carries the profiler's start and stop (servers/profiling.ts).
-  return spawn(process.execPath, ['--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  return spawn(process.execPath, [...nodeOptions, '--import', 'tsx', entry], { cwd: PROJECT_ROOT, env: { ...process.env, ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
 }
 
 let profileDir: string | undefined;
@@ -277,7 +284,7 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** This process's children with the given command name (DynamoDB Local's `java`), from /proc. */
-function childPidsNamed(name: string): number[] {
+export function childPidsNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -294,7 +301,7 @@ function childPidsNamed(name: string): number[] {
 }
 
 /** utime + stime of a process and of its main thread (the task whose id is the pid) from /proc (Linux), in seconds. */
-function processCpuSeconds(pid: number): { total: number; main: number } {
+export function processCpuSeconds(pid: number): { total: number; main: number } {
   return { total: statCpuSeconds(`/proc/${pid}/stat`), main: statCpuSeconds(`/proc/${pid}/task/${pid}/stat`) };
 }
 

@@ -23,6 +23,7 @@
  * compiler) is the bucket `otherThreads`, from /proc too.
  */
 import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 
 export type Bucket = 'signature' | 'application' | 'standIn' | 'nodeHttp' | 'gc' | 'runtime' | 'other' | 'otherThreads';
 /** The buckets of the main thread's profile. */
@@ -57,11 +58,15 @@ export interface Attribution {
   standIn: (url: string) => boolean;
 }
 
-/** This service: the handlers and everything under them (node_modules called from lib/ included). */
-export function serviceAttribution(projectRoot: string): Attribution {
+/**
+ * This service: the handlers and everything under them (node_modules called from lib/ included),
+ * from the source or from the function's bundle (one file: the profile names generated code).
+ */
+export function serviceAttribution(projectRoot: string, bundle?: string): Attribution {
   const root = `file://${projectRoot.replace(/\/+$/, '')}/`;
+  const bundled = bundle === undefined ? undefined : pathToFileURL(bundle).href;
   return {
-    application: (url) => url.startsWith(`${root}lib/`) || url.startsWith(`${root}functions/`),
+    application: (url) => url.startsWith(`${root}lib/`) || url.startsWith(`${root}functions/`) || url === bundled,
     standIn: (url) => url === `${root}infra/local/apiGateway.ts`,
   };
 }

@@ -7,7 +7,7 @@ import type { FrontDoorCostReport } from './frontDoorCost.js';
 import type { BundleCostResult } from './bundleCost.js';
 import type { HandlerCostResult } from './handlerCost.js';
 import type { RealmScaleResult } from './realmScale.js';
-import type { AdminScaleResult } from './adminScale.js';
+import type { AdminScaleResult, Timed } from './adminScale.js';
 import { renderSdkCallCost, type SdkCallCostResult } from './sdkCallCost.js';
 import type { HttpComparison } from './http.js';
 import type { LocalStackResult } from './localStack.js';
@@ -81,14 +81,17 @@ export function renderReport(report: BenchReport): string {
   if (report.sdkCallCost) out.push(renderSdkCallCost(report.sdkCallCost, table));
 
   if (report.realmScale) {
+    const ttl = report.realmScale[0]?.perHour.ttlSeconds ?? 60;
     out.push(
-      '### 1c. Realm size (generated realms in DynamoDB Local; a warm grant of a stateless copy of product-sa-client, which uses none of the generated items)',
+      '### 1c. Realm size (generated realms in DynamoDB Local, one dimension at a time from the base, then the issue’s large realm; a warm grant of a stateless copy of product-sa-client, which uses none of the generated items, interleaved with the same grant on the base realm)',
       table(
-        ['clients', 'roles (½ composite)', 'client scopes', 'groups', 'mappers', 'import', 'realm load', 'Query pages', 'items read', 'client items read', 'read units per load', 'heap held', 'warm grant CPU', 'grants'],
+        ['varies', 'clients', 'roles (½ composite)', 'client scopes', 'groups', 'mappers', 'items written', 'realm load (median)', 'load CPU: ours + DynamoDB Local', 'Query pages', 'items read', 'client items read', 'read units per load', `read units per container-hour (TTL ${ttl} s: checks + backstop; reload every TTL instead)`, 'heap held per realm context', 'warm grant CPU (base realm, same window)', 'grants'],
         report.realmScale.map((r) => [
-          n(r.clients), n(r.roles), n(r.scopes), n(r.groups), n(r.mappers),
-          `${n(r.importSeconds, 1)} s`, `${n(r.loadMs)} ms`, n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
-          `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs`, n(r.grants),
+          r.varies, n(r.clients), n(r.roles), n(r.scopes), n(r.groups), n(r.mappers),
+          `${n(r.itemsWritten)} in ${n(r.writeSeconds, 1)} s`, `${n(r.loadMs)} ms`, `${n(r.loadCpuMs)} + ${r.tableCpuMs === undefined ? '?' : n(r.tableCpuMs)} ms`,
+          n(r.pages), n(r.itemsRead), n(r.clientItemsRead), n(r.readUnits, 1),
+          `${n(r.perHour.total, 1)} (${n(r.perHour.checks)} + ${n(r.perHour.backstopReloads, 1)}); ${n(r.perHour.reloadEveryTtl)}`,
+          `${n(r.heapBytes / 1024)} KB`, `${n(r.grantCpuMicros)} µs (${n(r.baseGrantCpuMicros)} µs, ${n(r.grantCpuMicros / r.baseGrantCpuMicros, 2)}×)`, n(r.grants),
         ]),
       ),
     );
@@ -96,15 +99,21 @@ export function renderReport(report: BenchReport): string {
 
   if (report.adminScale) {
     const a = report.adminScale;
+    const cpu = (t: Timed) => [`${n(t.seconds, 1)} s`, `${n(t.cpuSeconds, 1)} s`, `${n(t.dynamodbCpuSeconds, 1)} s`];
     out.push(
-      `### 1d. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in)`,
+      `### 1d. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in; load ${n(a.load[0], 1)} → ${n(a.load[1], 1)})`,
       table(
-        ['path', 'time', 'detail'],
+        ['path', 'wall', 'CPU (sa-admin, or gateway + handler)', 'DynamoDB Local CPU', 'detail'],
         [
-          ['sa-admin import-realm', `${n(a.importSeconds, 1)} s`, `${n(a.fileBytes / 1e6, 1)} MB export`],
-          ['Admin API, every client by first/max', `${n(a.api.totalSeconds, 1)} s`, `${n(a.api.pages)} pages of ${n(a.api.pageSize)} (${n(a.api.listed)} clients): first ${n(a.api.firstPageMs)} ms, median ${n(a.api.medianPageMs)} ms, last ${n(a.api.lastPageMs)} ms; items read: page 1 ${n(a.api.firstPageItemsRead)}, last page ${n(a.api.lastPageItemsRead)}`],
-          ['sa-admin client list', `${n(a.cliList.seconds, 1)} s`, `${n(a.cliList.listed)} clients`],
-          ['sa-admin export-realm', `${n(a.cliExport.seconds, 1)} s`, `${n(a.cliExport.bytes / 1e6, 1)} MB`],
+          ['sa-admin import-realm', ...cpu(a.importRealm), `${n(a.fileBytes / 1e6, 1)} MB export`],
+          [
+            `Admin API, every client by first/max`,
+            ...cpu(a.api),
+            `${n(a.api.pages)} pages of ${n(a.api.pageSize)} (${n(a.api.listed)} clients); page 1 ${n(a.api.firstPageMs)} ms (${n(a.api.firstPageCpuMs)} ms CPU), median ${n(a.api.medianPageMs)} ms, last ${n(a.api.lastPageMs)} ms (${n(a.api.lastPageCpuMs)} ms CPU); ` +
+              `items read: page 1 ${n(a.api.firstPageItemsRead)}, most ${n(a.api.maxPageItemsRead)}, last ${n(a.api.lastPageItemsRead)}, last in a fresh container ${n(a.api.coldLastPageItemsRead)} (keys only)`,
+          ],
+          ['sa-admin client list', ...cpu(a.cliList), `${n(a.cliList.listed)} clients`],
+          ['sa-admin export-realm', ...cpu(a.cliExport), `${n(a.cliExport.bytes / 1e6, 1)} MB`],
         ],
       ),
     );
@@ -260,8 +269,8 @@ export function renderReport(report: BenchReport): string {
     out.push(
       '### 4. Cold start (bundled as serverless.yml configures serverless-esbuild; import in a fresh `node`)',
       table(
-        ['function', 'bundle (minified)', 'source map', 'load, median', 'load without --enable-source-maps'],
-        report.coldStart.map((r) => [r.function, `${n(r.bundleKb)} KB`, `${n(r.sourceMapKb)} KB`, `${n(r.loadMs)} ms`, `${n(r.loadMsWithoutSourceMaps)} ms`]),
+        ['function', 'bundle (minified)', 'source map', 'load, median', 'load CPU, median', 'load without --enable-source-maps'],
+        report.coldStart.map((r) => [r.function, `${n(r.bundleKb)} KB`, `${n(r.sourceMapKb)} KB`, `${n(r.loadMs)} ms`, `${n(r.loadCpuMs)} ms`, `${n(r.loadMsWithoutSourceMaps)} ms`]),
       ),
     );
   }

@@ -11,11 +11,13 @@
  *   request pays.
  * - `builder, no network`: the same clients over a request handler that answers at once with the
  *   response DynamoDB would send: the SDK's own JavaScript (middleware, SigV4, serde, marshalling).
+ * - `bare document client`: the SDK's defaults under the same document client, outside any request
+ *   budget: the builder minus our configuration.
  * - `bare client`: `new DynamoDBClient({})`, low-level commands, the SDK's defaults.
  * - `bare client, cacheMiddleware`: the same with the SDK's per-command handler cache.
  *
  * All variants run in this process, interleaved in slices of 100 calls (GetItems, then PutItems,
- * variant after variant, until the time is up), so a change of the machine's load between slices
+ * variant after variant, every other round in reverse order, until the time is up), so a change of the machine's load between slices
  * moves every variant alike; the builder's calls run inside a request budget (lib/deadline.ts) as a
  * request's do. CPU is `process.cpuUsage()` (every thread of the process: GC helpers included);
  * DynamoDB Local's own CPU is in another process and not counted. `new TCP connections` counts
@@ -26,20 +28,21 @@ import net from 'node:net';
 import { Readable } from 'node:stream';
 import { loadavg } from 'node:os';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AWS_CLIENT_PROFILES, buildAwsClients } from '../../lib/awsClients.js';
 import { withDeadline } from '../../lib/deadline.js';
 
 /** Long enough never to end a call here: the check runs, it does not fire. */
 const REQUEST_BUDGET_MS = 60_000;
 
-export const SDK_VARIANTS = ['raw-http', 'builder', 'builder-no-network', 'bare', 'bare-cached'] as const;
+export const SDK_VARIANTS = ['raw-http', 'builder', 'builder-no-network', 'bare-doc', 'bare', 'bare-cached'] as const;
 type Variant = (typeof SDK_VARIANTS)[number];
 
 const DESCRIPTIONS: Record<Variant, string> = {
   'raw-http': 'raw http (node:http, keep-alive, same JSON)',
   builder: 'lib/awsClients.ts `token`, document client (what a request pays)',
   'builder-no-network': 'the same, request handler answering at once (SDK JavaScript only)',
+  'bare-doc': '`DynamoDBDocumentClient.from(new DynamoDBClient({}))`, no request budget',
   bare: '`new DynamoDBClient({})`, low-level commands',
   'bare-cached': 'the same with `cacheMiddleware: true`',
 };
@@ -82,8 +85,9 @@ export async function measureSdkCallCost(options: { env: Record<string, string>;
   const connects = countConnects();
   const slice = 100;
   const until = performance.now() + options.durationMs;
-  while (performance.now() < until) {
-    for (const v of variants) {
+  for (let round = 0; performance.now() < until; round++) {
+    // Every other round backwards: no variant always follows the same one.
+    for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
       const started = performance.now();
       let before = process.cpuUsage();
       for (let i = 0; i < slice; i++) await v.ops.get();
@@ -154,6 +158,15 @@ function callsOf(variant: Variant, table: string, readKey: string, expiresAt: nu
       get: () => client.send(new GetItemCommand({ TableName: table, Key: { pk: { S: readKey } }, ConsistentRead: true })),
       put: (key) =>
         client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: key }, ttl: { N: String(expiresAt) } }, ...CONDITION, ExpressionAttributeValues: { ':now': { N: String(now) } } })),
+      destroy: () => client.destroy(),
+    };
+  }
+  if (variant === 'bare-doc') {
+    const client = new DynamoDBClient({});
+    const doc = DynamoDBDocumentClient.from(client);
+    return {
+      get: () => doc.send(new GetCommand({ TableName: table, Key: { pk: readKey }, ConsistentRead: true })),
+      put: (key) => doc.send(new PutCommand({ TableName: table, Item: { pk: key, ttl: expiresAt }, ...CONDITION, ExpressionAttributeValues: { ':now': now } })),
       destroy: () => client.destroy(),
     };
   }

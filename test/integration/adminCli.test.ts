@@ -103,6 +103,10 @@ describe('the CLI contract', () => {
     const text = (await ok(['client', 'list', 'demo'])).stdout;
     assert.match(text, /^CLIENT_ID\s+STATE\s+AUTH\s+SERVICE_ACCOUNT$/m);
     assert.match(text, /^product-api\s+enabled\s+bearer-only\s+-$/m);
+    // kcadm's --offset/--limit: a page of the same order.
+    const ids = list.map((c: { clientId: string }) => c.clientId);
+    assert.deepEqual((await json(['client', 'list', 'demo', '--offset', '2', '--limit', '3'])).map((c: { clientId: string }) => c.clientId), ids.slice(2, 5));
+    await fails(['client', 'list', 'demo', '--limit', '-1'], 2, /whole number/);
   });
 });
 

@@ -5,7 +5,7 @@ import { ClientsTable } from '../../lib/store/clientsTable.js';
 /**
  * The clients table in memory, for unit tests of code above lib/store: the real ClientsTable on a
  * document client that answers the commands it sends (GetItem, PutItem, DeleteItem, the realm-version UpdateItem, Query on
- * `pk` with an optional `begins_with(sk, …)` and `#a.#b = :value` filter, BatchWriteItem), items sorted by `sk` as DynamoDB
+ * `pk` with an optional `begins_with(sk, …)` or `sk BETWEEN` and `#a.#b = :value` filter, BatchWriteItem), items sorted by `sk` as DynamoDB
  * sorts a partition. Counts the commands, so tests can check how much a request reads.
  */
 export function memoryClientsTable(): { table: ClientsTable; items: Map<string, Record<string, unknown>>; counts: Record<string, number> } {
@@ -37,13 +37,16 @@ export function memoryClientsTable(): { table: ClientsTable; items: Map<string, 
       if (command instanceof QueryCommand) {
         const values = command.input.ExpressionAttributeValues!;
         const prefix = (values[':prefix'] as string | undefined) ?? '';
+        // `sk BETWEEN :from AND :to` (ClientsTable.loadRealm), inclusive as DynamoDB's.
+        const between = /sk BETWEEN :from AND :to/.test(command.input.KeyConditionExpression ?? '');
+        const inRange = (sk: string) => (between ? sk >= String(values[':from']) && sk <= String(values[':to']) : sk.startsWith(prefix));
         // The filters the table sends: `#a.#b = :value` (ClientsTable.findClientWhere).
         const filter = /^(#\w+(?:\.#\w+)*) = (:\w+)$/.exec(command.input.FilterExpression ?? '');
         const attributeAt = (item: Record<string, unknown>, path: string) =>
           path.split('.').reduce<unknown>((value, name) => (value as Record<string, unknown> | undefined)?.[command.input.ExpressionAttributeNames![name]!], item);
         const matchesFilter = (item: Record<string, unknown>) => !filter || attributeAt(item, filter[1]!) === values[filter[2]!];
         const found = [...items.values()]
-          .filter((item) => item.pk === values[':pk'] && String(item.sk).startsWith(prefix) && matchesFilter(item))
+          .filter((item) => item.pk === values[':pk'] && inRange(String(item.sk)) && matchesFilter(item))
           .sort((a, b) => (String(a.sk) < String(b.sk) ? -1 : String(a.sk) > String(b.sk) ? 1 : 0));
         return { Items: found.map(copy) };
       }

@@ -1,6 +1,7 @@
 /** `client …`: register, list, show, delete, enable or disable clients; rotate secrets. */
 import { Option, type Command } from 'commander';
 import { createClient, deleteClient, listClients, rotateSecret, setClientEnabled, showClient, type ClientView } from '../../../lib/admin/clients.js';
+import { listClientsPage } from '../../../lib/admin/clientListing.js';
 import { AdminError } from '../../../lib/admin/errors.js';
 import { USE_REFRESH_TOKEN_ATTRIBUTE } from '../../../lib/model/clientDefaults.js';
 import type { ClientFields } from '../../../lib/representation/client.js';
@@ -115,10 +116,16 @@ export function registerClientCommands(cli: Session): void {
 
   client
     .command('list')
-    .description("list a realm's clients")
+    .description("list a realm's clients, by clientId")
     .argument('<realm>')
-    .action(async (realmName: string, _opts: unknown, cmd: Command) => {
-      const clients = await listClients(context(cmd), realmName);
+    // kcadm's --offset and --limit (Keycloak's first and max): a page without reading the clients before it in full.
+    .option('--offset <n>', 'skip this many clients', wholeNumber)
+    .option('--limit <n>', 'list at most this many', wholeNumber)
+    .action(async (realmName: string, opts: { offset?: number; limit?: number }, cmd: Command) => {
+      const clients =
+        opts.offset === undefined && opts.limit === undefined
+          ? await listClients(context(cmd), realmName)
+          : await listClientsPage(context(cmd), realmName, { first: opts.offset ?? 0, max: opts.limit });
       print(cmd, clients, () => (clients.length === 0 ? ['(no clients)'] : table([['CLIENT_ID', 'STATE', 'AUTH', 'SERVICE_ACCOUNT'], ...clients.map(clientRow)])));
     });
 
