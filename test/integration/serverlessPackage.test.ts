@@ -198,6 +198,15 @@ describe('serverless package (CloudFormation)', () => {
     }
   });
 
+  it('runs adminHeavy exactly as the admin function: same role, environment and timeout', () => {
+    const [admin, heavy] = [resources.AdminLambdaFunction!.Properties, resources.AdminHeavyLambdaFunction!.Properties];
+    assert.deepEqual(heavy.Role, admin.Role);
+    assert.deepEqual(heavy.Environment, admin.Environment);
+    assert.ok(admin.Environment.Variables.SIGNING_KEY_RS256);
+    assert.equal(heavy.Timeout, 29);
+    assert.equal(admin.Timeout, 29);
+  });
+
   it('creates the tables on demand, with point-in-time recovery, retained, sessions with TTL', () => {
     const tables = Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table');
     assert.equal(tables.length, 2);
