@@ -35,20 +35,20 @@ export class EnvelopeSigner implements JwtSigner {
     this.unwrapped ??= await this.key();
   }
 
-  sign(payload: Record<string, unknown>): Promise<string> {
+  sign(payload: Record<string, unknown>, payloadJson?: string): Promise<string> {
     // Once the key is unwrapped the signature is made at once: a warm grant waits on nothing here.
     if (this.unwrapped) {
       try {
-        return Promise.resolve(this.signWith(this.unwrapped, payload));
+        return Promise.resolve(this.signWith(this.unwrapped, payload, payloadJson));
       } catch (err) {
         return Promise.reject(err);
       }
     }
-    return this.key().then((key) => this.signWith((this.unwrapped = key), payload));
+    return this.key().then((key) => this.signWith((this.unwrapped = key), payload, payloadJson));
   }
 
-  private signWith(key: KeyObject, payload: Record<string, unknown>): string {
-    const input = signingInput(this.alg, this.kid, payload);
+  private signWith(key: KeyObject, payload: Record<string, unknown>, payloadJson: string | undefined): string {
+    const input = signingInput(this.alg, this.kid, payload, payloadJson);
     // JWS ES256 wants r||s (RFC 7518 §3.4), which node calls ieee-p1363.
     const signature = sign('sha256', Buffer.from(input, 'utf8'), this.alg === 'ES256' ? { key, dsaEncoding: 'ieee-p1363' } : key);
     return `${input}.${signature.toString('base64url')}`;

@@ -22,8 +22,8 @@ export class KmsSigner implements JwtSigner {
     readonly alg: SignatureAlgorithm,
   ) {}
 
-  async sign(payload: Record<string, unknown>): Promise<string> {
-    const input = signingInput(this.alg, this.kid, payload);
+  async sign(payload: Record<string, unknown>, payloadJson?: string): Promise<string> {
+    const input = signingInput(this.alg, this.kid, payload, payloadJson);
     const digest = createHash('sha256').update(input, 'utf8').digest();
     const out = await this.kms.send(
       new SignCommand({ KeyId: this.kmsKeyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: KMS_ALGORITHM[this.alg] }),

@@ -5,12 +5,13 @@ import { BoundedMap } from '../cache.js';
 export interface JwtSigner {
   readonly kid: string;
   readonly alg: SignatureAlgorithm;
-  sign(payload: Record<string, unknown>): Promise<string>;
+  /** `payloadJson`, when the caller has it, is exactly `JSON.stringify(payload)` (lib/tokens/mappedClaims.ts makes it). */
+  sign(payload: Record<string, unknown>, payloadJson?: string): Promise<string>;
 }
 
 /** The JWS signing input `base64url(header) "." base64url(payload)`, with Keycloak's header fields. */
-export function signingInput(alg: SignatureAlgorithm, kid: string, payload: Record<string, unknown>): string {
-  return `${encodedHeader(alg, kid)}.${b64url(JSON.stringify(payload))}`;
+export function signingInput(alg: SignatureAlgorithm, kid: string, payload: Record<string, unknown>, payloadJson = JSON.stringify(payload)): string {
+  return `${encodedHeader(alg, kid)}.${b64url(payloadJson)}`;
 }
 
 /** A key's header never changes: encoded once per key and container, not per token. */

@@ -24,6 +24,14 @@ export interface MappedClaims {
   readonly hasProtoKey: boolean;
   /** Members token-response mappers add to the token endpoint's JSON (frozen). */
   readonly tokenResponse: Readonly<Json>;
+  /**
+   * The claims' JSON text around the per-grant values, in `keys` order: `text[0]`, the first
+   * per-grant value, `text[1]`, …; undefined when it could not be made exactly as JSON.stringify
+   * makes it (the token is then serialised whole).
+   */
+  readonly text: readonly string[] | undefined;
+  /** The per-grant claims in the order their values appear in the text. */
+  readonly textSlots: readonly PerGrant[];
 }
 
 /**
@@ -42,6 +50,19 @@ export function mappedClaims(ctx: TokenContext, withSession: boolean, notesKey: 
     ctx.memo.set(key, mapped);
   }
   return mapped;
+}
+
+/**
+ * The JSON text of a token `stampAccessToken` made from `mapped` with the same `stamp`: the claims
+ * that are the same grant after grant are serialised once (for a client with many roles, most of
+ * the token), this grant's own values in between. Undefined when `mapped` has no text.
+ */
+export function accessTokenJson(mapped: MappedClaims, stamp: { exp: number; iat: number; jti: string; iss: string; sid?: string }): string | undefined {
+  const { text, textSlots } = mapped;
+  if (!text) return undefined;
+  let json = text[0]!;
+  for (let i = 0; i < textSlots.length; i++) json += JSON.stringify(stamp[textSlots[i]!]) + text[i + 1]!;
+  return json;
 }
 
 /** The access token's claims for one grant: the mapped claims with this grant's time, id, issuer and session. */
@@ -70,13 +91,34 @@ function runOnce(ctx: TokenContext, withSession: boolean): MappedClaims {
   const slot = (name: PerGrant) => keys.indexOf(name);
   const extra = new ClaimWriter('tokenResponse', {});
   runMappers(ctx, 'tokenResponse', extra);
-  return {
+  const mapped = {
     keys,
     values,
     slots: { exp: slot('exp'), iat: slot('iat'), jti: slot('jti'), iss: slot('iss'), sid: slot('sid') },
     hasProtoKey: keys.includes('__proto__'),
     tokenResponse: deepFreeze(extra.result([])) as Json,
+    text: undefined as string[] | undefined,
+    textSlots: [] as PerGrant[],
   };
+  const text: string[] = [];
+  let current = '';
+  keys.forEach((key, i) => {
+    current += `${i === 0 ? '{' : ','}${JSON.stringify(key)}:`;
+    if ((PER_GRANT as readonly string[]).includes(key)) {
+      text.push(current);
+      current = '';
+      mapped.textSlots.push(key as PerGrant);
+    } else {
+      current += JSON.stringify(values[i]);
+    }
+  });
+  text.push(`${current}}`);
+  // Used only if it is what JSON.stringify makes of such a token (a value it would leave out or turn
+  // into something else, or a key order an object would not keep, fails this once, here).
+  const probe = { exp: 1, iat: 2, jti: 'j', iss: 'i', sid: 's' };
+  mapped.text = text;
+  if (keys.length === 0 || accessTokenJson(mapped, probe) !== JSON.stringify(stampAccessToken(mapped, probe))) mapped.text = undefined;
+  return mapped;
 }
 
 function deepFreeze<T>(value: T): T {

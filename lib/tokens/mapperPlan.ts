@@ -51,11 +51,14 @@ export function compileScopeMappers(scopes: Iterable<ClientScope>): ScopeMappers
 }
 
 /**
- * Per client record: its dedicated mappers compiled once, and the sorted plan for each set of
- * scopes in effect. Keyed by the record object, so a record served from the client cache is
- * compiled once for its lifetime and a record read afresh is compiled afresh.
+ * Per realm context's scope mappers and client record: the client's dedicated mappers compiled
+ * once, and the sorted plan for each set of scopes in effect. Keyed by both objects, so a record
+ * served from the client cache is compiled once for its lifetime, a record read afresh is compiled
+ * afresh, and a realm reload (whose scopes' mappers may have changed) never meets a plan built from
+ * the scopes it replaced, even for a record that outlived it.
  */
-const plans = new WeakMap<ClientRecord, { dedicated: CompiledMapper[]; bySelection: Map<string, CompiledMapper[]> }>();
+type ClientPlans = { dedicated: CompiledMapper[]; bySelection: Map<string, CompiledMapper[]> };
+const plans = new WeakMap<ScopeMappers, WeakMap<ClientRecord, ClientPlans>>();
 
 /**
  * The mappers a token runs, in Keycloak's order: the client's own and those of the scopes in
@@ -64,10 +67,12 @@ const plans = new WeakMap<ClientRecord, { dedicated: CompiledMapper[]; bySelecti
  * scopes' in the client's order.
  */
 export function mapperPlan(client: ClientRecord, scopes: readonly ClientScope[], scopeMappers: ScopeMappers): CompiledMapper[] {
-  let entry = plans.get(client);
+  let byClient = plans.get(scopeMappers);
+  if (!byClient) plans.set(scopeMappers, (byClient = new WeakMap()));
+  let entry = byClient.get(client);
   if (!entry) {
     entry = { dedicated: compileMappers(client.protocolMappers), bySelection: new Map() };
-    plans.set(client, entry);
+    byClient.set(client, entry);
   }
   const key = scopes.map((scope) => scope.name).join('\u0000');
   let plan = entry.bySelection.get(key);

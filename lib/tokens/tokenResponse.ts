@@ -4,7 +4,7 @@ import type { ClientRecord, SignatureAlgorithm } from '../model/stored.js';
 import { randomUUID } from 'node:crypto';
 import { accessTokenLifespan } from './accessToken.js';
 import { idTokenClaims } from './idToken.js';
-import { mappedClaims, stampAccessToken } from './mappedClaims.js';
+import { accessTokenJson, mappedClaims, stampAccessToken } from './mappedClaims.js';
 import type { ResolvedScope } from './scope.js';
 import { clientCredentialsNotes, tokenContext, type TokenRealm } from './tokenContext.js';
 
@@ -52,6 +52,8 @@ export interface BuildInput {
 /** What a grant puts in its tokens, before anything is signed. */
 export interface BuiltTokens {
   accessToken: Record<string, unknown>;
+  /** `JSON.stringify(accessToken)`, made without serialising its unchanging claims again (lib/tokens/mappedClaims.ts). */
+  accessTokenJson?: string;
   /** Seconds; never past the session's end. */
   lifespan: number;
   /** The ID token's claims, given the signed access token its `at_hash` hashes; absent without `openid`. */
@@ -74,14 +76,9 @@ export function buildTokens(input: BuildInput): BuiltTokens {
   const ctx = tokenContext(realm, client, input.scope, clientCredentialsNotes(client.clientId, input.sourceIp));
   // The notes are the client's id (fixed by the shape) and the source address: the address names them.
   const mapped = mappedClaims(ctx, input.session !== undefined, input.sourceIp);
-  const accessToken = stampAccessToken(mapped, {
-    exp: input.issuedAt + lifespan,
-    iat: input.issuedAt,
-    jti: randomUUID(),
-    iss: input.issuer,
-    sid: input.session?.id,
-  });
-  const built: BuiltTokens = { accessToken, lifespan, tokenResponse: mapped.tokenResponse, scope: ctx.scope };
+  const stamp = { exp: input.issuedAt + lifespan, iat: input.issuedAt, jti: randomUUID(), iss: input.issuer, sid: input.session?.id };
+  const accessToken = stampAccessToken(mapped, stamp);
+  const built: BuiltTokens = { accessToken, accessTokenJson: accessTokenJson(mapped, stamp), lifespan, tokenResponse: mapped.tokenResponse, scope: ctx.scope };
   if (ctx.openid) built.idToken = (signed: string) => idTokenClaims(ctx, accessToken, signed);
   return built;
 }
@@ -94,7 +91,7 @@ export async function issueTokens(input: IssueInput): Promise<IssuedTokens> {
   const built = buildTokens(input);
   const claims = built.accessToken;
   const lifespan = built.lifespan;
-  const accessToken = await signer.sign(claims);
+  const accessToken = await signer.sign(claims, built.accessTokenJson);
   const idToken = built.idToken ? await signer.sign(built.idToken(accessToken)) : undefined;
   // Member by member in Keycloak's order, without a temporary object per optional member.
   const response = { access_token: accessToken, expires_in: lifespan, refresh_expires_in: input.session?.refreshExpiresIn ?? 0 } as TokenResponse;

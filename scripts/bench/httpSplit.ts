@@ -15,7 +15,7 @@
  *   node:internal/… with no application code above), including the HTTP work the stand-in or
  *   Koa asks of it (writeHead, end), for both servers alike;
  * - `gc`, `runtime` (V8's `(program)`: native work with no JavaScript on the stack, libuv's socket
- *   I/O among it) and `other`; `(idle)` samples are left out.
+ *   I/O among it) and `other`; `(idle)` samples and the profiler's own (node:inspector) are left out.
  *
  * The profile samples the main thread only, so its shares are applied to the main thread's CPU
  * per token as /proc measured it without the profiler; what the process's other threads use
@@ -99,6 +99,11 @@ export function splitProfile(profile: CpuProfile, attribution: Attribution): { b
     let appOrStandIn: Bucket | undefined;
     for (let node = byId.get(id); node; node = node.parent === undefined ? undefined : byId.get(node.parent)) {
       const { url, functionName } = node.callFrame;
+      // The profiler's own work (Profiler.stop building the profile) is not the server's: left out like idle.
+      if (url === 'node:inspector') {
+        bucket = 'idle';
+        break;
+      }
       // crypto.sign (ours), or WebCrypto's subtle.sign (jose's, in oidc-provider): the main thread's part of it.
       if (url === 'node:internal/crypto/sig' || (url === 'node:internal/crypto/webcrypto' && functionName === 'sign')) {
         bucket = 'signature';

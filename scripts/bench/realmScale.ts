@@ -35,8 +35,8 @@ import { BENCH_CLIENT, benchClient, grantEvent, STAGE } from './setup.js';
 
 export { generatedExport, SCALE_POINTS, type RealmSize } from './realmScaleItems.js';
 
-/** Points run by `--quick`: every one but the 20,000-client and 5,000-role realms, whose writes take the time. */
-const QUICK_POINTS = SCALE_POINTS.flatMap((point, index) => (point.size.clients >= 20_000 || point.size.roles >= 5_000 ? [] : [index]));
+/** Points run by `--quick` (the smoke run, test/integration/bench.test.ts): the base realm only. */
+const QUICK_POINTS = [0];
 
 /**
  * Copies of the realm context held at once to size one (their heap growth ÷ K): more for a small

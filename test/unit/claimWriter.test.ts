@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { claimPath, escapeClaimKey } from '../../lib/model/claimPath.js';
 import type { ClientRecord, ClientScope, ProtocolMapper } from '../../lib/model/stored.js';
 import { ClaimWriter } from '../../lib/tokens/claimWriter.js';
-import { mapperPlan } from '../../lib/tokens/mapperPlan.js';
+import { compileScopeMappers, mapperPlan } from '../../lib/tokens/mapperPlan.js';
 import { claimValue } from '../../lib/tokens/mappers/claimValue.js';
 import { MAPPER_TYPES } from '../../lib/tokens/mappers/registry.js';
 import type { ClaimWrite, TokenKind } from '../../lib/tokens/mappers/types.js';
@@ -163,5 +163,13 @@ describe('mutants the issue found surviving', () => {
     assert.deepEqual(names(mapperPlan(record, [b], new Map())), ['own', 'b1']);
     assert.deepEqual(names(mapperPlan(record, [], new Map())), ['own']);
     assert.deepEqual(names(mapperPlan(record, [a, b], new Map())), ['own', 'a1', 'b1']);
+  });
+
+  it("a realm reload's scope mappers are used even for a client record that outlived the old realm context", () => {
+    const record = client([mapper('own')]);
+    const before = scope('a', [mapper('a1')]);
+    const after = scope('a', [mapper('a2')]);
+    assert.deepEqual(names(mapperPlan(record, [before], compileScopeMappers([before]))), ['own', 'a1']);
+    assert.deepEqual(names(mapperPlan(record, [after], compileScopeMappers([after]))), ['own', 'a2']);
   });
 });

@@ -52,7 +52,7 @@ function fresh(sourceIp: string, issuedAt: number, issuer: string, sessionId: st
 }
 
 describe('mapped claims, once per shape and source address', () => {
-  it('gives each grant the claims and order of a fresh mapper run, its own jti, time, issuer, session and address', () => {
+  it('gives each grant the claims, order and JSON text of a fresh mapper run, its own jti, time, issuer, session and address', () => {
     const seen = new Set<unknown>();
     for (const [sourceIp, issuedAt, issuer, session] of [
       ['10.0.0.1', 1000, 'https://idp/realms/r', undefined],
@@ -67,6 +67,7 @@ describe('mapped claims, once per shape and source address', () => {
       expected.claims.exp = issuedAt + built.lifespan;
       assert.equal(JSON.stringify(built.accessToken), JSON.stringify(expected.claims));
       assert.deepEqual(built.accessToken, expected.claims);
+      assert.equal(built.accessTokenJson, JSON.stringify(expected.claims), 'the text signed is the token as JSON.stringify writes it');
       assert.equal(JSON.stringify(built.tokenResponse), JSON.stringify(expected.tokenResponse));
       assert.equal((built.accessToken.origin as Record<string, unknown>).host, sourceIp);
       assert.equal(Object.getPrototypeOf(built.accessToken), Object.prototype, 'a __proto__ claim stays data');
