@@ -39,7 +39,10 @@ export async function routesFromServerlessYml(projectRoot: string): Promise<Rout
       routes.push({ method: method.toUpperCase(), path, handler: fn.handler, pattern: templatePattern(path) });
     }
   }
-  return routes;
+  // API Gateway picks the most specific route and a greedy `{proxy+}` last: the console's and
+  // adminHeavy's routes lie inside the admin function's `/admin/{proxy+}` (matchRoute takes the first match).
+  const greedy = (route: Route) => (route.path.includes('+}') ? 1 : 0);
+  return routes.sort((a, b) => greedy(a) - greedy(b));
 }
 
 /**

@@ -1,6 +1,5 @@
 import { clientRoutes } from './clients.js';
 import { clientScopeRoutes } from './clientScopes.js';
-import { evaluateScopesRoutes } from './evaluateScopes.js';
 import { groupRoutes } from './groups.js';
 import { identityProviderRoutes } from './identityProviders.js';
 import { keyRoutes } from './keys.js';
@@ -24,8 +23,12 @@ import { whoAmIRoutes } from './whoAmI.js';
  * RoleContainerResource, RoleMapperResource, ClientScopeResource, ProtocolMappersResource,
  * ScopeMappedResource, GroupsResource, …). To add a family: export an `AdminRoute[]` from its module and list it
  * here; the router (lib/adminApi/router.ts) refuses two routes with the same method and path.
+ *
+ * These are the routes the admin function (functions/admin.ts) serves; the rarely used routes whose
+ * code would take its bundle past 400 KB are lib/adminApi/heavyFamilies.ts's, served by adminHeavy.
+ * The whole Admin API in one router (tests, the bench, anything in-process): lib/adminApi/allFamilies.ts.
  */
-export const ADMIN_ROUTES: readonly AdminRoute[] = [
+export const ADMIN_FUNCTION_ROUTES: readonly AdminRoute[] = [
   ...serverInfoRoutes,
   ...realmRoutes,
   ...clientRoutes,
@@ -40,7 +43,6 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   ...protocolMapperRoutes,
   ...scopeMappingRoutes,
   ...whoAmIRoutes,
-  ...evaluateScopesRoutes,
   ...identityProviderRoutes,
   ...sessionRoutes,
   ...keyRoutes,

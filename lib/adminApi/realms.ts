@@ -1,28 +1,18 @@
-import { importRealmExport } from '../admin/realmImport.js';
-import { apiCreator } from '../admin/realmClaim.js';
-import { realmNameProblem } from '../admin/realmName.js';
 import { MASTER_REALM } from '../admin/realmManagement.js';
-import { createRealm, deleteRealm, findDefaultRole, findRealmSettings, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
+import { deleteRealm, findDefaultRole, findRealmSettings, listRealms, updateRealm, type RealmChanges } from '../admin/realms.js';
 import { briefRealmRepresentation, parseRealmRepresentation, realmRepresentation } from '../representation/realm.js';
 import { readString, type JsonObject } from '../representation/json.js';
 import type { RealmSettings } from '../model/stored.js';
-import { badRequest, conflict, conflictAs, forbidden } from './errors.js';
+import { badRequest, conflict, forbidden } from './errors.js';
 import { rightsIn } from './rights.js';
-import { created, noContent, ok, type AdminCall, type AdminRoute } from './route.js';
+import { noContent, ok, type AdminCall, type AdminRoute } from './route.js';
 
 /**
- * Realms (Keycloak's RealmsAdminResource and RealmAdminResource): list, create (with Keycloak's
- * defaults, or a whole realm export imported with import-realm's rules), read, partial update,
- * delete, push-revocation. A RealmRepresentation's fields this service does not use (themes,
- * SMTP, flows, password policy, …) are kept as sent in the realm's `extra` and returned on read.
+ * Realms (Keycloak's RealmsAdminResource and RealmAdminResource): list, read, partial update,
+ * delete, push-revocation (create: lib/adminApi/realmCreate.ts, served by the adminHeavy function).
+ * A RealmRepresentation's fields this service does not use (themes, SMTP, flows, password policy, …)
+ * are kept as sent in the realm's `extra` and returned on read.
  */
-
-/**
- * Realms made through the API sign with envelope keys (a key pair KMS generates, stored wrapped
- * under the stage's secrets key): the admin function may not create KMS keys, which a `kms` realm's
- * own signing keys would need. `sa-admin keys rotate --mode kms` moves a realm to KMS signing.
- */
-const NEW_REALM_SIGNING = 'envelope' as const;
 
 /** RealmRepresentation with its default role, as Keycloak's RealmAdminResource.getRealm. */
 async function representation(call: AdminCall, settings: RealmSettings): Promise<JsonObject> {
@@ -40,33 +30,6 @@ async function list(call: AdminCall) {
   }
   if (listed.length === 0) throw forbidden();
   return ok(listed);
-}
-
-const EXPORT_PARTS = ['clients', 'roles', 'clientScopes', 'users', 'scopeMappings', 'clientScopeMappings', 'groups'];
-
-async function create(call: AdminCall) {
-  const body = call.body('object') as JsonObject | undefined;
-  if (!body) throw badRequest('Realm name cannot be empty');
-  const name = readString(body, 'realm');
-  if (name === undefined || name === '') throw badRequest('Realm name cannot be empty');
-  const problem = realmNameProblem(name);
-  if (problem !== undefined) throw badRequest(`Realm name is not valid: it ${problem}`);
-  // The caller claims the name before anything is written (lib/admin/realmClaim.ts): a second
-  // create of the same name, even while this one is still making keys, is Keycloak's 409.
-  const creator = apiCreator(call.caller.realm, call.caller.clientId);
-  const DUPLICATE = 'Conflict detected. See logs for details';
-  const { settings, extra } = parseRealmRepresentation(body);
-  if (EXPORT_PARTS.some((part) => body[part] !== undefined)) {
-    // A whole realm export: import-realm's rules (ids kept, secrets hashed, realm-management included).
-    await conflictAs(DUPLICATE, () => importRealmExport(call.admin, body, { signingMode: NEW_REALM_SIGNING, creator, createOnly: true }));
-    // The import keeps the extras it may (never the SMTP password); what this caller sent is theirs to read back.
-    if (Object.keys(extra).length > 0) await updateRealm(call.admin, name, { extra });
-  } else {
-    const id = readString(body, 'id');
-    const changes = { ...settings, signingMode: NEW_REALM_SIGNING, extra };
-    await conflictAs(DUPLICATE, () => createRealm(call.admin, name, changes, { ...(id ? { id } : {}), creator }));
-  }
-  return created(call.url('realms', name));
 }
 
 async function update(call: AdminCall) {
@@ -87,7 +50,6 @@ async function update(call: AdminCall) {
 
 export const realmRoutes: AdminRoute[] = [
   { method: 'GET', path: '/realms', right: null, handle: list },
-  { method: 'POST', path: '/realms', right: 'create-realm', handle: create },
   { method: 'GET', path: '/realms/{realm}', right: 'view-realm', handle: async (call) => ok(await representation(call, call.realm!)) },
   { method: 'PUT', path: '/realms/{realm}', right: 'manage-realm', handle: update },
   {

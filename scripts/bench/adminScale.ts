@@ -24,7 +24,7 @@ import { buildEvent, matchRoute, routesFromServerlessYml, startApiGateway } from
 import { DEMO_REALM_FILE, PROJECT_ROOT } from '../../infra/local/stack.js';
 import { bootstrapAdminService } from '../../lib/admin/bootstrap.js';
 import { createAdminContext } from '../../lib/admin/context.js';
-import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
+import { ADMIN_ROUTES } from '../../lib/adminApi/allFamilies.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
 import { ADMIN_BUDGET_MS, createAdminRuntime } from '../../lib/adminRuntime.js';
 import { secretsKeyAlias, signingKeyAliases } from '../../lib/deployment/stageNames.js';

@@ -250,7 +250,7 @@ export function target21_6(m: Measurements): TargetCheck[] {
       : notMeasured("21.6 the console's assets, gzip size", 'part `cold` not run')),
   );
   const token = m.coldStart?.find((r) => r.function === 'token');
-  for (const name of ['console', 'admin']) {
+  for (const name of ['console', 'admin', 'adminHeavy']) {
     const fn = m.coldStart?.find((r) => r.function === name);
     if (!fn || !token) {
       checks.push(...notMeasured(`21.6 the ${name} function's cold start`, 'part `cold` not run'));

@@ -7,7 +7,7 @@ import { createClient, deleteClient } from '../../lib/admin/clients.js';
 import type { AdminContext } from '../../lib/admin/context.js';
 import { importRealmExport } from '../../lib/admin/realmImport.js';
 import { createRealm } from '../../lib/admin/realms.js';
-import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
+import { ADMIN_ROUTES } from '../../lib/adminApi/allFamilies.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
 import { createAdminRuntime } from '../../lib/adminRuntime.js';
 import { introspect } from '../../lib/grants/introspect.js';

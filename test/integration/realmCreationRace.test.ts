@@ -13,7 +13,7 @@ import { createAdminContext, type AdminContext } from '../../lib/admin/context.j
 import { deleteRealm } from '../../lib/admin/realms.js';
 import { claimRealm, apiCreator } from '../../lib/admin/realmClaim.js';
 import { unauthorized } from '../../lib/adminApi/errors.js';
-import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
+import { ADMIN_ROUTES } from '../../lib/adminApi/allFamilies.js';
 import type { AdminCaller } from '../../lib/adminApi/rights.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
 import type { HttpRequest } from '../../lib/http/request.js';

@@ -1,6 +1,6 @@
 import type { AdminContext } from '../../lib/admin/context.js';
 import { unauthorized } from '../../lib/adminApi/errors.js';
-import { ADMIN_ROUTES } from '../../lib/adminApi/families.js';
+import { ADMIN_ROUTES } from '../../lib/adminApi/allFamilies.js';
 import { REALM_MANAGEMENT_CLIENT, type AdminCaller } from '../../lib/adminApi/rights.js';
 import { AdminRouter } from '../../lib/adminApi/router.js';
 import type { HttpRequest } from '../../lib/http/request.js';

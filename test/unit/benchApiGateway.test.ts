@@ -30,6 +30,11 @@ describe('local API Gateway adapter (infra/local/apiGateway.ts)', () => {
     assert.equal(admin?.route.handler, 'functions/admin.handler');
     assert.deepEqual(admin?.pathParameters, { proxy: 'realms/demo/clients' });
     assert.equal(matchRoute(routes, 'GET', '/admin/'), undefined);
+    // A more specific route inside `/admin/{proxy+}` wins over it, as in API Gateway, whatever the order in serverless.yml.
+    assert.equal(matchRoute(routes, 'POST', '/admin/realms')?.route.handler, 'functions/adminHeavy.handler');
+    assert.equal(matchRoute(routes, 'GET', '/admin/realms')?.route.handler, 'functions/admin.handler');
+    assert.equal(matchRoute(routes, 'GET', '/auth/admin/realms/demo/clients/c1/evaluate-scopes/generate-example-id-token')?.route.handler, 'functions/adminHeavy.handler');
+    assert.equal(matchRoute(routes, 'GET', '/admin/demo/console/')?.route.handler, 'functions/console.handler');
   });
 
   it('builds a payload-2.0 event as API Gateway does', () => {
