@@ -172,7 +172,8 @@ describe('federated-jwt through the token endpoint', () => {
     const statuses = results.map((res) => res.status);
     assert.equal(statuses.filter((status) => status === 200).length, 1, JSON.stringify(statuses));
     assert.equal(statuses.filter((status) => status === 401).length, 49);
-    assert.equal(audit.events.slice(-49).filter((event) => event.reason === 'Token reuse detected').length, 49);
+    // The 50 requests' audit events, in the order they finished: the one success may finish after some refusals.
+    assert.equal(audit.events.slice(-50).filter((event) => event.reason === 'Token reuse detected').length, 49);
   });
 
   it('keys are fetched once per issuer, not per grant', async () => {
