@@ -101,7 +101,7 @@ export function renderReport(report: BenchReport): string {
     const a = report.adminScale;
     const cpu = (t: Timed) => [`${n(t.seconds, 1)} s`, `${n(t.cpuSeconds, 1)} s`, `${n(t.dynamodbCpuSeconds, 1)} s`];
     out.push(
-      `### 1d. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in; load ${n(a.load[0], 1)} → ${n(a.load[1], 1)})`,
+      `### 1e. Admin paths at ${n(a.clients)} clients (sa-admin as child processes; the Admin REST API over HTTP through the API Gateway stand-in; load ${n(a.load[0], 1)} → ${n(a.load[1], 1)})`,
       table(
         ['path', 'wall', 'CPU (sa-admin, or gateway + handler)', 'DynamoDB Local CPU', 'detail'],
         [
