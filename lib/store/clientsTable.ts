@@ -3,6 +3,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  type QueryCommandInput,
   BatchWriteCommand,
   PutCommand,
   DeleteCommand,
@@ -438,39 +439,34 @@ export class ClientsTable {
 
   /** One paginated Query of the realm's items under a sort-key prefix (`''`: all of them). */
   private async query(realm: string, keyPrefix: string, consistent = false): Promise<ClientsTableItem[]> {
-    const items: ClientsTableItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          // DynamoDB refuses an empty string in a key condition, so "every item" is the bare pk.
-          KeyConditionExpression: keyPrefix === '' ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: keyPrefix === '' ? { ':pk': realmPk(realm) } : { ':pk': realmPk(realm), ':prefix': keyPrefix },
-          ExclusiveStartKey: startKey,
+    // DynamoDB refuses an empty string in a key condition, so "every item" is the bare pk.
+    return keyPrefix === ''
+      ? this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': realmPk(realm) }, ...(consistent ? { ConsistentRead: true } : {}) })
+      : this.queryAll({
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': realmPk(realm), ':prefix': keyPrefix },
           ...(consistent ? { ConsistentRead: true } : {}),
-        }),
-      );
-      for (const raw of page.Items ?? []) items.push(stripKeys<ClientsTableItem>(raw));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+        });
   }
 
   /** One paginated Query of the realm's items with `from <= sk < to` (BETWEEN is inclusive: `to` itself is dropped). */
   private async queryRange(realm: string, range: { from: string; to: string }): Promise<ClientsTableItem[]> {
+    return this.queryAll(
+      { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': realmPk(realm), ':from': range.from, ':to': range.to } },
+      (raw) => raw.sk !== range.to,
+    );
+  }
+
+  /** Every page of one Query, its items without their keys; `keep` sees each raw item first. */
+  private async queryAll(
+    input: Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues' | 'ConsistentRead'>,
+    keep: (raw: Record<string, unknown>) => boolean = () => true,
+  ): Promise<ClientsTableItem[]> {
     const items: ClientsTableItem[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': realmPk(realm), ':from': range.from, ':to': range.to },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const raw of page.Items ?? []) if (raw.sk !== range.to) items.push(stripKeys<ClientsTableItem>(raw));
+      const page = await this.doc.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey: startKey }));
+      for (const raw of page.Items ?? []) if (keep(raw)) items.push(stripKeys<ClientsTableItem>(raw));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;

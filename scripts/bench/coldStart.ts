@@ -7,13 +7,11 @@
  * (issue 21, target 6: the console's and the admin function's cold start next to the token's).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
-import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../../infra/local/stack.js';
+import { deployedBuild } from './deployedBuild.js';
 import { buildConsole, measureConsoleAssets, type ConsoleAssetsResult } from './consoleAssets.js';
 
 export interface ColdStartResult {
@@ -57,42 +55,21 @@ export interface FirstGrantOptions {
   event: unknown;
 }
 
-interface ServerlessConfig {
-  provider: { environment?: Record<string, unknown> };
-  custom: { esbuild: Record<string, unknown> };
-  functions: Record<string, { handler: string }>;
-}
-
-/** Options serverless-esbuild strips before calling esbuild (they are its own). */
-const PLUGIN_OPTIONS = new Set(['exclude', 'outputFileExtension', 'packager', 'packagerOptions', 'concurrency', 'zipConcurrency', 'nativeZip', 'keepOutputDirectory', 'installExtraArgs', 'watch', 'skipBuild', 'skipBuildExcludeFns', 'stripEntryResolveExtensions', 'disposeContext', 'nodeExternals', 'config', 'outputWorkFolder', 'outputBuildFolder']);
-
 export async function measureColdStart(options: {
   samples: number;
   log: (line: string) => void;
   firstGrant?: FirstGrantOptions;
 }): Promise<{ bundles: ColdStartResult[]; firstGrant?: FirstGrantResult[]; consoleAssets: ConsoleAssetsResult }> {
-  const config = parse(await readFile(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as ServerlessConfig;
-  const esbuildConfig = config.custom.esbuild;
-  const buildOptions: BuildOptions = Object.fromEntries(Object.entries(esbuildConfig).filter(([name]) => !PLUGIN_OPTIONS.has(name)));
-  const extension = String(esbuildConfig.outputFileExtension ?? '.js');
-  const nodeOptions = String(config.provider.environment?.NODE_OPTIONS ?? '');
+  const { functions, extension, nodeOptions, bundle } = await deployedBuild();
   const outdir = await mkdtemp(join(tmpdir(), 'sa-token-bench-bundles-'));
   try {
     // The console function embeds console/dist/manifest.json (serverless.yml's esbuild alias).
     buildConsole();
     const consoleAssets = await measureConsoleAssets();
     const built: { name: string; out: string; bundleKb: number; sourceMapKb: number }[] = [];
-    for (const [name, fn] of Object.entries(config.functions)) {
-      const file = fn.handler.slice(0, fn.handler.lastIndexOf('.'));
+    for (const [name, fn] of Object.entries(functions)) {
       const out = join(outdir, `${name}${extension}`);
-      await build({
-        ...buildOptions,
-        absWorkingDir: PROJECT_ROOT,
-        entryPoints: [join(PROJECT_ROOT, `${file}.ts`)],
-        outfile: out,
-        external: [...((buildOptions.external as string[] | undefined) ?? []), ...((esbuildConfig.exclude as string[] | undefined) ?? [])],
-        logLevel: 'silent',
-      });
+      await bundle(fn.handler.slice(0, fn.handler.lastIndexOf('.')), out);
       built.push({ name, out, bundleKb: (await stat(out)).size / 1024, sourceMapKb: await stat(`${out}.map`).then((s) => s.size / 1024, () => 0) });
       options.log(`cold start: ${name} bundled, ${((await stat(out)).size / 1024).toFixed(0)} KB`);
     }
